@@ -1,0 +1,100 @@
+# Croupier. `make help` lists the targets.
+
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+
+BIN := $(CURDIR)/bin
+IMG ?= croupier:dev
+
+# Tool versions come from hack/tools/go.mod, so bumping a pin there rebuilds
+# the tool into a new versioned path.
+tool_version = $(shell grep -E '^\s*$(1) v' hack/tools/go.mod | awk '{print $$2}' | head -1)
+K8S_VERSION := $(patsubst v%,%,$(call tool_version,k8s.io/kubernetes))
+ETCD_VERSION := $(call tool_version,go.etcd.io/etcd/server/v3)
+CONTROLLER_TOOLS_VERSION := $(call tool_version,sigs.k8s.io/controller-tools)
+HELM_VERSION := $(call tool_version,helm.sh/helm/v3)
+
+# envtest looks for kube-apiserver, etcd and kubectl in KUBEBUILDER_ASSETS.
+K8S_BIN := $(BIN)/k8s/$(K8S_VERSION)-etcd-$(ETCD_VERSION)
+export KUBEBUILDER_ASSETS ?= $(K8S_BIN)
+CONTROLLER_GEN := $(BIN)/controller-gen-$(CONTROLLER_TOOLS_VERSION)
+HELM := $(BIN)/helm-$(HELM_VERSION)
+
+GO_TEST_FLAGS ?= -race -count=1
+FUZZTIME ?= 60s
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*##/ { printf "  %-16s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: manifests
+manifests: $(CONTROLLER_GEN) ## Generate the CRD and RBAC manifests and copy the CRD into the chart.
+	$(CONTROLLER_GEN) rbac:roleName=croupier-operator crd paths="./api/..." paths="./controllers/..." output:crd:artifacts:config=config/crd/bases
+	mkdir -p charts/croupier/crds
+	cp config/crd/bases/*.yaml charts/croupier/crds/
+
+.PHONY: generate
+generate: $(CONTROLLER_GEN) ## Generate the DeepCopy methods of the API types.
+	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./api/..."
+
+.PHONY: fmt
+fmt: ## Run gofmt on the code.
+	gofmt -w $$(git ls-files '*.go')
+
+.PHONY: vet
+vet: ## Run go vet.
+	go vet ./...
+
+.PHONY: lint
+lint: vet ## Fail when a file is not gofmt-clean.
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [[ -n "$$out" ]]; then echo "not gofmt-clean:"; echo "$$out"; exit 1; fi
+
+.PHONY: test
+test: deps tools lint ## Run every test (installs what it needs first).
+	go test $(GO_TEST_FLAGS) ./...
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each.
+	hack/fuzz-all.sh $(FUZZTIME)
+
+.PHONY: bench
+bench: deps ## Run the benchmarks recorded in docs/BENCHMARKS.md.
+	go test -run '^$$' -bench . -benchmem ./...
+
+##@ Build and run
+
+.PHONY: build
+build: ## Build the croupier binary into bin/.
+	go build -o $(BIN)/croupier .
+
+.PHONY: run
+run: manifests generate ## Run the operator against the current kubeconfig.
+	go run . operator
+
+.PHONY: install
+install: manifests ## Install the CRDs into the cluster of the current kubeconfig.
+	$(K8S_BIN)/kubectl apply --server-side -f config/crd/bases
+
+##@ Dependencies
+
+.PHONY: deps
+deps: ## Install the Debian packages the tests need (redis-server, chromium) if missing.
+	hack/install-deps.sh
+
+.PHONY: tools
+tools: $(CONTROLLER_GEN) $(K8S_BIN)/kube-apiserver $(K8S_BIN)/etcd $(K8S_BIN)/kubectl $(K8S_BIN)/kube-controller-manager $(HELM) ## Build the pinned tools into bin/ (once per version).
+
+$(CONTROLLER_GEN):
+	hack/build-tool.sh sigs.k8s.io/controller-tools/cmd/controller-gen $@
+$(K8S_BIN)/kube-apiserver:
+	hack/build-tool.sh k8s.io/kubernetes/cmd/kube-apiserver $@
+$(K8S_BIN)/kube-controller-manager:
+	hack/build-tool.sh k8s.io/kubernetes/cmd/kube-controller-manager $@
+$(K8S_BIN)/kubectl:
+	hack/build-tool.sh k8s.io/kubernetes/cmd/kubectl $@
+$(K8S_BIN)/etcd:
+	hack/build-tool.sh go.etcd.io/etcd/server/v3 $@
+$(HELM):
+	hack/build-tool.sh helm.sh/helm/v3/cmd/helm $@

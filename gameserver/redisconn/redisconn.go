@@ -1,0 +1,89 @@
+// Package redisconn turns the Redis settings shared by the operator and
+// the game pod into a redis.UniversalClient: one node, Sentinel or Cluster.
+package redisconn
+
+import (
+	"crypto/tls"
+	"fmt"
+	"strings"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Modes of a Redis deployment.
+const (
+	ModeSingle   = "single"
+	ModeSentinel = "sentinel"
+	ModeCluster  = "cluster"
+)
+
+// Options describe how to reach Redis.
+type Options struct {
+	Mode       string   // single (default), sentinel or cluster
+	Addrs      []string // host:port; Sentinel addresses in sentinel mode
+	MasterName string   // sentinel mode only
+	Username   string
+	Password   string
+	DB         int // single and sentinel only
+	TLS        bool
+}
+
+// ParseAddrs splits a comma-separated address list.
+func ParseAddrs(s string) []string {
+	var out []string
+	for _, a := range strings.Split(s, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Validate reports the first setting that cannot work.
+func (o Options) Validate() error {
+	switch o.Mode {
+	case "", ModeSingle:
+		if len(o.Addrs) != 1 {
+			return fmt.Errorf("redis mode single needs exactly one address, got %d", len(o.Addrs))
+		}
+	case ModeSentinel:
+		if len(o.Addrs) == 0 || o.MasterName == "" {
+			return fmt.Errorf("redis mode sentinel needs sentinel addresses and a master name")
+		}
+	case ModeCluster:
+		if len(o.Addrs) == 0 {
+			return fmt.Errorf("redis mode cluster needs at least one address")
+		}
+		if o.DB != 0 {
+			return fmt.Errorf("redis mode cluster has no databases other than 0")
+		}
+	default:
+		return fmt.Errorf("redis mode %q is not one of single, sentinel, cluster", o.Mode)
+	}
+	return nil
+}
+
+// Client opens a client for o. It does not dial; the first command does.
+func (o Options) Client() (redis.UniversalClient, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	u := &redis.UniversalOptions{
+		Addrs:    o.Addrs,
+		Username: o.Username,
+		Password: o.Password,
+		DB:       o.DB,
+	}
+	if o.TLS {
+		u.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	switch o.Mode {
+	case ModeSentinel:
+		u.MasterName = o.MasterName
+		return redis.NewFailoverClient(u.Failover()), nil
+	case ModeCluster:
+		return redis.NewClusterClient(u.Cluster()), nil
+	default:
+		return redis.NewClient(u.Simple()), nil
+	}
+}

@@ -1,0 +1,46 @@
+// Command croupier is the one binary of every Croupier role; the first
+// argument selects the role, so a single image serves them all.
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+)
+
+type role struct {
+	summary string
+	run     func(args []string) error
+}
+
+var roles = map[string]role{}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: croupier <role> [flags]\n\nroles:")
+	names := make([]string, 0, len(roles))
+	for n := range roles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "  %-12s %s\n", n, roles[n].summary)
+	}
+	fmt.Fprintln(os.Stderr, "\nRun 'croupier <role> -h' for the flags of a role.")
+}
+
+func main() {
+	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+		usage()
+		os.Exit(2)
+	}
+	r, ok := roles[os.Args[1]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "croupier: unknown role %q\n\n", os.Args[1])
+		usage()
+		os.Exit(2)
+	}
+	if err := r.run(os.Args[2:]); err != nil {
+		fmt.Fprintf(os.Stderr, "croupier %s: %v\n", os.Args[1], err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,120 @@
+// Package actionlog is a room's durable history in Redis: an ordered,
+// deduplicated stream of accepted actions with the engine events they
+// produced, periodic snapshots, and the match setup. The game state is a
+// fold of this log, so a new pod resumes exactly where a dead one stopped.
+package actionlog
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+)
+
+var (
+	//go:embed append.lua
+	appendSource string
+	appendScript = redis.NewScript(appendSource)
+
+	//go:embed snapshot.lua
+	snapshotSource string
+	snapshotScript = redis.NewScript(snapshotSource)
+)
+
+// ErrConflict means the log moved past the sequence the caller decided
+// against: another writer (a pod that should be dead) appended meanwhile.
+var ErrConflict = errors.New("action log moved on: another writer appended")
+
+// Entry is one accepted action. Seq is also the stream entry's ID
+// ("<seq>-0"), so reading after a sequence is a plain XRANGE.
+type Entry struct {
+	Seq      int64
+	ActionID string
+	Seat     int
+	Action   json.RawMessage
+	Events   json.RawMessage // the engine events, full information
+}
+
+// Ack is the outcome of an append.
+type Ack struct {
+	Seq       int64
+	Duplicate bool // the action id was already logged; nothing was appended
+}
+
+// Log is the action log of one room.
+type Log struct {
+	c    redis.UniversalClient
+	keys roomkeys.Room
+}
+
+// New returns the log of the room.
+func New(c redis.UniversalClient, keys roomkeys.Room) *Log { return &Log{c: c, keys: keys} }
+
+func dedupField(seat int, actionID string) string { return strconv.Itoa(seat) + ":" + actionID }
+
+// Append logs e as the entry after prev, atomically with its dedup record.
+// If e's (seat, action id) is already logged it returns the original
+// sequence with Duplicate set, which makes a retry (ours or go-redis's own
+// after a timeout) harmless. If the log is not at prev it returns ErrConflict.
+func (l *Log) Append(ctx context.Context, prev int64, e Entry) (Ack, error) {
+	keys := []string{l.keys.Dedup(), l.keys.Seq(), l.keys.Log()}
+	res, err := appendScript.Run(ctx, l.c, keys,
+		dedupField(e.Seat, e.ActionID), prev, e.ActionID, e.Seat, string(e.Action), string(e.Events)).Int64Slice()
+	if err != nil {
+		return Ack{}, fmt.Errorf("append action %q: %w", e.ActionID, err)
+	}
+	if len(res) != 2 {
+		return Ack{}, fmt.Errorf("append action %q: script returned %v", e.ActionID, res)
+	}
+	switch res[1] {
+	case 0:
+		return Ack{Seq: res[0]}, nil
+	case 1:
+		return Ack{Seq: res[0], Duplicate: true}, nil
+	default:
+		return Ack{}, fmt.Errorf("append action %q after %d, log is at %d: %w", e.ActionID, prev, res[0], ErrConflict)
+	}
+}
+
+// Lookup returns the sequence at which the seat's action id was logged.
+func (l *Log) Lookup(ctx context.Context, seat int, actionID string) (seq int64, found bool, err error) {
+	seq, err = l.c.HGet(ctx, l.keys.Dedup(), dedupField(seat, actionID)).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("look up action %q: %w", actionID, err)
+	}
+	return seq, true, nil
+}
+
+// LastSeq is the sequence of the newest entry, 0 for an empty log.
+func (l *Log) LastSeq(ctx context.Context) (int64, error) {
+	n, err := l.c.Get(ctx, l.keys.Seq()).Int64()
+	if errors.Is(err, redis.Nil) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read log sequence: %w", err)
+	}
+	return n, nil
+}
+
+// FirstSeq is the sequence of the oldest entry still kept, 0 if none.
+func (l *Log) FirstSeq(ctx context.Context) (int64, error) {
+	msgs, err := l.c.XRangeN(ctx, l.keys.Log(), "-", "+", 1).Result()
+	if err != nil {
+		return 0, fmt.Errorf("read log start: %w", err)
+	}
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	e, err := decode(msgs[0])
+	return e.Seq, err
+}

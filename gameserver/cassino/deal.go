@@ -1,0 +1,106 @@
+package cassino
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+)
+
+const cardsPerDeal = 4
+
+// shuffled is the deck of a hand: a function of the seed and hand number
+// only, so a logged seed replays every deal exactly.
+func shuffled(seed int64, hand int) []Card {
+	d := fullDeck()
+	r := rand.New(rand.NewPCG(uint64(seed), uint64(hand)))
+	r.Shuffle(len(d), func(i, j int) { d[i], d[j] = d[j], d[i] })
+	return d
+}
+
+// startHandEvent opens the next hand with the dealer moved one seat on.
+func (s *state) startHandEvent() Event {
+	return Event{Type: EventHandStarted, Hand: s.Hand + 1, Dealer: s.expectedDealer()}
+}
+
+func (s *state) expectedDealer() int {
+	if s.Hand == 0 {
+		return s.Dealer
+	}
+	return (s.Dealer + 1) % s.n()
+}
+
+func (s *state) evolveHandStarted(e Event) error {
+	switch {
+	case s.Finished:
+		return errors.New("the match is over")
+	case e.Hand != s.Hand+1:
+		return fmt.Errorf("hand %d cannot follow hand %d", e.Hand, s.Hand)
+	case s.Hand > 0 && !s.HandOver:
+		return fmt.Errorf("hand %d is not over", s.Hand)
+	case e.Dealer != s.expectedDealer():
+		return fmt.Errorf("dealer must be seat %d, not %d", s.expectedDealer(), e.Dealer)
+	}
+	n := s.n()
+	s.Hand, s.Dealer, s.Deal = e.Hand, e.Dealer, 0
+	s.Deck = shuffled(s.Seed, s.Hand)
+	s.Hands = make([][]Card, n)
+	s.Table, s.Builds = nil, nil
+	s.Piles = make([][]Card, n)
+	s.Sweeps = make([]int, n)
+	s.LastCapturer = -1
+	s.HandOver = false
+	s.Turn = (s.Dealer + 1) % n
+	return nil
+}
+
+// dealEvent deals the top of the deck: four to each seat from the dealer's
+// left, then, on the first deal of a hand, four to the table.
+func (s *state) dealEvent() Event {
+	n := s.n()
+	e := Event{Type: EventDealt, Deal: s.Deal + 1, Hands: make([][]Card, n), Counts: make([]int, n)}
+	i := 0
+	for k := 1; k <= n; k++ {
+		seat := (s.Dealer + k) % n
+		take := min(cardsPerDeal, len(s.Deck)-i)
+		if take > 0 {
+			e.Hands[seat] = cloneCards(s.Deck[i : i+take])
+		}
+		e.Counts[seat] = take
+		i += take
+	}
+	if s.Deal == 0 {
+		take := min(cardsPerDeal, len(s.Deck)-i)
+		if take > 0 {
+			e.Table = cloneCards(s.Deck[i : i+take])
+		}
+		i += take
+	}
+	e.Last = i == len(s.Deck)
+	return e
+}
+
+func (s *state) evolveDealt(e Event) error {
+	if s.Finished || s.HandOver {
+		return errors.New("no hand is in play")
+	}
+	if !s.allHandsEmpty() {
+		return errors.New("cards are dealt only when every hand is empty")
+	}
+	want := s.dealEvent()
+	if !slices.EqualFunc(e.Hands, want.Hands, slices.Equal) || !slices.Equal(e.Table, want.Table) ||
+		e.Deal != want.Deal || e.Last != want.Last || !slices.Equal(e.Counts, want.Counts) {
+		return errors.New("the dealt cards are not the top of the deck")
+	}
+	taken := 0
+	for seat, h := range e.Hands {
+		s.Hands[seat] = cloneCards(h)
+		taken += len(h)
+	}
+	s.Table = append(s.Table, e.Table...)
+	taken += len(e.Table)
+	s.Deck = s.Deck[taken:]
+	s.Deal = e.Deal
+	s.Turn = s.leadAfterDeal()
+	return nil
+}

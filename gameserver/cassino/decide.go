@@ -1,0 +1,138 @@
+package cassino
+
+import (
+	"errors"
+	"fmt"
+)
+
+// checkAction validates an action against the state and returns the play
+// event it makes. It never changes the state.
+func (s *state) checkAction(seat int, a Action) (Event, *RuleError) {
+	if s.Finished {
+		return Event{}, ruleErr(CodeGameOver, "the match is over")
+	}
+	if seat < 0 || seat >= s.n() || seat != s.Turn {
+		return Event{}, ruleErr(CodeNotYourTurn, "it is not your turn: seat %d plays now", s.Turn)
+	}
+	if !a.Card.Valid() {
+		return Event{}, ruleErr(CodeBadAction, "name the card you play")
+	}
+	if !contains(s.Hands[seat], a.Card) {
+		return Event{}, ruleErr(CodeCardNotInHand, "you do not hold the %s", a.Card)
+	}
+	switch a.Type {
+	case Capture:
+		if a.Value != 0 || len(a.Cards) > 0 {
+			return Event{}, ruleErr(CodeBadAction, "a capture names sets of cards and builds, nothing else")
+		}
+		return s.checkCapture(seat, a)
+	case Build:
+		if len(a.Sets) > 0 {
+			return Event{}, ruleErr(CodeBadAction, "a build names loose cards, not sets")
+		}
+		return s.checkBuild(seat, a)
+	case Trail:
+		if len(a.Sets)+len(a.Cards)+len(a.Builds) > 0 || a.Value != 0 {
+			return Event{}, ruleErr(CodeBadAction, "a trail names only its card")
+		}
+		return s.checkTrail(seat, a.Card)
+	}
+	return Event{}, ruleErr(CodeBadAction, "an action is a capture, a build or a trail, not %q", a.Type)
+}
+
+// decide computes the events of an action on a copy of the state and
+// returns the copy with them folded in; s itself is untouched.
+func (s *state) decide(seat int, a Action) (*state, []Event, error) {
+	play, rerr := s.checkAction(seat, a)
+	if rerr != nil {
+		return nil, nil, rerr
+	}
+	r := &recorder{s: s.clone()}
+	r.emit(play)
+	if play.Type == EventCaptured && r.s.Options.Sweeps && r.s.tableEmpty() && !r.s.lastPlayDone() {
+		r.emit(Event{Type: EventSwept, Seat: seat})
+	}
+	r.settle()
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	return r.s, r.events, nil
+}
+
+// lastPlayDone reports that the hand's last card has been played.
+func (s *state) lastPlayDone() bool { return s.allHandsEmpty() && len(s.Deck) == 0 }
+
+// recorder folds each event into its state as it is emitted, so later
+// decisions of the same action (deal, end of hand) see its effect.
+type recorder struct {
+	s      *state
+	events []Event
+	err    error
+}
+
+func (r *recorder) emit(e Event) {
+	if r.err != nil {
+		return
+	}
+	if err := r.s.evolve(e); err != nil {
+		r.err = fmt.Errorf("cassino: internal error folding %s: %w", e.Type, err)
+		return
+	}
+	r.events = append(r.events, e)
+}
+
+// settle deals again when every hand is empty, or ends the hand.
+func (r *recorder) settle() {
+	s := r.s
+	if !s.allHandsEmpty() {
+		return
+	}
+	if len(s.Deck) > 0 {
+		r.emit(s.dealEvent())
+		return
+	}
+	if !s.tableEmpty() {
+		r.emit(s.lastCardsEvent())
+	}
+	r.emit(s.scoreEvent())
+	if w := s.winners(); w != nil {
+		r.emit(Event{Type: EventMatchWon, Winners: w, Scores: append([]int(nil), s.Scores...)})
+		return
+	}
+	r.emit(s.startHandEvent())
+	r.emit(s.dealEvent())
+}
+
+// evolve folds one event. It checks that the event fits the state, so a
+// corrupt or misordered log is an error rather than a corrupt match.
+func (s *state) evolve(e Event) error {
+	switch e.Type {
+	case EventHandStarted:
+		return s.evolveHandStarted(e)
+	case EventDealt:
+		return s.evolveDealt(e)
+	case EventCaptured:
+		return s.evolveCaptured(e)
+	case EventSwept:
+		return s.evolveSwept(e)
+	case EventBuilt:
+		return s.evolveBuilt(e)
+	case EventTrailed:
+		return s.evolveTrailed(e)
+	case EventLastCards:
+		return s.evolveLastCards(e)
+	case EventHandScored:
+		return s.evolveHandScored(e)
+	case EventMatchWon:
+		return s.evolveMatchWon(e)
+	}
+	return fmt.Errorf("unknown event type %q", e.Type)
+}
+
+func (s *state) evolveSwept(e Event) error {
+	if !s.Options.Sweeps || s.HandOver || s.Finished || e.Seat != s.LastCapturer || !s.tableEmpty() || s.lastPlayDone() {
+		return errors.New("no sweep happened")
+	}
+	s.Sweeps[e.Seat]++
+	return nil
+}

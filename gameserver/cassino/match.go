@@ -1,0 +1,94 @@
+package cassino
+
+import (
+	"fmt"
+	"reflect"
+)
+
+// Match is one game of Cassino. It is not safe for concurrent use.
+type Match struct {
+	s state
+}
+
+// New shuffles the first hand from the seed and deals it; opening holds the
+// events of that first deal.
+func New(setup Setup) (m *Match, opening []Event, err error) {
+	if err := setup.Options.Validate(); err != nil {
+		return nil, nil, err
+	}
+	n := setup.Options.Players
+	s := &state{
+		Options:      setup.Options,
+		Seed:         setup.Seed,
+		Dealer:       n - 1, // so that seat 0 plays first
+		Hands:        make([][]Card, n),
+		Piles:        make([][]Card, n),
+		Sweeps:       make([]int, n),
+		Scores:       make([]int, n),
+		LastCapturer: -1,
+		NextBuild:    1,
+	}
+	r := &recorder{s: s}
+	r.emit(s.startHandEvent())
+	r.emit(s.dealEvent())
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	return &Match{s: *s}, r.events, nil
+}
+
+// Replay rebuilds a match from its setup and the events that followed
+// New's opening. The opening events may be included at the head of events;
+// they are recognized and not folded twice.
+func Replay(setup Setup, events []Event) (*Match, error) {
+	m, opening, err := New(setup)
+	if err != nil {
+		return nil, err
+	}
+	if len(events) >= len(opening) && reflect.DeepEqual(events[:len(opening)], opening) {
+		events = events[len(opening):]
+	}
+	if err := m.Evolve(events...); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Decide validates seat's action and returns the events it causes, without
+// changing the match. A refusal is a *RuleError.
+func (m *Match) Decide(seat int, a Action) ([]Event, error) {
+	_, events, err := m.s.decide(seat, a)
+	return events, err
+}
+
+// Evolve folds events produced by Decide (now or before a restart). Either
+// all of them are folded or, on error, none.
+func (m *Match) Evolve(events ...Event) error {
+	next := m.s.clone()
+	for i, e := range events {
+		if err := next.evolve(e); err != nil {
+			return fmt.Errorf("event %d (%s): %w", i, e.Type, err)
+		}
+	}
+	m.s = *next
+	return nil
+}
+
+// Apply is Decide then Evolve.
+func (m *Match) Apply(seat int, a Action) ([]Event, error) {
+	next, events, err := m.s.decide(seat, a)
+	if err != nil {
+		return nil, err
+	}
+	m.s = *next
+	return events, nil
+}
+
+// Turn is the seat to play.
+func (m *Match) Turn() int { return m.s.Turn }
+
+// Finished reports that the match has a winner.
+func (m *Match) Finished() bool { return m.s.Finished }
+
+// Options are the match's rules.
+func (m *Match) Options() Options { return m.s.Options }

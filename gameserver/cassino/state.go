@@ -1,0 +1,153 @@
+package cassino
+
+import "fmt"
+
+// TableBuild is a build on the table: one or more sets of cards, each
+// totalling Value. It is single with one set and multiple with more.
+type TableBuild struct {
+	ID    string   `json:"id"`
+	Value int      `json:"value"`
+	Sets  [][]Card `json:"sets"`
+	Owner int      `json:"owner"`
+}
+
+// Multiple reports a build of two or more sets; it can never be increased.
+func (b TableBuild) Multiple() bool { return len(b.Sets) > 1 }
+
+// Cards lists every card of the build.
+func (b TableBuild) Cards() []Card {
+	var out []Card
+	for _, s := range b.Sets {
+		out = append(out, s...)
+	}
+	return out
+}
+
+func (b TableBuild) clone() TableBuild {
+	b.Sets = cloneSets(b.Sets)
+	return b
+}
+
+// state is the whole match; it is what Snapshot serializes.
+type state struct {
+	Options Options `json:"options"`
+	Seed    int64   `json:"seed"`
+	Hand    int     `json:"hand"` // 1-based hand number
+	Deal    int     `json:"deal"` // deals made in this hand
+	Dealer  int     `json:"dealer"`
+	Turn    int     `json:"turn"`
+	Deck    []Card  `json:"deck"`
+	// Hands, Piles and Sweeps are per seat; Piles and Sweeps are this hand's.
+	Hands        [][]Card    `json:"hands"`
+	Table        []Card      `json:"table"` // loose cards
+	Builds       []TableBuild `json:"builds"`
+	Piles        [][]Card    `json:"piles"`
+	Sweeps       []int       `json:"sweeps"`
+	LastCapturer int         `json:"lastCapturer"` // -1: nobody yet this hand
+	Scores       []int       `json:"scores"`       // per seat; partners show their side's total
+	NextBuild    int         `json:"nextBuild"`    // counter behind build ids
+	HandOver     bool        `json:"handOver"`     // the hand is scored, the next not started
+	Finished     bool        `json:"finished"`
+	Winners      []int       `json:"winners"`
+}
+
+func (s *state) n() int { return s.Options.Players }
+
+func (s *state) clone() *state {
+	c := *s
+	c.Deck = cloneCards(s.Deck)
+	c.Hands = cloneHands(s.Hands)
+	c.Table = cloneCards(s.Table)
+	c.Builds = make([]TableBuild, len(s.Builds))
+	for i, b := range s.Builds {
+		c.Builds[i] = b.clone()
+	}
+	c.Piles = cloneHands(s.Piles)
+	c.Sweeps = append([]int(nil), s.Sweeps...)
+	c.Scores = append([]int(nil), s.Scores...)
+	c.Winners = append([]int(nil), s.Winners...)
+	return &c
+}
+
+func cloneCards(cs []Card) []Card { return append([]Card(nil), cs...) }
+
+func cloneHands(h [][]Card) [][]Card {
+	out := make([][]Card, len(h))
+	for i, cs := range h {
+		out[i] = cloneCards(cs)
+	}
+	return out
+}
+
+func cloneSets(s [][]Card) [][]Card {
+	if s == nil {
+		return nil
+	}
+	return cloneHands(s)
+}
+
+func (s *state) build(id string) (int, *TableBuild) {
+	for i := range s.Builds {
+		if s.Builds[i].ID == id {
+			return i, &s.Builds[i]
+		}
+	}
+	return -1, nil
+}
+
+// newBuildID is the id the next new build gets.
+func (s *state) newBuildID() string { return fmt.Sprintf("b%d", s.NextBuild) }
+
+func (s *state) allHandsEmpty() bool {
+	for _, h := range s.Hands {
+		if len(h) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *state) tableEmpty() bool { return len(s.Table) == 0 && len(s.Builds) == 0 }
+
+// sideOwnsBuild reports whether seat (or its partnership) owns a build.
+func (s *state) sideOwnsBuild(seat int) bool {
+	for _, b := range s.Builds {
+		if s.Options.side(b.Owner) == s.Options.side(seat) {
+			return true
+		}
+	}
+	return false
+}
+
+// holdsValue reports whether seat holds a card of value v other than c.
+func (s *state) holdsValue(seat int, c Card, v int) bool {
+	for _, h := range s.Hands[seat] {
+		if h != c && h.Value() == v {
+			return true
+		}
+	}
+	return false
+}
+
+// advanceTurn passes the turn to the next seat that holds cards. Normally
+// that is simply the next seat; positions set up by hand may be uneven.
+func (s *state) advanceTurn() {
+	for k := 1; k <= s.n(); k++ {
+		seat := (s.Turn + k) % s.n()
+		if len(s.Hands[seat]) > 0 {
+			s.Turn = seat
+			return
+		}
+	}
+}
+
+// leadAfterDeal is the first seat left of the dealer that holds cards.
+func (s *state) leadAfterDeal() int {
+	for k := 1; k <= s.n(); k++ {
+		seat := (s.Dealer + k) % s.n()
+		if len(s.Hands[seat]) > 0 {
+			return seat
+		}
+	}
+	return (s.Dealer + 1) % s.n()
+}

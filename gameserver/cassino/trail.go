@@ -1,0 +1,61 @@
+package cassino
+
+// checkTrail validates a trail. A player whose side owns a build may not
+// trail, unless no capture or build is open to them at all (otherwise a
+// partner's build could leave them without any legal play).
+func (s *state) checkTrail(seat int, c Card) (Event, *RuleError) {
+	if s.sideOwnsBuild(seat) && s.hasCaptureOrBuild(seat) {
+		if s.Options.partnered() {
+			return Event{}, ruleErr(CodeOwnBuild, "your side owns a build, so you cannot trail")
+		}
+		return Event{}, ruleErr(CodeOwnBuild, "you own a build, so you cannot trail")
+	}
+	if !s.Options.TrailWhenCaptureAvailable && s.canCapture(c) {
+		return Event{}, ruleErr(CodeMustCapture, "your %s can capture, so it may not be trailed", c)
+	}
+	return Event{Type: EventTrailed, Seat: seat, Card: c}, nil
+}
+
+func (s *state) evolveTrailed(e Event) error {
+	if err := s.checkPlayEvent(e); err != nil {
+		return err
+	}
+	s.Hands[e.Seat] = without(s.Hands[e.Seat], []Card{e.Card})
+	s.Table = append(s.Table, e.Card)
+	s.advanceTurn()
+	return nil
+}
+
+// canCapture reports whether c could take anything on the table.
+func (s *state) canCapture(c Card) bool {
+	if c.IsCourt() {
+		for _, t := range s.Table {
+			if t.Rank() == c.Rank() {
+				return true
+			}
+		}
+		return false
+	}
+	v := c.Value()
+	for _, b := range s.Builds {
+		if b.Value == v {
+			return true
+		}
+	}
+	// Subset-sum over the loose values as a bitset: bit t set means some
+	// loose cards sum to t.
+	reach := uint32(1)
+	for _, t := range s.Table {
+		reach |= reach << t.Value()
+	}
+	return reach&(1<<v) != 0
+}
+
+func (s *state) hasCaptureOrBuild(seat int) bool {
+	for _, c := range s.Hands[seat] {
+		if s.canCapture(c) || len(s.buildActions(seat, c)) > 0 {
+			return true
+		}
+	}
+	return false
+}

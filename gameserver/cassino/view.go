@@ -1,0 +1,64 @@
+package cassino
+
+// View is what one seat may see: its own hand, the table, counts of the
+// other hands, the deck and the capture piles, and the scores. It never
+// holds another seat's cards or the order of the deck. Legal lists the
+// seat's legal actions when it is its turn, so clients need no rules code.
+type View struct {
+	Seat         int          `json:"seat"`
+	Options      Options      `json:"options"`
+	Hand         []Card       `json:"hand"`
+	Table        []Card       `json:"table"`
+	Builds       []TableBuild `json:"builds"`
+	HandCounts   []int        `json:"handCounts"`
+	PileCounts   []int        `json:"pileCounts"`
+	DeckCount    int          `json:"deckCount"`
+	Sweeps       []int        `json:"sweeps"`
+	Scores       []int        `json:"scores"`
+	Dealer       int          `json:"dealer"`
+	Turn         int          `json:"turn"`
+	Deal         int          `json:"deal"`
+	HandNumber   int          `json:"handNumber"`
+	LastDeal     bool         `json:"lastDeal"`
+	LastCapturer int          `json:"lastCapturer"` // -1: nobody yet this hand
+	Finished     bool         `json:"finished"`
+	Winners      []int        `json:"winners,omitempty"`
+	Legal        []Action     `json:"legal,omitempty"`
+}
+
+// View returns what seat may see. A seat outside the match gets a
+// spectator's view: no hand and no legal actions.
+func (m *Match) View(seat int) View {
+	s := &m.s
+	v := View{
+		Seat:         seat,
+		Options:      s.Options,
+		Table:        cloneCards(s.Table),
+		Builds:       make([]TableBuild, len(s.Builds)),
+		HandCounts:   make([]int, s.n()),
+		PileCounts:   make([]int, s.n()),
+		DeckCount:    len(s.Deck),
+		Sweeps:       append([]int(nil), s.Sweeps...),
+		Scores:       append([]int(nil), s.Scores...),
+		Dealer:       s.Dealer,
+		Turn:         s.Turn,
+		Deal:         s.Deal,
+		HandNumber:   s.Hand,
+		LastDeal:     len(s.Deck) == 0,
+		LastCapturer: s.LastCapturer,
+		Finished:     s.Finished,
+		Winners:      append([]int(nil), s.Winners...),
+	}
+	for i, b := range s.Builds {
+		v.Builds[i] = b.clone()
+	}
+	for i := range s.Hands {
+		v.HandCounts[i] = len(s.Hands[i])
+		v.PileCounts[i] = len(s.Piles[i])
+	}
+	if seat >= 0 && seat < s.n() {
+		v.Hand = cloneCards(s.Hands[seat])
+		v.Legal = m.LegalActions(seat)
+	}
+	return v
+}

@@ -38,17 +38,17 @@ type state struct {
 	Turn    int     `json:"turn"`
 	Deck    []Card  `json:"deck"`
 	// Hands, Piles and Sweeps are per seat; Piles and Sweeps are this hand's.
-	Hands        [][]Card    `json:"hands"`
-	Table        []Card      `json:"table"` // loose cards
+	Hands        [][]Card     `json:"hands"`
+	Table        []Card       `json:"table"` // loose cards
 	Builds       []TableBuild `json:"builds"`
-	Piles        [][]Card    `json:"piles"`
-	Sweeps       []int       `json:"sweeps"`
-	LastCapturer int         `json:"lastCapturer"` // -1: nobody yet this hand
-	Scores       []int       `json:"scores"`       // per seat; partners show their side's total
-	NextBuild    int         `json:"nextBuild"`    // counter behind build ids
-	HandOver     bool        `json:"handOver"`     // the hand is scored, the next not started
-	Finished     bool        `json:"finished"`
-	Winners      []int       `json:"winners"`
+	Piles        [][]Card     `json:"piles"`
+	Sweeps       []int        `json:"sweeps"`
+	LastCapturer int          `json:"lastCapturer"` // -1: nobody yet this hand
+	Scores       []int        `json:"scores"`       // per seat; partners show their side's total
+	NextBuild    int          `json:"nextBuild"`    // counter behind build ids
+	HandOver     bool         `json:"handOver"`     // the hand is scored, the next not started
+	Finished     bool         `json:"finished"`
+	Winners      []int        `json:"winners"`
 }
 
 func (s *state) n() int { return s.Options.Players }

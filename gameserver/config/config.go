@@ -1,0 +1,165 @@
+// Package config reads the game pod's contract (environment and the mounted
+// session-key Secret) into a validated Config. Anything missing or malformed
+// fails the start with an error that names the setting, so a broken pod
+// says what is wrong in its first log line instead of misbehaving later.
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/redisconn"
+	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/gameserver/session"
+)
+
+// Environment variables of the pod contract.
+const (
+	EnvRoomNamespace   = "CROUPIER_ROOM_NAMESPACE"
+	EnvRoomName        = "CROUPIER_ROOM_NAME"
+	EnvPodName         = "CROUPIER_POD_NAME"
+	EnvGame            = "CROUPIER_GAME"
+	EnvMaxPlayers      = "CROUPIER_MAX_PLAYERS"
+	EnvRules           = "CROUPIER_RULES"
+	EnvSessionTTL      = "CROUPIER_SESSION_TTL"
+	EnvListenAddr      = "CROUPIER_LISTEN_ADDR"
+	EnvHeartbeatPeriod = "CROUPIER_HEARTBEAT_PERIOD"
+	EnvRedisMode       = "CROUPIER_REDIS_MODE"
+	EnvRedisAddrs      = "CROUPIER_REDIS_ADDRS"
+	EnvRedisMaster     = "CROUPIER_REDIS_MASTER_NAME"
+	EnvRedisUsername   = "CROUPIER_REDIS_USERNAME"
+	EnvRedisPassword   = "CROUPIER_REDIS_PASSWORD"
+	EnvSessionKeysDir  = "CROUPIER_SESSION_KEYS_DIR"
+	EnvAllowedOrigins  = "CROUPIER_ALLOWED_ORIGINS"
+)
+
+// Defaults of the optional settings.
+const (
+	DefaultListenAddr      = ":7350"
+	DefaultHeartbeatPeriod = 5 * time.Second
+	DefaultSessionKeysDir  = "/var/run/croupier/session-keys"
+)
+
+// Config is everything the game pod is started with.
+type Config struct {
+	Room            roomkeys.Room
+	Pod             string
+	Game            string
+	Options         cassino.Options // Players is the number of seats
+	SessionTTL      time.Duration
+	ListenAddr      string
+	HeartbeatPeriod time.Duration
+	Redis           redisconn.Options
+	SessionKeysDir  string
+	Keys            *session.Keyring
+	AllowedOrigins  []string // empty: same host only
+}
+
+// Kubernetes object names; they also keep the room's Redis hash tag intact
+// (no braces or slashes).
+var dnsName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$`)
+
+// Load reads the configuration through getenv (os.Getenv in production).
+func Load(getenv func(string) string) (Config, error) {
+	r := reader{getenv: getenv}
+	c := Config{
+		Room:            roomkeys.For(r.name(EnvRoomNamespace), r.name(EnvRoomName)),
+		Pod:             r.required(EnvPodName),
+		Game:            r.required(EnvGame),
+		SessionTTL:      r.duration(EnvSessionTTL, 0),
+		ListenAddr:      r.optional(EnvListenAddr, DefaultListenAddr),
+		HeartbeatPeriod: r.duration(EnvHeartbeatPeriod, DefaultHeartbeatPeriod),
+		SessionKeysDir:  r.optional(EnvSessionKeysDir, DefaultSessionKeysDir),
+		AllowedOrigins:  redisconn.ParseAddrs(getenv(EnvAllowedOrigins)),
+		Redis: redisconn.Options{
+			Mode:       r.optional(EnvRedisMode, redisconn.ModeSingle),
+			Addrs:      redisconn.ParseAddrs(r.required(EnvRedisAddrs)),
+			MasterName: getenv(EnvRedisMaster),
+			Username:   getenv(EnvRedisUsername),
+			Password:   getenv(EnvRedisPassword),
+		},
+	}
+	if c.Game != "" && c.Game != "cassino" {
+		r.fail(EnvGame, fmt.Errorf("game %q is not supported (only cassino)", c.Game))
+	}
+	c.Options = r.rules(r.players())
+	if r.err == nil {
+		if err := c.Redis.Validate(); err != nil {
+			r.fail(EnvRedisMode+"/"+EnvRedisAddrs, err)
+		}
+	}
+	if r.err == nil {
+		keys, err := session.ReadKeyDir(c.SessionKeysDir)
+		r.fail(EnvSessionKeysDir, err)
+		c.Keys = keys
+	}
+	return c, r.err
+}
+
+// reader keeps the first error, so Load reads like the contract's table.
+type reader struct {
+	getenv func(string) string
+	err    error
+}
+
+func (r *reader) fail(setting string, err error) {
+	if err != nil && r.err == nil {
+		r.err = fmt.Errorf("%s: %w", setting, err)
+	}
+}
+
+func (r *reader) required(name string) string {
+	v := strings.TrimSpace(r.getenv(name))
+	if v == "" {
+		r.fail(name, fmt.Errorf("is required"))
+	}
+	return v
+}
+
+func (r *reader) optional(name, def string) string {
+	if v := strings.TrimSpace(r.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (r *reader) name(env string) string {
+	v := r.required(env)
+	if v != "" && !dnsName.MatchString(v) {
+		r.fail(env, fmt.Errorf("%q is not a Kubernetes object name", v))
+	}
+	return v
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(r.getenv(name))
+	if v == "" {
+		if def == 0 {
+			r.fail(name, fmt.Errorf("is required"))
+		}
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err == nil && d <= 0 {
+		err = fmt.Errorf("%s is not a positive duration", v)
+	}
+	r.fail(name, err)
+	return d
+}
+
+func (r *reader) players() int {
+	v := r.required(EnvMaxPlayers)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err == nil && (n < 2 || n > 4) {
+		err = fmt.Errorf("%d players: want 2, 3 or 4", n)
+	}
+	r.fail(EnvMaxPlayers, err)
+	return n
+}

@@ -1,0 +1,115 @@
+package config
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/session"
+)
+
+func keyDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "2026-11-26"), bytes.Repeat([]byte("k"), session.MinKeyBytes), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// env is a complete, valid pod environment; tests change one setting.
+func env(t *testing.T) map[string]string {
+	return map[string]string{
+		EnvRoomNamespace:  "games",
+		EnvRoomName:       "table-1",
+		EnvPodName:        "table-1-game",
+		EnvGame:           "cassino",
+		EnvMaxPlayers:     "4",
+		EnvRules:          `{"targetScore":11,"partnerships":false}`,
+		EnvSessionTTL:     "24h",
+		EnvRedisMode:      "single",
+		EnvRedisAddrs:     "redis:6379",
+		EnvRedisPassword:  "pw",
+		EnvSessionKeysDir: keyDir(t),
+		EnvAllowedOrigins: "https://play.example.com, https://other.example.com",
+	}
+}
+
+func load(m map[string]string) (Config, error) { return Load(func(k string) string { return m[k] }) }
+
+func TestLoadReadsTheContract(t *testing.T) {
+	c, err := load(env(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cassino.DefaultOptions(4)
+	want.TargetScore, want.Partnerships = 11, false
+	if c.Options != want {
+		t.Fatalf("options %+v, want %+v", c.Options, want)
+	}
+	if c.Room.Namespace != "games" || c.Room.Name != "table-1" || c.Pod != "table-1-game" {
+		t.Fatalf("identity %+v %q", c.Room, c.Pod)
+	}
+	if c.ListenAddr != ":7350" || c.HeartbeatPeriod != 5*time.Second || c.SessionTTL != 24*time.Hour {
+		t.Fatalf("defaults: %q %v %v", c.ListenAddr, c.HeartbeatPeriod, c.SessionTTL)
+	}
+	if c.Redis.Addrs[0] != "redis:6379" || c.Redis.Password != "pw" || len(c.AllowedOrigins) != 2 {
+		t.Fatalf("redis %+v origins %v", c.Redis, c.AllowedOrigins)
+	}
+	if c.Keys == nil || c.Keys.SigningKeyID() != "2026-11-26" {
+		t.Fatal("session keys not loaded")
+	}
+}
+
+func TestLoadNamesTheBadSetting(t *testing.T) {
+	tests := []struct {
+		name, key, value string
+	}{
+		{"missing namespace", EnvRoomNamespace, ""},
+		{"room name with a brace", EnvRoomName, "a}b"},
+		{"missing pod name", EnvPodName, ""},
+		{"other game", EnvGame, "poker"},
+		{"players not a number", EnvMaxPlayers, "two"},
+		{"too many players", EnvMaxPlayers, "5"},
+		{"rules not JSON", EnvRules, "{"},
+		{"unknown rule", EnvRules, `{"jokers":true}`},
+		{"players in rules", EnvRules, `{"players":3}`},
+		{"rule out of range", EnvRules, `{"targetScore":0}`},
+		{"missing session TTL", EnvSessionTTL, ""},
+		{"bad session TTL", EnvSessionTTL, "1 day"},
+		{"negative heartbeat", EnvHeartbeatPeriod, "-5s"},
+		{"missing redis address", EnvRedisAddrs, ""},
+		{"unknown redis mode", EnvRedisMode, "ring"},
+		{"sentinel without master", EnvRedisMode, "sentinel"},
+		{"no key directory", EnvSessionKeysDir, "/nonexistent/keys"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := env(t)
+			e[tt.key] = tt.value
+			_, err := load(e)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			if !strings.Contains(err.Error(), tt.key) {
+				t.Fatalf("error %q does not name %s", err, tt.key)
+			}
+		})
+	}
+}
+
+func TestShortKeyIsRefused(t *testing.T) {
+	e := env(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "k1"), []byte("short"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e[EnvSessionKeysDir] = dir
+	if _, err := load(e); err == nil || !strings.Contains(err.Error(), "want at least 32") {
+		t.Fatalf("short key: %v", err)
+	}
+}

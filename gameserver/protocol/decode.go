@@ -1,0 +1,127 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"unicode/utf8"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+)
+
+// Error codes of refused client messages.
+const (
+	CodeBadJSON      = "bad_json"
+	CodeBadVersion   = "bad_version"
+	CodeUnknownType  = "unknown_type"
+	CodeBadMessage   = "bad_message"
+	CodeTooLarge     = "too_large"
+	CodeHelloFirst   = "hello_required"
+	CodeHelloTwice   = "already_hello"
+	CodeRateLimited  = "rate_limited"
+	CodeNotStarted   = "not_started"
+	CodeInternal     = "internal"
+	CodeTokenPrefix  = "token_" // + session refusal reason
+	CodeUnauthorized = "unauthorized"
+)
+
+// DecodeError is why a client message was refused.
+type DecodeError struct {
+	Code     string
+	Message  string
+	ActionID string // set when the message got far enough to name one
+}
+
+func (e *DecodeError) Error() string { return e.Code + ": " + e.Message }
+
+func bad(code, format string, args ...any) *DecodeError {
+	return &DecodeError{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ClientMessage is a decoded client message: exactly one of Hello, Act.
+type ClientMessage struct {
+	Type  string
+	Hello *Hello
+	Act   *Act
+}
+
+// Action ids are client-made; bounded and printable so they are safe to
+// store, log and echo.
+var actionIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+
+// envelope holds every field any client message may carry; which are
+// allowed depends on the type.
+type envelope struct {
+	V        *int            `json:"v"`
+	Type     string          `json:"type"`
+	Token    *string         `json:"token"`
+	LastSeq  *int64          `json:"last_seq"`
+	ActionID *string         `json:"action_id"`
+	Action   json.RawMessage `json:"action"`
+}
+
+// DecodeClient parses one client frame. Every refusal is a *DecodeError.
+func DecodeClient(b []byte) (ClientMessage, error) {
+	if len(b) > MaxClientMessage {
+		return ClientMessage{}, bad(CodeTooLarge, "message is %d bytes, the limit is %d", len(b), MaxClientMessage)
+	}
+	if !utf8.Valid(b) {
+		return ClientMessage{}, bad(CodeBadJSON, "message is not UTF-8")
+	}
+	var env envelope
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&env); err != nil {
+		return ClientMessage{}, bad(CodeBadJSON, "message is not a JSON object of known fields: %v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return ClientMessage{}, bad(CodeBadJSON, "one JSON object per message")
+	}
+	if env.V == nil || *env.V != Version {
+		return ClientMessage{}, bad(CodeBadVersion, "\"v\" must be %d", Version)
+	}
+	switch env.Type {
+	case TypeHello:
+		return decodeHello(env)
+	case TypeAction:
+		return decodeAct(env)
+	case "":
+		return ClientMessage{}, bad(CodeBadMessage, "\"type\" is missing")
+	default:
+		return ClientMessage{}, bad(CodeUnknownType, "unknown message type %q (want hello or action)", env.Type)
+	}
+}
+
+func decodeHello(env envelope) (ClientMessage, error) {
+	if env.ActionID != nil || env.Action != nil {
+		return ClientMessage{}, bad(CodeBadMessage, "hello carries only token and last_seq")
+	}
+	if env.Token == nil || *env.Token == "" {
+		return ClientMessage{}, bad(CodeBadMessage, "hello needs a \"token\"")
+	}
+	if env.LastSeq != nil && *env.LastSeq < 0 {
+		return ClientMessage{}, bad(CodeBadMessage, "\"last_seq\" cannot be negative")
+	}
+	return ClientMessage{Type: TypeHello, Hello: &Hello{Token: *env.Token, LastSeq: env.LastSeq}}, nil
+}
+
+func decodeAct(env envelope) (ClientMessage, error) {
+	if env.Token != nil || env.LastSeq != nil {
+		return ClientMessage{}, bad(CodeBadMessage, "action carries only action_id and action")
+	}
+	if env.ActionID == nil || !actionIDPattern.MatchString(*env.ActionID) {
+		return ClientMessage{}, bad(CodeBadMessage, "\"action_id\" must be 1-64 characters of A-Z a-z 0-9 . _ : -")
+	}
+	id := *env.ActionID
+	if len(env.Action) == 0 || bytes.Equal(env.Action, []byte("null")) {
+		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: "action needs an \"action\"", ActionID: id}
+	}
+	var a cassino.Action
+	if err := json.Unmarshal(env.Action, &a); err != nil {
+		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: err.Error(), ActionID: id}
+	}
+	return ClientMessage{Type: TypeAction, Act: &Act{ActionID: id, Action: a}}, nil
+}

@@ -1,0 +1,53 @@
+package v1alpha1
+
+import "time"
+
+// Defaults the API server applies to an unset field. The reconciler reads
+// rooms through the API server, so these matter only to code that builds a
+// GameRoom by hand (tests, the local platform).
+const (
+	DefaultMaxPlayers       = 2
+	DefaultIdleTimeout      = 5 * time.Minute
+	DefaultHeartbeatTimeout = 30 * time.Second
+	DefaultSessionTTL       = 24 * time.Hour
+)
+
+// MaxPlayersOrDefault returns spec.maxPlayers, or its default when unset.
+func (s *GameRoomSpec) MaxPlayersOrDefault() int32 {
+	if s.MaxPlayers == 0 {
+		return DefaultMaxPlayers
+	}
+	return s.MaxPlayers
+}
+
+// IdleTimeoutOrDefault returns spec.idleTimeout, or its default when unset.
+func (s *GameRoomSpec) IdleTimeoutOrDefault() time.Duration {
+	if s.IdleTimeout == nil {
+		return DefaultIdleTimeout
+	}
+	return s.IdleTimeout.Duration
+}
+
+// HeartbeatTimeoutOrDefault returns spec.heartbeatTimeout, or its default when unset.
+func (s *GameRoomSpec) HeartbeatTimeoutOrDefault() time.Duration {
+	if s.HeartbeatTimeout == nil {
+		return DefaultHeartbeatTimeout
+	}
+	return s.HeartbeatTimeout.Duration
+}
+
+// SessionTTLOrDefault returns spec.sessionTTL, or its default when unset.
+func (s *GameRoomSpec) SessionTTLOrDefault() time.Duration {
+	if s.SessionTTL == nil {
+		return DefaultSessionTTL
+	}
+	return s.SessionTTL.Duration
+}
+
+// GameOrDefault returns spec.game, or its default when unset.
+func (s *GameRoomSpec) GameOrDefault() Game {
+	if s.Game == "" {
+		return GameCassino
+	}
+	return s.Game
+}

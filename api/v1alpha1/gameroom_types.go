@@ -1,0 +1,272 @@
+package v1alpha1
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// Game names a rule set the game server implements.
+// +kubebuilder:validation:Enum=cassino
+type Game string
+
+// GameCassino is the English fishing game of docs/CASSINO_RULES.md.
+const GameCassino Game = "cassino"
+
+// GameRoomSpec is what a platform team asks for: one table of one game.
+// Partnerships are a four-player notion, so the check spans two fields.
+// +kubebuilder:validation:XValidation:rule="!has(self.rules) || !has(self.rules.partnerships) || !self.rules.partnerships || self.maxPlayers == 4",message="rules.partnerships needs maxPlayers: 4 (partners sit opposite each other)"
+type GameRoomSpec struct {
+	// Game is the rule set played at this table. Immutable.
+	// +kubebuilder:default=cassino
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="game is immutable: create a new GameRoom to play another game"
+	// +optional
+	Game Game `json:"game,omitempty"`
+
+	// MaxPlayers is the number of seats, and so the number of players of
+	// the match. Immutable.
+	// +kubebuilder:default=2
+	// +kubebuilder:validation:Minimum=2
+	// +kubebuilder:validation:Maximum=4
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="maxPlayers is immutable: the seats are dealt when the match starts"
+	// +optional
+	MaxPlayers int32 `json:"maxPlayers,omitempty"`
+
+	// Rules are the options of the game, fixed for the whole match.
+	// +kubebuilder:default={}
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="rules are immutable: they are fixed for the whole match"
+	// +optional
+	Rules CassinoRules `json:"rules,omitempty"`
+
+	// IdleTimeout is how long the room may have no player connected before
+	// it is abandoned and collected.
+	// +kubebuilder:default="5m"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('30s')",message="idleTimeout must be at least 30s"
+	// +optional
+	IdleTimeout *metav1.Duration `json:"idleTimeout,omitempty"`
+
+	// HeartbeatTimeout is how long the game pod may stay silent before it is
+	// replaced; the new pod resumes the game from Redis.
+	// +kubebuilder:default="30s"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('10s')",message="heartbeatTimeout must be at least 10s (pods beat every few seconds)"
+	// +optional
+	HeartbeatTimeout *metav1.Duration `json:"heartbeatTimeout,omitempty"`
+
+	// SessionTTL is how long a player's session token stays valid.
+	// +kubebuilder:default="24h"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1m') && duration(self) <= duration('720h')",message="sessionTTL must be between 1m and 720h"
+	// +optional
+	SessionTTL *metav1.Duration `json:"sessionTTL,omitempty"`
+
+	// TTLAfterFinished, when set, deletes the room that long after its match
+	// finished. Unset keeps finished rooms until someone deletes them.
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
+	// +optional
+	TTLAfterFinished *metav1.Duration `json:"ttlAfterFinished,omitempty"`
+
+	// Template lets a platform team override the game pod's image,
+	// resources and placement.
+	// +optional
+	Template *GameRoomPodTemplate `json:"template,omitempty"`
+}
+
+// CassinoRules are the options of CASSINO_RULES.md. The JSON names are the
+// game server's option names; unset options take the game's defaults.
+type CassinoRules struct {
+	// Partnerships plays four players as two sides (seats 0+2 vs 1+3).
+	// Unset means true with 4 players; only valid with maxPlayers 4.
+	// +optional
+	Partnerships *bool `json:"partnerships,omitempty"`
+
+	// Sweeps scores one point for each capture that clears the table.
+	// +kubebuilder:default=true
+	// +optional
+	Sweeps *bool `json:"sweeps,omitempty"`
+
+	// TargetScore ends the match at the end of the hand in which a player
+	// or side reaches it. One hand is worth 11 points plus sweeps.
+	// +kubebuilder:default=21
+	// +kubebuilder:validation:Minimum=11
+	// +kubebuilder:validation:Maximum=121
+	// +optional
+	TargetScore *int32 `json:"targetScore,omitempty"`
+
+	// CourtCapturesAll lets a court card take every card of its rank on the
+	// table instead of exactly one.
+	// +kubebuilder:default=false
+	// +optional
+	CourtCapturesAll *bool `json:"courtCapturesAll,omitempty"`
+
+	// IncreaseOwnBuild lets a player increase a single build they own.
+	// +kubebuilder:default=true
+	// +optional
+	IncreaseOwnBuild *bool `json:"increaseOwnBuild,omitempty"`
+
+	// TrailWhenCaptureAvailable lets a player trail a card that could capture.
+	// +kubebuilder:default=true
+	// +optional
+	TrailWhenCaptureAvailable *bool `json:"trailWhenCaptureAvailable,omitempty"`
+}
+
+// GameRoomPodTemplate is the part of the game pod a platform team may
+// change. Everything else (command, ports, probes, security) is the
+// operator's, because the game server's contract depends on it.
+type GameRoomPodTemplate struct {
+	// Image replaces the operator's default game server image.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=512
+	// +optional
+	Image string `json:"image,omitempty"`
+
+	// Resources of the game container. Unset gets the operator's defaults.
+	// +optional
+	Resources *corev1.ResourceRequirements `json:"resources,omitempty"`
+
+	// NodeSelector of the game pod.
+	// +kubebuilder:validation:MaxProperties=32
+	// +optional
+	NodeSelector map[string]string `json:"nodeSelector,omitempty"`
+
+	// Tolerations of the game pod.
+	// +kubebuilder:validation:MaxItems=32
+	// +listType=atomic
+	// +optional
+	Tolerations []corev1.Toleration `json:"tolerations,omitempty"`
+
+	// Affinity of the game pod.
+	// +optional
+	Affinity *corev1.Affinity `json:"affinity,omitempty"`
+
+	// Labels added to the game pod. The operator's selection labels cannot
+	// be overridden.
+	// +kubebuilder:validation:MaxProperties=32
+	// +kubebuilder:validation:XValidation:rule="self.all(k, !k.startsWith('games.croupier.dev/') && k != 'app.kubernetes.io/name' && k != 'app.kubernetes.io/component')",message="labels games.croupier.dev/*, app.kubernetes.io/name and app.kubernetes.io/component are set by the operator"
+	// +optional
+	Labels map[string]string `json:"labels,omitempty"`
+
+	// Annotations added to the game pod.
+	// +kubebuilder:validation:MaxProperties=32
+	// +optional
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// GameRoomPhase is where a room is in its life.
+// +kubebuilder:validation:Enum=Pending;Starting;Ready;Playing;Finished;Abandoned;Failed
+type GameRoomPhase string
+
+// Phases of a room. Finished, Abandoned and Failed are final until the room
+// is deleted.
+const (
+	// PhasePending: the room has no game pod yet.
+	PhasePending GameRoomPhase = "Pending"
+	// PhaseStarting: the game pod exists but is not ready.
+	PhaseStarting GameRoomPhase = "Starting"
+	// PhaseReady: the game pod serves players; seats are open.
+	PhaseReady GameRoomPhase = "Ready"
+	// PhasePlaying: the match has started.
+	PhasePlaying GameRoomPhase = "Playing"
+	// PhaseFinished: the match is over.
+	PhaseFinished GameRoomPhase = "Finished"
+	// PhaseAbandoned: nobody was connected for spec.idleTimeout.
+	PhaseAbandoned GameRoomPhase = "Abandoned"
+	// PhaseFailed: the room cannot run without a change to it or to the
+	// cluster (see the Ready condition's message).
+	PhaseFailed GameRoomPhase = "Failed"
+)
+
+// Condition types of a room, positive polarity.
+const (
+	// ConditionReady is True while players can reach the room and play.
+	ConditionReady = "Ready"
+	// ConditionPodHealthy is True while the room's game pod is ready.
+	ConditionPodHealthy = "PodHealthy"
+)
+
+// Players counts the people at the table.
+type Players struct {
+	// Seated is the number of players holding a seat.
+	Seated int32 `json:"seated"`
+	// Connected is the number of seated players with an open connection.
+	Connected int32 `json:"connected"`
+}
+
+// GameRoomStatus is what the operator observed.
+type GameRoomStatus struct {
+	// Phase summarises the room's life; see the conditions for why.
+	// +optional
+	Phase GameRoomPhase `json:"phase,omitempty"`
+
+	// PodName is the name of the room's game pod.
+	// +optional
+	PodName string `json:"podName,omitempty"`
+
+	// Endpoint is the game pod's host:port, set while the pod runs.
+	// +optional
+	Endpoint string `json:"endpoint,omitempty"`
+
+	// Players at the table, from the game pod's last heartbeat.
+	// +optional
+	Players Players `json:"players,omitempty"`
+
+	// LastHeartbeatTime is when the game pod last reported in.
+	// +optional
+	LastHeartbeatTime *metav1.Time `json:"lastHeartbeatTime,omitempty"`
+
+	// LastActivityTime is the last connect, disconnect or move at the table.
+	// +optional
+	LastActivityTime *metav1.Time `json:"lastActivityTime,omitempty"`
+
+	// ObservedGeneration is the spec generation this status describes.
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+
+	// Conditions: Ready and PodHealthy.
+	// +listType=map
+	// +listMapKey=type
+	// +patchStrategy=merge
+	// +patchMergeKey=type
+	// +optional
+	Conditions []metav1.Condition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
+}
+
+// GameRoom is one table of a card game, served by one game pod.
+// The name becomes a pod label value, hence the 63-character limit.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=gr,categories=croupier
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Players",type=integer,JSONPath=`.status.players.seated`
+// +kubebuilder:printcolumn:name="Endpoint",type=string,JSONPath=`.status.endpoint`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:printcolumn:name="Connected",type=integer,JSONPath=`.status.players.connected`,priority=1
+// +kubebuilder:printcolumn:name="Seats",type=integer,JSONPath=`.spec.maxPlayers`,priority=1
+// +kubebuilder:printcolumn:name="Game",type=string,JSONPath=`.spec.game`,priority=1
+// +kubebuilder:validation:XValidation:rule="size(self.metadata.name) <= 63",message="GameRoom names are at most 63 characters (the name is a label value on the game pod)"
+type GameRoom struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// +kubebuilder:default={}
+	// +optional
+	Spec GameRoomSpec `json:"spec,omitempty"`
+	// +optional
+	Status GameRoomStatus `json:"status,omitempty"`
+}
+
+// GameRoomList is a list of GameRooms.
+// +kubebuilder:object:root=true
+type GameRoomList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []GameRoom `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&GameRoom{}, &GameRoomList{})
+}

@@ -1,0 +1,221 @@
+package v1alpha1_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+)
+
+var k8s client.Client
+
+func TestMain(m *testing.M) {
+	env, err := gameroomtest.NewEnvironment()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	cfg, err := env.Start()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "start envtest: %v\n", err)
+		os.Exit(1)
+	}
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = gamesv1.AddToScheme(scheme)
+	k8s, err = client.New(cfg, client.Options{Scheme: scheme})
+	code := 1
+	if err == nil {
+		code = m.Run()
+	} else {
+		fmt.Fprintf(os.Stderr, "client: %v\n", err)
+	}
+	if err := env.Stop(); err != nil {
+		fmt.Fprintf(os.Stderr, "stop envtest: %v\n", err)
+	}
+	os.Exit(code)
+}
+
+// strict is what kubectl sends by default (--validate=strict).
+var strict = client.FieldValidation(metav1.FieldValidationStrict)
+
+func TestDefaults(t *testing.T) {
+	g := NewWithT(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	ctx := context.Background()
+
+	g.Expect(k8s.Create(ctx, gameroomtest.MakeGameRoom("plain", ns).Obj())).To(Succeed())
+
+	var got gamesv1.GameRoom
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "plain"}, &got)).To(Succeed())
+	s := got.Spec
+	g.Expect(s.Game).To(Equal(gamesv1.GameCassino))
+	g.Expect(s.MaxPlayers).To(BeEquivalentTo(2))
+	g.Expect(s.IdleTimeout.Duration).To(Equal(5 * time.Minute))
+	g.Expect(s.HeartbeatTimeout.Duration).To(Equal(30 * time.Second))
+	g.Expect(s.SessionTTL.Duration).To(Equal(24 * time.Hour))
+	g.Expect(s.TTLAfterFinished).To(BeNil())
+	g.Expect(s.Template).To(BeNil())
+	r := s.Rules
+	g.Expect(r.Partnerships).To(BeNil(), "partnerships defaults in the game server, by player count")
+	g.Expect(r.Sweeps).To(HaveValue(BeTrue()))
+	g.Expect(r.TargetScore).To(HaveValue(BeEquivalentTo(21)))
+	g.Expect(r.CourtCapturesAll).To(HaveValue(BeFalse()))
+	g.Expect(r.IncreaseOwnBuild).To(HaveValue(BeTrue()))
+	g.Expect(r.TrailWhenCaptureAvailable).To(HaveValue(BeTrue()))
+}
+
+func TestNoSpecGetsDefaults(t *testing.T) {
+	g := NewWithT(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	u := room(ns, "bare", nil)
+	delete(u.Object, "spec")
+	g.Expect(k8s.Create(context.Background(), u, strict)).To(Succeed())
+	g.Expect(u.Object["spec"]).To(HaveKeyWithValue("maxPlayers", BeEquivalentTo(2)))
+}
+
+func TestValidRoomsAccepted(t *testing.T) {
+	ns := gameroomtest.Namespace(t, k8s)
+	for name, w := range map[string]*gameroomtest.GameRoomWrapper{
+		"four-partners": gameroomtest.MakeGameRoom("four-partners", ns).Players(4).Partnerships(true),
+		"four-solo":     gameroomtest.MakeGameRoom("four-solo", ns).Players(4).Partnerships(false),
+		"three-solo":    gameroomtest.MakeGameRoom("three-solo", ns).Players(3).Partnerships(false),
+		"edges": gameroomtest.MakeGameRoom("edges", ns).TargetScore(121).IdleTimeout(30 * time.Second).
+			HeartbeatTimeout(10 * time.Second).SessionTTL(720 * time.Hour).TTLAfterFinished(0),
+		"template": gameroomtest.MakeGameRoom("template", ns).Image("registry.example/croupier:v2").
+			NodeSelector("pool", "games").PodLabel("team", "cards").PodAnnotation("note", "x"),
+		"max-name-" + strings.Repeat("x", 54): gameroomtest.MakeGameRoom("max-name-"+strings.Repeat("x", 54), ns),
+	} {
+		t.Run(name, func(t *testing.T) {
+			NewWithT(t).Expect(k8s.Create(context.Background(), w.Obj(), strict)).To(Succeed())
+		})
+	}
+}
+
+// room is an unstructured GameRoom, so a test can send what no Go type
+// can hold: typos, malformed durations.
+func room(ns, name string, spec map[string]any) *unstructured.Unstructured {
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": gamesv1.GroupVersion.String(),
+		"kind":       "GameRoom",
+		"metadata":   map[string]any{"name": name, "namespace": ns},
+		"spec":       spec,
+	}}
+	if spec == nil {
+		u.Object["spec"] = map[string]any{}
+	}
+	return u
+}
+
+func TestInvalidRoomsRejected(t *testing.T) {
+	ns := gameroomtest.Namespace(t, k8s)
+	cases := []struct {
+		name string
+		obj  client.Object
+		want []string
+	}{
+		{"one player", gameroomtest.MakeGameRoom("a", ns).Players(1).Obj(),
+			[]string{"spec.maxPlayers", "should be greater than or equal to 2"}},
+		{"five players", gameroomtest.MakeGameRoom("a", ns).Players(5).Obj(),
+			[]string{"spec.maxPlayers", "should be less than or equal to 4"}},
+		{"unknown game", gameroomtest.MakeGameRoom("a", ns).Game("poker").Obj(),
+			[]string{"spec.game", `Unsupported value: "poker"`, `"cassino"`}},
+		{"idle timeout under 30s", gameroomtest.MakeGameRoom("a", ns).IdleTimeout(29 * time.Second).Obj(),
+			[]string{"spec.idleTimeout", "idleTimeout must be at least 30s"}},
+		{"malformed idle timeout", room(ns, "a", map[string]any{"idleTimeout": "five minutes"}),
+			[]string{"spec.idleTimeout", "should match"}},
+		{"heartbeat timeout under 10s", gameroomtest.MakeGameRoom("a", ns).HeartbeatTimeout(time.Second).Obj(),
+			[]string{"spec.heartbeatTimeout", "heartbeatTimeout must be at least 10s"}},
+		{"session TTL over 30 days", gameroomtest.MakeGameRoom("a", ns).SessionTTL(721 * time.Hour).Obj(),
+			[]string{"spec.sessionTTL", "sessionTTL must be between 1m and 720h"}},
+		{"target score too low", gameroomtest.MakeGameRoom("a", ns).TargetScore(10).Obj(),
+			[]string{"spec.rules.targetScore", "should be greater than or equal to 11"}},
+		{"partnerships with two players", gameroomtest.MakeGameRoom("a", ns).Partnerships(true).Obj(),
+			[]string{"spec", "rules.partnerships needs maxPlayers: 4"}},
+		{"unknown rule option", room(ns, "a", map[string]any{"rules": map[string]any{"sweep": false}}),
+			[]string{`unknown field "spec.rules.sweep"`}},
+		{"unknown spec field", room(ns, "a", map[string]any{"maxPlayer": int64(3)}),
+			[]string{`unknown field "spec.maxPlayer"`}},
+		{"reserved pod label", gameroomtest.MakeGameRoom("a", ns).PodLabel("games.croupier.dev/room", "other").Obj(),
+			[]string{"spec.template.labels", "are set by the operator"}},
+		{"empty image", room(ns, "a", map[string]any{"template": map[string]any{"image": ""}}),
+			[]string{"spec.template.image", "should be at least 1 chars long"}},
+		{"name over 63 characters", gameroomtest.MakeGameRoom(strings.Repeat("x", 64), ns).Obj(),
+			[]string{"GameRoom names are at most 63 characters"}},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			if tc.obj.GetName() == "a" {
+				tc.obj.SetName(fmt.Sprintf("bad-%d", i)) // a wrongly accepted room must not fail the next case
+			}
+			err := k8s.Create(context.Background(), tc.obj, strict)
+			g.Expect(err).To(HaveOccurred())
+			t.Log(err)
+			for _, w := range tc.want {
+				g.Expect(err.Error()).To(ContainSubstring(w))
+			}
+		})
+	}
+}
+
+// Without strict field validation the API server prunes an unknown option
+// instead of failing; the game then never sees it. kubectl asks for strict
+// validation by default, so users get the rejection above.
+func TestUnknownRuleOptionPrunedWithoutStrict(t *testing.T) {
+	g := NewWithT(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	u := room(ns, "lax", map[string]any{"rules": map[string]any{"sweep": false}})
+	g.Expect(k8s.Create(context.Background(), u)).To(Succeed())
+	g.Expect(u.Object["spec"]).To(HaveKeyWithValue("rules", Not(HaveKey("sweep"))))
+	g.Expect(u.Object["spec"]).To(HaveKeyWithValue("rules", HaveKeyWithValue("sweeps", true)))
+}
+
+func TestImmutableFields(t *testing.T) {
+	ns := gameroomtest.Namespace(t, k8s)
+	cases := []struct {
+		name   string
+		mutate func(*gamesv1.GameRoom)
+		want   string
+	}{
+		{"maxPlayers", func(r *gamesv1.GameRoom) { r.Spec.MaxPlayers = 3 }, "maxPlayers is immutable"},
+		{"rules", func(r *gamesv1.GameRoom) { r.Spec.Rules.TargetScore = ptr.To[int32](11) }, "rules are immutable"},
+		{"game", func(r *gamesv1.GameRoom) { r.Spec.Game = "poker" }, `Unsupported value: "poker"`},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewWithT(t)
+			ctx := context.Background()
+			r := gameroomtest.MakeGameRoom(fmt.Sprintf("imm-%d", i), ns).Obj()
+			g.Expect(k8s.Create(ctx, r)).To(Succeed())
+			tc.mutate(r)
+			err := k8s.Update(ctx, r)
+			g.Expect(err).To(MatchError(ContainSubstring(tc.want)))
+		})
+	}
+}
+
+func TestMutableFieldsChange(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ns := gameroomtest.Namespace(t, k8s)
+	r := gameroomtest.MakeGameRoom("mut", ns).Obj()
+	g.Expect(k8s.Create(ctx, r)).To(Succeed())
+	r.Spec.IdleTimeout = &metav1.Duration{Duration: time.Hour}
+	r.Spec.TTLAfterFinished = &metav1.Duration{Duration: time.Minute}
+	g.Expect(k8s.Update(ctx, r)).To(Succeed())
+	g.Expect(r.Spec.IdleTimeout.Duration).To(Equal(time.Hour))
+}

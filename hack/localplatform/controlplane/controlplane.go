@@ -1,0 +1,131 @@
+// Package controlplane runs a real, local Kubernetes control plane from the
+// repository's own binaries: etcd and kube-apiserver through envtest, plus a
+// kube-controller-manager running the controllers a single-node platform
+// needs (garbage collection, so owner references cascade, and namespace
+// deletion).
+package controlplane
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
+)
+
+// Controllers run by kube-controller-manager: enough for owner references
+// to cascade and namespaces to be deleted.
+var Controllers = []string{"garbagecollector", "namespace"}
+
+// Options configure Start.
+type Options struct {
+	// AssetsDir holds etcd, kube-apiserver and kube-controller-manager.
+	AssetsDir string
+	// Logs receives the output of etcd, kube-apiserver and
+	// kube-controller-manager; nil discards it.
+	Logs func(component string) io.Writer
+	// StartTimeout bounds the start of each component (default 60s: two
+	// busy cores can make kube-apiserver slow to become healthy).
+	StartTimeout time.Duration
+}
+
+// ControlPlane is a running etcd + kube-apiserver + kube-controller-manager.
+type ControlPlane struct {
+	env        *envtest.Environment
+	kcm        *childproc.Process
+	tmpDir     string
+	kubeconfig []byte
+}
+
+// Start checks the binaries, then starts etcd, kube-apiserver and
+// kube-controller-manager. On error nothing is left running.
+func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
+	if err := CheckAssets(opts.AssetsDir); err != nil {
+		return nil, err
+	}
+	if opts.StartTimeout == 0 {
+		opts.StartTimeout = 60 * time.Second
+	}
+	cp = &ControlPlane{env: newEnvironment(opts)}
+	if _, err := cp.env.Start(); err != nil {
+		_ = cp.env.Stop()
+		return nil, fmt.Errorf("start etcd and kube-apiserver: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = cp.Stop()
+			cp = nil
+		}
+	}()
+	cp.kubeconfig = cp.env.KubeConfig
+	cp.tmpDir, err = os.MkdirTemp("", "croupier-controlplane-")
+	if err != nil {
+		return cp, fmt.Errorf("create temp dir: %w", err)
+	}
+	cp.kcm, err = startControllerManager(opts, cp.tmpDir, cp.kubeconfig)
+	if err != nil {
+		return cp, err
+	}
+	return cp, nil
+}
+
+func newEnvironment(opts Options) *envtest.Environment {
+	env := &envtest.Environment{
+		ControlPlaneStartTimeout: opts.StartTimeout,
+		ControlPlaneStopTimeout:  20 * time.Second,
+	}
+	// Explicit paths, so KUBEBUILDER_ASSETS cannot override the caller's choice.
+	env.ControlPlane.Etcd = &envtest.Etcd{Path: filepath.Join(opts.AssetsDir, Etcd)}
+	env.ControlPlane.APIServer = &envtest.APIServer{Path: filepath.Join(opts.AssetsDir, KubeAPIServer)}
+	if opts.Logs != nil {
+		env.ControlPlane.Etcd.Out = opts.Logs(Etcd)
+		env.ControlPlane.Etcd.Err = opts.Logs(Etcd)
+		env.ControlPlane.APIServer.Out = opts.Logs(KubeAPIServer)
+		env.ControlPlane.APIServer.Err = opts.Logs(KubeAPIServer)
+	}
+	return env
+}
+
+// Config is an admin (system:masters) client configuration.
+func (cp *ControlPlane) Config() *rest.Config { return rest.CopyConfig(cp.env.Config) }
+
+// AdminKubeconfig is a kubeconfig file's content for an admin user.
+func (cp *ControlPlane) AdminKubeconfig() []byte { return cp.kubeconfig }
+
+// APIServerURL is the address kube-apiserver serves on.
+func (cp *ControlPlane) APIServerURL() *url.URL {
+	u, _ := url.Parse(cp.env.Config.Host)
+	return u
+}
+
+// ControllerManagerDone is closed if kube-controller-manager exits.
+func (cp *ControlPlane) ControllerManagerDone() <-chan struct{} { return cp.kcm.Done() }
+
+// ControllerManagerErr describes how kube-controller-manager ended.
+func (cp *ControlPlane) ControllerManagerErr() error { return cp.kcm.ExitError() }
+
+// ControllerManagerPid is kube-controller-manager's process id.
+func (cp *ControlPlane) ControllerManagerPid() int { return cp.kcm.Pid() }
+
+// Stop stops kube-controller-manager, kube-apiserver and etcd, in that
+// order, and removes their data.
+func (cp *ControlPlane) Stop() error {
+	if cp.kcm != nil {
+		cp.kcm.Stop(10 * time.Second)
+	}
+	err := cp.env.Stop()
+	if cp.tmpDir != "" {
+		_ = os.RemoveAll(cp.tmpDir)
+	}
+	if err != nil {
+		return fmt.Errorf("stop kube-apiserver and etcd: %w", err)
+	}
+	return nil
+}

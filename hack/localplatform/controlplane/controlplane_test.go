@@ -1,0 +1,98 @@
+package controlplane
+
+import (
+	"context"
+	"crypto/tls"
+	"net/http"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// assetsDir is the directory `make tools` fills (exported by make as
+// KUBEBUILDER_ASSETS), falling back to its place in the repository.
+func assetsDir() string {
+	if d := os.Getenv("KUBEBUILDER_ASSETS"); d != "" {
+		return d
+	}
+	return filepath.Join("..", "..", "..", DefaultAssetsDir)
+}
+
+func TestCheckAssetsNamesWhatIsMissing(t *testing.T) {
+	g := NewWithT(t)
+	dir := t.TempDir()
+	g.Expect(os.WriteFile(filepath.Join(dir, Etcd), []byte("#!/bin/sh\n"), 0o755)).To(Succeed())
+	err := CheckAssets(dir)
+	g.Expect(err).To(MatchError(ContainSubstring("kube-apiserver, kube-controller-manager")))
+	g.Expect(err).To(MatchError(ContainSubstring("make tools")))
+	g.Expect(err.Error()).NotTo(ContainSubstring("etcd,"))
+}
+
+func TestControlPlaneCascadesOwnerReferencesAndStopsCleanly(t *testing.T) {
+	if err := CheckAssets(assetsDir()); err != nil {
+		t.Fatal(err)
+	}
+	g := NewWithT(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	cp, err := Start(ctx, Options{AssetsDir: assetsDir()})
+	g.Expect(err).NotTo(HaveOccurred())
+	stopped := false
+	defer func() {
+		if !stopped {
+			_ = cp.Stop()
+		}
+	}()
+
+	names, err := InstallCRDs(ctx, cp.Config(), filepath.Join("testdata", "crds"))
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(names).To(ConsistOf("widgets.test.croupier.dev"))
+
+	c, err := client.New(cp.Config(), client.Options{Scheme: newScheme()})
+	g.Expect(err).NotTo(HaveOccurred())
+
+	t.Run("deleting an owner deletes its children", func(t *testing.T) {
+		g := NewWithT(t)
+		owner := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "room", Namespace: "default"}}
+		g.Expect(c.Create(ctx, owner)).To(Succeed())
+		child := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{
+			Name: "room-game", Namespace: "default",
+			OwnerReferences: []metav1.OwnerReference{{
+				APIVersion: "v1", Kind: "ConfigMap", Name: owner.Name, UID: owner.UID,
+			}},
+		}}
+		g.Expect(c.Create(ctx, child)).To(Succeed())
+		g.Expect(c.Delete(ctx, owner)).To(Succeed())
+		g.Eventually(func() bool {
+			return apierrors.IsNotFound(c.Get(ctx, client.ObjectKeyFromObject(child), &corev1.ConfigMap{}))
+		}, 45*time.Second, 200*time.Millisecond).Should(BeTrue(), "the garbage collector never deleted the child")
+	})
+
+	t.Run("a deleted namespace is emptied and removed", func(t *testing.T) {
+		g := NewWithT(t)
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "doomed"}}
+		g.Expect(c.Create(ctx, ns)).To(Succeed())
+		g.Expect(c.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "x", Namespace: "doomed"}})).To(Succeed())
+		g.Expect(c.Delete(ctx, ns)).To(Succeed())
+		g.Eventually(func() bool {
+			return apierrors.IsNotFound(c.Get(ctx, client.ObjectKeyFromObject(ns), &corev1.Namespace{}))
+		}, 45*time.Second, 200*time.Millisecond).Should(BeTrue(), "the namespace controller never removed the namespace")
+	})
+
+	kcm, api := cp.ControllerManagerPid(), cp.APIServerURL()
+	g.Expect(cp.Stop()).To(Succeed())
+	stopped = true
+	g.Expect(syscall.Kill(kcm, 0)).To(MatchError(syscall.ESRCH), "kube-controller-manager still running")
+	insecure := &http.Client{Timeout: time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // probing a stopped local server
+	_, err = insecure.Get(api.String() + "healthz")
+	g.Expect(err).To(HaveOccurred(), "kube-apiserver still serving")
+}

@@ -21,10 +21,10 @@ import (
 // Where a game pod expects its signing keys (POD_CONTRACT) when the env
 // does not say otherwise, and the env var that says otherwise.
 const (
-	sessionKeysEnv        = "CROUPIER_SESSION_KEYS_DIR"
-	sessionKeysMountPath  = "/var/run/croupier/session-keys"
-	listenAddrEnv         = "CROUPIER_LISTEN_ADDR"
-	defaultGamePort int32 = 7350
+	sessionKeysEnv             = "CROUPIER_SESSION_KEYS_DIR"
+	sessionKeysMountPath       = "/var/run/croupier/session-keys"
+	listenAddrEnv              = "CROUPIER_LISTEN_ADDR"
+	defaultGamePort      int32 = 7350
 )
 
 // gamePod is one pod's running process and what the runner observed of it.

@@ -110,7 +110,7 @@ func httpCheck(u string, headers http.Header, timeout time.Duration) func(contex
 	client := &http.Client{
 		Timeout: timeout,
 		// Like the kubelet: HTTPS probes do not verify the certificate.
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, //nolint:gosec
+		Transport:     &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, //nolint:gosec
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return func(ctx context.Context) bool {

@@ -20,6 +20,12 @@ export KUBEBUILDER_ASSETS ?= $(K8S_BIN)
 CONTROLLER_GEN := $(BIN)/controller-gen-$(CONTROLLER_TOOLS_VERSION)
 HELM := $(BIN)/helm-$(HELM_VERSION)
 
+# Built from source, the Kubernetes binaries would report v0.0.0-master;
+# stamp the real version so kubectl and helm version checks behave.
+K8S_MINOR := $(word 2,$(subst ., ,$(K8S_VERSION)))
+K8S_LDFLAGS := -X k8s.io/component-base/version.gitVersion=v$(K8S_VERSION) -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(K8S_MINOR) -X k8s.io/client-go/pkg/version.gitVersion=v$(K8S_VERSION) -X k8s.io/client-go/pkg/version.gitMajor=1 -X k8s.io/client-go/pkg/version.gitMinor=$(K8S_MINOR) -X k8s.io/component-base/version.gitTreeState=clean
+HELM_LDFLAGS := -X helm.sh/helm/v3/internal/version.version=$(HELM_VERSION) -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=$(K8S_MINOR) -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$(K8S_MINOR)
+
 GO_TEST_FLAGS ?= -race -count=1
 FUZZTIME ?= 60s
 
@@ -30,10 +36,9 @@ help: ## Show this help.
 ##@ Development
 
 .PHONY: manifests
-manifests: $(CONTROLLER_GEN) ## Generate the CRD and RBAC manifests and copy the CRD into the chart.
+manifests: $(CONTROLLER_GEN) ## Generate the CRD and RBAC manifests and copy them into the chart.
 	$(CONTROLLER_GEN) rbac:roleName=croupier-operator crd paths="./api/..." paths="./controllers/..." output:crd:artifacts:config=config/crd/bases
-	mkdir -p charts/croupier/crds
-	cp config/crd/bases/*.yaml charts/croupier/crds/
+	hack/sync-chart.sh
 
 .PHONY: generate
 generate: $(CONTROLLER_GEN) ## Generate the DeepCopy methods of the API types.
@@ -69,6 +74,10 @@ bench: deps ## Run the benchmarks recorded in docs/BENCHMARKS.md.
 build: ## Build the croupier binary into bin/.
 	go build -o $(BIN)/croupier .
 
+.PHONY: dev
+dev: deps tools manifests build ## Run Croupier on the embedded local platform (no cluster needed).
+	$(BIN)/croupier dev --assets $(K8S_BIN)
+
 .PHONY: run
 run: manifests generate ## Run the operator against the current kubeconfig.
 	go run . operator
@@ -89,12 +98,12 @@ tools: $(CONTROLLER_GEN) $(K8S_BIN)/kube-apiserver $(K8S_BIN)/etcd $(K8S_BIN)/ku
 $(CONTROLLER_GEN):
 	hack/build-tool.sh sigs.k8s.io/controller-tools/cmd/controller-gen $@
 $(K8S_BIN)/kube-apiserver:
-	hack/build-tool.sh k8s.io/kubernetes/cmd/kube-apiserver $@
+	hack/build-tool.sh k8s.io/kubernetes/cmd/kube-apiserver $@ "$(K8S_LDFLAGS)"
 $(K8S_BIN)/kube-controller-manager:
-	hack/build-tool.sh k8s.io/kubernetes/cmd/kube-controller-manager $@
+	hack/build-tool.sh k8s.io/kubernetes/cmd/kube-controller-manager $@ "$(K8S_LDFLAGS)"
 $(K8S_BIN)/kubectl:
-	hack/build-tool.sh k8s.io/kubernetes/cmd/kubectl $@
+	hack/build-tool.sh k8s.io/kubernetes/cmd/kubectl $@ "$(K8S_LDFLAGS)"
 $(K8S_BIN)/etcd:
 	hack/build-tool.sh go.etcd.io/etcd/server/v3 $@
 $(HELM):
-	hack/build-tool.sh helm.sh/helm/v3/cmd/helm $@
+	hack/build-tool.sh helm.sh/helm/v3/cmd/helm $@ "$(HELM_LDFLAGS)"

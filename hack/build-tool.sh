@@ -4,6 +4,7 @@
 # the output is keyed by version, so it is built once per machine.
 set -euo pipefail
 pkg=$1 out=$2
+ldflags=${3:-}
 if [[ -x $out ]]; then exit 0; fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$(dirname "$out")"
@@ -11,6 +12,6 @@ start=$(date +%s)
 echo ">> building $(basename "$out") from $pkg (first time on this machine; this can take several minutes)" >&2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$root/hack/tools" && go build -o "$tmp/tool" "$pkg")
+(cd "$root/hack/tools" && go build -trimpath -ldflags "$ldflags" -o "$tmp/tool" "$pkg")
 mv "$tmp/tool" "$out"
 echo ">> built $out in $(( $(date +%s) - start ))s" >&2

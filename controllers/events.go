@@ -1,0 +1,65 @@
+package controllers
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/tools/events"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+)
+
+// Reasons of the events a user sees in `kubectl describe gameroom`.
+const (
+	EventPodCreated      = "PodCreated"
+	EventPodReplaced     = "PodReplaced"
+	EventPodFailed       = "PodFailed"
+	EventPodCreateFailed = "PodCreateFailed"
+	EventRoomReady       = "RoomReady"
+	EventRoomFailed      = "RoomFailed"
+)
+
+// event is queued during a reconcile and emitted only once the status
+// write succeeded, so a retried reconcile does not announce twice.
+type event struct {
+	kind, reason, action, note string
+}
+
+func (s *scope) normal(reason, action, format string, args ...any) {
+	s.events = append(s.events, event{corev1.EventTypeNormal, reason, action, fmt.Sprintf(format, args...)})
+}
+
+func (s *scope) warning(reason, action, format string, args ...any) {
+	s.events = append(s.events, event{corev1.EventTypeWarning, reason, action, fmt.Sprintf(format, args...)})
+}
+
+// phaseEvents announces the phase changes a user waits for.
+func (s *scope) phaseEvents() {
+	before, after := s.before.Phase, s.room.Status.Phase
+	if before == after {
+		return
+	}
+	switch after {
+	case gamesv1.PhaseReady:
+		s.normal(EventRoomReady, "Ready", "Room is ready at %s", s.room.Status.Endpoint)
+	case gamesv1.PhaseFailed:
+		s.warning(EventRoomFailed, "Fail", "%s", readyMessage(s.room.Status))
+	}
+}
+
+func readyMessage(st gamesv1.GameRoomStatus) string {
+	for _, c := range st.Conditions {
+		if c.Type == gamesv1.ConditionReady {
+			return c.Message
+		}
+	}
+	return ""
+}
+
+func emit(rec events.EventRecorder, s *scope) {
+	for _, e := range s.events {
+		// The note is a format string for the recorder; pass it as an argument
+		// so a '%' in a pod message cannot garble it.
+		rec.Eventf(s.room, nil, e.kind, e.reason, e.action, "%s", e.note)
+	}
+}

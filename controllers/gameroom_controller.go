@@ -1,0 +1,118 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+)
+
+// GameRoomReconciler gives each GameRoom one game pod and reports the
+// room's phase and conditions.
+type GameRoomReconciler struct {
+	client.Client
+	// APIReader reads past the cache, for the rare pod the cache has not
+	// seen yet.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	Clock     clock.PassiveClock
+	Pods      PodSettings
+}
+
+// +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms/finalizers,verbs=update
+// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch;create;delete
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Reconcile brings one room's pod and status up to date.
+func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	room := &gamesv1.GameRoom{}
+	if err := r.Get(ctx, req.NamespacedName, room); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if !room.DeletionTimestamp.IsZero() {
+		// The pod goes with the room through its owner reference.
+		return ctrl.Result{}, nil
+	}
+	s := newScope(room)
+	result, err := r.reconcile(ctx, s)
+	if werr := r.writeStatus(ctx, s); werr != nil {
+		return ctrl.Result{}, errors.Join(err, werr)
+	}
+	emit(r.Recorder, s)
+	return result, err
+}
+
+// scope is one reconcile of one room: what was read, what was done.
+type scope struct {
+	room     *gamesv1.GameRoom
+	before   gamesv1.GameRoomStatus
+	pod      *corev1.Pod
+	podErr   error
+	presence *Presence
+	events   []event
+}
+
+func newScope(room *gamesv1.GameRoom) *scope {
+	return &scope{room: room, before: *room.Status.DeepCopy()}
+}
+
+// reconcile runs each step of a room's lifecycle in order. Every step runs
+// even when an earlier one failed, so the status reports what is known.
+func (r *GameRoomReconciler) reconcile(ctx context.Context, s *scope) (ctrl.Result, error) {
+	steps := []func(context.Context, *scope) (ctrl.Result, error){
+		r.reconcilePod,
+	}
+	var result ctrl.Result
+	var errs []error
+	for _, step := range steps {
+		res, err := step(ctx, s)
+		result = soonest(result, res)
+		errs = append(errs, err)
+	}
+	return result, errors.Join(errs...)
+}
+
+// writeStatus computes the room's status and writes it, once, if it changed.
+func (r *GameRoomReconciler) writeStatus(ctx context.Context, s *scope) error {
+	s.room.Status = computeStatus(observed{
+		room: s.room, pod: s.pod, podErr: s.podErr, presence: s.presence, now: r.Clock.Now(),
+	})
+	s.phaseEvents()
+	if equality.Semantic.DeepEqual(s.before, s.room.Status) {
+		return nil
+	}
+	if err := r.Status().Update(ctx, s.room); err != nil {
+		return fmt.Errorf("update status of GameRoom %s/%s: %w", s.room.Namespace, s.room.Name, err)
+	}
+	return nil
+}
+
+// soonest merges the timers of two steps: the earliest wins.
+func soonest(a, b ctrl.Result) ctrl.Result {
+	if a.RequeueAfter == 0 || (b.RequeueAfter > 0 && b.RequeueAfter < a.RequeueAfter) {
+		a.RequeueAfter = b.RequeueAfter
+	}
+	return a
+}
+
+// SetupWithManager watches rooms and the pods they control.
+func (r *GameRoomReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	if r.Clock == nil {
+		r.Clock = clock.RealClock{}
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&gamesv1.GameRoom{}).
+		Owns(&corev1.Pod{}).
+		Named("gameroom").
+		Complete(r)
+}

@@ -1,0 +1,232 @@
+package controllers
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+)
+
+// Reasons of the Ready and PodHealthy conditions.
+const (
+	ReasonPodReady        = "PodReady"
+	ReasonPodMissing      = "PodMissing"
+	ReasonPodPending      = "PodPending"
+	ReasonPodNotReady     = "PodNotReady"
+	ReasonPodFailed       = "PodFailed"
+	ReasonPodTerminating  = "PodTerminating"
+	ReasonPodConflict     = "PodConflict"
+	ReasonPodInvalid      = "PodInvalid"
+	ReasonPodCreateFailed = "PodCreateFailed"
+	ReasonRoomReady       = "RoomReady"
+	ReasonPlaying         = "Playing"
+	ReasonFinished        = "Finished"
+	ReasonAbandoned       = "Abandoned"
+)
+
+// Presence is what the game pod last reported through its heartbeat.
+type Presence struct {
+	Seated, Connected int32
+	// Playing and Finished are the match's state as the pod sees it.
+	Playing, Finished bool
+	LastHeartbeat     time.Time
+	LastActivity      time.Time // zero: nobody ever connected
+}
+
+// observed is everything a room's status is computed from.
+type observed struct {
+	room *gamesv1.GameRoom // spec, generation and the status so far
+	pod  *corev1.Pod       // nil: the room has no pod
+	// podErr is why the pod could not be created, if it could not.
+	podErr error
+	// presence is nil when no heartbeat was read in this reconcile; the
+	// players and times of the previous status are kept then.
+	presence *Presence
+	now      time.Time
+}
+
+// podHealth is the verdict on the room's pod.
+type podHealth struct {
+	healthy bool
+	reason  string
+	message string
+	// broken: the room cannot run until a person changes something.
+	broken bool
+}
+
+// computeStatus is the room's new status. It is pure: same input, same status.
+func computeStatus(o observed) gamesv1.GameRoomStatus {
+	st := *o.room.Status.DeepCopy()
+	h := judgePod(o.room, o.pod, o.podErr)
+	st.ObservedGeneration = o.room.Generation
+	st.PodName = ""
+	if o.pod != nil {
+		st.PodName = o.pod.Name
+	}
+	st.Endpoint = endpoint(o.room, o.pod)
+	if p := o.presence; p != nil {
+		st.Players = gamesv1.Players{Seated: p.Seated, Connected: p.Connected}
+		st.LastHeartbeatTime = timeOrNil(p.LastHeartbeat)
+		st.LastActivityTime = timeOrNil(p.LastActivity)
+	}
+	st.Phase = phase(st.Phase, h, o.presence)
+	setCondition(&st, o, metav1.Condition{
+		Type: gamesv1.ConditionPodHealthy, Status: boolStatus(h.healthy), Reason: h.reason, Message: h.message,
+	})
+	setCondition(&st, o, readyCondition(st.Phase, st.Endpoint, h))
+	return st
+}
+
+// judgePod maps the pod (or why there is none) to PodHealthy.
+func judgePod(room *gamesv1.GameRoom, pod *corev1.Pod, podErr error) podHealth {
+	name := PodName(room.Name)
+	switch {
+	case podErr != nil && apierrors.IsInvalid(podErr):
+		return podHealth{reason: ReasonPodInvalid, broken: true,
+			message: fmt.Sprintf("The API server rejected pod %s; fix spec.template: %v", name, podErr)}
+	case podErr != nil:
+		return podHealth{reason: ReasonPodCreateFailed, message: fmt.Sprintf("Cannot create pod %s: %v", name, podErr)}
+	case pod == nil:
+		return podHealth{reason: ReasonPodMissing, message: fmt.Sprintf("Pod %s does not exist yet", name)}
+	case !metav1.IsControlledBy(pod, room):
+		return podHealth{reason: ReasonPodConflict, broken: true,
+			message: fmt.Sprintf("Pod %s exists but is not controlled by this GameRoom; delete that pod or rename the room", name)}
+	case pod.DeletionTimestamp != nil:
+		return podHealth{reason: ReasonPodTerminating, message: fmt.Sprintf("Pod %s is terminating; a new one follows", name)}
+	case podFinished(pod):
+		return podHealth{reason: ReasonPodFailed,
+			message: fmt.Sprintf("Pod %s stopped (%s); replacing it", name, podStopReason(pod))}
+	case podReady(pod):
+		return podHealth{healthy: true, reason: ReasonPodReady, message: fmt.Sprintf("Pod %s is ready", name)}
+	case pod.Status.Phase == corev1.PodRunning:
+		return podHealth{reason: ReasonPodNotReady, message: fmt.Sprintf("Pod %s is running but not ready", name)}
+	default:
+		return podHealth{reason: ReasonPodPending, message: fmt.Sprintf("Pod %s is pending%s", name, waitingReason(pod))}
+	}
+}
+
+// phase derives the room's phase. Finished and Abandoned are final: the
+// collector deletes such rooms, and a new pod must not bring them back.
+func phase(prev gamesv1.GameRoomPhase, h podHealth, p *Presence) gamesv1.GameRoomPhase {
+	switch {
+	case prev == gamesv1.PhaseFinished || prev == gamesv1.PhaseAbandoned:
+		return prev
+	case h.broken:
+		return gamesv1.PhaseFailed
+	case p != nil && p.Finished:
+		return gamesv1.PhaseFinished
+	case h.reason == ReasonPodMissing || h.reason == ReasonPodCreateFailed:
+		return gamesv1.PhasePending
+	case !h.healthy:
+		return gamesv1.PhaseStarting
+	case p != nil && p.Playing:
+		return gamesv1.PhasePlaying
+	default:
+		return gamesv1.PhaseReady
+	}
+}
+
+func readyCondition(ph gamesv1.GameRoomPhase, endpoint string, h podHealth) metav1.Condition {
+	c := metav1.Condition{Type: gamesv1.ConditionReady, Status: metav1.ConditionFalse}
+	switch ph {
+	case gamesv1.PhaseReady:
+		c.Status, c.Reason, c.Message = metav1.ConditionTrue, ReasonRoomReady, "Players can join at "+endpoint
+	case gamesv1.PhasePlaying:
+		c.Status, c.Reason, c.Message = metav1.ConditionTrue, ReasonPlaying, "The match is being played at "+endpoint
+	case gamesv1.PhaseFinished:
+		c.Reason, c.Message = ReasonFinished, "The match is over"
+	case gamesv1.PhaseAbandoned:
+		c.Reason, c.Message = ReasonAbandoned, "Nobody was connected for spec.idleTimeout"
+	default:
+		c.Reason, c.Message = h.reason, h.message
+	}
+	return c
+}
+
+// setCondition keeps lastTransitionTime unless the status flips, and
+// stamps the generation the condition was computed from.
+func setCondition(st *gamesv1.GameRoomStatus, o observed, c metav1.Condition) {
+	c.ObservedGeneration = o.room.Generation
+	c.LastTransitionTime = metav1.NewTime(o.now.Truncate(time.Second))
+	meta.SetStatusCondition(&st.Conditions, c)
+}
+
+// endpoint is where the pod listens while it runs. It is set before the
+// pod is ready, so `kubectl get gr` shows it early; clients wait for Ready.
+func endpoint(room *gamesv1.GameRoom, pod *corev1.Pod) string {
+	if pod == nil || pod.Status.PodIP == "" || pod.DeletionTimestamp != nil || podFinished(pod) ||
+		!metav1.IsControlledBy(pod, room) {
+		return ""
+	}
+	return net.JoinHostPort(pod.Status.PodIP, strconv.Itoa(GamePort))
+}
+
+// podFinished: a pod that ran to an end never runs again (restartPolicy
+// Always only ends this way on eviction, node loss or deletion).
+func podFinished(pod *corev1.Pod) bool {
+	return pod.Status.Phase == corev1.PodFailed || pod.Status.Phase == corev1.PodSucceeded
+}
+
+func podReady(pod *corev1.Pod) bool {
+	if pod.Status.Phase != corev1.PodRunning {
+		return false
+	}
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+func podStopReason(pod *corev1.Pod) string {
+	s := string(pod.Status.Phase)
+	if pod.Status.Reason != "" {
+		s += ": " + pod.Status.Reason
+	}
+	if pod.Status.Message != "" {
+		s += ": " + pod.Status.Message
+	}
+	return s
+}
+
+// waitingReason surfaces what a pending pod waits for (ImagePullBackOff,
+// CreateContainerConfigError for a missing Secret, ...).
+func waitingReason(pod *corev1.Pod) string {
+	for _, cs := range pod.Status.ContainerStatuses {
+		if w := cs.State.Waiting; w != nil && w.Reason != "" && w.Reason != "ContainerCreating" {
+			if w.Message != "" {
+				return fmt.Sprintf(": %s: %s", w.Reason, w.Message)
+			}
+			return ": " + w.Reason
+		}
+	}
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Message != "" {
+			return ": " + c.Message
+		}
+	}
+	return ""
+}
+
+func timeOrNil(t time.Time) *metav1.Time {
+	if t.IsZero() {
+		return nil
+	}
+	mt := metav1.NewTime(t)
+	return &mt
+}
+
+func boolStatus(b bool) metav1.ConditionStatus {
+	if b {
+		return metav1.ConditionTrue
+	}
+	return metav1.ConditionFalse
+}

@@ -1,0 +1,88 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+)
+
+// reconcilePod makes sure the room has its one game pod: create it when
+// missing, delete it when it stopped for good (its deletion brings the
+// room back here, and the next pass creates the replacement).
+func (r *GameRoomReconciler) reconcilePod(ctx context.Context, s *scope) (ctrl.Result, error) {
+	key := types.NamespacedName{Namespace: s.room.Namespace, Name: PodName(s.room.Name)}
+	pod := &corev1.Pod{}
+	err := r.Get(ctx, key, pod)
+	switch {
+	case apierrors.IsNotFound(err):
+		return ctrl.Result{}, r.createPod(ctx, s)
+	case err != nil:
+		return ctrl.Result{}, fmt.Errorf("get pod %s: %w", key.Name, err)
+	}
+	s.pod = pod
+	if metav1.IsControlledBy(pod, s.room) && podFinished(pod) && pod.DeletionTimestamp == nil {
+		return ctrl.Result{}, r.deleteStoppedPod(ctx, s)
+	}
+	return ctrl.Result{}, nil
+}
+
+// createPod creates the room's pod. The name is deterministic, so a cache
+// that has not seen the pod yet cannot cause a second one: the API server
+// answers AlreadyExists, and that pod is the room's pod.
+func (r *GameRoomReconciler) createPod(ctx context.Context, s *scope) error {
+	pod := buildPod(s.room, r.Pods)
+	err := r.Create(ctx, pod)
+	switch {
+	case err == nil:
+		s.pod = pod
+		if s.before.PodName != "" {
+			s.normal(EventPodReplaced, "Create", "Pod %s was gone; created a replacement", pod.Name)
+		} else {
+			s.normal(EventPodCreated, "Create", "Created pod %s", pod.Name)
+		}
+		return nil
+	case apierrors.IsAlreadyExists(err):
+		return r.adoptExisting(ctx, s, pod.Name)
+	default:
+		s.podErr = err
+		s.warning(EventPodCreateFailed, "Create", "Cannot create pod %s: %v", pod.Name, err)
+		if apierrors.IsInvalid(err) {
+			// Retrying cannot help; a change to the room triggers a new try.
+			return reconcile.TerminalError(fmt.Errorf("create pod %s: %w", pod.Name, err))
+		}
+		return fmt.Errorf("create pod %s: %w", pod.Name, err)
+	}
+}
+
+// adoptExisting reads the pod that won the race past the cache, so the
+// status describes it (or reports that it belongs to someone else).
+func (r *GameRoomReconciler) adoptExisting(ctx context.Context, s *scope, name string) error {
+	pod := &corev1.Pod{}
+	if err := r.APIReader.Get(ctx, client.ObjectKey{Namespace: s.room.Namespace, Name: name}, pod); err != nil {
+		return fmt.Errorf("read existing pod %s: %w", name, err)
+	}
+	s.pod = pod
+	return nil
+}
+
+// deleteStoppedPod deletes exactly the pod that was seen stopped: the UID
+// precondition keeps a stale view from deleting its replacement.
+func (r *GameRoomReconciler) deleteStoppedPod(ctx context.Context, s *scope) error {
+	err := r.Delete(ctx, s.pod, client.Preconditions{UID: &s.pod.UID})
+	switch {
+	case apierrors.IsNotFound(err) || apierrors.IsConflict(err):
+		return nil // already gone or already replaced: someone got here first
+	case err != nil:
+		return fmt.Errorf("delete stopped pod %s: %w", s.pod.Name, err)
+	}
+	s.warning(EventPodFailed, "Delete", "Pod %s stopped (%s); deleted it to start a replacement",
+		s.pod.Name, podStopReason(s.pod))
+	return nil
+}

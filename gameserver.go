@@ -1,7 +1,132 @@
 package main
 
+import (
+	"context"
+	"errors"
+	"flag"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/croupier-dev/croupier/gameserver/config"
+	"github.com/croupier-dev/croupier/gameserver/room"
+	"github.com/croupier-dev/croupier/gameserver/session"
+	"github.com/croupier-dev/croupier/gameserver/wsserver"
+)
+
 func init() {
 	roles["gameserver"] = role{summary: "serve one game room (runs in the room's pod)", run: runGameserver}
 }
 
-func runGameserver(args []string) error { panic("gameserver role: under construction") }
+// runGameserver serves one room, configured by the pod contract's
+// environment (see docs/GAMESERVER.md). It serves probes at once and the
+// game once the room is recovered from Redis.
+func runGameserver(args []string) error {
+	fs := flag.NewFlagSet("gameserver", flag.ContinueOnError)
+	fs.Usage = func() {
+		fs.Output().Write([]byte("usage: croupier gameserver\n\nConfigured by CROUPIER_* environment variables; see docs/GAMESERVER.md.\n"))
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(os.Getenv)
+	if err != nil {
+		return err
+	}
+	log := logr.FromSlogHandler(slog.NewJSONHandler(os.Stderr, nil)).WithValues("room", cfg.Room.Namespace+"/"+cfg.Room.Name, "pod", cfg.Pod)
+	rdb, err := cfg.Redis.Client()
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+
+	var keys atomic.Pointer[session.Keyring]
+	keys.Store(cfg.Keys)
+	go reloadKeys(ctx, cfg.SessionKeysDir, &keys, log)
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	srv := wsserver.New(wsserver.Config{
+		RoomID:         cfg.Room.Namespace + "/" + cfg.Room.Name,
+		Keys:           keys.Load,
+		SessionTTL:     cfg.SessionTTL,
+		AllowedOrigins: cfg.AllowedOrigins,
+		Redis:          rdb,
+		Gatherer:       reg,
+		Log:            log,
+	})
+	httpSrv := &http.Server{Addr: cfg.ListenAddr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- httpSrv.ListenAndServe() }()
+	log.Info("listening", "addr", cfg.ListenAddr)
+
+	rm, err := openRoom(ctx, room.Config{
+		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: room.NewMetrics(reg),
+	}, log)
+	if err != nil {
+		return err
+	}
+	srv.SetRoom(rm)
+	log.Info("room recovered", "seq", rm.Seq(), "phase", rm.Phase())
+	go rm.RunHeartbeat(ctx, cfg.Pod, cfg.HeartbeatPeriod)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := httpSrv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// openRoom retries recovery until Redis answers: a pod that starts before
+// Redis should become ready later, not crash-loop.
+func openRoom(ctx context.Context, cfg room.Config, log logr.Logger) (*room.Room, error) {
+	for wait := 250 * time.Millisecond; ; wait = min(wait*2, 10*time.Second) {
+		rm, err := room.Open(ctx, cfg)
+		if err == nil {
+			return rm, nil
+		}
+		log.Error(err, "recover the room; retrying", "in", wait.String())
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+// reloadKeys picks up keys added to (or removed from) the mounted Secret,
+// so a rotation needs no restart. A broken directory keeps the old keys.
+func reloadKeys(ctx context.Context, dir string, keys *atomic.Pointer[session.Keyring], log logr.Logger) {
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		k, err := session.ReadKeyDir(dir)
+		if err != nil {
+			log.Error(err, "reload session keys; keeping the previous ones")
+			continue
+		}
+		keys.Store(k)
+	}
+}

@@ -1,0 +1,80 @@
+package room
+
+import (
+	"context"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/protocol"
+	"github.com/croupier-dev/croupier/gameserver/seating"
+)
+
+// eventMessage redacts events for seat: events carry full information in
+// the log and are cut down only here, on the way out.
+func eventMessage(seat int, seq int64, actor int, actionID string, events []cassino.Event, view *cassino.View) protocol.Event {
+	out := make([]cassino.Event, len(events))
+	for i, e := range events {
+		out[i] = e.For(seat)
+	}
+	if actionID == startActionID && actor == startSeat {
+		actionID = ""
+	}
+	return protocol.Event{V: protocol.Version, Type: protocol.TypeEvent, Seq: seq, Seat: actor, ActionID: actionID, Events: out, View: view}
+}
+
+// broadcastEntry sends a logged entry, redacted, with the seat's view after
+// it, to every connected seat.
+func (r *Room) broadcastEntry(seq int64, actor int, actionID string, events []cassino.Event) {
+	for seat, c := range r.conns {
+		v := r.match.View(seat)
+		r.send(seat, c, protocol.Encode(eventMessage(seat, seq, actor, actionID, events, &v)))
+	}
+}
+
+func (r *Room) broadcastPresence(p seating.Player) {
+	frame := protocol.Encode(protocol.Presence{V: protocol.Version, Type: protocol.TypePresence, Player: r.presenceOf(p)})
+	for seat, c := range r.conns {
+		r.send(seat, c, frame)
+	}
+}
+
+func (r *Room) presenceOf(p seating.Player) protocol.Player {
+	_, connected := r.conns[p.Seat]
+	return protocol.Player{Seat: p.Seat, Name: p.Name, Connected: connected, LastSeen: p.LastSeen}
+}
+
+// setPresence records a connect or disconnect in Redis and tells the table.
+func (r *Room) setPresence(ctx context.Context, p *seating.Player, connections int) {
+	p.Connections = connections
+	r.touch(p.Seat)
+	if err := r.seats.Save(ctx, *p); err != nil {
+		r.cfg.Log.Error(err, "save presence", "seat", p.Seat)
+	}
+	r.broadcastPresence(*p)
+}
+
+// touch records player activity: the operator collects rooms whose
+// players have all been gone too long.
+func (r *Room) touch(seat int) {
+	now := r.cfg.Now()
+	r.lastActivity = now
+	if p := r.players[seat]; p != nil {
+		p.LastSeen = now.UnixMilli()
+	}
+}
+
+// send queues a frame; a client that cannot keep up is disconnected (it
+// reconnects and catches up from the log) so it never stalls the room.
+func (r *Room) send(seat int, c Conn, frame []byte) {
+	if c.Send(frame) {
+		return
+	}
+	c.Close(CloseTooSlow, "too slow to read: reconnect to catch up")
+	r.cfg.Metrics.SlowClients.Inc()
+	if r.conns[seat] == c {
+		delete(r.conns, seat)
+		r.cfg.Metrics.Connected.Set(float64(len(r.conns)))
+		if p := r.players[seat]; p != nil {
+			r.setPresence(context.Background(), p, 0)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+// Package room is one game room inside its pod: the seats, the match, and
+// the connected players. A single lock serialises everything that changes
+// the room, so actions are decided, logged, applied and broadcast in one
+// order, and a reconnecting player's catch-up never races a live event.
+package room
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/croupier-dev/croupier/gameserver/actionlog"
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/protocol"
+	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/gameserver/seating"
+)
+
+// Conn is a player's connection as the room sees it. Both methods must
+// return at once: the room calls them under its lock.
+type Conn interface {
+	// Send queues a frame; false means the queue is full (a slow client).
+	Send(frame []byte) bool
+	// Close ends the connection with a websocket close code and reason.
+	Close(code int, reason string)
+}
+
+// Close codes the room uses.
+const (
+	CloseTakenOver = 4001 // another connection of the same session took over
+	CloseTooSlow   = 4002 // the client did not read its frames fast enough
+)
+
+// Config of a room.
+type Config struct {
+	Keys    roomkeys.Room
+	Options cassino.Options // Players is the number of seats
+	Redis   redis.UniversalClient
+	// SnapshotEvery actions a snapshot is written (default 100), so
+	// recovery replays at most that many entries.
+	SnapshotEvery int64
+	// LogRetain entries before the latest snapshot stay in the log for
+	// reconnect catch-up (default 1000); older gaps get a full view.
+	LogRetain int64
+	// MaxCatchUp is the largest gap sent as events (default 100); a larger
+	// one gets a full view, so catch-up fits the connection's send queue.
+	MaxCatchUp int64
+	Now        func() time.Time
+	Seed       func() (int64, error) // the match's shuffle seed; crypto/rand by default
+	Log        logr.Logger
+	Metrics    *Metrics // nil: no metrics
+}
+
+func (c *Config) defaults() {
+	if c.SnapshotEvery <= 0 {
+		c.SnapshotEvery = 100
+	}
+	if c.LogRetain <= 0 {
+		c.LogRetain = 1000
+	}
+	if c.MaxCatchUp <= 0 {
+		c.MaxCatchUp = 100
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Seed == nil {
+		c.Seed = cryptoSeed
+	}
+	if c.Metrics == nil {
+		c.Metrics = nopMetrics()
+	}
+}
+
+func cryptoSeed() (int64, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return 0, fmt.Errorf("shuffle seed: %w", err)
+	}
+	return int64(binary.BigEndian.Uint64(b[:]) >> 1), nil
+}
+
+// Room is one room, recovered from Redis by Open.
+type Room struct {
+	cfg   Config
+	log   *actionlog.Log
+	seats *seating.Seats
+
+	mu           sync.Mutex
+	match        *cassino.Match // nil while seats are free
+	seq          int64          // last sequence applied to match
+	snapSeq      int64          // sequence of the latest snapshot written
+	players      map[int]*seating.Player
+	conns        map[int]Conn
+	lastActivity time.Time
+	stale        bool // memory may lag the log (a failed write); reload first
+
+}
+
+// Open recovers the room from Redis: seats, setup, latest snapshot and the
+// log after it. Connection counts left by a previous pod are reset, since
+// no connection survives a pod.
+func Open(ctx context.Context, cfg Config) (*Room, error) {
+	cfg.defaults()
+	r := &Room{
+		cfg:   cfg,
+		log:   actionlog.New(cfg.Redis, cfg.Keys),
+		seats: seating.New(cfg.Redis, cfg.Keys, cfg.Options.Players),
+		conns: map[int]Conn{},
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.load(ctx); err != nil {
+		return nil, err
+	}
+	for _, p := range r.players {
+		if p.Connections != 0 {
+			p.Connections = 0
+			if err := r.seats.Save(ctx, *p); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return r, nil
+}
+
+// load reads seats and match state from Redis into memory.
+func (r *Room) load(ctx context.Context) error {
+	all, err := r.seats.All(ctx)
+	if err != nil {
+		return err
+	}
+	r.players = map[int]*seating.Player{}
+	for i := range all {
+		p := all[i]
+		r.players[p.Seat] = &p
+		if seen := time.UnixMilli(p.LastSeen); p.LastSeen != 0 && seen.After(r.lastActivity) {
+			r.lastActivity = seen
+		}
+	}
+	if err := r.recoverMatch(ctx); err != nil {
+		return err
+	}
+	if r.match == nil && len(r.players) == r.cfg.Options.Players {
+		return r.start(ctx)
+	}
+	r.stale = false
+	return nil
+}
+
+// Phase is waiting, playing or finished.
+func (r *Room) Phase() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.phase()
+}
+
+func (r *Room) phase() string {
+	switch {
+	case r.match == nil:
+		return protocol.PhaseWaiting
+	case r.match.Finished():
+		return protocol.PhaseFinished
+	default:
+		return protocol.PhasePlaying
+	}
+}
+
+// Seq is the last sequence the room applied.
+func (r *Room) Seq() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.seq
+}

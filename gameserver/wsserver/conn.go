@@ -1,0 +1,87 @@
+package wsserver
+
+import (
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// conn is one player's websocket. Only writeLoop writes to it, so frames
+// go out in the order the room queued them; the room never blocks on a
+// client, it only queues (and drops the client when the queue is full).
+type conn struct {
+	ws   *websocket.Conn
+	send chan []byte
+	done chan struct{}
+	once sync.Once
+
+	closeCode   int // set once, before done closes
+	closeReason string
+}
+
+func newConn(ws *websocket.Conn, queue int) *conn {
+	return &conn{ws: ws, send: make(chan []byte, queue), done: make(chan struct{})}
+}
+
+// Send queues a frame; false when the queue is full. Frames sent after
+// Close are dropped: the client will catch up when it reconnects.
+func (c *conn) Send(frame []byte) bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+	}
+	select {
+	case c.send <- frame:
+		return true
+	default:
+		return false
+	}
+}
+
+// Close asks the writer to send a close frame and end the connection.
+func (c *conn) Close(code int, reason string) {
+	c.once.Do(func() {
+		c.closeCode, c.closeReason = code, reason
+		close(c.done)
+	})
+}
+
+func (c *conn) closed() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// writeLoop owns every write to the websocket, pings included.
+func (c *conn) writeLoop(pingPeriod, writeWait time.Duration) {
+	ping := time.NewTicker(pingPeriod)
+	defer func() {
+		ping.Stop()
+		_ = c.ws.Close()
+	}()
+	for {
+		select {
+		case frame := <-c.send:
+			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+				c.Close(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-ping.C:
+			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
+				c.Close(websocket.CloseAbnormalClosure, "")
+				return
+			}
+		case <-c.done:
+			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+			_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeReason))
+			return
+		}
+	}
+}

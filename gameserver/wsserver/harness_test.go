@@ -1,0 +1,241 @@
+package wsserver_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/croupier-dev/croupier/gameserver/actionlog"
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/internal/redistest"
+	"github.com/croupier-dev/croupier/gameserver/room"
+	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/gameserver/session"
+	"github.com/croupier-dev/croupier/gameserver/wsserver"
+)
+
+const roomID = "games/t1"
+
+var keys = roomkeys.For("games", "t1")
+
+// table is a game pod under test: a real redis-server, the room, and the
+// HTTP server on a loopback port. restart replaces the pod like a crash.
+type table struct {
+	t       *testing.T
+	redis   *redistest.Server
+	rdb     redis.UniversalClient
+	keyring *session.Keyring
+	opts    cassino.Options
+	seed    int64
+	roomCfg func(*room.Config)
+	srvCfg  func(*wsserver.Config)
+
+	room  *room.Room
+	http  *httptest.Server
+	conns *connSet
+	reg   *prometheus.Registry
+}
+
+type tableOption func(*table)
+
+func withRoom(f func(*room.Config)) tableOption       { return func(t *table) { t.roomCfg = f } }
+func withServer(f func(*wsserver.Config)) tableOption { return func(t *table) { t.srvCfg = f } }
+
+func newTable(t *testing.T, players int, opts ...tableOption) *table {
+	t.Helper()
+	srv := redistest.Start(t)
+	kr, err := session.NewKeyring(map[string][]byte{"2026-11-26": bytes.Repeat([]byte("k"), 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := &table{
+		t: t, redis: srv, rdb: srv.Client(t), keyring: kr,
+		opts: cassino.DefaultOptions(players), seed: 20261126,
+		roomCfg: func(*room.Config) {}, srvCfg: func(*wsserver.Config) {},
+	}
+	for _, o := range opts {
+		o(tb)
+	}
+	tb.start()
+	t.Cleanup(tb.stop)
+	return tb
+}
+
+func (tb *table) start() {
+	tb.t.Helper()
+	tb.reg = prometheus.NewRegistry()
+	rc := room.Config{
+		Keys: keys, Options: tb.opts, Redis: tb.rdb, Log: logr.Discard(),
+		Seed:    func() (int64, error) { return tb.seed, nil },
+		Metrics: room.NewMetrics(tb.reg),
+	}
+	tb.roomCfg(&rc)
+	rm, err := room.Open(context.Background(), rc)
+	if err != nil {
+		tb.t.Fatalf("open room: %v", err)
+	}
+	sc := wsserver.Config{
+		RoomID: roomID, Keys: func() *session.Keyring { return tb.keyring },
+		SessionTTL: time.Hour, Redis: tb.rdb, Gatherer: tb.reg, Log: logr.Discard(),
+		RatePerSec: 10000, RateBurst: 10000, // bots play far faster than people
+	}
+	tb.srvCfg(&sc)
+	s := wsserver.New(sc)
+	s.SetRoom(rm)
+	tb.conns = &connSet{}
+	tb.http = httptest.NewUnstartedServer(s.Handler())
+	tb.http.Listener = &trackingListener{Listener: tb.http.Listener, set: tb.conns}
+	tb.http.Start()
+	tb.room = rm
+}
+
+// connSet remembers every accepted connection, websockets included (the
+// HTTP server forgets those once they are hijacked), so a crash can cut them.
+type connSet struct {
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func (s *connSet) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.conns {
+		_ = c.Close()
+	}
+}
+
+type trackingListener struct {
+	net.Listener
+	set *connSet
+}
+
+func (l *trackingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err == nil {
+		l.set.mu.Lock()
+		l.set.conns = append(l.set.conns, c)
+		l.set.mu.Unlock()
+	}
+	return c, err
+}
+
+func (tb *table) stop() {
+	if tb.http != nil {
+		tb.conns.closeAll()
+		tb.http.CloseClientConnections()
+		tb.http.Close()
+		tb.http = nil
+	}
+}
+
+// restart kills the pod (every connection drops, the room's memory is
+// gone) and starts a new one on the same Redis.
+func (tb *table) restart() {
+	tb.stop()
+	tb.start()
+}
+
+func (tb *table) wsURL() string { return "ws" + strings.TrimPrefix(tb.http.URL, "http") + "/ws" }
+
+type joined struct {
+	wsserver.JoinResponse
+	status int
+	err    wsserver.HTTPError
+}
+
+func (tb *table) join(body string) joined {
+	tb.t.Helper()
+	resp, err := http.Post(tb.http.URL+"/join", "application/json", strings.NewReader(body))
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	j := joined{status: resp.StatusCode}
+	if resp.StatusCode == http.StatusOK {
+		err = json.NewDecoder(resp.Body).Decode(&j.JoinResponse)
+	} else {
+		err = json.NewDecoder(resp.Body).Decode(&j.err)
+	}
+	if err != nil {
+		tb.t.Fatalf("join answer: %v", err)
+	}
+	return j
+}
+
+// seatAll joins every seat and connects a bot to each.
+func (tb *table) seatAll() []*bot {
+	tb.t.Helper()
+	bots := make([]*bot, tb.opts.Players)
+	for i := range bots {
+		j := tb.join(fmt.Sprintf(`{"name":"bot %d"}`, i))
+		if j.status != http.StatusOK || j.Seat != i {
+			tb.t.Fatalf("join %d: %+v", i, j)
+		}
+		bots[i] = newBot(tb.t, j.Seat, j.Token)
+		bots[i].truth = tb.handAt
+	}
+	for _, b := range bots {
+		b.connect(tb.wsURL())
+	}
+	return bots
+}
+
+func (tb *table) logLen() int64 {
+	tb.t.Helper()
+	n, err := tb.rdb.XLen(context.Background(), keys.Log()).Result()
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	return n
+}
+
+// handAt replays the full-information log to seq and returns the seat's
+// hand; ok is false when the log no longer starts at the match start.
+func (tb *table) handAt(seq int64, seat int) ([]cassino.Card, bool) {
+	tb.t.Helper()
+	ctx := context.Background()
+	log := actionlog.New(tb.rdb, keys)
+	raw, ok, err := log.LoadSetup(ctx)
+	if err != nil || !ok {
+		return nil, false
+	}
+	var setup cassino.Setup
+	if err := json.Unmarshal(raw, &setup); err != nil {
+		tb.t.Fatal(err)
+	}
+	entries, err := log.After(ctx, 1)
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	if len(entries) > 0 && entries[0].Seq != 2 {
+		return nil, false
+	}
+	var events []cassino.Event
+	for _, e := range entries {
+		if e.Seq > seq {
+			break
+		}
+		var evs []cassino.Event
+		if err := json.Unmarshal(e.Events, &evs); err != nil {
+			tb.t.Fatal(err)
+		}
+		events = append(events, evs...)
+	}
+	m, err := cassino.Replay(setup, events)
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	return m.View(seat).Hand, true
+}

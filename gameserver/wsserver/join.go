@@ -1,0 +1,125 @@
+package wsserver
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/croupier-dev/croupier/gameserver/seating"
+	"github.com/croupier-dev/croupier/gameserver/session"
+)
+
+// JoinRequest is the body of POST /join.
+type JoinRequest struct {
+	Name string `json:"name"`
+	Seat *int   `json:"seat,omitempty"` // preferred seat; any free seat when absent
+}
+
+// JoinResponse is the answer to a successful join.
+type JoinResponse struct {
+	Room      string `json:"room"`
+	PlayerID  string `json:"player_id"`
+	Seat      int    `json:"seat"`
+	Token     string `json:"token"`
+	ExpiresAt int64  `json:"expires_at"` // Unix seconds
+}
+
+// HTTPError is the body of every refused HTTP request.
+type HTTPError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Join refusal codes.
+const (
+	CodeBadRequest = "bad_request"
+	CodeBadName    = "bad_name"
+	CodeRoomFull   = "room_full"
+	CodeSeatTaken  = "seat_taken"
+	CodeNoSeat     = "no_such_seat"
+	CodeNotReady   = "not_ready"
+	CodeInternal   = "internal"
+)
+
+const maxNameRunes = 32
+
+func (s *Server) join(w http.ResponseWriter, r *http.Request) {
+	rm := s.room.Load()
+	if rm == nil {
+		writeError(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
+		return
+	}
+	var req JoinRequest
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1024))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, "body must be {\"name\": ..., \"seat\": optional number}: "+err.Error())
+		return
+	}
+	name, err := checkName(req.Name)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, CodeBadName, err.Error())
+		return
+	}
+	preferred := -1
+	if req.Seat != nil {
+		if *req.Seat < 0 {
+			writeError(w, http.StatusBadRequest, CodeNoSeat, "seat must be 0 or more")
+			return
+		}
+		preferred = *req.Seat
+	}
+	p, err := rm.Join(r.Context(), name, preferred)
+	switch {
+	case errors.Is(err, seating.ErrRoomFull):
+		writeError(w, http.StatusConflict, CodeRoomFull, "every seat of this room is taken")
+		return
+	case errors.Is(err, seating.ErrSeatTaken):
+		writeError(w, http.StatusConflict, CodeSeatTaken, "that seat is taken; join without a seat to get a free one")
+		return
+	case errors.Is(err, seating.ErrNoSeat):
+		writeError(w, http.StatusBadRequest, CodeNoSeat, err.Error())
+		return
+	case err != nil && p.ID == "":
+		s.cfg.Log.Error(err, "join")
+		writeError(w, http.StatusInternalServerError, CodeInternal, "the room could not seat you; retry")
+		return
+	case err != nil:
+		// Seated, but the match start failed: the next request retries it.
+		s.cfg.Log.Error(err, "start the match after a join")
+	}
+	token, claims, err := s.cfg.Keys().Issue(session.Claims{Room: s.cfg.RoomID, PlayerID: p.ID, Seat: p.Seat}, s.cfg.Now(), s.cfg.SessionTTL)
+	if err != nil {
+		s.cfg.Log.Error(err, "issue session token")
+		writeError(w, http.StatusInternalServerError, CodeInternal, "could not issue a session")
+		return
+	}
+	writeJSON(w, http.StatusOK, JoinResponse{Room: s.cfg.RoomID, PlayerID: p.ID, Seat: p.Seat, Token: token, ExpiresAt: claims.Expiry})
+}
+
+func checkName(n string) (string, error) {
+	n = strings.TrimSpace(n)
+	if n == "" || utf8.RuneCountInString(n) > maxNameRunes {
+		return "", errors.New("name must be 1 to 32 characters")
+	}
+	for _, r := range n {
+		if !unicode.IsPrint(r) {
+			return "", errors.New("name may not contain control or invisible characters")
+		}
+	}
+	return n, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, HTTPError{Code: code, Message: msg})
+}

@@ -1,0 +1,105 @@
+// Package wsserver is the game pod's HTTP face: POST /join, the players'
+// websockets on GET /ws, health and readiness probes, and metrics.
+package wsserver
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/croupier-dev/croupier/gameserver/room"
+	"github.com/croupier-dev/croupier/gameserver/session"
+)
+
+// Config of the server.
+type Config struct {
+	RoomID         string // "<namespace>/<name>", the room tokens are for
+	Keys           func() *session.Keyring
+	SessionTTL     time.Duration
+	AllowedOrigins []string // empty: same host only
+	Redis          redis.UniversalClient
+	Gatherer       prometheus.Gatherer
+	Log            logr.Logger
+	Now            func() time.Time
+
+	// Limits; zero values take the defaults below.
+	SendQueue  int           // frames queued per connection before it counts as slow
+	RatePerSec float64       // client messages per second, sustained
+	RateBurst  int           // client messages in a burst
+	HelloWait  time.Duration // time to send hello after connecting
+	PongWait   time.Duration // silence (no pong, no message) before the connection is dropped
+	WriteWait  time.Duration // time to write one frame
+}
+
+func (c *Config) defaults() {
+	if c.SendQueue <= 0 {
+		c.SendQueue = 256
+	}
+	if c.RatePerSec <= 0 {
+		c.RatePerSec = 10
+	}
+	if c.RateBurst <= 0 {
+		c.RateBurst = 20
+	}
+	if c.HelloWait <= 0 {
+		c.HelloWait = 10 * time.Second
+	}
+	if c.PongWait <= 0 {
+		c.PongWait = 60 * time.Second
+	}
+	if c.WriteWait <= 0 {
+		c.WriteWait = 10 * time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+}
+
+// Server serves one room. The room is set once it is recovered; until then
+// /readyz fails and the game endpoints answer 503.
+type Server struct {
+	cfg  Config
+	room atomic.Pointer[room.Room]
+}
+
+// New returns a server; call SetRoom once the room is open.
+func New(cfg Config) *Server {
+	cfg.defaults()
+	return &Server{cfg: cfg}
+}
+
+// SetRoom makes the recovered room available.
+func (s *Server) SetRoom(r *room.Room) { s.room.Store(r) }
+
+// Handler routes the pod's endpoints.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /join", s.join)
+	mux.HandleFunc("GET /ws", s.websocket)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.cfg.Gatherer != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+	}
+	return mux
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.room.Load() == nil {
+		http.Error(w, "room not recovered yet", http.StatusServiceUnavailable)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	if err := s.cfg.Redis.Ping(ctx).Err(); err != nil {
+		http.Error(w, "redis does not answer", http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = w.Write([]byte("ok\n"))
+}

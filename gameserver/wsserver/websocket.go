@@ -1,0 +1,163 @@
+package wsserver
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
+
+	"github.com/croupier-dev/croupier/gameserver/protocol"
+	"github.com/croupier-dev/croupier/gameserver/room"
+	"github.com/croupier-dev/croupier/gameserver/session"
+)
+
+// hardReadLimit closes a connection outright (1009); frames between
+// protocol.MaxClientMessage and this get an error frame instead, so an
+// honest client with a bug learns what it did wrong.
+const hardReadLimit = 64 << 10
+
+// Close codes besides the room's.
+const (
+	CloseTokenRefused = 4003 // the hello's token was refused
+)
+
+var writeBuffers = &sync.Pool{}
+
+func (s *Server) upgrader() *websocket.Upgrader {
+	return &websocket.Upgrader{
+		ReadBufferSize:  1024,
+		WriteBufferSize: 4096,
+		WriteBufferPool: writeBuffers,
+		CheckOrigin:     s.checkOrigin,
+	}
+}
+
+// checkOrigin admits clients without an Origin (not browsers), browsers
+// from the allow-list, or, with no list, from the host they connect to.
+func (s *Server) checkOrigin(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	if len(s.cfg.AllowedOrigins) == 0 {
+		u, err := url.Parse(origin)
+		return err == nil && strings.EqualFold(u.Host, r.Host)
+	}
+	for _, o := range s.cfg.AllowedOrigins {
+		if strings.EqualFold(o, origin) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
+	rm := s.room.Load()
+	if rm == nil {
+		writeError(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
+		return
+	}
+	ws, err := s.upgrader().Upgrade(w, r, nil)
+	if err != nil {
+		return // the upgrader answered with the HTTP error
+	}
+	c := newConn(ws, s.cfg.SendQueue)
+	go c.writeLoop(s.cfg.PongWait*9/10, s.cfg.WriteWait)
+	s.read(r.Context(), rm, c)
+}
+
+// player is the connection's session once its hello was accepted.
+type player struct {
+	claims session.Claims
+	hello  bool
+}
+
+// read is the connection's reader: hello first, then actions, until the
+// client leaves, goes silent, or is closed by the room.
+func (s *Server) read(ctx context.Context, rm *room.Room, c *conn) {
+	ws := c.ws
+	ws.SetReadLimit(hardReadLimit)
+	_ = ws.SetReadDeadline(time.Now().Add(s.cfg.HelloWait))
+	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait)) })
+	limiter := rate.NewLimiter(rate.Limit(s.cfg.RatePerSec), s.cfg.RateBurst)
+	var p player
+	defer func() {
+		if p.hello {
+			rm.Detach(context.WithoutCancel(ctx), p.claims.Seat, c)
+		}
+		c.Close(websocket.CloseNormalClosure, "")
+	}()
+	for !c.closed() {
+		kind, frame, err := ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		if p.hello {
+			_ = ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait))
+		}
+		if kind != websocket.TextMessage {
+			s.refuse(c, protocol.CodeBadJSON, "send JSON text frames", "")
+			continue
+		}
+		if !s.handle(ctx, rm, c, &p, limiter, frame) {
+			return
+		}
+	}
+}
+
+// handle serves one frame; false ends the connection.
+func (s *Server) handle(ctx context.Context, rm *room.Room, c *conn, p *player, limiter *rate.Limiter, frame []byte) bool {
+	msg, err := protocol.DecodeClient(frame)
+	if err != nil {
+		de := err.(*protocol.DecodeError)
+		s.refuse(c, de.Code, de.Message, de.ActionID)
+		return true
+	}
+	if !limiter.Allow() {
+		id := ""
+		if msg.Act != nil {
+			id = msg.Act.ActionID
+		}
+		s.refuse(c, protocol.CodeRateLimited, "slow down: too many messages; resend later with the same action_id", id)
+		return true
+	}
+	switch {
+	case msg.Hello != nil && p.hello:
+		s.refuse(c, protocol.CodeHelloTwice, "this connection already said hello", "")
+	case msg.Hello != nil:
+		return s.hello(ctx, rm, c, p, msg.Hello)
+	case !p.hello:
+		s.refuse(c, protocol.CodeHelloFirst, "send hello with your session token first", "")
+	default:
+		rm.Act(ctx, p.claims.Seat, c, *msg.Act)
+	}
+	return true
+}
+
+func (s *Server) hello(ctx context.Context, rm *room.Room, c *conn, p *player, h *protocol.Hello) bool {
+	claims, err := s.cfg.Keys().Verify(h.Token, s.cfg.RoomID, s.cfg.Now())
+	if err != nil {
+		s.refuse(c, protocol.CodeTokenPrefix+session.Reason(err), err.Error(), "")
+		c.Close(CloseTokenRefused, "session token refused")
+		return false
+	}
+	if err := rm.Attach(ctx, claims.PlayerID, claims.Seat, h.LastSeq, c); err != nil {
+		s.refuse(c, protocol.CodeUnauthorized, "this session no longer holds its seat", "")
+		c.Close(CloseTokenRefused, "session does not hold its seat")
+		return false
+	}
+	p.claims, p.hello = claims, true
+	_ = c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait))
+	return true
+}
+
+func (s *Server) refuse(c *conn, code, msg, actionID string) {
+	if !c.Send(protocol.Encode(protocol.NewError(code, msg, actionID))) {
+		c.Close(room.CloseTooSlow, "too slow to read: reconnect to catch up")
+	}
+}

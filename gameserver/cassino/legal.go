@@ -17,12 +17,13 @@ func (m *Match) LegalActions(seat int) []Action {
 }
 
 func (s *state) legalActions(seat int) []Action {
+	g := newGenerator(s)
 	var out []Action
 	for _, c := range s.Hands[seat] {
-		out = append(out, s.captureActions(c)...)
+		out = g.appendCaptures(out, c)
 	}
 	for _, c := range s.Hands[seat] {
-		out = append(out, s.buildActions(seat, c)...)
+		out = g.appendBuilds(out, seat, c)
 	}
 	blocked := s.sideOwnsBuild(seat) && len(out) > 0
 	for _, c := range s.Hands[seat] {
@@ -34,57 +35,117 @@ func (s *state) legalActions(seat int) []Action {
 	return out
 }
 
-// union is a set of loose cards (a mask over s.Table) that splits into the
-// listed sets.
+// generator enumerates actions on one table, sharing the subset sums of
+// the loose cards between the cards of the hand.
+type generator struct {
+	s     *state
+	bySum [11][]uint64 // loose-card subsets by their sum
+	reach [11][]union  // unions of disjoint subsets of one sum, from nothing
+	done  [11]bool
+}
+
+func newGenerator(s *state) *generator {
+	g := &generator{s: s}
+	g.bySum = subsetsBySum(s.Table)
+	return g
+}
+
+// reachFrom0 is every union of disjoint sets summing to v (with the empty
+// union first).
+func (g *generator) reachFrom0(v int) []union {
+	if !g.done[v] {
+		g.reach[v] = unions([]union{{parent: -1}}, g.bySum[v])
+		g.done[v] = true
+	}
+	return g.reach[v]
+}
+
+// union is a set of loose cards (a mask over s.Table) reached by adding
+// the set to the union at index parent (-1: a starting union).
 type union struct {
-	mask uint64
-	sets []uint64
+	mask   uint64
+	parent int
+	set    uint64
 }
 
 // unions extends the starting unions by disjoint sets, breadth first, and
 // returns every distinct reachable union once.
 func unions(starts []union, sets []uint64) []union {
-	seen := make(map[uint64]bool, len(starts))
-	var out []union
-	for _, u := range starts {
-		if !seen[u.mask] {
+	out := make([]union, 0, len(starts)+len(sets))
+	var seen map[uint64]bool
+	has := func(m uint64) bool {
+		if seen != nil {
+			return seen[m]
+		}
+		for _, u := range out {
+			if u.mask == m {
+				return true
+			}
+		}
+		return false
+	}
+	add := func(u union) {
+		out = append(out, u)
+		if seen == nil && len(out) > 32 {
+			seen = make(map[uint64]bool, 2*len(out))
+			for _, x := range out {
+				seen[x.mask] = true
+			}
+		} else if seen != nil {
 			seen[u.mask] = true
-			out = append(out, u)
+		}
+	}
+	for _, u := range starts {
+		if !has(u.mask) {
+			add(u)
 		}
 	}
 	for i := 0; i < len(out); i++ {
-		u := out[i]
+		base := out[i].mask
 		for _, set := range sets {
-			m := u.mask | set
-			if u.mask&set != 0 || seen[m] {
-				continue
+			if m := base | set; base&set == 0 && !has(m) {
+				add(union{mask: m, parent: i, set: set})
 			}
-			seen[m] = true
-			out = append(out, union{m, append(slices.Clone(u.sets), set)})
 		}
 	}
 	return out
 }
 
-func (s *state) captureActions(c Card) []Action {
+// setsOf follows the parents of union i back to its start and returns the
+// sets that make it up (the start's own mask included when not empty).
+func setsOf(us []union, i int) []uint64 {
+	var out []uint64
+	for ; i >= 0; i = us[i].parent {
+		if us[i].parent < 0 {
+			if us[i].mask != 0 {
+				out = append(out, us[i].mask)
+			}
+			break
+		}
+		out = append(out, us[i].set)
+	}
+	return out
+}
+
+func (g *generator) appendCaptures(out []Action, c Card) []Action {
+	s := g.s
 	if c.IsCourt() {
-		return s.courtCaptures(c)
+		return append(out, s.courtCaptures(c)...)
 	}
 	v := c.Value()
-	reach := unions([]union{{}}, sumSubsets(s.Table, v))
+	reach := g.reachFrom0(v)
 	var builds []int
 	for i, b := range s.Builds {
 		if b.Value == v {
 			builds = append(builds, i)
 		}
 	}
-	var out []Action
-	for _, u := range reach {
+	for i, u := range reach {
 		for j := 0; j < 1<<len(builds); j++ {
 			if u.mask == 0 && j == 0 {
 				continue
 			}
-			out = append(out, CaptureAction(c, s.setCards(u.sets), s.buildIDs(builds, j, -1)...))
+			out = append(out, CaptureAction(c, s.setCards(setsOf(reach, i)), s.buildIDs(builds, j, -1)...))
 		}
 	}
 	return out
@@ -115,46 +176,50 @@ func (s *state) courtCaptures(c Card) []Action {
 	return out
 }
 
-// buildActions lists every build seat can make with c: for each value it
+// buildActions lists every build seat can make with c.
+func (s *state) buildActions(seat int, c Card) []Action {
+	return newGenerator(s).appendBuilds(nil, seat, c)
+}
+
+// appendBuilds adds every build seat can make with c: for each value it
 // still holds a card of, c either joins loose cards into a set or increases
 // one single build, and further loose sets and builds of that value join.
-func (s *state) buildActions(seat int, c Card) []Action {
+func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
+	s := g.s
 	if c.IsCourt() {
-		return nil
+		return out
 	}
 	cv := c.Value()
-	var out []Action
 	for v := max(cv, 2); v <= 10; v++ {
 		if !s.holdsValue(seat, c, v) {
 			continue
 		}
-		setsV := sumSubsets(s.Table, v)
 		var joinable []int
 		for i, b := range s.Builds {
 			if b.Value == v {
 				joinable = append(joinable, i)
 			}
 		}
-		reach0 := unions([]union{{}}, setsV)
+		reach0 := g.reachFrom0(v)
 		plain := reach0
 		if v > cv {
-			var starts []union
-			for _, m := range sumSubsets(s.Table, v-cv) {
-				starts = append(starts, union{mask: m})
+			starts := make([]union, 0, len(g.bySum[v-cv]))
+			for _, m := range g.bySum[v-cv] {
+				starts = append(starts, union{mask: m, parent: -1})
 			}
-			plain = unions(starts, setsV)
+			plain = unions(starts, g.bySum[v])
 		}
-		out = s.appendBuilds(out, c, v, plain, joinable, -1)
+		out = s.appendBuildsFrom(out, c, v, plain, joinable, -1)
 		for i, b := range s.Builds {
 			if !b.Multiple() && b.Value+cv == v && (b.Owner != seat || s.Options.IncreaseOwnBuild) {
-				out = s.appendBuilds(out, c, v, reach0, joinable, i)
+				out = s.appendBuildsFrom(out, c, v, reach0, joinable, i)
 			}
 		}
 	}
 	return out
 }
 
-func (s *state) appendBuilds(out []Action, c Card, v int, reach []union, joinable []int, inc int) []Action {
+func (s *state) appendBuildsFrom(out []Action, c Card, v int, reach []union, joinable []int, inc int) []Action {
 	for _, u := range reach {
 		for j := 0; j < 1<<len(joinable); j++ {
 			if u.mask == 0 && j == 0 && inc < 0 {

@@ -5,27 +5,21 @@ import "math/bits"
 // Sets of table cards are handled as bit masks over a slice of cards
 // (at most 52, so a uint64 holds any of them).
 
-// sumSubsets lists every subset of cs whose values sum to target, as masks,
-// in a deterministic order. Courts (value 0) never enter a sum.
-func sumSubsets(cs []Card, target int) []uint64 {
-	var out []uint64
+// subsetsBySum lists every subset of cs summing to 1..10, by sum.
+func subsetsBySum(cs []Card) [11][]uint64 {
+	var out [11][]uint64
 	var walk func(i int, mask uint64, total int)
 	walk = func(i int, mask uint64, total int) {
-		if total == target {
-			out = append(out, mask)
-			return
+		if total > 0 {
+			out[total] = append(out[total], mask)
 		}
-		for j := i; j < len(cs); j++ {
-			v := cs[j].Value()
-			if v == 0 || total+v > target {
-				continue
+		for j := i; j < len(cs) && j < 64; j++ {
+			if v := cs[j].Value(); v > 0 && total+v <= 10 {
+				walk(j+1, mask|1<<j, total+v)
 			}
-			walk(j+1, mask|1<<j, total+v)
 		}
 	}
-	if target > 0 {
-		walk(0, 0, 0)
-	}
+	walk(0, 0, 0)
 	return out
 }
 

@@ -35,6 +35,11 @@ func (s *state) checkCapture(seat int, a Action) (Event, *RuleError) {
 func (s *state) checkNumberCapture(a Action) *RuleError {
 	v := a.Card.Value()
 	for _, set := range a.Sets {
+		for _, c := range set {
+			if c.IsCourt() && len(set) > 1 {
+				return ruleErr(CodeIllegalCapture, "the %s has no value: a court is only taken by pairing", c)
+			}
+		}
 		if t := sum(set); t != v {
 			if len(set) == 1 {
 				return ruleErr(CodeIllegalCapture, "a %s cannot take the %s", rankName(a.Card.Rank()), set[0])

@@ -6,11 +6,13 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 )
@@ -45,7 +47,12 @@ func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	}
 	s := newScope(room)
 	result, err := r.reconcile(ctx, s)
-	if werr := r.writeStatus(ctx, s); werr != nil {
+	if werr := r.writeStatus(ctx, s); apierrors.IsConflict(werr) {
+		// The cache is behind the API server, so the newer room is on its
+		// way and will be reconciled: no retry, and no event announced twice.
+		log.FromContext(ctx).V(1).Info("room changed while reconciling; waiting for the newer version")
+		return result, err
+	} else if werr != nil {
 		return ctrl.Result{}, errors.Join(err, werr)
 	}
 	emit(r.Recorder, s)

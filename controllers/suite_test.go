@@ -1,0 +1,210 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	"go.uber.org/zap/zapcore"
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/gameserver/redisconn"
+)
+
+// One API server and one running operator for the whole package; each
+// test works in a namespace of its own.
+var (
+	k8s       client.Client // uncached: tests see the truth, not the operator's cache
+	cfg       *rest.Config
+	scheme    = runtime.NewScheme()
+	suiteRecs *GameRoomReconciler
+)
+
+var suitePods = PodSettings{
+	Image:             "croupier:test",
+	HeartbeatPeriod:   5 * time.Second,
+	SessionKeysSecret: "croupier-session-keys",
+	Redis:             redisconn.Options{Mode: redisconn.ModeSingle, Addrs: []string{"redis:6379"}},
+}
+
+func TestMain(m *testing.M) {
+	os.Exit(runSuite(m))
+}
+
+func runSuite(m *testing.M) int {
+	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.Level(zapcore.ErrorLevel)))
+	env, err := gameroomtest.NewEnvironment()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	cfg, err = env.Start()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "start envtest: %v\n", err)
+		return 1
+	}
+	defer func() {
+		if err := env.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "stop envtest: %v\n", err)
+		}
+	}()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = gamesv1.AddToScheme(scheme)
+	if k8s, err = client.New(cfg, client.Options{Scheme: scheme}); err != nil {
+		fmt.Fprintf(os.Stderr, "client: %v\n", err)
+		return 1
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done, err := startManager(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		cancel()
+		return 1
+	}
+	code := m.Run()
+	cancel()
+	<-done
+	return code
+}
+
+// startManager runs the operator as production does, with the same cache.
+func startManager(ctx context.Context) (<-chan struct{}, error) {
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
+		Cache:                  CacheOptions(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("manager: %w", err)
+	}
+	suiteRecs = &GameRoomReconciler{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder("croupier-operator"),
+		Clock:     clock.RealClock{},
+		Pods:      suitePods,
+	}
+	if err := suiteRecs.SetupWithManager(mgr); err != nil {
+		return nil, fmt.Errorf("setup reconciler: %w", err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := mgr.Start(ctx); err != nil {
+			fmt.Fprintf(os.Stderr, "manager: %v\n", err)
+		}
+	}()
+	return done, nil
+}
+
+// Helpers shared by the envtest tests.
+
+const (
+	waitFor = 20 * time.Second
+	poll    = 50 * time.Millisecond
+)
+
+func createRoom(t *testing.T, w *gameroomtest.GameRoomWrapper) *gamesv1.GameRoom {
+	t.Helper()
+	room := w.Obj()
+	NewWithT(t).Expect(k8s.Create(context.Background(), room)).To(Succeed())
+	return room
+}
+
+func getRoom(g Gomega, room *gamesv1.GameRoom) *gamesv1.GameRoom {
+	got := &gamesv1.GameRoom{}
+	g.Expect(k8s.Get(context.Background(), client.ObjectKeyFromObject(room), got)).To(Succeed())
+	return got
+}
+
+// podsOf lists every pod carrying the room's label: there must never be more than one.
+func podsOf(g Gomega, room *gamesv1.GameRoom) []corev1.Pod {
+	var pods corev1.PodList
+	g.Expect(k8s.List(context.Background(), &pods, client.InNamespace(room.Namespace),
+		client.MatchingLabels{LabelRoom: room.Name})).To(Succeed())
+	return pods.Items
+}
+
+// waitPod waits for the room's one pod, other than the pod with UID not.
+func waitPod(t *testing.T, room *gamesv1.GameRoom, not string) *corev1.Pod {
+	t.Helper()
+	var pod *corev1.Pod
+	NewWithT(t).Eventually(func(g Gomega) {
+		pods := podsOf(g, room)
+		g.Expect(pods).To(HaveLen(1))
+		g.Expect(string(pods[0].UID)).NotTo(Equal(not))
+		pod = &pods[0]
+	}, waitFor, poll).Should(Succeed())
+	return pod
+}
+
+// setPodStatus plays the kubelet, which envtest does not have.
+func setPodStatus(t *testing.T, pod *corev1.Pod, phase corev1.PodPhase, ready bool, ip string) {
+	t.Helper()
+	NewWithT(t).Eventually(func(g Gomega) {
+		fresh := &corev1.Pod{}
+		g.Expect(k8s.Get(context.Background(), client.ObjectKeyFromObject(pod), fresh)).To(Succeed())
+		st := corev1.ConditionFalse
+		if ready {
+			st = corev1.ConditionTrue
+		}
+		fresh.Status.Phase = phase
+		fresh.Status.PodIP = ip
+		if ip != "" {
+			fresh.Status.PodIPs = []corev1.PodIP{{IP: ip}}
+		}
+		fresh.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: st}}
+		if phase == corev1.PodFailed {
+			fresh.Status.Reason = "Evicted"
+			fresh.Status.Message = "The node was low on resource: memory."
+		}
+		g.Expect(k8s.Status().Update(context.Background(), fresh)).To(Succeed())
+	}, waitFor, poll).Should(Succeed())
+}
+
+func condition(room *gamesv1.GameRoom, typ string) *metav1.Condition {
+	for i := range room.Status.Conditions {
+		if room.Status.Conditions[i].Type == typ {
+			return &room.Status.Conditions[i]
+		}
+	}
+	return nil
+}
+
+// eventReasons lists the reasons of the events about the room, in order.
+func eventReasons(g Gomega, room *gamesv1.GameRoom) []string {
+	var list eventsv1.EventList
+	g.Expect(k8s.List(context.Background(), &list, client.InNamespace(room.Namespace))).To(Succeed())
+	var out []string
+	for _, e := range list.Items {
+		if e.Regarding.Kind == "GameRoom" && e.Regarding.Name == room.Name {
+			for n := int32(0); n < max(1, seriesCount(e)); n++ {
+				out = append(out, e.Reason)
+			}
+		}
+	}
+	return out
+}
+
+func seriesCount(e eventsv1.Event) int32 {
+	if e.Series == nil {
+		return 1
+	}
+	return e.Series.Count
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/internal/redistest"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/gameserver/seating"
 	"github.com/croupier-dev/croupier/gameserver/session"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
 )
@@ -238,4 +239,8 @@ func (tb *table) handAt(seq int64, seat int) ([]cassino.Card, bool) {
 		tb.t.Fatal(err)
 	}
 	return m.View(seat).Hand, true
+}
+
+func (tb *table) roomPlayers() ([]seating.Player, error) {
+	return seating.New(tb.rdb, keys, tb.opts.Players).All(context.Background())
 }

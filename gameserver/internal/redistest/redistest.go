@@ -62,6 +62,9 @@ func (s *Server) Client(tb testing.TB) redis.UniversalClient {
 	return c
 }
 
+// Stop kills the server now, for tests of what happens when Redis is gone.
+func (s *Server) Stop() { s.stop() }
+
 func (s *Server) stop() {
 	_ = s.cmd.Process.Kill()
 	_ = s.cmd.Wait()

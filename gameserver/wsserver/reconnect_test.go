@@ -1,0 +1,155 @@
+package wsserver_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/room"
+)
+
+func TestDuplicateActionIDGetsTheOriginalAck(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	mover, other := bots[0], bots[1]
+	if !mover.myTurn() {
+		mover, other = other, mover
+	}
+	a := cassino.Greedy(*mover.view)
+	first := mover.act("once", a)
+	if first.Type != "ack" || first.Duplicate {
+		t.Fatalf("first send: %s", first.raw)
+	}
+	other.catchUp(first.Seq)
+	mover.catchUp(first.Seq)
+	again := mover.act("once", a)
+	if again.Type != "ack" || !again.Duplicate || again.Seq != first.Seq {
+		t.Fatalf("resend: %s, want the original ack at %d", again.raw, first.Seq)
+	}
+	// After the table moved on, the resend still gets the same ack.
+	playTurn(t, bots)
+	late := mover.act("once", a)
+	if late.Type != "ack" || !late.Duplicate || late.Seq != first.Seq {
+		t.Fatalf("late resend: %s", late.raw)
+	}
+	if n := tb.logLen(); n != first.Seq+1 {
+		t.Fatalf("log has %d entries, want %d", n, first.Seq+1)
+	}
+	// The other seat saw the action once: its next event is the next action.
+	playTurn(t, bots)
+	if other.lastSeq != first.Seq+2 {
+		t.Fatalf("other seat at %d, want %d", other.lastSeq, first.Seq+2)
+	}
+}
+
+func TestReconnectGetsExactlyTheMissedEvents(t *testing.T) {
+	tb := newTable(t, 4)
+	bots := tb.seatAll()
+	// Play until seat 1 has just moved, then drop it.
+	for !bots[2].myTurn() || tb.room.Seq() < 6 {
+		playTurn(t, bots)
+	}
+	gone := bots[1]
+	_ = gone.ws.Close()
+	left := gone.lastSeq
+	active := []*bot{bots[0], bots[2], bots[3]}
+	for !bots[1].myTurnAt(active) {
+		playTurn(t, active)
+	}
+	missed := tb.room.Seq() - left
+	if missed != 3 {
+		t.Fatalf("missed %d events, the test wants 3", missed)
+	}
+	before := gone.events
+	gone.connect(tb.wsURL()) // says hello with last_seq = left
+	if got := gone.events - before; int64(got) != missed {
+		t.Fatalf("received %d events on reconnect, want exactly %d", got, missed)
+	}
+	if gone.lastSeq != tb.room.Seq() || !gone.myTurn() {
+		t.Fatalf("after catch-up at %d (room %d), my turn=%v", gone.lastSeq, tb.room.Seq(), gone.myTurn())
+	}
+	for playTurn(t, bots) {
+	}
+}
+
+// myTurnAt reports whether it is this seat's turn, by the view of any
+// player still connected.
+func (b *bot) myTurnAt(others []*bot) bool { return others[0].view.Turn == b.seat }
+
+func TestReconnectPastTheKeptLogGetsAFullView(t *testing.T) {
+	tb := newTable(t, 2, withRoom(func(c *room.Config) { c.SnapshotEvery, c.LogRetain = 10, 5 }))
+	bots := tb.seatAll()
+	for tb.room.Seq() < 30 {
+		playTurn(t, bots)
+	}
+	b := bots[0]
+	_ = b.ws.Close()
+	b.lastSeq = 2 // long gone from the log
+	before := b.events
+	b.connect(tb.wsURL())
+	if b.events != before {
+		t.Fatalf("received %d events for a gap the log no longer holds", b.events-before)
+	}
+	if b.lastSeq != tb.room.Seq() || b.view == nil {
+		t.Fatalf("full view at %d, room at %d", b.lastSeq, tb.room.Seq())
+	}
+	for playTurn(t, bots) {
+	}
+}
+
+func TestSecondConnectionTakesOver(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	first := bots[0].ws
+	second := newBot(t, 0, bots[0].token)
+	second.truth = tb.handAt
+	second.connect(tb.wsURL())
+	_ = first.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := first.ReadMessage()
+		if err == nil {
+			continue
+		}
+		if !websocket.IsCloseError(err, room.CloseTakenOver) {
+			t.Fatalf("first connection ended with %v, want close %d", err, room.CloseTakenOver)
+		}
+		break
+	}
+	players, err := tb.roomPlayers()
+	if err != nil || players[0].Connections != 1 {
+		t.Fatalf("seat 0 has %+v connections in Redis, want 1", players)
+	}
+	bots[0] = second
+	for playTurn(t, bots) {
+	}
+}
+
+func TestHealthAndReadiness(t *testing.T) {
+	tb := newTable(t, 2)
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		resp, err := tb.http.Client().Get(tb.http.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+	}
+	tb.redis.Stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", tb.http.URL+"/readyz", nil)
+	resp, err := tb.http.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("/readyz with Redis down: %d", resp.StatusCode)
+	}
+}

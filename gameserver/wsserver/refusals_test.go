@@ -1,0 +1,230 @@
+package wsserver_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/session"
+	"github.com/croupier-dev/croupier/gameserver/wsserver"
+)
+
+func TestJoinRefusals(t *testing.T) {
+	tb := newTable(t, 2)
+	if j := tb.join(`{"name":"ann","seat":1}`); j.status != http.StatusOK || j.Seat != 1 {
+		t.Fatalf("join seat 1: %+v", j)
+	}
+	tests := []struct {
+		name, body string
+		status     int
+		code       string
+	}{
+		{"seat taken", `{"name":"bob","seat":1}`, http.StatusConflict, "seat_taken"},
+		{"no such seat", `{"name":"bob","seat":2}`, http.StatusBadRequest, "no_such_seat"},
+		{"negative seat", `{"name":"bob","seat":-1}`, http.StatusBadRequest, "no_such_seat"},
+		{"empty name", `{"name":"  "}`, http.StatusBadRequest, "bad_name"},
+		{"name too long", `{"name":"` + strings.Repeat("x", 33) + `"}`, http.StatusBadRequest, "bad_name"},
+		{"control character", `{"name":"a\u0007b"}`, http.StatusBadRequest, "bad_name"},
+		{"unknown field", `{"name":"bob","admin":true}`, http.StatusBadRequest, "bad_request"},
+		{"not JSON", `name=bob`, http.StatusBadRequest, "bad_request"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := tb.join(tt.body)
+			if j.status != tt.status || j.err.Code != tt.code {
+				t.Fatalf("got %d %+v, want %d %s", j.status, j.err, tt.status, tt.code)
+			}
+		})
+	}
+	if j := tb.join(`{"name":"bob"}`); j.status != http.StatusOK || j.Seat != 0 {
+		t.Fatalf("join of the last seat: %+v", j)
+	}
+	if j := tb.join(`{"name":"cy"}`); j.status != http.StatusConflict || j.err.Code != "room_full" {
+		t.Fatalf("join of a full room: %+v", j)
+	}
+}
+
+// hello connects and says hello with token; it returns the first frame
+// and the close code that follows a refusal (0 if the connection stays).
+func hello(t *testing.T, url, token string) (frame, int) {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	b := &bot{t: t, ws: ws, own: map[cassino.Card]bool{}}
+	b.write(map[string]any{"v": 1, "type": "hello", "token": token})
+	first := b.read()
+	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, _, err = ws.ReadMessage()
+	if ce, ok := err.(*websocket.CloseError); ok {
+		return first, ce.Code
+	}
+	return first, 0
+}
+
+func TestTokenRefusals(t *testing.T) {
+	tb := newTable(t, 2)
+	j := tb.join(`{"name":"ann"}`)
+	parts := strings.Split(j.Token, ".")
+	forged := parts[0] + "." + parts[1] + "." + parts[2][:len(parts[2])-2] + "AA." + parts[3]
+	other, _, _ := tb.keyring.Issue(session.Claims{Room: "games/other", PlayerID: j.PlayerID, Seat: 0}, time.Now(), time.Hour)
+	expired, _, _ := tb.keyring.Issue(session.Claims{Room: roomID, PlayerID: j.PlayerID, Seat: 0}, time.Now().Add(-2*time.Hour), time.Hour)
+	stranger, _ := session.NewKeyring(map[string][]byte{"zzzz": []byte(strings.Repeat("s", 32))})
+	unknown, _, _ := stranger.Issue(session.Claims{Room: roomID, PlayerID: j.PlayerID, Seat: 0}, time.Now(), time.Hour)
+	notSeated, _, _ := tb.keyring.Issue(session.Claims{Room: roomID, PlayerID: "someone-else", Seat: 1}, time.Now(), time.Hour)
+	tests := []struct{ name, token, code string }{
+		{"forged", forged, "token_bad_signature"},
+		{"other room", other, "token_wrong_room"},
+		{"expired", expired, "token_expired"},
+		{"unknown key", unknown, "token_unknown_key"},
+		{"malformed", "not-a-token", "token_malformed"},
+		{"signed but not seated", notSeated, "unauthorized"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, code := hello(t, tb.wsURL(), tt.token)
+			if f.Type != "error" || f.Code != tt.code {
+				t.Fatalf("answer %s, want error %s", f.raw, tt.code)
+			}
+			if code != 4003 {
+				t.Fatalf("close code %d, want 4003", code)
+			}
+		})
+	}
+	if f, code := hello(t, tb.wsURL(), j.Token); f.Type != "welcome" || code != 0 {
+		t.Fatalf("the genuine token after the refusals: %s (close %d)", f.raw, code)
+	}
+}
+
+func TestBadFramesGetErrorsAndChangeNothing(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	mover, waiter := bots[0], bots[1]
+	if !mover.myTurn() {
+		mover, waiter = waiter, mover
+	}
+	before := tb.logLen()
+	notInHand := cassino.TrailAction(cassino.Card(0))
+	for c := range waiter.own {
+		notInHand = cassino.TrailAction(c) // the other seat's card
+		break
+	}
+	tests := []struct {
+		name  string
+		frame string
+		by    *bot
+		code  string
+	}{
+		{"not JSON", `{"v":1,"type":`, mover, "bad_json"},
+		{"two objects", `{"v":1,"type":"hello","token":"x"}{}`, mover, "bad_json"},
+		{"no version", `{"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`, mover, "bad_version"},
+		{"future version", `{"v":2,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`, mover, "bad_version"},
+		{"unknown type", `{"v":1,"type":"cheat"}`, mover, "unknown_type"},
+		{"unknown field", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"},"seat":1}`, mover, "bad_json"},
+		{"no action id", `{"v":1,"type":"action","action":{"type":"trail","card":"AH"}}`, mover, "bad_message"},
+		{"bad card", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"ZZ"}}`, mover, "bad_message"},
+		{"second hello", `{"v":1,"type":"hello","token":"x"}`, mover, "already_hello"},
+		{"oversized", `{"v":1,"type":"action","action_id":"a","pad":"` + strings.Repeat("x", 5000) + `"}`, mover, "too_large"},
+		{"wrong turn", `{"v":1,"type":"action","action_id":"w","action":` + cassino.Greedy(*mover.view).String() + `}`, waiter, "not_your_turn"},
+		{"card not in hand", `{"v":1,"type":"action","action_id":"n","action":` + notInHand.String() + `}`, mover, "card_not_in_hand"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := tt.by.ws.WriteMessage(websocket.TextMessage, []byte(tt.frame)); err != nil {
+				t.Fatal(err)
+			}
+			f := tt.by.until(func(f frame) bool { return f.Type == "error" })
+			if f.Code != tt.code {
+				t.Fatalf("error %s, want %s", f.raw, tt.code)
+			}
+			if n := tb.logLen(); n != before {
+				t.Fatalf("log grew from %d to %d", before, n)
+			}
+		})
+	}
+	// The connections survive, and the match goes on.
+	for range 4 {
+		playTurn(t, bots)
+	}
+	if n := tb.logLen(); n != before+4 {
+		t.Fatalf("log has %d entries after 4 more actions, want %d", n, before+4)
+	}
+}
+
+func TestHugeFrameClosesTheConnection(t *testing.T) {
+	tb := newTable(t, 2)
+	b := tb.seatAll()[0]
+	if err := b.ws.WriteMessage(websocket.TextMessage, []byte(strings.Repeat("x", 100<<10))); err != nil {
+		t.Fatal(err)
+	}
+	_ = b.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	for {
+		_, _, err := b.ws.ReadMessage()
+		if err == nil {
+			continue
+		}
+		if !websocket.IsCloseError(err, websocket.CloseMessageTooBig) {
+			t.Fatalf("read after a 100 KiB frame: %v, want close 1009", err)
+		}
+		break
+	}
+	if n := tb.logLen(); n != 1 {
+		t.Fatalf("log has %d entries", n)
+	}
+}
+
+func TestOriginAllowList(t *testing.T) {
+	tests := []struct {
+		name    string
+		allowed []string
+		origin  string
+		ok      bool
+	}{
+		{"no origin (not a browser)", nil, "", true},
+		{"same host by default", nil, "http://HOST", true},
+		{"other host by default", nil, "https://evil.example", false},
+		{"listed", []string{"https://play.example"}, "https://play.example", true},
+		{"not listed", []string{"https://play.example"}, "https://evil.example", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tb := newTable(t, 2, withServer(func(c *wsserver.Config) { c.AllowedOrigins = tt.allowed }))
+			h := http.Header{}
+			if tt.origin != "" {
+				h.Set("Origin", strings.Replace(tt.origin, "HOST", strings.TrimPrefix(tb.http.URL, "http://"), 1))
+			}
+			ws, resp, err := websocket.DefaultDialer.Dial(tb.wsURL(), h)
+			if ws != nil {
+				ws.Close()
+			}
+			if (err == nil) != tt.ok {
+				t.Fatalf("dial: %v (%v), want ok=%v", err, resp, tt.ok)
+			}
+		})
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	tb := newTable(t, 2, withServer(func(c *wsserver.Config) { c.RatePerSec, c.RateBurst = 0.001, 3 }))
+	j := tb.join(`{"name":"ann"}`)
+	b := newBot(t, 0, j.Token)
+	b.connect(tb.wsURL()) // the hello is the first of the burst
+	for i := range 3 {
+		// The match has not started: refused either way, by the room or the rate.
+		b.write(map[string]any{"v": 1, "type": "action", "action_id": fmt.Sprintf("r%d", i), "action": map[string]string{"type": "trail", "card": "AH"}})
+	}
+	codes := []string{}
+	for range 3 {
+		codes = append(codes, b.until(func(f frame) bool { return f.Type == "error" }).Code)
+	}
+	if codes[2] != "rate_limited" || codes[0] == "rate_limited" {
+		t.Fatalf("errors %v, want the last one rate_limited", codes)
+	}
+}

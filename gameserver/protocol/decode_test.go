@@ -1,0 +1,80 @@
+package protocol
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDecodeClient(t *testing.T) {
+	tests := []struct {
+		name, in, code string
+	}{
+		{"hello", `{"v":1,"type":"hello","token":"t"}`, ""},
+		{"hello with last_seq", `{"v":1,"type":"hello","token":"t","last_seq":7}`, ""},
+		{"action", `{"v":1,"type":"action","action_id":"a-1","action":{"type":"trail","card":"AH"}}`, ""},
+		{"empty", ``, CodeBadJSON},
+		{"array", `[]`, CodeBadJSON},
+		{"trailing data", `{"v":1,"type":"hello","token":"t"} x`, CodeBadJSON},
+		{"not UTF-8", "{\"v\":1,\"type\":\"hello\",\"token\":\"\xff\"}", CodeBadJSON},
+		{"unknown field", `{"v":1,"type":"hello","token":"t","admin":true}`, CodeBadJSON},
+		{"no version", `{"type":"hello","token":"t"}`, CodeBadVersion},
+		{"no type", `{"v":1}`, CodeBadMessage},
+		{"unknown type", `{"v":1,"type":"chat"}`, CodeUnknownType},
+		{"hello without token", `{"v":1,"type":"hello"}`, CodeBadMessage},
+		{"hello with action", `{"v":1,"type":"hello","token":"t","action_id":"a"}`, CodeBadMessage},
+		{"negative last_seq", `{"v":1,"type":"hello","token":"t","last_seq":-1}`, CodeBadMessage},
+		{"action with token", `{"v":1,"type":"action","token":"t","action_id":"a","action":{"type":"trail","card":"AH"}}`, CodeBadMessage},
+		{"action id with a space", `{"v":1,"type":"action","action_id":"a b","action":{"type":"trail","card":"AH"}}`, CodeBadMessage},
+		{"action id too long", `{"v":1,"type":"action","action_id":"` + strings.Repeat("a", 65) + `","action":{"type":"trail","card":"AH"}}`, CodeBadMessage},
+		{"null action", `{"v":1,"type":"action","action_id":"a","action":null}`, CodeBadMessage},
+		{"trail with extras", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH","value":3}}`, CodeBadMessage},
+		{"too large", `{"v":1,"type":"hello","token":"` + strings.Repeat("t", MaxClientMessage) + `"}`, CodeTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeClient([]byte(tt.in))
+			code := ""
+			if err != nil {
+				code = err.(*DecodeError).Code
+			}
+			if code != tt.code {
+				t.Fatalf("code %q (%v), want %q", code, err, tt.code)
+			}
+		})
+	}
+}
+
+// FuzzDecodeClient: whatever arrives, the decoder returns a message or a
+// *DecodeError, never panics, and a message it accepts is well formed.
+func FuzzDecodeClient(f *testing.F) {
+	for _, s := range []string{
+		`{"v":1,"type":"hello","token":"v1.k.p.s","last_seq":3}`,
+		`{"v":1,"type":"action","action_id":"a1","action":{"type":"capture","card":"9S","cards":[["9D"],["5H","4C"]],"builds":["b1"]}}`,
+		`{"v":1,"type":"action","action_id":"a2","action":{"type":"build","card":"3H","cards":["2C"],"builds":[],"value":5}}`,
+		`{"v":1,"type":"action","action_id":"a3","action":{"type":"trail","card":"AH"}}`,
+		`{"v":1,"type":"chat"}`, `{}`, `[]`, `null`, ``,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		msg, err := DecodeClient(b)
+		if err != nil {
+			if _, ok := err.(*DecodeError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		switch msg.Type {
+		case TypeHello:
+			if msg.Hello == nil || msg.Hello.Token == "" || (msg.Hello.LastSeq != nil && *msg.Hello.LastSeq < 0) {
+				t.Fatalf("accepted a bad hello: %q", b)
+			}
+		case TypeAction:
+			if msg.Act == nil || !actionIDPattern.MatchString(msg.Act.ActionID) {
+				t.Fatalf("accepted a bad action: %q", b)
+			}
+		default:
+			t.Fatalf("accepted type %q", msg.Type)
+		}
+	})
+}

@@ -72,10 +72,10 @@ func (s *state) validate() error {
 	if err := s.validateCounters(); err != nil {
 		return err
 	}
-	if err := s.validateCards(); err != nil {
+	if err := s.validateBuilds(); err != nil {
 		return err
 	}
-	if err := s.validateBuilds(); err != nil {
+	if err := s.validateCards(); err != nil {
 		return err
 	}
 	return s.validateProgress()

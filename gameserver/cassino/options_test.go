@@ -1,0 +1,75 @@
+package cassino
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func TestDefaultOptions(t *testing.T) {
+	o := DefaultOptions(4)
+	want := Options{Players: 4, Partnerships: true, Sweeps: true, TargetScore: 21, IncreaseOwnBuild: true, TrailWhenCaptureAvailable: true}
+	if o != want {
+		t.Fatalf("DefaultOptions(4) = %+v", o)
+	}
+	if !o.partnered() || DefaultOptions(2).partnered() || DefaultOptions(3).partnered() {
+		t.Fatal("partnerships apply at 4 players only")
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mod  func(*Options)
+		want string
+	}{
+		{"defaults", func(*Options) {}, ""},
+		{"one player", func(o *Options) { o.Players = 1 }, "players must be 2, 3 or 4"},
+		{"five players", func(o *Options) { o.Players = 5 }, "players"},
+		{"zero target", func(o *Options) { o.TargetScore = 0 }, "targetScore"},
+		{"huge target", func(o *Options) { o.TargetScore = 100000 }, "targetScore"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := DefaultOptions(2)
+			tc.mod(&o)
+			err := o.Validate()
+			if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+				t.Fatalf("Validate() = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestOptionsJSON(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Options
+		err  string
+	}{
+		{`{"players":3}`, DefaultOptions(3), ""},
+		{`{}`, DefaultOptions(2), ""},
+		{`{"players":4,"partnerships":false,"sweeps":false,"targetScore":11,"courtCapturesAll":true,"increaseOwnBuild":false,"trailWhenCaptureAvailable":false}`,
+			Options{Players: 4, TargetScore: 11, CourtCapturesAll: true}, ""},
+		{`{"players":2,"sweep":true}`, Options{}, "unknown field"},
+		{`{"players":"two"}`, Options{}, "players"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			var o Options
+			err := json.Unmarshal([]byte(tc.in), &o)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil || o != tc.want {
+				t.Fatalf("got %+v, %v; want %+v", o, err, tc.want)
+			}
+			b, _ := json.Marshal(o)
+			var back Options
+			if err := json.Unmarshal(b, &back); err != nil || back != o {
+				t.Fatalf("round trip %s gave %+v, %v", b, back, err)
+			}
+		})
+	}
+}

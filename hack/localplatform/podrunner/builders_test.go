@@ -61,10 +61,26 @@ func (b *podBuilder) SecretVolume(secret, mountPath string) *podBuilder {
 }
 
 func (b *podBuilder) ReadinessPath(path string) *podBuilder {
-	b.c().ReadinessProbe = &corev1.Probe{
-		ProbeHandler:  corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("game")}},
-		PeriodSeconds: 1,
+	b.c().ReadinessProbe = httpProbe(path)
+	return b
+}
+
+func (b *podBuilder) RestartPolicy(p corev1.RestartPolicy) *podBuilder {
+	b.pod.Spec.RestartPolicy = p
+	return b
+}
+
+func httpProbe(path string) *corev1.Probe {
+	return &corev1.Probe{
+		ProbeHandler:     corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("game")}},
+		PeriodSeconds:    1,
+		FailureThreshold: 1,
 	}
+}
+
+// Liveness gives the pod startup and liveness probes on path.
+func (b *podBuilder) Liveness(path string) *podBuilder {
+	b.c().StartupProbe, b.c().LivenessProbe = httpProbe(path), httpProbe(path)
 	return b
 }
 

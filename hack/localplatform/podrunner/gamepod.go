@@ -27,20 +27,24 @@ const (
 	defaultGamePort      int32 = 7350
 )
 
-// gamePod is one pod's running process and what the runner observed of it.
+// gamePod is one pod's process (restarted as its restart policy says)
+// and what the runner observed of it.
 type gamePod struct {
 	key     types.NamespacedName
 	uid     types.UID
 	ip      netip.Addr
 	dir     string
 	logPath string
-	proc    *childproc.Process
-	probe   *readiness
+	argv    []string
+	env     []string
+	policy  corev1.RestartPolicy
+	probes  probes
 
 	mu          sync.Mutex // orders status writes; guards the fields below
+	proc        *childproc.Process
 	obs         observed
 	terminating bool
-	stopProbe   context.CancelFunc
+	term        chan struct{} // closed once terminating
 }
 
 // launch resolves the pod's container into a local process and starts it.
@@ -48,8 +52,15 @@ func (r *Runner) launch(ctx context.Context, pod *corev1.Pod) (*gamePod, error) 
 	if len(pod.Spec.Containers) != 1 {
 		return nil, configErrorf("the local runner runs pods of exactly one container, this one has %d", len(pod.Spec.Containers))
 	}
-	gp := &gamePod{key: client.ObjectKeyFromObject(pod), uid: pod.UID}
-	if err := gp.prepareAndStart(ctx, r, pod); err != nil {
+	gp := &gamePod{key: client.ObjectKeyFromObject(pod), uid: pod.UID, policy: pod.Spec.RestartPolicy, term: make(chan struct{})}
+	if err := gp.prepare(ctx, r, pod); err != nil {
+		gp.cleanup(r)
+		return nil, err
+	}
+	gp.mu.Lock()
+	err := gp.spawn(r)
+	gp.mu.Unlock()
+	if err != nil {
 		gp.cleanup(r)
 		return nil, err
 	}
@@ -59,7 +70,9 @@ func (r *Runner) launch(ctx context.Context, pod *corev1.Pod) (*gamePod, error) 
 	return gp, nil
 }
 
-func (gp *gamePod) prepareAndStart(ctx context.Context, r *Runner, pod *corev1.Pod) (err error) {
+// prepare resolves everything the process needs: its address, env,
+// volumes, probes and command line.
+func (gp *gamePod) prepare(ctx context.Context, r *Runner, pod *corev1.Pod) (err error) {
 	c := &pod.Spec.Containers[0]
 	port := gamePort(c)
 	if gp.ip, err = r.pool.take(port); err != nil {
@@ -76,31 +89,33 @@ func (gp *gamePod) prepareAndStart(ctx context.Context, r *Runner, pod *corev1.P
 	if err != nil {
 		return err
 	}
-	if gp.probe, err = newReadiness(c, gp.ip.String()); err != nil {
+	if gp.probes, err = newProbes(c, gp.ip.String()); err != nil {
 		return err
 	}
-	env = processEnv(pod, env, mounts, listenAddr(gp.ip, port))
-	if err := gp.startProcess(r, argv(r.opts.Binary, r.opts.DefaultArgs, c), env); err != nil {
-		return err
-	}
-	gp.obs = observed{
-		ip: gp.ip.String(), containerID: fmt.Sprintf("croupier-dev://%d", gp.proc.Pid()),
-		startedAt: metav1.Now(), ready: gp.probe == nil,
-	}
+	gp.env = processEnv(pod, env, mounts, listenAddr(gp.ip, port))
+	gp.argv = argv(r.opts.Binary, r.opts.DefaultArgs, c)
+	gp.logPath = filepath.Join(r.opts.LogDir, gp.key.Namespace+"_"+gp.key.Name+".log")
+	gp.obs.ip = gp.ip.String()
 	return nil
 }
 
-func (gp *gamePod) startProcess(r *Runner, argv, env []string) error {
-	gp.logPath = filepath.Join(r.opts.LogDir, gp.key.Namespace+"_"+gp.key.Name+".log")
+// spawn starts (or restarts) the process; gp.mu must be held.
+func (gp *gamePod) spawn(r *Runner) error {
 	log, err := os.OpenFile(gp.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("open pod log: %w", err)
 	}
 	// The child holds its own copy of the descriptor.
 	defer log.Close()
-	fmt.Fprintf(log, "=== %s pod %s (uid %s) on %s: %s\n", time.Now().Format(time.RFC3339), gp.key, gp.uid, gp.ip, strings.Join(argv, " "))
-	gp.proc, err = childproc.Start(childproc.Spec{Name: "pod " + gp.key.String(), Argv: argv, Env: env, Out: log})
-	return err
+	fmt.Fprintf(log, "=== %s pod %s (uid %s, restarts %d) on %s: %s\n",
+		time.Now().Format(time.RFC3339), gp.key, gp.uid, gp.obs.restarts, gp.ip, strings.Join(gp.argv, " "))
+	proc, err := childproc.Start(childproc.Spec{Name: "pod " + gp.key.String(), Argv: gp.argv, Env: gp.env, Out: log})
+	if err != nil {
+		return err
+	}
+	gp.proc = proc
+	gp.obs.running(fmt.Sprintf("croupier-dev://%d", proc.Pid()), metav1.Now())
+	return nil
 }
 
 // gamePort is the port the pod serves on: the port named "game", else the
@@ -148,74 +163,3 @@ func localPath(value string, mounts map[string]string) string {
 	return value
 }
 
-// publish writes the pod's Running status and starts watching the process
-// and its readiness.
-func (gp *gamePod) publish(ctx context.Context, r *Runner) error {
-	probeCtx, stop := context.WithCancel(context.Background())
-	gp.mu.Lock()
-	gp.stopProbe = stop
-	err := r.writeStatus(ctx, gp.uid, gp.key, gp.obs)
-	gp.mu.Unlock()
-	r.wg.Go(func() { r.awaitExit(gp) })
-	if gp.probe != nil {
-		r.wg.Go(func() { gp.probe.run(probeCtx, func(ready bool) { r.setReady(gp, ready) }) })
-	}
-	return err
-}
-
-func (r *Runner) setReady(gp *gamePod, ready bool) {
-	gp.mu.Lock()
-	defer gp.mu.Unlock()
-	if gp.terminating || gp.obs.exited {
-		return
-	}
-	gp.obs.ready = ready
-	r.opts.Log.Info("pod readiness changed", "pod", gp.key, "ready", ready)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := r.writeStatus(ctx, gp.uid, gp.key, gp.obs); err != nil {
-		r.opts.Log.Error(err, "write pod status", "pod", gp.key)
-	}
-}
-
-// awaitExit reports a process that ends by itself as the pod's final
-// phase: Succeeded for exit status 0, Failed otherwise.
-func (r *Runner) awaitExit(gp *gamePod) {
-	<-gp.proc.Done()
-	code := gp.proc.ExitCode()
-	gp.mu.Lock()
-	gp.stopProbe()
-	gp.obs.exited, gp.obs.exitCode, gp.obs.finishedAt = true, int32(code), metav1.Now()
-	if !gp.terminating {
-		r.opts.Log.Info("pod process exited", "pod", gp.key, "exitCode", code, "log", gp.logPath)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if err := r.writeStatus(ctx, gp.uid, gp.key, gp.obs); err != nil {
-			r.opts.Log.Error(err, "write pod status", "pod", gp.key)
-		}
-		cancel()
-	}
-	gp.mu.Unlock()
-	gp.cleanup(r)
-}
-
-// markTerminating records that the runner itself is stopping the process;
-// it reports false if that was already the case.
-func (gp *gamePod) markTerminating() bool {
-	gp.mu.Lock()
-	defer gp.mu.Unlock()
-	if gp.terminating {
-		return false
-	}
-	gp.terminating = true
-	return true
-}
-
-// cleanup returns the pod's address and deletes its copies of Secrets.
-func (gp *gamePod) cleanup(r *Runner) {
-	if gp.dir != "" {
-		_ = os.RemoveAll(gp.dir)
-	}
-	if gp.ip.IsValid() {
-		r.pool.release(gp.ip)
-	}
-}

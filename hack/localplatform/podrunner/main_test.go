@@ -99,15 +99,28 @@ type childReport struct {
 }
 
 // serveChild is the stand-in game server: it serves /readyz (503 until
-// POST /ready) and /report on CROUPIER_LISTEN_ADDR, or exits at once with
-// CHILD_EXIT.
+// POST /ready), /healthz (500 after POST /sick) and /report on
+// CROUPIER_LISTEN_ADDR; or it exits at once with CHILD_EXIT; or, with
+// CHILD_EXIT_ONCE, it exits with 3 the first time.
 func serveChild() int {
 	if code := os.Getenv("CHILD_EXIT"); code != "" {
 		n, _ := strconv.Atoi(code)
 		return n
 	}
-	var ready atomic.Bool
+	if marker := os.Getenv("CHILD_EXIT_ONCE"); marker != "" {
+		if _, err := os.Stat(marker); err != nil {
+			_ = os.WriteFile(marker, nil, 0o600)
+			return 3
+		}
+	}
+	var ready, sick atomic.Bool
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if sick.Load() {
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	})
+	mux.HandleFunc("POST /sick", func(http.ResponseWriter, *http.Request) { sick.Store(true) })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		if !ready.Load() {
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -117,6 +130,7 @@ func serveChild() int {
 	mux.HandleFunc("GET /report", func(w http.ResponseWriter, _ *http.Request) {
 		_ = json.NewEncoder(w).Encode(childReport{Args: os.Args[1:], Env: os.Environ(), Keys: readKeys()})
 	})
+	fmt.Fprintln(os.Stderr, "serving on", os.Getenv("CROUPIER_LISTEN_ADDR"))
 	if err := http.ListenAndServe(os.Getenv("CROUPIER_LISTEN_ADDR"), mux); err != nil { //nolint:gosec // test server
 		fmt.Fprintln(os.Stderr, err)
 		return 1

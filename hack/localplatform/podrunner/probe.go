@@ -13,8 +13,27 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
-// readiness runs a container's readiness probe against the pod's address.
-type readiness struct {
+// probes are a container's probes the runner runs; nil means none (or one
+// the runner does not run: exec and gRPC probes count as passing).
+type probes struct {
+	startup, liveness, readiness *prober
+}
+
+func newProbes(c *corev1.Container, ip string) (probes, error) {
+	var ps probes
+	var err error
+	if ps.startup, err = newProber(c, c.StartupProbe, ip); err != nil {
+		return ps, err
+	}
+	if ps.liveness, err = newProber(c, c.LivenessProbe, ip); err != nil {
+		return ps, err
+	}
+	ps.readiness, err = newProber(c, c.ReadinessProbe, ip)
+	return ps, err
+}
+
+// prober runs one probe of a container against the pod's address.
+type prober struct {
 	check            func(ctx context.Context) bool
 	timeout          time.Duration
 	period           time.Duration
@@ -23,15 +42,11 @@ type readiness struct {
 	failureThreshold int32
 }
 
-// newReadiness builds the probe of c, or returns nil when the container is
-// ready as soon as it starts: no probe, or one (exec, gRPC) the runner does
-// not run.
-func newReadiness(c *corev1.Container, ip string) (*readiness, error) {
-	p := c.ReadinessProbe
+func newProber(c *corev1.Container, p *corev1.Probe, ip string) (*prober, error) {
 	if p == nil {
 		return nil, nil
 	}
-	r := &readiness{
+	r := &prober{
 		timeout:          seconds(p.TimeoutSeconds, 1),
 		period:           seconds(p.PeriodSeconds, 10),
 		initialDelay:     seconds(p.InitialDelaySeconds, 0),
@@ -84,7 +99,7 @@ func probeURL(c *corev1.Container, g *corev1.HTTPGetAction, ip string) (string, 
 	u := url.URL{Scheme: scheme, Host: net.JoinHostPort(host, strconv.Itoa(int(port)))}
 	ref, err := url.Parse(g.Path)
 	if err != nil {
-		return "", nil, configErrorf("readiness probe path %q: %v", g.Path, err)
+		return "", nil, configErrorf("probe path %q: %v", g.Path, err)
 	}
 	headers := http.Header{}
 	for _, h := range g.HTTPHeaders {
@@ -140,32 +155,34 @@ func tcpCheck(addr string, timeout time.Duration) func(context.Context) bool {
 	}
 }
 
-// run probes until ctx ends and calls set on every change of readiness,
-// honouring the probe's thresholds. Until the first success it probes at
-// least every second, so a local pod turns Ready without waiting a full
-// period.
-func (r *readiness) run(ctx context.Context, set func(ready bool)) {
-	if !sleep(ctx, r.initialDelay) {
+// run probes until ctx ends or on returns true. It calls on(true) when
+// the success threshold is reached and on(false) when the failure
+// threshold is, each time the result crosses from the other side; state is
+// where it starts (nil: neither side). Until the first success it probes at
+// least every second, so a local pod turns Started and Ready without
+// waiting full periods.
+func (p *prober) run(ctx context.Context, state *bool, on func(ok bool) (stop bool)) {
+	if !sleep(ctx, p.initialDelay) {
 		return
 	}
-	ready, everReady := false, false
 	var successes, failures int32
 	for {
-		if r.check(ctx) {
+		if p.check(ctx) {
 			successes, failures = successes+1, 0
 		} else {
 			successes, failures = 0, failures+1
 		}
-		switch {
-		case !ready && successes >= r.successThreshold:
-			ready, everReady = true, true
-			set(true)
-		case ready && failures >= r.failureThreshold:
-			ready = false
-			set(false)
+		for _, ok := range []bool{true, false} {
+			reached := (ok && successes >= p.successThreshold) || (!ok && failures >= p.failureThreshold)
+			if reached && (state == nil || *state != ok) {
+				state = &ok
+				if on(ok) {
+					return
+				}
+			}
 		}
-		wait := r.period
-		if !everReady {
+		wait := p.period
+		if state == nil || !*state {
 			wait = min(wait, time.Second)
 		}
 		if !sleep(ctx, wait) {

@@ -81,8 +81,8 @@ func (r *Runner) stopStale(key types.NamespacedName, keep types.UID) {
 		}
 		delete(r.pods, uid)
 		if gp.markTerminating() {
-			r.opts.Log.Info("pod deleted, stopping its process", "pod", key, "pid", gp.proc.Pid())
-			r.wg.Go(func() { gp.proc.Stop(r.opts.MaxGracePeriod) })
+			r.opts.Log.Info("pod deleted, stopping its process", "pod", key, "pid", gp.pid())
+			r.wg.Go(func() { gp.stop(r.opts.MaxGracePeriod) })
 		}
 	}
 }
@@ -103,9 +103,9 @@ func (r *Runner) terminate(ctx context.Context, pod *corev1.Pod) error {
 	if s := pod.DeletionGracePeriodSeconds; s != nil {
 		grace = min(grace, time.Duration(*s)*time.Second)
 	}
-	r.opts.Log.Info("pod terminating, stopping its process", "pod", gp.key, "pid", gp.proc.Pid(), "grace", grace)
+	r.opts.Log.Info("pod terminating, stopping its process", "pod", gp.key, "pid", gp.pid(), "grace", grace)
 	r.wg.Go(func() {
-		gp.proc.Stop(grace)
+		gp.stop(grace)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := r.forceDelete(ctx, pod); err != nil {
@@ -136,7 +136,7 @@ func (r *Runner) start(ctx context.Context, pod *corev1.Pod) (ctrl.Result, error
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	r.opts.Log.Info("pod started", "pod", gp.key, "ip", gp.ip, "pid", gp.proc.Pid(), "log", gp.logPath)
+	r.opts.Log.Info("pod started", "pod", gp.key, "ip", gp.ip, "pid", gp.pid(), "log", gp.logPath)
 	return ctrl.Result{}, gp.publish(ctx, r)
 }
 

@@ -126,7 +126,8 @@ func newManager(cfg *rest.Config, scheme *runtime.Scheme, log logr.Logger) (ctrl
 	}
 	return ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
-		Logger:                 log,
+		// The manager's own chatter is debug-level; its errors still show.
+		Logger:                 log.V(1),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		Cache: cache.Options{ByObject: map[client.Object]cache.ByObject{
@@ -135,24 +136,12 @@ func newManager(cfg *rest.Config, scheme *runtime.Scheme, log logr.Logger) (ctrl
 	})
 }
 
-// Running reports the pods that have a live process, by namespace/name.
-func (r *Runner) running() map[types.NamespacedName]int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := map[types.NamespacedName]int{}
-	for _, gp := range r.pods {
-		out[gp.key] = gp.proc.Pid()
-	}
-	return out
-}
-
 // stopAll stops every process at shutdown; the API server may already be
 // going away, so nothing is written back.
 func (r *Runner) stopAll() {
 	r.mu.Lock()
 	for _, gp := range r.pods {
-		gp.markTerminating()
-		r.wg.Go(func() { gp.proc.Stop(r.opts.MaxGracePeriod) })
+		r.wg.Go(func() { gp.stop(r.opts.MaxGracePeriod) })
 	}
 	r.mu.Unlock()
 	r.wg.Wait()

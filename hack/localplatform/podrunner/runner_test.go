@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -113,6 +115,14 @@ func TestRunnerRunsAGamePodAndStopsItWhenDeleted(t *testing.T) {
 		}, timeout, poll).Should(Succeed())
 	})
 
+	t.Run("the process logs to <namespace>_<pod>.log", func(t *testing.T) {
+		g := NewWithT(t)
+		g.Eventually(func() (string, error) {
+			b, err := os.ReadFile(filepath.Join(logDir, ns+"_room-game.log"))
+			return string(b), err
+		}, timeout, poll).Should(ContainSubstring("serving on " + running.Status.PodIP + ":7350"))
+	})
+
 	t.Run("deleting the pod kills the process and removes the pod", func(t *testing.T) {
 		g := NewWithT(t)
 		pid := pidOf(g, running)
@@ -190,6 +200,48 @@ func TestRunnerGivesEachPodItsOwnAddressAndIgnoresOtherPods(t *testing.T) {
 	g.Expect(getPod(g, other).Spec.NodeName).To(BeEmpty())
 	g.Expect(getPod(g, other).Status.PodIP).To(BeEmpty())
 	g.Expect(k8s.DeleteAllOf(ctx, &corev1.Pod{}, client.InNamespace(ns))).To(Succeed())
+}
+
+func TestRunnerRestartsACrashedProcess(t *testing.T) {
+	g := NewWithT(t)
+	pod := MakePod(newNamespace(t), "flaky-game").RestartPolicy(corev1.RestartPolicyAlways).
+		Env("CHILD_EXIT_ONCE", filepath.Join(t.TempDir(), "crashed")).Obj()
+	g.Expect(k8s.Create(context.Background(), pod)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		p := getPod(g, pod)
+		g.Expect(p.Status.Phase).To(Equal(corev1.PodRunning))
+		g.Expect(condition(p, corev1.PodReady)).To(Equal(corev1.ConditionTrue))
+		cs := p.Status.ContainerStatuses[0]
+		g.Expect(cs.RestartCount).To(Equal(int32(1)))
+		g.Expect(cs.LastTerminationState.Terminated).NotTo(BeNil())
+		g.Expect(cs.LastTerminationState.Terminated.ExitCode).To(Equal(int32(3)))
+	}, timeout, poll).Should(Succeed())
+	g.Expect(k8s.Delete(context.Background(), pod)).To(Succeed())
+}
+
+func TestRunnerRestartsAProcessThatFailsItsLivenessProbe(t *testing.T) {
+	g := NewWithT(t)
+	pod := MakePod(newNamespace(t), "sick-game").RestartPolicy(corev1.RestartPolicyAlways).Liveness("/healthz").Obj()
+	g.Expect(k8s.Create(context.Background(), pod)).To(Succeed())
+	var first *corev1.Pod
+	g.Eventually(func(g Gomega) {
+		first = getPod(g, pod)
+		g.Expect(condition(first, corev1.PodReady)).To(Equal(corev1.ConditionTrue))
+		g.Expect(*first.Status.ContainerStatuses[0].Started).To(BeTrue())
+	}, timeout, poll).Should(Succeed())
+	oldPid := pidOf(g, first)
+
+	resp, err := http.Post("http://"+first.Status.PodIP+":7350/sick", "", nil)
+	g.Expect(err).NotTo(HaveOccurred())
+	resp.Body.Close()
+	g.Eventually(func(g Gomega) {
+		p := getPod(g, pod)
+		g.Expect(p.Status.ContainerStatuses[0].RestartCount).To(Equal(int32(1)))
+		g.Expect(condition(p, corev1.PodReady)).To(Equal(corev1.ConditionTrue))
+		g.Expect(pidOf(g, p)).NotTo(Equal(oldPid))
+	}, timeout, poll).Should(Succeed())
+	g.Expect(syscall.Kill(oldPid, 0)).To(MatchError(syscall.ESRCH))
+	g.Expect(k8s.Delete(context.Background(), pod)).To(Succeed())
 }
 
 func getJSON(url string, v any) error {

@@ -1,6 +1,9 @@
 package podrunner
 
 import (
+	"fmt"
+	"time"
+
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -13,14 +16,50 @@ type observed struct {
 	ip          string
 	containerID string
 	startedAt   metav1.Time
-	ready       bool
+	// started: the startup probe (if any) passed.
+	started bool
+	ready   bool
 
+	// exited: the container ended for good; the pod is finished.
 	exited     bool
 	exitCode   int32
 	finishedAt metav1.Time
 
+	// restarts counts restarts; last is how the previous run ended;
+	// backoff is set while a restart waits.
+	restarts int32
+	last     *corev1.ContainerStateTerminated
+	backoff  time.Duration
+
 	// waitReason is set while the container cannot be started.
 	waitReason, waitMessage string
+}
+
+// running records a new run of the container.
+func (o *observed) running(containerID string, now metav1.Time) {
+	o.containerID, o.startedAt = containerID, now
+	o.started, o.ready, o.backoff = false, false, 0
+}
+
+// ended records the end of a run: final, or followed by a restart after
+// backoff.
+func (o *observed) ended(code int32, now metav1.Time, restartAfter time.Duration) {
+	t := terminated(code, o.containerID, o.startedAt, now)
+	o.started, o.ready = false, false
+	if restartAfter == 0 {
+		o.exited, o.exitCode, o.finishedAt = true, code, now
+		return
+	}
+	o.last, o.backoff = t, restartAfter
+	o.restarts++
+}
+
+func terminated(code int32, id string, started, finished metav1.Time) *corev1.ContainerStateTerminated {
+	reason := "Completed"
+	if code != 0 {
+		reason = "Error"
+	}
+	return &corev1.ContainerStateTerminated{ExitCode: code, Reason: reason, ContainerID: id, StartedAt: started, FinishedAt: finished}
 }
 
 // podStatus is the status a kubelet would report for pod given o. It
@@ -41,10 +80,9 @@ func podStatus(pod *corev1.Pod, o observed, now metav1.Time) corev1.PodStatus {
 	if len(pod.Spec.Containers) > 0 {
 		s.ContainerStatuses = []corev1.ContainerStatus{containerStatus(&pod.Spec.Containers[0], o)}
 	}
-	started := o.waitReason == ""
 	containersReady := o.ready && !o.exited
 	setCondition(&s, corev1.PodScheduled, true, now)
-	setCondition(&s, corev1.PodReadyToStartContainers, started && !o.exited, now)
+	setCondition(&s, corev1.PodReadyToStartContainers, o.waitReason == "" && !o.exited, now)
 	setCondition(&s, corev1.PodInitialized, true, now)
 	setCondition(&s, corev1.ContainersReady, containersReady, now)
 	setCondition(&s, corev1.PodReady, containersReady && gatesPass(pod), now)
@@ -53,7 +91,7 @@ func podStatus(pod *corev1.Pod, o observed, now metav1.Time) corev1.PodStatus {
 
 func phase(o observed) corev1.PodPhase {
 	switch {
-	case o.waitReason != "":
+	case o.waitReason != "" && o.restarts == 0:
 		return corev1.PodPending
 	case o.exited && o.exitCode == 0:
 		return corev1.PodSucceeded
@@ -65,26 +103,28 @@ func phase(o observed) corev1.PodPhase {
 }
 
 func containerStatus(c *corev1.Container, o observed) corev1.ContainerStatus {
-	started := o.waitReason == "" && !o.exited
+	started := o.started && !o.exited
 	cs := corev1.ContainerStatus{
-		Name:        c.Name,
-		Image:       c.Image,
-		ContainerID: o.containerID,
-		Ready:       o.ready && !o.exited,
-		Started:     &started,
+		Name:         c.Name,
+		Image:        c.Image,
+		ContainerID:  o.containerID,
+		Ready:        o.ready && !o.exited,
+		Started:      &started,
+		RestartCount: o.restarts,
+	}
+	if o.last != nil {
+		cs.LastTerminationState.Terminated = o.last.DeepCopy()
 	}
 	switch {
 	case o.waitReason != "":
 		cs.State.Waiting = &corev1.ContainerStateWaiting{Reason: o.waitReason, Message: o.waitMessage}
+	case o.backoff > 0:
+		cs.State.Waiting = &corev1.ContainerStateWaiting{
+			Reason:  "CrashLoopBackOff",
+			Message: fmt.Sprintf("back-off %s restarting failed container %s", o.backoff, c.Name),
+		}
 	case o.exited:
-		reason := "Completed"
-		if o.exitCode != 0 {
-			reason = "Error"
-		}
-		cs.State.Terminated = &corev1.ContainerStateTerminated{
-			ExitCode: o.exitCode, Reason: reason, ContainerID: o.containerID,
-			StartedAt: o.startedAt, FinishedAt: o.finishedAt,
-		}
+		cs.State.Terminated = terminated(o.exitCode, o.containerID, o.startedAt, o.finishedAt)
 	default:
 		cs.State.Running = &corev1.ContainerStateRunning{StartedAt: o.startedAt}
 	}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/croupier-dev/croupier/hack/localplatform"
+	"github.com/croupier-dev/croupier/hack/localplatform/controlplane"
+	"github.com/croupier-dev/croupier/hack/localplatform/sessionkeys"
+)
+
+func init() {
+	roles["dev"] = role{summary: "run a whole local platform (control plane, Redis, operator, game pods) until Ctrl-C", run: runDev}
+}
+
+func runDev(args []string) error {
+	opts, err := parseDevFlags(args)
+	if err != nil {
+		return err
+	}
+	ctx, stop := devSignals()
+	defer stop()
+	return localplatform.Run(ctx, opts)
+}
+
+func parseDevFlags(args []string) (localplatform.Options, error) {
+	assets := os.Getenv("KUBEBUILDER_ASSETS")
+	if assets == "" {
+		assets = controlplane.DefaultAssetsDir
+	}
+	o := localplatform.Options{Out: os.Stdout, SessionKeysNamespace: "default"}
+	fs := flag.NewFlagSet("croupier dev", flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: croupier dev [flags] [-- extra operator flags]\n\nRuns etcd, kube-apiserver, kube-controller-manager, redis-server, the operator and a local pod runner until Ctrl-C.\n\nflags:")
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&o.AssetsDir, "assets", assets, "directory holding etcd, kube-apiserver and kube-controller-manager (`make tools` builds them)")
+	fs.StringVar(&o.CRDDir, "crds", filepath.Join("config", "crd", "bases"), "directory of the CRD manifests to install")
+	fs.StringVar(&o.StateDir, "state-dir", ".croupier", "directory for logs and the lock (ignored by git)")
+	fs.StringVar(&o.KubeconfigOut, "kubeconfig-out", "", "where to write the admin kubeconfig (default <state-dir>/kubeconfig)")
+	fs.StringVar(&o.RedisServer, "redis-server", "redis-server", "redis-server binary")
+	fs.StringVar(&o.GameserverImage, "gameserver-image", "croupier:dev", "image the operator puts in game pods (never pulled: pods run this binary)")
+	fs.StringVar(&o.SessionKeysSecret, "session-keys-secret", sessionkeys.DefaultSecretName, "Secret of session signing keys, created in namespace default if missing")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		return o, err
+	}
+	o.OperatorArgs = fs.Args()
+	if o.KubeconfigOut == "" {
+		o.KubeconfigOut = filepath.Join(o.StateDir, "kubeconfig")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return o, fmt.Errorf("find the croupier binary: %w", err)
+	}
+	o.Binary = self
+	return o, nil
+}
+
+// devSignals ends the context on the first Ctrl-C (or SIGTERM, or a closed
+// terminal) so everything stops cleanly; a second one exits at once.
+func devSignals() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		<-ch
+		fmt.Fprintln(os.Stderr, "\nstopping (Ctrl-C again to exit at once)...")
+		cancel()
+		<-ch
+		os.Exit(130)
+	}()
+	return ctx, func() { signal.Stop(ch); cancel() }
+}

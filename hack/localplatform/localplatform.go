@@ -1,0 +1,213 @@
+// Package localplatform is `croupier dev`: a whole Croupier platform on one
+// machine with no cluster. It starts a real control plane, installs the
+// CRDs, starts redis-server, creates the session keys, runs the operator
+// and runs game pods as local processes, until its context ends; then it
+// stops everything it started.
+package localplatform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/go-logr/logr"
+	"k8s.io/client-go/rest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+
+	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
+	"github.com/croupier-dev/croupier/hack/localplatform/controlplane"
+	"github.com/croupier-dev/croupier/hack/localplatform/redisserver"
+)
+
+// Options configure Run; dev.go maps its flags onto them.
+type Options struct {
+	AssetsDir       string
+	CRDDir          string
+	StateDir        string
+	KubeconfigOut   string
+	RedisServer     string
+	GameserverImage string
+	// Binary is the croupier executable: it runs the operator and every
+	// game pod.
+	Binary string
+	// OperatorArgs are appended to the operator's command line.
+	OperatorArgs []string
+	// SessionKeysNamespace and SessionKeysSecret name the signing-key Secret.
+	SessionKeysNamespace string
+	SessionKeysSecret    string
+	// Out receives the progress lines.
+	Out io.Writer
+}
+
+// platform is what Run started, in start order.
+type platform struct {
+	opts     Options
+	log      logr.Logger
+	state    *stateDir
+	cp       *controlplane.ControlPlane
+	redis    *redisserver.Server
+	runner   *runnerHandle
+	operator *childproc.Process
+}
+
+// Run starts the platform, blocks until ctx ends or a component dies, and
+// stops everything it started. A component that dies makes Run return an
+// error naming it and quoting its log.
+func Run(ctx context.Context, opts Options) error {
+	p := &platform{opts: opts, log: newProgressLogger(opts.Out)}
+	ctrllog.SetLogger(p.log.WithName("controller-runtime"))
+	defer p.stop()
+	if err := p.start(ctx); err != nil {
+		return err
+	}
+	p.printNextSteps()
+	return p.wait(ctx)
+}
+
+func (p *platform) start(ctx context.Context) error {
+	var err error
+	if p.state, err = openStateDir(p.opts.StateDir); err != nil {
+		return err
+	}
+	steps := []struct {
+		what string
+		run  func(context.Context) error
+	}{
+		{"control plane", p.startControlPlane},
+		{"CRDs", p.installCRDs},
+		{"kubeconfig", p.writeKubeconfig},
+		{"redis-server", p.startRedis},
+		{"session keys", p.ensureSessionKeys},
+		{"pod runner", p.startRunner},
+		{"operator", p.startOperator},
+	}
+	for i, s := range steps {
+		p.log.Info(fmt.Sprintf("[%d/%d] %s", i+1, len(steps), s.what))
+		if err := s.run(ctx); err != nil {
+			return fmt.Errorf("%s: %w", s.what, err)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+func (p *platform) startControlPlane(ctx context.Context) error {
+	p.log.Info("      starting etcd, kube-apiserver and kube-controller-manager", "assets", p.opts.AssetsDir)
+	cp, err := controlplane.Start(ctx, controlplane.Options{AssetsDir: p.opts.AssetsDir, Logs: p.state.logFile})
+	if err != nil {
+		return err
+	}
+	p.cp = cp
+	p.log.Info("      control plane up", "apiserver", cp.APIServerURL().String(), "controllers", strings.Join(controlplane.Controllers, ","), "logs", p.state.path("logs"))
+	return nil
+}
+
+func (p *platform) installCRDs(ctx context.Context) error {
+	names, err := controlplane.InstallCRDs(ctx, p.cp.Config(), p.opts.CRDDir)
+	if err != nil {
+		return err
+	}
+	p.log.Info("      established", "crds", strings.Join(names, ","))
+	return nil
+}
+
+func (p *platform) writeKubeconfig(context.Context) error {
+	if err := os.MkdirAll(filepath.Dir(p.opts.KubeconfigOut), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(p.opts.KubeconfigOut, p.cp.AdminKubeconfig(), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", p.opts.KubeconfigOut, err)
+	}
+	p.log.Info("      admin kubeconfig written", "path", p.opts.KubeconfigOut)
+	return nil
+}
+
+func (p *platform) startRedis(ctx context.Context) error {
+	r, err := redisserver.Start(ctx, p.opts.RedisServer, p.state.logFile("redis-server"))
+	if err != nil {
+		return err
+	}
+	p.redis = r
+	p.log.Info("      redis-server up (no persistence)", "addr", r.Addr)
+	return nil
+}
+
+func (p *platform) config() *rest.Config { return p.cp.Config() }
+
+// stop stops, in reverse order, whatever start got to.
+func (p *platform) stop() {
+	if p.operator != nil {
+		p.log.Info("stopping the operator")
+		p.operator.Stop(10 * time.Second)
+	}
+	if p.runner != nil {
+		p.log.Info("stopping the pod runner and every game pod")
+		p.runner.stop()
+	}
+	if p.redis != nil {
+		p.log.Info("stopping redis-server")
+		p.redis.Stop()
+	}
+	if p.cp != nil {
+		p.log.Info("stopping kube-controller-manager, kube-apiserver and etcd")
+		if err := p.cp.Stop(); err != nil {
+			p.log.Error(err, "stop the control plane")
+		}
+		// Its credentials die with the control plane.
+		_ = os.Remove(p.opts.KubeconfigOut)
+	}
+	if p.state != nil {
+		p.state.close()
+	}
+	p.log.Info("stopped; nothing left running")
+}
+
+// wait blocks until ctx ends (nil) or a component dies (its error).
+func (p *platform) wait(ctx context.Context) error {
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-p.operator.Done():
+		return p.died(p.operator.ExitError(), "operator")
+	case <-p.redis.Done():
+		return p.died(p.redis.Err(), "redis-server")
+	case <-p.cp.ControllerManagerDone():
+		return p.died(p.cp.ControllerManagerErr(), controlplane.KubeControllerManager)
+	case <-p.runner.done:
+		return p.died(errors.Join(errors.New("pod runner stopped"), p.runner.err), "")
+	}
+}
+
+func (p *platform) died(err error, component string) error {
+	if component == "" {
+		return err
+	}
+	return fmt.Errorf("%w; last lines of %s:\n%s", err, p.state.path("logs", component+".log"), p.state.tail(component, 15))
+}
+
+func (p *platform) printNextSteps() {
+	kubeconfig, _ := filepath.Abs(p.opts.KubeconfigOut)
+	kubectl := "kubectl"
+	if _, err := exec.LookPath("kubectl"); err != nil {
+		kubectl, _ = filepath.Abs(filepath.Join(p.opts.AssetsDir, "kubectl"))
+	}
+	fmt.Fprintf(p.opts.Out, `
+The local platform is up. In another terminal:
+
+    export KUBECONFIG=%s
+    %s apply -f config/samples/
+    %s get gr -w
+
+Game pod logs: %s/<namespace>_<pod>.log   Component logs: %s/
+Press Ctrl-C to stop everything.
+
+`, kubeconfig, kubectl, kubectl, p.state.path("pods"), p.state.path("logs"))
+}

@@ -79,8 +79,7 @@ func (p *platform) start(ctx context.Context) error {
 		what string
 		run  func(context.Context) error
 	}{
-		{"control plane", p.startControlPlane},
-		{"CRDs", p.installCRDs},
+		{"control plane and CRDs", p.startControlPlane},
 		{"kubeconfig", p.writeKubeconfig},
 		{"redis-server", p.startRedis},
 		{"session keys", p.ensureSessionKeys},
@@ -100,22 +99,16 @@ func (p *platform) start(ctx context.Context) error {
 }
 
 func (p *platform) startControlPlane(ctx context.Context) error {
-	p.log.Info("      starting etcd, kube-apiserver and kube-controller-manager", "assets", p.opts.AssetsDir)
-	cp, err := controlplane.Start(ctx, controlplane.Options{AssetsDir: p.opts.AssetsDir, Logs: p.state.logFile})
+	p.log.Info("      starting etcd and kube-apiserver, installing CRDs, starting kube-controller-manager", "assets", p.opts.AssetsDir)
+	cp, err := controlplane.Start(ctx, controlplane.Options{
+		AssetsDir: p.opts.AssetsDir, CRDDirs: []string{p.opts.CRDDir}, Logs: p.state.logFile,
+	})
 	if err != nil {
 		return err
 	}
 	p.cp = cp
 	p.log.Info("      control plane up", "apiserver", cp.APIServerURL().String(), "controllers", strings.Join(controlplane.Controllers, ","), "logs", p.state.path("logs"))
-	return nil
-}
-
-func (p *platform) installCRDs(ctx context.Context) error {
-	names, err := controlplane.InstallCRDs(ctx, p.cp.Config(), p.opts.CRDDir)
-	if err != nil {
-		return err
-	}
-	p.log.Info("      established", "crds", strings.Join(names, ","))
+	p.log.Info("      CRDs established", "crds", strings.Join(cp.CRDs(), ","))
 	return nil
 }
 

@@ -28,6 +28,10 @@ var Controllers = []string{"garbagecollector", "namespace"}
 type Options struct {
 	// AssetsDir holds etcd, kube-apiserver and kube-controller-manager.
 	AssetsDir string
+	// CRDDirs hold CRD manifests, installed (and Established) before
+	// kube-controller-manager starts, so its garbage collector watches the
+	// custom resources from the first moment.
+	CRDDirs []string
 	// Logs receives the output of etcd, kube-apiserver and
 	// kube-controller-manager; nil discards it.
 	Logs func(component string) io.Writer
@@ -42,10 +46,12 @@ type ControlPlane struct {
 	kcm        *childproc.Process
 	tmpDir     string
 	kubeconfig []byte
+	crds       []string
 }
 
-// Start checks the binaries, then starts etcd, kube-apiserver and
-// kube-controller-manager. On error nothing is left running.
+// Start checks the binaries, then starts etcd and kube-apiserver, installs
+// the CRDs and starts kube-controller-manager. On error nothing is left
+// running.
 func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	if err := CheckAssets(opts.AssetsDir); err != nil {
 		return nil, err
@@ -65,6 +71,11 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 		}
 	}()
 	cp.kubeconfig = cp.env.KubeConfig
+	if len(opts.CRDDirs) > 0 {
+		if cp.crds, err = InstallCRDs(ctx, cp.env.Config, opts.CRDDirs...); err != nil {
+			return cp, err
+		}
+	}
 	cp.tmpDir, err = os.MkdirTemp("", "croupier-controlplane-")
 	if err != nil {
 		return cp, fmt.Errorf("create temp dir: %w", err)
@@ -92,6 +103,9 @@ func newEnvironment(opts Options) *envtest.Environment {
 	}
 	return env
 }
+
+// CRDs are the names of the CRDs Start installed.
+func (cp *ControlPlane) CRDs() []string { return cp.crds }
 
 // Config is an admin (system:masters) client configuration.
 func (cp *ControlPlane) Config() *rest.Config { return rest.CopyConfig(cp.env.Config) }

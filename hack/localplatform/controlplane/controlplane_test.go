@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -14,6 +15,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -44,7 +47,7 @@ func TestControlPlaneCascadesOwnerReferencesAndStopsCleanly(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	cp, err := Start(ctx, Options{AssetsDir: assetsDir()})
+	cp, err := Start(ctx, Options{AssetsDir: assetsDir(), CRDDirs: []string{filepath.Join("testdata", "crds")}})
 	g.Expect(err).NotTo(HaveOccurred())
 	stopped := false
 	defer func() {
@@ -52,29 +55,38 @@ func TestControlPlaneCascadesOwnerReferencesAndStopsCleanly(t *testing.T) {
 			_ = cp.Stop()
 		}
 	}()
-
-	names, err := InstallCRDs(ctx, cp.Config(), filepath.Join("testdata", "crds"))
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(names).To(ConsistOf("widgets.test.croupier.dev"))
+	g.Expect(cp.CRDs()).To(ConsistOf("widgets.test.croupier.dev"))
 
 	c, err := client.New(cp.Config(), client.Options{Scheme: newScheme()})
 	g.Expect(err).NotTo(HaveOccurred())
 
 	t.Run("deleting an owner deletes its children", func(t *testing.T) {
-		g := NewWithT(t)
-		owner := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "room", Namespace: "default"}}
-		g.Expect(c.Create(ctx, owner)).To(Succeed())
-		child := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{
-			Name: "room-game", Namespace: "default",
-			OwnerReferences: []metav1.OwnerReference{{
-				APIVersion: "v1", Kind: "ConfigMap", Name: owner.Name, UID: owner.UID,
-			}},
-		}}
-		g.Expect(c.Create(ctx, child)).To(Succeed())
-		g.Expect(c.Delete(ctx, owner)).To(Succeed())
-		g.Eventually(func() bool {
-			return apierrors.IsNotFound(c.Get(ctx, client.ObjectKeyFromObject(child), &corev1.ConfigMap{}))
-		}, 45*time.Second, 200*time.Millisecond).Should(BeTrue(), "the garbage collector never deleted the child")
+		widget := &unstructured.Unstructured{}
+		widget.SetAPIVersion("test.croupier.dev/v1")
+		widget.SetKind("Widget")
+		cm := &corev1.ConfigMap{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"}}
+		for name, owner := range map[string]client.Object{"custom resource": widget, "ConfigMap": cm} {
+			t.Run(name, func(t *testing.T) {
+				g := NewWithT(t)
+				owner.SetNamespace("default")
+				owner.SetName("room-" + strings.ToLower(owner.GetObjectKind().GroupVersionKind().Kind))
+				gvk := owner.GetObjectKind().GroupVersionKind()
+				g.Expect(c.Create(ctx, owner)).To(Succeed())
+				owner.GetObjectKind().SetGroupVersionKind(gvk)
+				child := &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{
+					Name: owner.GetName() + "-game", Namespace: "default",
+					OwnerReferences: []metav1.OwnerReference{{
+						APIVersion: gvk.GroupVersion().String(), Kind: gvk.Kind, Name: owner.GetName(), UID: owner.GetUID(),
+						Controller: ptr.To(true),
+					}},
+				}}
+				g.Expect(c.Create(ctx, child)).To(Succeed())
+				g.Expect(c.Delete(ctx, owner)).To(Succeed())
+				g.Eventually(func() bool {
+					return apierrors.IsNotFound(c.Get(ctx, client.ObjectKeyFromObject(child), &corev1.ConfigMap{}))
+				}, 45*time.Second, 200*time.Millisecond).Should(BeTrue(), "the garbage collector never deleted the child")
+			})
+		}
 	})
 
 	t.Run("a deleted namespace is emptied and removed", func(t *testing.T) {

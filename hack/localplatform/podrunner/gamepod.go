@@ -162,4 +162,3 @@ func localPath(value string, mounts map[string]string) string {
 	}
 	return value
 }
-

@@ -125,7 +125,7 @@ func newManager(cfg *rest.Config, scheme *runtime.Scheme, log logr.Logger) (ctrl
 		return nil, err
 	}
 	return ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 scheme,
+		Scheme: scheme,
 		// The manager's own chatter is debug-level; its errors still show.
 		Logger:                 log.V(1),
 		Metrics:                metricsserver.Options{BindAddress: "0"},

@@ -1,7 +1,136 @@
 package main
 
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/healthz"
+	"sigs.k8s.io/controller-runtime/pkg/log/zap"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/controllers"
+	"github.com/croupier-dev/croupier/gameserver/redisconn"
+)
+
 func init() {
 	roles["operator"] = role{summary: "run the GameRoom controller", run: runOperator}
 }
 
-func runOperator(args []string) error { panic("operator role: under construction") }
+// operatorConfig is everything the operator's flags set.
+type operatorConfig struct {
+	metricsAddr, probeAddr string
+	leaderElect            bool
+	leaderElectionNS       string
+	pods                   controllers.PodSettings
+	// redis is how the operator itself reaches Redis (heartbeats, cleanup);
+	// its password comes from CROUPIER_REDIS_PASSWORD, never from a flag.
+	redis redisconn.Options
+	zap   zap.Options
+}
+
+func parseOperatorFlags(args []string) (operatorConfig, error) {
+	var c operatorConfig
+	var redisAddrs, origins string
+	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
+	fs.StringVar(&c.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint; 0 disables it")
+	fs.StringVar(&c.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz; 0 disables them")
+	fs.BoolVar(&c.leaderElect, "leader-elect", false, "elect one active operator among replicas through a Lease")
+	fs.StringVar(&c.leaderElectionNS, "leader-election-namespace", "", "namespace of the leader Lease (default: the operator's own namespace in a cluster)")
+	fs.StringVar(&c.pods.Image, "gameserver-image", "croupier:dev", "image of the game pods (a room's spec.template.image overrides it)")
+	fs.DurationVar(&c.pods.HeartbeatPeriod, "heartbeat-period", 5*time.Second, "how often game pods write their heartbeat to Redis")
+	fs.StringVar(&c.pods.SessionKeysSecret, "session-keys-secret", "croupier-session-keys", "Secret of session signing keys, mounted into each game pod (in the room's namespace)")
+	fs.StringVar(&c.pods.RedisSecret, "redis-secret", "", "Secret whose key `password` is the Redis password, for game pods (in the room's namespace); empty: no password")
+	fs.StringVar(&c.redis.Mode, "redis-mode", redisconn.ModeSingle, "Redis deployment: single, sentinel or cluster")
+	fs.StringVar(&redisAddrs, "redis-addrs", "localhost:6379", "comma-separated Redis addresses (Sentinel addresses in sentinel mode)")
+	fs.StringVar(&c.redis.MasterName, "redis-master-name", "", "Sentinel master name (sentinel mode only)")
+	fs.StringVar(&c.redis.Username, "redis-username", "", "Redis ACL user name, if any")
+	fs.StringVar(&origins, "allowed-origins", "", "comma-separated websocket Origins game pods accept; empty: the pod's own host only")
+	c.zap.BindFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	c.redis.Addrs = redisconn.ParseAddrs(redisAddrs)
+	c.redis.Password = os.Getenv("CROUPIER_REDIS_PASSWORD")
+	c.pods.Redis = c.redis
+	c.pods.Redis.Password = "" // pods read it from --redis-secret; it never goes into a pod spec
+	c.pods.AllowedOrigins = redisconn.ParseAddrs(origins)
+	return c, c.validate()
+}
+
+func (c operatorConfig) validate() error {
+	switch {
+	case c.pods.Image == "":
+		return errors.New("--gameserver-image must not be empty")
+	case c.pods.HeartbeatPeriod < time.Second:
+		return fmt.Errorf("--heartbeat-period %s is under 1s", c.pods.HeartbeatPeriod)
+	case c.pods.SessionKeysSecret == "":
+		return errors.New("--session-keys-secret must not be empty: game pods cannot sign sessions without keys")
+	}
+	if err := c.redis.Validate(); err != nil {
+		return fmt.Errorf("--redis-mode/--redis-addrs/--redis-master-name: %w", err)
+	}
+	return nil
+}
+
+func runOperator(args []string) error {
+	c, err := parseOperatorFlags(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&c.zap)))
+
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return err
+	}
+	if err := gamesv1.AddToScheme(scheme); err != nil {
+		return err
+	}
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return fmt.Errorf("find the cluster (kubeconfig or in-cluster config): %w", err)
+	}
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                        scheme,
+		Cache:                         controllers.CacheOptions(),
+		Metrics:                       metricsserver.Options{BindAddress: c.metricsAddr},
+		HealthProbeBindAddress:        c.probeAddr,
+		LeaderElection:                c.leaderElect,
+		LeaderElectionID:              "operator.croupier.dev",
+		LeaderElectionNamespace:       c.leaderElectionNS,
+		LeaderElectionReleaseOnCancel: true,
+	})
+	if err != nil {
+		return fmt.Errorf("create manager: %w", err)
+	}
+	rec := &controllers.GameRoomReconciler{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder("croupier-operator"),
+		Clock:     clock.RealClock{},
+		Pods:      c.pods,
+	}
+	if err := rec.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("set up the GameRoom controller: %w", err)
+	}
+	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
+		return err
+	}
+	if err := mgr.AddReadyzCheck("ping", healthz.Ping); err != nil {
+		return err
+	}
+	ctrl.Log.WithName("operator").Info("starting", "gameserverImage", c.pods.Image,
+		"redisMode", c.redis.Mode, "redisAddrs", c.redis.Addrs, "leaderElection", c.leaderElect)
+	return mgr.Start(ctrl.SetupSignalHandler())
+}

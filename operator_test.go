@@ -1,0 +1,49 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+)
+
+func TestOperatorFlags(t *testing.T) {
+	g := NewWithT(t)
+	t.Setenv("CROUPIER_REDIS_PASSWORD", "hunter2")
+	c, err := parseOperatorFlags([]string{
+		"--gameserver-image=registry.example/croupier:v1", "--heartbeat-period=2s",
+		"--redis-mode=sentinel", "--redis-addrs=a:26379, b:26379", "--redis-master-name=main",
+		"--redis-secret=redis-auth", "--allowed-origins=https://x.example,https://y.example",
+	})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(c.pods.Image).To(Equal("registry.example/croupier:v1"))
+	g.Expect(c.pods.HeartbeatPeriod).To(Equal(2 * time.Second))
+	g.Expect(c.pods.SessionKeysSecret).To(Equal("croupier-session-keys"))
+	g.Expect(c.pods.RedisSecret).To(Equal("redis-auth"))
+	g.Expect(c.pods.Redis.Addrs).To(Equal([]string{"a:26379", "b:26379"}))
+	g.Expect(c.pods.Redis.MasterName).To(Equal("main"))
+	g.Expect(c.pods.Redis.Password).To(BeEmpty(), "the password must never reach a pod spec")
+	g.Expect(c.redis.Password).To(Equal("hunter2"))
+	g.Expect(c.pods.AllowedOrigins).To(Equal([]string{"https://x.example", "https://y.example"}))
+}
+
+func TestOperatorFlagsRejected(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--gameserver-image="}, "--gameserver-image must not be empty"},
+		{[]string{"--heartbeat-period=100ms"}, "--heartbeat-period 100ms is under 1s"},
+		{[]string{"--session-keys-secret="}, "--session-keys-secret must not be empty"},
+		{[]string{"--redis-mode=sentinel"}, "sentinel needs sentinel addresses and a master name"},
+		{[]string{"--redis-mode=memcached"}, `redis mode "memcached"`},
+		{[]string{"--redis-addrs="}, "single needs exactly one address"},
+		{[]string{"--no-such-flag"}, "flag provided but not defined"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			_, err := parseOperatorFlags(tc.args)
+			NewWithT(t).Expect(err).To(MatchError(ContainSubstring(tc.want)))
+		})
+	}
+}

@@ -31,10 +31,12 @@ const roomID = "games/t1"
 
 var keys = roomkeys.For("games", "t1")
 
+func withOptions(f func(*cassino.Options)) tableOption { return func(t *table) { f(&t.opts) } }
+
 // table is a game pod under test: a real redis-server, the room, and the
 // HTTP server on a loopback port. restart replaces the pod like a crash.
 type table struct {
-	t       *testing.T
+	t       testing.TB
 	redis   *redistest.Server
 	rdb     redis.UniversalClient
 	keyring *session.Keyring
@@ -54,7 +56,7 @@ type tableOption func(*table)
 func withRoom(f func(*room.Config)) tableOption       { return func(t *table) { t.roomCfg = f } }
 func withServer(f func(*wsserver.Config)) tableOption { return func(t *table) { t.srvCfg = f } }
 
-func newTable(t *testing.T, players int, opts ...tableOption) *table {
+func newTable(t testing.TB, players int, opts ...tableOption) *table {
 	t.Helper()
 	srv := redistest.Start(t)
 	kr, err := session.NewKeyring(map[string][]byte{"2026-11-26": bytes.Repeat([]byte("k"), 32)})
@@ -69,6 +71,7 @@ func newTable(t *testing.T, players int, opts ...tableOption) *table {
 	for _, o := range opts {
 		o(tb)
 	}
+	tb.opts.Players = players
 	tb.start()
 	t.Cleanup(tb.stop)
 	return tb

@@ -1,0 +1,146 @@
+package wsserver_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/internal/redistest"
+)
+
+// BenchmarkActionLatency measures, for a 2-player room on loopback, the
+// time from a client sending an action to the other player receiving its
+// broadcast (decide, Lua append in Redis, apply, redacted fan-out), next
+// to its floor in the same run: one raw Redis XADD round trip plus one raw
+// websocket echo round trip.
+func BenchmarkActionLatency(b *testing.B) {
+	xadd := redisFloor(b, 2000)
+	echo := websocketFloor(b, 2000)
+	samples := make([]time.Duration, 0, b.N)
+	var tb *table
+	var bots []*bot
+	b.ResetTimer()
+	for range b.N {
+		if tb == nil || !anyTurn(bots) {
+			b.StopTimer()
+			if tb != nil {
+				tb.stop()
+			}
+			tb = newTable(b, 2, withOptions(func(o *cassino.Options) { o.TargetScore = cassino.MaxTargetScore }))
+			bots = tb.seatAll()
+			for _, bt := range bots {
+				bt.fast = true
+			}
+			b.StartTimer()
+		}
+		samples = append(samples, timedTurn(b, bots))
+	}
+	b.StopTimer()
+	report(b, "action", samples)
+	report(b, "floor-xadd", xadd)
+	report(b, "floor-ws-echo", echo)
+	b.ReportMetric(float64(pct(xadd, 50)+pct(echo, 50))/1e3, "floor-p50-µs")
+	b.ReportMetric(float64(pct(xadd, 99)+pct(echo, 99))/1e3, "floor-p99-µs")
+}
+
+func anyTurn(bots []*bot) bool {
+	return slices.ContainsFunc(bots, func(b *bot) bool { return b.myTurn() })
+}
+
+func timedTurn(tb testing.TB, bots []*bot) time.Duration {
+	for _, b := range bots {
+		if !b.myTurn() {
+			continue
+		}
+		id := b.nextID()
+		began := time.Now()
+		b.write(map[string]any{"v": 1, "type": "action", "action_id": id, "action": cassino.Greedy(*b.view)})
+		var other *bot
+		for _, o := range bots {
+			if o != b {
+				other = o
+			}
+		}
+		seq := b.lastSeq + 1
+		other.catchUp(seq)
+		took := time.Since(began)
+		b.catchUp(seq)
+		return took
+	}
+	tb.Fatal("nobody's turn")
+	return 0
+}
+
+func redisFloor(b *testing.B, n int) []time.Duration {
+	c := redistest.Start(b).Client(b)
+	ctx := context.Background()
+	out := make([]time.Duration, n)
+	payload := strings.Repeat("x", 200)
+	for i := range out {
+		began := time.Now()
+		if err := c.XAdd(ctx, &redis.XAddArgs{Stream: "floor", Values: []string{"events", payload}}).Err(); err != nil {
+			b.Fatal(err)
+		}
+		out[i] = time.Since(began)
+	}
+	return out
+}
+
+func websocketFloor(b *testing.B, n int) []time.Duration {
+	up := websocket.Upgrader{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		for {
+			kind, msg, err := ws.ReadMessage()
+			if err != nil || ws.WriteMessage(kind, msg) != nil {
+				return
+			}
+		}
+	}))
+	defer srv.Close()
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(srv.URL, "http"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ws.Close()
+	msg := []byte(`{"v":1,"type":"action","action_id":"s0-1","action":{"type":"trail","card":"AH"}}`)
+	out := make([]time.Duration, n)
+	for i := range out {
+		began := time.Now()
+		if err := ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+			b.Fatal(err)
+		}
+		if _, _, err := ws.ReadMessage(); err != nil {
+			b.Fatal(err)
+		}
+		out[i] = time.Since(began)
+	}
+	return out
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func report(b *testing.B, name string, d []time.Duration) {
+	if len(d) == 0 {
+		return
+	}
+	b.ReportMetric(float64(pct(d, 50))/1e3, fmt.Sprintf("%s-p50-µs", name))
+	b.ReportMetric(float64(pct(d, 99))/1e3, fmt.Sprintf("%s-p99-µs", name))
+}

@@ -97,4 +97,3 @@ func BenchmarkBytesPerAction(b *testing.B) {
 		b.StartTimer()
 	}
 }
-

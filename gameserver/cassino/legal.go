@@ -36,12 +36,79 @@ func (s *state) legalActions(seat int) []Action {
 }
 
 // generator enumerates actions on one table, sharing the subset sums of
-// the loose cards between the cards of the hand.
+// the loose cards between the cards of the hand. A crowded table has
+// thousands of legal actions, so their lists are carved out of shared
+// arenas instead of being allocated one by one.
 type generator struct {
-	s     *state
-	bySum [11][]uint64 // loose-card subsets by their sum
-	reach [11][]union  // unions of disjoint subsets of one sum, from nothing
-	done  [11]bool
+	s       *state
+	bySum   [11][]uint64 // loose-card subsets by their sum
+	reach   [11][]union  // unions of disjoint subsets of one sum, from nothing
+	done    [11]bool
+	cards   []Card
+	sets    [][]Card
+	ids     []string
+	scratch []uint64
+}
+
+// grow is the capacity of an arena's next chunk: doubling from small, so
+// that a quiet table allocates little and a crowded one few times.
+func grow(prev, need int) int {
+	return max(min(2*prev, 4096), need, 32)
+}
+
+// cardsOf returns the loose cards of mask, in table order.
+func (g *generator) cardsOf(mask uint64) []Card {
+	n := bits.OnesCount64(mask)
+	if cap(g.cards)-len(g.cards) < n {
+		g.cards = make([]Card, 0, grow(cap(g.cards), n))
+	}
+	start := len(g.cards)
+	for mask != 0 {
+		i := bits.TrailingZeros64(mask)
+		g.cards = append(g.cards, g.s.Table[i])
+		mask &^= 1 << i
+	}
+	return g.cards[start:len(g.cards):len(g.cards)]
+}
+
+// setCards turns set masks into card sets, ordered by their first card.
+func (g *generator) setCards(sets []uint64) [][]Card {
+	if len(sets) == 0 {
+		return nil
+	}
+	slices.SortFunc(sets, func(a, b uint64) int { return bits.TrailingZeros64(a) - bits.TrailingZeros64(b) })
+	if cap(g.sets)-len(g.sets) < len(sets) {
+		g.sets = make([][]Card, 0, grow(cap(g.sets), len(sets)))
+	}
+	start := len(g.sets)
+	for _, m := range sets {
+		g.sets = append(g.sets, g.cardsOf(m))
+	}
+	return g.sets[start:len(g.sets):len(g.sets)]
+}
+
+// buildIDs returns, in table order, the ids of the builds picked by the
+// bits of pick, plus the build at index extra (if >= 0).
+func (g *generator) buildIDs(idx []int, pick int, extra int) []string {
+	if pick == 0 && extra < 0 {
+		return nil
+	}
+	if cap(g.ids)-len(g.ids) < len(g.s.Builds) {
+		g.ids = make([]string, 0, grow(cap(g.ids), len(g.s.Builds)))
+	}
+	start := len(g.ids)
+	for i, b := range g.s.Builds {
+		chosen := i == extra
+		for k, at := range idx {
+			if at == i && pick&(1<<k) != 0 {
+				chosen = true
+			}
+		}
+		if chosen {
+			g.ids = append(g.ids, b.ID)
+		}
+	}
+	return g.ids[start:len(g.ids):len(g.ids)]
 }
 
 func newGenerator(s *state) *generator {
@@ -111,10 +178,9 @@ func unions(starts []union, sets []uint64) []union {
 	return out
 }
 
-// setsOf follows the parents of union i back to its start and returns the
+// setsOf follows the parents of union i back to its start and appends the
 // sets that make it up (the start's own mask included when not empty).
-func setsOf(us []union, i int) []uint64 {
-	var out []uint64
+func setsOf(out []uint64, us []union, i int) []uint64 {
 	for ; i >= 0; i = us[i].parent {
 		if us[i].parent < 0 {
 			if us[i].mask != 0 {
@@ -145,7 +211,8 @@ func (g *generator) appendCaptures(out []Action, c Card) []Action {
 			if u.mask == 0 && j == 0 {
 				continue
 			}
-			out = append(out, CaptureAction(c, s.setCards(setsOf(reach, i)), s.buildIDs(builds, j, -1)...))
+			g.scratch = setsOf(g.scratch[:0], reach, i)
+			out = append(out, CaptureAction(c, g.setCards(g.scratch), g.buildIDs(builds, j, -1)...))
 		}
 	}
 	return out
@@ -209,17 +276,17 @@ func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
 			}
 			plain = unions(starts, g.bySum[v])
 		}
-		out = s.appendBuildsFrom(out, c, v, plain, joinable, -1)
+		out = g.appendBuildsFrom(out, c, v, plain, joinable, -1)
 		for i, b := range s.Builds {
 			if !b.Multiple() && b.Value+cv == v && (b.Owner != seat || s.Options.IncreaseOwnBuild) {
-				out = s.appendBuildsFrom(out, c, v, reach0, joinable, i)
+				out = g.appendBuildsFrom(out, c, v, reach0, joinable, i)
 			}
 		}
 	}
 	return out
 }
 
-func (s *state) appendBuildsFrom(out []Action, c Card, v int, reach []union, joinable []int, inc int) []Action {
+func (g *generator) appendBuildsFrom(out []Action, c Card, v int, reach []union, joinable []int, inc int) []Action {
 	for _, u := range reach {
 		for j := 0; j < 1<<len(joinable); j++ {
 			if u.mask == 0 && j == 0 && inc < 0 {
@@ -227,45 +294,11 @@ func (s *state) appendBuildsFrom(out []Action, c Card, v int, reach []union, joi
 			}
 			var cards []Card
 			if u.mask != 0 {
-				cards = maskCards(s.Table, u.mask)
+				cards = g.cardsOf(u.mask)
 			}
-			out = append(out, BuildAction(c, v, cards, s.buildIDs(joinable, j, inc)...))
+			out = append(out, BuildAction(c, v, cards, g.buildIDs(joinable, j, inc)...))
 		}
 	}
 	return out
 }
 
-// buildIDs returns, in table order, the ids of the builds picked by the
-// bits of pick, plus the build at index extra (if >= 0).
-func (s *state) buildIDs(idx []int, pick int, extra int) []string {
-	if pick == 0 && extra < 0 {
-		return nil
-	}
-	var out []string
-	for i := range s.Builds {
-		chosen := i == extra
-		for k, at := range idx {
-			if at == i && pick&(1<<k) != 0 {
-				chosen = true
-			}
-		}
-		if chosen {
-			out = append(out, s.Builds[i].ID)
-		}
-	}
-	return out
-}
-
-// setCards turns set masks into card sets, ordered by their first card.
-func (s *state) setCards(sets []uint64) [][]Card {
-	if len(sets) == 0 {
-		return nil
-	}
-	sorted := slices.Clone(sets)
-	slices.SortFunc(sorted, func(a, b uint64) int { return bits.TrailingZeros64(a) - bits.TrailingZeros64(b) })
-	out := make([][]Card, len(sorted))
-	for i, m := range sorted {
-		out[i] = maskCards(s.Table, m)
-	}
-	return out
-}

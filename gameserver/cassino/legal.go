@@ -301,4 +301,3 @@ func (g *generator) appendBuildsFrom(out []Action, c Card, v int, reach []union,
 	}
 	return out
 }
-

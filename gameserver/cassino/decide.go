@@ -130,7 +130,7 @@ func (s *state) evolve(e Event) error {
 }
 
 func (s *state) evolveSwept(e Event) error {
-	if !s.Options.Sweeps || s.HandOver || s.Finished || e.Seat != s.LastCapturer || !s.tableEmpty() || s.lastPlayDone() {
+	if !s.Options.Sweeps || s.HandOver || s.Finished || e.Seat < 0 || e.Seat != s.LastCapturer || !s.tableEmpty() || s.lastPlayDone() {
 		return errors.New("no sweep happened")
 	}
 	s.Sweeps[e.Seat]++

@@ -183,3 +183,44 @@ func FuzzSnapshotJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEvolve folds arbitrary events, as a damaged log would hold: nothing
+// panics, and an event that does not fit changes nothing.
+func FuzzEvolve(f *testing.F) {
+	_, log := midGame(f, 2, 5, 40)
+	for _, e := range log {
+		b, _ := json.Marshal(e)
+		f.Add(uint64(5), uint8(0), b)
+	}
+	f.Add(uint64(1), uint8(3), []byte(`{"type":"swept","seat":-1}`))
+	f.Add(uint64(2), uint8(9), []byte(`{"type":"lastCards","seat":0,"cards":["AS"]}`))
+	f.Fuzz(func(t *testing.T, seed uint64, steps uint8, data []byte) {
+		var e Event
+		if err := json.Unmarshal(data, &e); err != nil {
+			return
+		}
+		m, _ := fuzzPosition(seed, steps)
+		before := m.s.clone()
+		if err := m.Evolve(e); err != nil {
+			if !sameState(before, &m.s) {
+				t.Fatalf("%s: a refused event changed the match", data)
+			}
+			return
+		}
+		// A single event may leave the match between two events of one
+		// play (say, hands empty before a deal): check what holds always.
+		want := len(cardsInPlay(before))
+		if e.Type == EventHandStarted {
+			want = deckSize
+		}
+		if got := len(cardsInPlay(&m.s)); got != want {
+			t.Fatalf("%s: %d cards in play, want %d", data, got, want)
+		}
+		if err := m.s.validateCards(); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+		if err := checkBuildsShape(&m.s); err != nil {
+			t.Fatalf("%s: %v", data, err)
+		}
+	})
+}

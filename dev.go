@@ -9,8 +9,10 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/croupier-dev/croupier/hack/localplatform"
+	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
 	"github.com/croupier-dev/croupier/hack/localplatform/controlplane"
 	"github.com/croupier-dev/croupier/hack/localplatform/sessionkeys"
 )
@@ -66,17 +68,25 @@ func parseDevFlags(args []string) (localplatform.Options, error) {
 }
 
 // devSignals ends the context on the first Ctrl-C (or SIGTERM, or a closed
-// terminal) so everything stops cleanly; a second one exits at once.
+// terminal) so everything stops cleanly. A second Ctrl-C kills every child
+// and exits at once; signals in the first second are copies of the first
+// (a signal sent to the whole process group, by `timeout` or a terminal,
+// arrives more than once) and are ignored.
 func devSignals() (context.Context, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(context.Background())
-	ch := make(chan os.Signal, 2)
+	ch := make(chan os.Signal, 4)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		<-ch
-		fmt.Fprintln(os.Stderr, "\nstopping (Ctrl-C again to exit at once)...")
+		first := time.Now()
+		fmt.Fprintln(os.Stderr, "\nstopping everything (Ctrl-C again to kill it all at once)...")
 		cancel()
-		<-ch
-		os.Exit(130)
+		for range ch {
+			if time.Since(first) > time.Second {
+				childproc.KillChildren()
+				os.Exit(130)
+			}
+		}
 	}()
 	return ctx, func() { signal.Stop(ch); cancel() }
 }

@@ -2,6 +2,9 @@ package localplatform
 
 import (
 	"context"
+	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -29,38 +32,78 @@ func (p *platform) ensureSessionKeys(ctx context.Context) error {
 	return nil
 }
 
-// operatorArgs is the operator's command line: the admin kubeconfig, the
-// local Redis, and an image name the pod runner ignores anyway.
-func (p *platform) operatorArgs(kubeconfig string) []string {
+// operatorArgs is the operator's command line: the local Redis, an image
+// name the pod runner ignores anyway, and its endpoints on loopback ports
+// nothing else uses. The kubeconfig goes through KUBECONFIG.
+func (p *platform) operatorArgs(metricsAddr, probeAddr string) []string {
 	args := []string{
 		"operator",
-		"--kubeconfig=" + kubeconfig,
 		"--redis-addrs=" + p.redis.Addr,
 		"--gameserver-image=" + p.opts.GameserverImage,
 		"--session-keys-secret=" + p.opts.SessionKeysSecret,
+		"--metrics-bind-address=" + metricsAddr,
+		"--health-probe-bind-address=" + probeAddr,
+		"--leader-elect=false",
 	}
 	return append(args, p.opts.OperatorArgs...)
 }
 
-func (p *platform) startOperator(context.Context) error {
+func (p *platform) startOperator(ctx context.Context) error {
 	kubeconfig, err := filepath.Abs(p.opts.KubeconfigOut)
 	if err != nil {
 		return err
 	}
-	argv := append([]string{p.opts.Binary}, p.operatorArgs(kubeconfig)...)
+	metricsAddr, err := freeLoopbackAddr()
+	if err != nil {
+		return err
+	}
+	probeAddr, err := freeLoopbackAddr()
+	if err != nil {
+		return err
+	}
+	argv := append([]string{p.opts.Binary}, p.operatorArgs(metricsAddr, probeAddr)...)
 	env := append(os.Environ(), "KUBECONFIG="+kubeconfig)
 	proc, err := childproc.Start(childproc.Spec{Name: "operator", Argv: argv, Env: env, Out: p.state.logFile("operator")})
 	if err != nil {
 		return err
 	}
 	p.operator = proc
-	p.log.Info("      operator running", "pid", proc.Pid(), "log", p.state.path("logs", "operator.log"))
-	// An operator that rejects its flags dies at once: say so now rather
-	// than after the banner.
-	select {
-	case <-proc.Done():
-		return p.died(proc.ExitError(), "operator")
-	case <-time.After(2 * time.Second):
-		return nil
+	if err := p.waitOperatorReady(ctx, probeAddr); err != nil {
+		return err
 	}
+	p.log.Info("      operator ready", "pid", proc.Pid(), "metrics", "http://"+metricsAddr+"/metrics", "log", p.state.path("logs", "operator.log"))
+	return nil
+}
+
+// waitOperatorReady polls the operator's /readyz, so an operator that
+// rejects its flags or cannot reach the API server is reported now rather
+// than after the banner.
+func (p *platform) waitOperatorReady(ctx context.Context, probeAddr string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	client := &http.Client{Timeout: time.Second}
+	for {
+		if resp, err := client.Get("http://" + probeAddr + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-p.operator.Done():
+			return p.died(p.operator.ExitError(), "operator")
+		case <-ctx.Done():
+			return p.died(fmt.Errorf("operator not ready on %s: %w", probeAddr, ctx.Err()), "operator")
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+func freeLoopbackAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
 }

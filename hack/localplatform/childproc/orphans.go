@@ -13,16 +13,23 @@ import (
 // exit: it also reaches children started by libraries that do not ask to
 // die with their parent.
 func KillChildren() {
-	self := os.Getpid()
-	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
-	for _, path := range stats {
-		pid, ppid, ok := parentOf(path)
-		if !ok || ppid != self {
-			continue
-		}
+	for _, pid := range Children() {
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
+}
+
+// Children lists the process ids of this process's live children.
+func Children() []int {
+	self := os.Getpid()
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var out []int
+	for _, path := range stats {
+		if pid, ppid, ok := parentOf(path); ok && ppid == self {
+			out = append(out, pid)
+		}
+	}
+	return out
 }
 
 // parentOf reads a /proc/<pid>/stat line: "pid (comm) state ppid ...";

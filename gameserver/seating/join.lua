@@ -3,6 +3,12 @@
 -- ARGV[1] player id, ARGV[2] session record JSON (seat filled in here),
 -- ARGV[3] preferred seat or -1, ARGV[4] number of seats
 -- Returns the seat, -1 when the room is full, -2 when the preferred seat is taken.
+-- A player id already seated is a retry of this very join (go-redis
+-- resends a script whose reply was lost): answer with its seat.
+local existing = redis.call('HGET', KEYS[2], ARGV[1])
+if existing then
+  return cjson.decode(existing)['seat']
+end
 local n = tonumber(ARGV[4])
 local want = tonumber(ARGV[3])
 local seat = -1

@@ -104,3 +104,22 @@ func TestSaveUpdatesPresence(t *testing.T) {
 		t.Fatalf("stored %+v, want %+v", all, p)
 	}
 }
+
+func TestRetriedJoinKeepsOneSeat(t *testing.T) {
+	ctx := context.Background()
+	s := newSeats(t, 3)
+	first, err := s.Join(ctx, "a", "A", -1, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Join(ctx, "a", "A", -1, now)
+	if err != nil || again.Seat != first.Seat {
+		t.Fatalf("retried join: %+v %v, want seat %d", again, err, first.Seat)
+	}
+	if all, _ := s.All(ctx); len(all) != 1 {
+		t.Fatalf("a retried join took %d seats", len(all))
+	}
+	if n := s.c.HLen(ctx, s.keys.Seats()).Val(); n != 1 {
+		t.Fatalf("seats hash has %d seats", n)
+	}
+}

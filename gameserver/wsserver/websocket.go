@@ -2,6 +2,7 @@ package wsserver
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -146,9 +147,16 @@ func (s *Server) hello(ctx context.Context, rm *room.Room, c *conn, p *player, h
 		c.Close(CloseTokenRefused, "session token refused")
 		return false
 	}
-	if err := rm.Attach(ctx, claims.PlayerID, claims.Seat, h.LastSeq, c); err != nil {
-		s.refuse(c, protocol.CodeUnauthorized, "this session no longer holds its seat", "")
+	err = rm.Attach(ctx, claims.PlayerID, claims.Seat, h.LastSeq, c)
+	if errors.Is(err, room.ErrNotSeated) {
+		s.refuse(c, protocol.CodeUnauthorized, "this session does not hold its seat", "")
 		c.Close(CloseTokenRefused, "session does not hold its seat")
+		return false
+	}
+	if err != nil {
+		s.cfg.Log.Error(err, "attach a connection", "seat", claims.Seat)
+		s.refuse(c, protocol.CodeInternal, "the room cannot reach its storage; reconnect shortly", "")
+		c.Close(websocket.CloseTryAgainLater, "storage unavailable")
 		return false
 	}
 	p.claims, p.hello = claims, true

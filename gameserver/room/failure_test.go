@@ -1,0 +1,130 @@
+package room_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/internal/redistest"
+	"github.com/croupier-dev/croupier/gameserver/protocol"
+)
+
+// scriptHook interferes with the action log's script calls: replay runs
+// each twice (go-redis retrying after a lost reply); lose runs the next
+// one and then reports a timeout, as if the reply never came.
+type scriptHook struct {
+	replay bool
+	lose   atomic.Int32
+}
+
+func (*scriptHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (*scriptHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+func (h *scriptHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if name := cmd.Name(); name != "evalsha" && name != "eval" {
+			return next(ctx, cmd)
+		}
+		err := next(ctx, cmd)
+		if err != nil {
+			return err
+		}
+		if h.replay {
+			return next(ctx, cmd)
+		}
+		if h.lose.Load() > 0 && cmd.Args()[3] == "croupier:{games/r1}:dedup" {
+			h.lose.Add(-1)
+			lost := errors.New("i/o timeout")
+			cmd.SetErr(lost)
+			return lost
+		}
+		return nil
+	}
+}
+
+func lastFrame(tb testing.TB, c *fakeConn) map[string]any {
+	tb.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var m map[string]any
+	if err := json.Unmarshal(c.frames[len(c.frames)-1], &m); err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+func TestScriptRetriedByTheClientLibraryIsLoggedOnce(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	rdb.AddHook(&scriptHook{replay: true})
+	opts := cassino.DefaultOptions(2)
+	r := openRoom(t, rdb, opts, nil)
+	_, conns := seat(t, r, 2)
+	actions := playOut(t, r, opts, conns)
+	if n := rdb.XLen(context.Background(), keys.Log()).Val(); n != int64(actions+1) {
+		t.Fatalf("log has %d entries for %d actions", n, actions)
+	}
+}
+
+func TestLostReplyThenResendIsPlayedOnce(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	hook := &scriptHook{}
+	rdb.AddHook(hook)
+	opts := cassino.DefaultOptions(2)
+	r := openRoom(t, rdb, opts, nil)
+	_, conns := seat(t, r, 2)
+	ref, _, _ := cassino.New(cassino.Setup{Options: opts, Seed: 7})
+	ctx := context.Background()
+	for i := range 10 {
+		s := ref.Turn()
+		a := cassino.Greedy(ref.View(s))
+		act := protocol.Act{ActionID: fmt.Sprintf("a%d", i), Action: a}
+		if i%3 == 1 {
+			hook.lose.Store(1)
+			r.Act(ctx, s, conns[s], act)
+			if f := lastFrame(t, conns[s]); f["type"] != "error" || f["code"] != "internal" {
+				t.Fatalf("lost reply answered %v, want an internal error", f)
+			}
+		}
+		r.Act(ctx, s, conns[s], act) // the client resends with the same id
+		f := lastFrame(t, conns[s])
+		if i%3 == 1 {
+			// The resend triggers a reload; the seat's last frame is its
+			// event, after the ack.
+			conns[s].mu.Lock()
+			var ack map[string]any
+			for _, raw := range conns[s].frames {
+				var m map[string]any
+				_ = json.Unmarshal(raw, &m)
+				if m["type"] == "ack" && m["action_id"] == act.ActionID {
+					ack = m
+				}
+			}
+			conns[s].mu.Unlock()
+			if ack == nil || ack["duplicate"] != true || int64(ack["seq"].(float64)) != int64(i+2) {
+				t.Fatalf("resend after a lost reply: ack %v, want the original seq %d as a duplicate", ack, i+2)
+			}
+		} else if f["type"] != "event" {
+			t.Fatalf("action %d: last frame %v", i, f)
+		}
+		if _, err := ref.Apply(s, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := rdb.XLen(ctx, keys.Log()).Val(); n != 11 {
+		t.Fatalf("log has %d entries, want 11", n)
+	}
+	if r.Seq() != 11 {
+		t.Fatalf("room at %d, want 11", r.Seq())
+	}
+}

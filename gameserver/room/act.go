@@ -22,15 +22,13 @@ func (r *Room) Act(ctx context.Context, seat int, c Conn, act protocol.Act) {
 	if r.conns[seat] != c {
 		return // taken over: the newer connection speaks for the seat
 	}
-	if code, msg := r.act(ctx, seat, c, act); code != "" {
+	if code, msg := r.act(ctx, seat, c, act, began); code != "" {
 		r.cfg.Metrics.Rejects.WithLabelValues(code).Inc()
 		r.send(seat, c, protocol.Encode(protocol.NewError(code, msg, act.ActionID)))
-		return
 	}
-	r.cfg.Metrics.Latency.Observe(time.Since(began).Seconds())
 }
 
-func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act) (code, msg string) {
+func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, began time.Time) (code, msg string) {
 	if err := r.resync(ctx); err != nil {
 		return protocol.CodeInternal, "the room cannot reach its storage; try again"
 	}
@@ -73,6 +71,7 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act) (cod
 	r.cfg.Metrics.Actions.Inc()
 	r.send(seat, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: act.ActionID, Seq: ack.Seq}))
 	r.broadcastEntry(ack.Seq, seat, act.ActionID, events)
+	r.cfg.Metrics.Latency.Observe(time.Since(began).Seconds())
 	r.maybeSnapshot(ctx)
 	return "", ""
 }

@@ -2,7 +2,9 @@ package wsserver_test
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,6 +130,38 @@ func TestSecondConnectionTakesOver(t *testing.T) {
 	}
 }
 
+func TestMetricsCountActionsRejectsAndDuplicates(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	mover, waiter := bots[0], bots[1]
+	if !mover.myTurn() {
+		mover, waiter = waiter, mover
+	}
+	a := cassino.Greedy(*mover.view)
+	if f := waiter.act("early", a); f.Code != "not_your_turn" {
+		t.Fatalf("wrong turn: %s", f.raw)
+	}
+	mover.act("m1", a)
+	mover.act("m1", a)
+	resp, err := tb.http.Client().Get(tb.http.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		"croupier_game_actions_total 1",
+		`croupier_game_action_rejects_total{reason="not_your_turn"} 1`,
+		"croupier_game_dedup_hits_total 1",
+		"croupier_game_connected_players 2",
+		"croupier_game_action_latency_seconds_count 1",
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
 func TestHealthAndReadiness(t *testing.T) {
 	tb := newTable(t, 2)
 	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
@@ -151,5 +185,37 @@ func TestHealthAndReadiness(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("/readyz with Redis down: %d", resp.StatusCode)
+	}
+}
+
+func TestWaitingPlayerSeesTheTableFillAndTheOpeningDeal(t *testing.T) {
+	tb := newTable(t, 2)
+	j0 := tb.join(`{"name":"ann"}`)
+	ann := newBot(t, 0, j0.Token)
+	ann.truth = tb.handAt
+	w := ann.connect(tb.wsURL())
+	if w.Phase != "waiting" || w.Seq != 0 || len(w.Players) != 1 {
+		t.Fatalf("welcome while waiting: %s", w.raw)
+	}
+	if ann.view != nil {
+		t.Fatal("a view before the match started")
+	}
+	tb.join(`{"name":"bob"}`)
+	p := ann.until(func(f frame) bool { return f.Type == "presence" && f.Seat == 1 })
+	if p.Connected {
+		t.Fatalf("bob is connected before connecting: %s", p.raw)
+	}
+	start := ann.until(func(f frame) bool { return f.Type == "event" })
+	if start.Seq != 1 || start.Seat != -1 || start.ActionID != "" || start.View == nil {
+		t.Fatalf("match start: %s", start.raw)
+	}
+	dealt := false
+	for _, e := range start.Events {
+		if e.Type == cassino.EventDealt {
+			dealt = len(e.Hands[0]) == 4
+		}
+	}
+	if !dealt || len(ann.own) != 4 {
+		t.Fatalf("the opening deal did not give ann her 4 cards: %s", start.raw)
 	}
 }

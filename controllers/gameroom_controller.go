@@ -48,13 +48,14 @@ func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	s := newScope(room)
 	result, err := r.reconcile(ctx, s)
 	if werr := r.writeStatus(ctx, s); apierrors.IsConflict(werr) {
-		// The cache is behind the API server, so the newer room is on its
-		// way and will be reconciled: no retry, and no event announced twice.
+		// Changed again since the re-read: the newer room is on its way
+		// through the watch and will be reconciled.
 		log.FromContext(ctx).V(1).Info("room changed while reconciling; waiting for the newer version")
 		return result, err
 	} else if werr != nil {
 		return ctrl.Result{}, errors.Join(err, werr)
 	}
+	s.phaseEvents()
 	emit(r.Recorder, s)
 	return result, err
 }
@@ -89,12 +90,30 @@ func (r *GameRoomReconciler) reconcile(ctx context.Context, s *scope) (ctrl.Resu
 	return result, errors.Join(errs...)
 }
 
-// writeStatus computes the room's status and writes it, once, if it changed.
+// writeStatus computes the room's status and writes it, once, if it
+// changed. A conflict usually means the cache has not yet seen this
+// operator's previous write; then the status is recomputed over the latest
+// room and written again, so the events of this reconcile are not lost.
 func (r *GameRoomReconciler) writeStatus(ctx context.Context, s *scope) error {
+	err := r.updateStatus(ctx, s)
+	if !apierrors.IsConflict(err) {
+		return err
+	}
+	latest := &gamesv1.GameRoom{}
+	if err := r.APIReader.Get(ctx, client.ObjectKeyFromObject(s.room), latest); err != nil {
+		return fmt.Errorf("re-read GameRoom %s/%s: %w", s.room.Namespace, s.room.Name, err)
+	}
+	if latest.UID != s.room.UID || !latest.DeletionTimestamp.IsZero() {
+		return nil
+	}
+	s.room, s.before = latest, *latest.Status.DeepCopy()
+	return r.updateStatus(ctx, s)
+}
+
+func (r *GameRoomReconciler) updateStatus(ctx context.Context, s *scope) error {
 	s.room.Status = computeStatus(observed{
 		room: s.room, pod: s.pod, podErr: s.podErr, presence: s.presence, now: r.Clock.Now(),
 	})
-	s.phaseEvents()
 	if equality.Semantic.DeepEqual(s.before, s.room.Status) {
 		return nil
 	}

@@ -63,6 +63,12 @@ func runSuite(m *testing.M) int {
 			fmt.Fprintf(os.Stderr, "stop envtest: %v\n", err)
 		}
 	}()
+	stopGC, err := gameroomtest.StartGarbageCollector(env, cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer stopGC()
 	_ = clientgoscheme.AddToScheme(scheme)
 	_ = gamesv1.AddToScheme(scheme)
 	if k8s, err = client.New(cfg, client.Options{Scheme: scheme}); err != nil {

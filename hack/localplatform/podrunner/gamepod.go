@@ -39,6 +39,7 @@ type gamePod struct {
 	env     []string
 	policy  corev1.RestartPolicy
 	probes  probes
+	volumes []*volume
 
 	mu          sync.Mutex // orders status writes; guards the fields below
 	proc        *childproc.Process
@@ -85,10 +86,11 @@ func (gp *gamePod) prepare(ctx context.Context, r *Runner, pod *corev1.Pod) (err
 	if err != nil {
 		return err
 	}
-	mounts, err := mountVolumes(ctx, r.api, pod, c, gp.dir)
+	mounts, volumes, err := mountVolumes(ctx, r.api, pod, c, gp.dir)
 	if err != nil {
 		return err
 	}
+	gp.volumes = volumes
 	if gp.probes, err = newProbes(c, gp.ip.String()); err != nil {
 		return err
 	}

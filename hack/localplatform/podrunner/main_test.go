@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -80,7 +81,7 @@ func startRunner(cfg *rest.Config) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, cfg, Options{Binary: self, DefaultArgs: []string{"gameserver"}, LogDir: logDir, Log: log, MaxGracePeriod: 5 * time.Second})
+		done <- Run(ctx, cfg, Options{Binary: self, DefaultArgs: []string{"gameserver"}, LogDir: logDir, Log: log, MaxGracePeriod: 5 * time.Second, VolumeSyncPeriod: 200 * time.Millisecond})
 	}()
 	return func() {
 		cancel()
@@ -143,6 +144,9 @@ func readKeys() map[string]string {
 	entries, _ := os.ReadDir(dir)
 	keys := map[string]string{}
 	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue // the atomic-update bookkeeping, as a kubelet writes it
+		}
 		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
 		keys[e.Name()] = string(b)
 	}

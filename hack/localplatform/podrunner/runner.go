@@ -48,7 +48,10 @@ type Options struct {
 	// MaxGracePeriod caps how long a stopping pod may take before it is
 	// killed (default 10s).
 	MaxGracePeriod time.Duration
-	Log            logr.Logger
+	// VolumeSyncPeriod is how often Secret and ConfigMap volumes are
+	// refreshed from the API (default 10s).
+	VolumeSyncPeriod time.Duration
+	Log              logr.Logger
 }
 
 // Runner runs game pods as local processes.
@@ -115,6 +118,9 @@ func (o *Options) defaults() error {
 	}
 	if o.MaxGracePeriod == 0 {
 		o.MaxGracePeriod = 10 * time.Second
+	}
+	if o.VolumeSyncPeriod == 0 {
+		o.VolumeSyncPeriod = 10 * time.Second
 	}
 	return nil
 }

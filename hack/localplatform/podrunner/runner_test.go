@@ -103,6 +103,20 @@ func TestRunnerRunsAGamePodAndStopsItWhenDeleted(t *testing.T) {
 		g.Expect(report.Keys).To(Equal(map[string]string{"2026-11-26": key}))
 	})
 
+	t.Run("a key added to the Secret reaches the running process", func(t *testing.T) {
+		g := NewWithT(t)
+		keys := &corev1.Secret{}
+		g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "croupier-session-keys"}, keys)).To(Succeed())
+		next := strings.Repeat("n", 32)
+		keys.Data["2026-12-01"] = []byte(next)
+		g.Expect(k8s.Update(ctx, keys)).To(Succeed())
+		g.Eventually(func(g Gomega) {
+			var report childReport
+			g.Expect(getJSON(base+"/report", &report)).To(Succeed())
+			g.Expect(report.Keys).To(Equal(map[string]string{"2026-11-26": key, "2026-12-01": next}))
+		}, timeout, poll).Should(Succeed())
+	})
+
 	t.Run("the pod turns Ready when its readiness probe passes", func(t *testing.T) {
 		g := NewWithT(t)
 		resp, err := http.Post(base+"/ready", "", nil)

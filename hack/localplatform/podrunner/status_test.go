@@ -27,7 +27,9 @@ func TestPodStatus(t *testing.T) {
 	}{
 		{name: "cannot start yet", o: observed{ip: "127.0.0.2", waitReason: "CreateContainerConfigError", waitMessage: "Secret \"x\" not found"},
 			phase: corev1.PodPending, ready: corev1.ConditionFalse, podIP: "127.0.0.2",
-			state: func(s corev1.ContainerState) bool { return s.Waiting != nil && s.Waiting.Reason == "CreateContainerConfigError" }},
+			state: func(s corev1.ContainerState) bool {
+				return s.Waiting != nil && s.Waiting.Reason == "CreateContainerConfigError"
+			}},
 		{name: "running, probe not passed", o: running, phase: corev1.PodRunning, ready: corev1.ConditionFalse, podIP: "127.0.0.2",
 			state: func(s corev1.ContainerState) bool { return s.Running != nil && s.Running.StartedAt == t0 }},
 		{name: "running and ready", o: ready, phase: corev1.PodRunning, ready: corev1.ConditionTrue, podIP: "127.0.0.2",

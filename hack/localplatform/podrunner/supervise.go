@@ -33,7 +33,16 @@ func (gp *gamePod) publish(ctx context.Context, r *Runner) error {
 // restarts it when the pod's restart policy says so, and reports the final
 // phase (Succeeded for exit status 0, Failed otherwise) when it does not.
 func (r *Runner) supervise(gp *gamePod) {
-	defer gp.cleanup(r)
+	finished, synced := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(synced)
+		r.syncVolumes(gp, finished)
+	}()
+	defer func() {
+		close(finished)
+		<-synced
+		gp.cleanup(r)
+	}()
 	backoff := firstBackoff
 	for {
 		gp.mu.Lock()
@@ -62,6 +71,30 @@ func (r *Runner) supervise(gp *gamePod) {
 		}
 		if !r.restart(gp) {
 			return
+		}
+	}
+}
+
+// syncVolumes keeps the pod's Secret and ConfigMap volumes current until
+// finished is closed, as the kubelet does.
+func (r *Runner) syncVolumes(gp *gamePod, finished <-chan struct{}) {
+	if len(gp.volumes) == 0 {
+		return
+	}
+	t := time.NewTicker(r.opts.VolumeSyncPeriod)
+	defer t.Stop()
+	for {
+		select {
+		case <-finished:
+			return
+		case <-t.C:
+		}
+		for _, v := range gp.volumes {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			if err := v.sync(ctx, r.api, gp.key.Namespace); err != nil {
+				r.opts.Log.Error(err, "refresh volume; the pod keeps the previous content", "pod", gp.key, "volume", v.spec.Name)
+			}
+			cancel()
 		}
 	}
 }

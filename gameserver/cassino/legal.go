@@ -1,10 +1,5 @@
 package cassino
 
-import (
-	"math/bits"
-	"slices"
-)
-
 // LegalActions lists every action seat may take now, or nil when it is not
 // seat's turn. Captures that take the same cards are listed once, whatever
 // the grouping into sets, since they have the same outcome.
@@ -50,67 +45,6 @@ type generator struct {
 	scratch []uint64
 }
 
-// grow is the capacity of an arena's next chunk: doubling from small, so
-// that a quiet table allocates little and a crowded one few times.
-func grow(prev, need int) int {
-	return max(min(2*prev, 4096), need, 32)
-}
-
-// cardsOf returns the loose cards of mask, in table order.
-func (g *generator) cardsOf(mask uint64) []Card {
-	n := bits.OnesCount64(mask)
-	if cap(g.cards)-len(g.cards) < n {
-		g.cards = make([]Card, 0, grow(cap(g.cards), n))
-	}
-	start := len(g.cards)
-	for mask != 0 {
-		i := bits.TrailingZeros64(mask)
-		g.cards = append(g.cards, g.s.Table[i])
-		mask &^= 1 << i
-	}
-	return g.cards[start:len(g.cards):len(g.cards)]
-}
-
-// setCards turns set masks into card sets, ordered by their first card.
-func (g *generator) setCards(sets []uint64) [][]Card {
-	if len(sets) == 0 {
-		return nil
-	}
-	slices.SortFunc(sets, func(a, b uint64) int { return bits.TrailingZeros64(a) - bits.TrailingZeros64(b) })
-	if cap(g.sets)-len(g.sets) < len(sets) {
-		g.sets = make([][]Card, 0, grow(cap(g.sets), len(sets)))
-	}
-	start := len(g.sets)
-	for _, m := range sets {
-		g.sets = append(g.sets, g.cardsOf(m))
-	}
-	return g.sets[start:len(g.sets):len(g.sets)]
-}
-
-// buildIDs returns, in table order, the ids of the builds picked by the
-// bits of pick, plus the build at index extra (if >= 0).
-func (g *generator) buildIDs(idx []int, pick int, extra int) []string {
-	if pick == 0 && extra < 0 {
-		return nil
-	}
-	if cap(g.ids)-len(g.ids) < len(g.s.Builds) {
-		g.ids = make([]string, 0, grow(cap(g.ids), len(g.s.Builds)))
-	}
-	start := len(g.ids)
-	for i, b := range g.s.Builds {
-		chosen := i == extra
-		for k, at := range idx {
-			if at == i && pick&(1<<k) != 0 {
-				chosen = true
-			}
-		}
-		if chosen {
-			g.ids = append(g.ids, b.ID)
-		}
-	}
-	return g.ids[start:len(g.ids):len(g.ids)]
-}
-
 func newGenerator(s *state) *generator {
 	g := &generator{s: s}
 	g.bySum = subsetsBySum(s.Table)
@@ -125,72 +59,6 @@ func (g *generator) reachFrom0(v int) []union {
 		g.done[v] = true
 	}
 	return g.reach[v]
-}
-
-// union is a set of loose cards (a mask over s.Table) reached by adding
-// the set to the union at index parent (-1: a starting union).
-type union struct {
-	mask   uint64
-	parent int
-	set    uint64
-}
-
-// unions extends the starting unions by disjoint sets, breadth first, and
-// returns every distinct reachable union once.
-func unions(starts []union, sets []uint64) []union {
-	out := make([]union, 0, len(starts)+len(sets))
-	var seen map[uint64]bool
-	has := func(m uint64) bool {
-		if seen != nil {
-			return seen[m]
-		}
-		for _, u := range out {
-			if u.mask == m {
-				return true
-			}
-		}
-		return false
-	}
-	add := func(u union) {
-		out = append(out, u)
-		if seen == nil && len(out) > 32 {
-			seen = make(map[uint64]bool, 2*len(out))
-			for _, x := range out {
-				seen[x.mask] = true
-			}
-		} else if seen != nil {
-			seen[u.mask] = true
-		}
-	}
-	for _, u := range starts {
-		if !has(u.mask) {
-			add(u)
-		}
-	}
-	for i := 0; i < len(out); i++ {
-		base := out[i].mask
-		for _, set := range sets {
-			if m := base | set; base&set == 0 && !has(m) {
-				add(union{mask: m, parent: i, set: set})
-			}
-		}
-	}
-	return out
-}
-
-// setsOf follows the parents of union i back to its start and appends the
-// sets that make it up (the start's own mask included when not empty).
-func setsOf(out []uint64, us []union, i int) []uint64 {
-	for ; i >= 0; i = us[i].parent {
-		if us[i].parent < 0 {
-			if us[i].mask != 0 {
-				out = append(out, us[i].mask)
-			}
-			break
-		}
-		out = append(out, us[i].set)
-	}
-	return out
 }
 
 func (g *generator) appendCaptures(out []Action, c Card) []Action {

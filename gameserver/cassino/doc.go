@@ -4,12 +4,37 @@
 // The package is pure: no I/O, no goroutines, no clocks and no global
 // random source. A match is a fold of its Setup (options and seed) and the
 // events that happened: Decide validates an action and computes its events
-// without touching the match, Evolve folds events in, and Apply does both.
-// The shuffle of every hand is drawn from the seed, so deals are events
-// whose content the state fully determines, and replaying the logged events
-// of a match always rebuilds the live state exactly.
+// without touching the match, Evolve folds them in, and Apply does both.
+// The shuffle of every hand is drawn from the seed and the hand number, so
+// deals are events whose content the state fully determines, and replaying
+// the logged events of a match always rebuilds the live state exactly.
 //
 // Hidden information stays hidden: View and Event.For give a seat only what
 // it may see (its own hand, the table, counts of the others' hands), never
 // another hand or the order of the deck.
+//
+// # Readings of the rules
+//
+// Where the rules leave a choice open, the engine reads them this way:
+//
+//   - A capture names what it takes. A number card may take any of the
+//     loose cards of its rank and any of the builds of its value; nothing
+//     obliges it to take them all. A court takes exactly one card of its
+//     rank, all three when the other three lie on the table, and with
+//     courtCapturesAll every card of its rank on the table (not a choice).
+//   - A court card never counts in a sum: it cannot be part of a set that
+//     a number card captures, nor of a build.
+//   - A single build is increased by the played card alone, never with
+//     cards from the table. The same play may also join further sets or
+//     builds of the new value, which makes the build multiple at once.
+//   - A build joining other builds keeps the id of the oldest of them; a
+//     build made from loose cards only gets a new id ("b1", "b2", ...).
+//   - A player who may not trail because their side owns a build, but has
+//     no capture or build at all, may trail: otherwise a partner's build
+//     could leave them without a legal play.
+//   - Cards left on the table at the end of a hand go to the dealer when
+//     nobody captured during the hand.
+//   - Scores are kept per seat; partners always show their side's score.
+//   - LegalActions lists one capture per set of cards taken: two groupings
+//     of the same cards into sets have the same outcome.
 package cassino

@@ -60,3 +60,17 @@ func TestSameStateCoversEveryField(t *testing.T) {
 		t.Fatal("sameState does not tell states apart")
 	}
 }
+
+func TestMaskSetAgreesWithAMap(t *testing.T) {
+	var ms maskSet
+	ref := map[uint64]bool{}
+	x := uint64(1)
+	for i := 0; i < 5000; i++ {
+		x = x*6364136223846793005 + 1442695040888963407
+		m := x >> (x % 61) // many small masks and some repeats, 0 included
+		if got, want := ms.add(m), !ref[m]; got != want {
+			t.Fatalf("add(%#x) = %v, want %v", m, got, want)
+		}
+		ref[m] = true
+	}
+}

@@ -12,43 +12,63 @@ type union struct {
 // returns every distinct reachable union once.
 func unions(starts []union, sets []uint64) []union {
 	out := make([]union, 0, len(starts)+len(sets))
-	var seen map[uint64]bool
-	has := func(m uint64) bool {
-		if seen != nil {
-			return seen[m]
-		}
-		for _, u := range out {
-			if u.mask == m {
-				return true
-			}
-		}
-		return false
-	}
-	add := func(u union) {
-		out = append(out, u)
-		if seen == nil && len(out) > 32 {
-			seen = make(map[uint64]bool, 2*len(out))
-			for _, x := range out {
-				seen[x.mask] = true
-			}
-		} else if seen != nil {
-			seen[u.mask] = true
-		}
-	}
+	var seen maskSet
 	for _, u := range starts {
-		if !has(u.mask) {
-			add(u)
+		if seen.add(u.mask) {
+			out = append(out, u)
 		}
 	}
 	for i := 0; i < len(out); i++ {
 		base := out[i].mask
 		for _, set := range sets {
-			if m := base | set; base&set == 0 && !has(m) {
-				add(union{mask: m, parent: i, set: set})
+			if base&set == 0 && seen.add(base|set) {
+				out = append(out, union{mask: base | set, parent: i, set: set})
 			}
 		}
 	}
 	return out
+}
+
+// maskSet is a set of masks with open addressing: the hottest loop of move
+// generation on a crowded table, where a Go map costs twice as much.
+type maskSet struct {
+	slots []uint64 // 0 marks a free slot; the mask 0 is kept in zero
+	n     int
+	zero  bool
+}
+
+// add inserts m and reports whether it was new.
+func (ms *maskSet) add(m uint64) bool {
+	if m == 0 {
+		was := ms.zero
+		ms.zero = true
+		return !was
+	}
+	if 2*(ms.n+1) > len(ms.slots) {
+		ms.rehash()
+	}
+	mask := uint64(len(ms.slots) - 1)
+	for i := (m * 0x9E3779B97F4A7C15) >> 32 & mask; ; i = (i + 1) & mask {
+		switch ms.slots[i] {
+		case m:
+			return false
+		case 0:
+			ms.slots[i] = m
+			ms.n++
+			return true
+		}
+	}
+}
+
+func (ms *maskSet) rehash() {
+	old := ms.slots
+	ms.slots = make([]uint64, max(64, 2*len(old)))
+	ms.n = 0
+	for _, m := range old {
+		if m != 0 {
+			ms.add(m)
+		}
+	}
 }
 
 // setsOf follows the parents of union i back to its start and appends the

@@ -79,9 +79,27 @@ func (c *conn) writeLoop(pingPeriod, writeWait time.Duration) {
 				return
 			}
 		case <-c.done:
-			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeReason))
+			c.flushAndClose(writeWait)
 			return
 		}
 	}
+}
+
+// flushAndClose writes what is still queued (an error frame explaining
+// the close, typically), then the close frame, all within one deadline so
+// a stuck client cannot hold the writer.
+func (c *conn) flushAndClose(writeWait time.Duration) {
+	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+	for {
+		select {
+		case frame := <-c.send:
+			if c.ws.WriteMessage(websocket.TextMessage, frame) != nil {
+				return
+			}
+			continue
+		default:
+		}
+		break
+	}
+	_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeReason))
 }

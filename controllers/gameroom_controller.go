@@ -42,7 +42,8 @@ func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !room.DeletionTimestamp.IsZero() {
-		// The pod goes with the room through its owner reference.
+		// The pod goes with the room through its owner reference; the
+		// room's Redis keys are a finalizer's job, which runs from here.
 		return ctrl.Result{}, nil
 	}
 	s := newScope(room)
@@ -66,6 +67,7 @@ type scope struct {
 	before   gamesv1.GameRoomStatus
 	pod      *corev1.Pod
 	podErr   error
+	// presence is the room's last heartbeat; nil when none was read.
 	presence *Presence
 	events   []event
 }
@@ -76,6 +78,9 @@ func newScope(room *gamesv1.GameRoom) *scope {
 
 // reconcile runs each step of a room's lifecycle in order. Every step runs
 // even when an earlier one failed, so the status reports what is known.
+// A step records what it learned on the scope (pod, presence, events) and
+// asks for a timer with RequeueAfter; the status is computed from the
+// scope once, after the last step.
 func (r *GameRoomReconciler) reconcile(ctx context.Context, s *scope) (ctrl.Result, error) {
 	steps := []func(context.Context, *scope) (ctrl.Result, error){
 		r.reconcilePod,

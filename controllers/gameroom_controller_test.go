@@ -7,6 +7,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -109,6 +110,7 @@ func TestDeletedPodIsRecreatedOnce(t *testing.T) {
 	ns := gameroomtest.Namespace(t, k8s)
 	room := createRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	first := waitPod(t, room, "")
+	replaced := testutil.ToFloat64(podsCreated.WithLabelValues("replacement"))
 
 	g.Expect(k8s.Delete(context.Background(), first)).To(Succeed())
 	second := waitPod(t, room, string(first.UID))
@@ -119,6 +121,7 @@ func TestDeletedPodIsRecreatedOnce(t *testing.T) {
 	}, 2*time.Second, poll).Should(Succeed())
 	g.Eventually(func(g Gomega) []string { return eventReasons(g, room) }, waitFor, poll).
 		Should(HaveExactElements(EventPodCreated, EventPodReplaced))
+	g.Expect(testutil.ToFloat64(podsCreated.WithLabelValues("replacement"))).To(Equal(replaced + 1))
 }
 
 func TestFailedPodIsReplaced(t *testing.T) {
@@ -130,8 +133,10 @@ func TestFailedPodIsReplaced(t *testing.T) {
 	g.Eventually(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, waitFor, poll).
 		Should(Equal(gamesv1.PhaseReady))
 
+	stopped := testutil.ToFloat64(stoppedPodsDeleted)
 	setPodStatus(t, first, corev1.PodFailed, false, "10.1.2.3")
 	second := waitPod(t, room, string(first.UID))
+	g.Expect(testutil.ToFloat64(stoppedPodsDeleted)).To(Equal(stopped + 1))
 	g.Consistently(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, 2*time.Second, poll).Should(HaveLen(1))
 	g.Expect(podsOf(g, room)[0].UID).To(Equal(second.UID))
 	g.Eventually(func(g Gomega) {

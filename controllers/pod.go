@@ -43,8 +43,10 @@ func (r *GameRoomReconciler) createPod(ctx context.Context, s *scope) error {
 	case err == nil:
 		s.pod = pod
 		if s.before.PodName != "" {
+			podsCreated.WithLabelValues("replacement").Inc()
 			s.normal(EventPodReplaced, "Create", "Pod %s was gone; created a replacement", pod.Name)
 		} else {
+			podsCreated.WithLabelValues("first").Inc()
 			s.normal(EventPodCreated, "Create", "Created pod %s", pod.Name)
 		}
 		return nil
@@ -82,6 +84,7 @@ func (r *GameRoomReconciler) deleteStoppedPod(ctx context.Context, s *scope) err
 	case err != nil:
 		return fmt.Errorf("delete stopped pod %s: %w", s.pod.Name, err)
 	}
+	stoppedPodsDeleted.Inc()
 	s.warning(EventPodFailed, "Delete", "Pod %s stopped (%s); deleted it to start a replacement",
 		s.pod.Name, podStopReason(s.pod))
 	return nil

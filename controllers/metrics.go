@@ -1,0 +1,23 @@
+package controllers
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+)
+
+// Pod churn is what an operator of the platform watches: a rising
+// replacement rate means pods are evicted or nodes are failing.
+var (
+	podsCreated = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "croupier_game_pods_created_total",
+		Help: "Game pods created, by cause: first (a new room) or replacement (the previous pod was gone).",
+	}, []string{"cause"})
+	stoppedPodsDeleted = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "croupier_game_pods_stopped_total",
+		Help: "Game pods found stopped (Failed or Succeeded) and deleted to be replaced.",
+	})
+)
+
+func init() {
+	metrics.Registry.MustRegister(podsCreated, stoppedPodsDeleted)
+}

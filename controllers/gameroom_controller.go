@@ -63,10 +63,10 @@ func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 
 // scope is one reconcile of one room: what was read, what was done.
 type scope struct {
-	room     *gamesv1.GameRoom
-	before   gamesv1.GameRoomStatus
-	pod      *corev1.Pod
-	podErr   error
+	room   *gamesv1.GameRoom
+	before gamesv1.GameRoomStatus
+	pod    *corev1.Pod
+	podErr error
 	// presence is the room's last heartbeat; nil when none was read.
 	presence *Presence
 	events   []event

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -20,7 +22,10 @@ import (
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 )
 
-var k8s client.Client
+var (
+	k8s client.Client
+	cfg *rest.Config
+)
 
 func TestMain(m *testing.M) {
 	env, err := gameroomtest.NewEnvironment()
@@ -28,7 +33,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	cfg, err := env.Start()
+	cfg, err = env.Start()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "start envtest: %v\n", err)
 		os.Exit(1)
@@ -173,15 +178,40 @@ func TestInvalidRoomsRejected(t *testing.T) {
 }
 
 // Without strict field validation the API server prunes an unknown option
-// instead of failing; the game then never sees it. kubectl asks for strict
-// validation by default, so users get the rejection above.
+// instead of failing, and says so in a warning; the game never sees it.
+// kubectl asks for strict validation by default, so users get the
+// rejection above.
 func TestUnknownRuleOptionPrunedWithoutStrict(t *testing.T) {
 	g := NewWithT(t)
 	ns := gameroomtest.Namespace(t, k8s)
+	warnings := &warningRecorder{}
+	lax := rest.CopyConfig(cfg)
+	lax.WarningHandlerWithContext = warnings
+	c, err := client.New(lax, client.Options{Scheme: k8s.Scheme()})
+	g.Expect(err).NotTo(HaveOccurred())
+
 	u := room(ns, "lax", map[string]any{"rules": map[string]any{"sweep": false}})
-	g.Expect(k8s.Create(context.Background(), u)).To(Succeed())
+	g.Expect(c.Create(context.Background(), u)).To(Succeed())
 	g.Expect(u.Object["spec"]).To(HaveKeyWithValue("rules", Not(HaveKey("sweep"))))
 	g.Expect(u.Object["spec"]).To(HaveKeyWithValue("rules", HaveKeyWithValue("sweeps", true)))
+	g.Expect(warnings.texts()).To(ContainElement(`unknown field "spec.rules.sweep"`))
+}
+
+type warningRecorder struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (w *warningRecorder) HandleWarningHeaderWithContext(_ context.Context, _ int, _ string, text string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.seen = append(w.seen, text)
+}
+
+func (w *warningRecorder) texts() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.seen...)
 }
 
 func TestImmutableFields(t *testing.T) {

@@ -59,9 +59,19 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	if opts.StartTimeout == 0 {
 		opts.StartTimeout = 60 * time.Second
 	}
-	cp = &ControlPlane{env: newEnvironment(opts)}
+	tmpDir, err := os.MkdirTemp("", "croupier-controlplane-")
+	if err != nil {
+		return nil, fmt.Errorf("create temp dir: %w", err)
+	}
+	env, err := newEnvironment(opts, tmpDir)
+	if err != nil {
+		_ = os.RemoveAll(tmpDir)
+		return nil, err
+	}
+	cp = &ControlPlane{env: env, tmpDir: tmpDir}
 	if _, err := cp.env.Start(); err != nil {
 		_ = cp.env.Stop()
+		_ = os.RemoveAll(tmpDir)
 		return nil, fmt.Errorf("start etcd and kube-apiserver: %w", err)
 	}
 	defer func() {
@@ -76,10 +86,6 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 			return cp, err
 		}
 	}
-	cp.tmpDir, err = os.MkdirTemp("", "croupier-controlplane-")
-	if err != nil {
-		return cp, fmt.Errorf("create temp dir: %w", err)
-	}
 	cp.kcm, err = startControllerManager(opts, cp.tmpDir, cp.kubeconfig)
 	if err != nil {
 		return cp, err
@@ -87,21 +93,29 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	return cp, nil
 }
 
-func newEnvironment(opts Options) *envtest.Environment {
+func newEnvironment(opts Options, tmpDir string) (*envtest.Environment, error) {
 	env := &envtest.Environment{
 		ControlPlaneStartTimeout: opts.StartTimeout,
 		ControlPlaneStopTimeout:  20 * time.Second,
 	}
 	// Explicit paths, so KUBEBUILDER_ASSETS cannot override the caller's choice.
-	env.ControlPlane.Etcd = &envtest.Etcd{Path: filepath.Join(opts.AssetsDir, Etcd)}
-	env.ControlPlane.APIServer = &envtest.APIServer{Path: filepath.Join(opts.AssetsDir, KubeAPIServer)}
+	etcd, err := dieWithParent(filepath.Join(opts.AssetsDir, Etcd), tmpDir)
+	if err != nil {
+		return nil, err
+	}
+	apiserver, err := dieWithParent(filepath.Join(opts.AssetsDir, KubeAPIServer), tmpDir)
+	if err != nil {
+		return nil, err
+	}
+	env.ControlPlane.Etcd = &envtest.Etcd{Path: etcd}
+	env.ControlPlane.APIServer = &envtest.APIServer{Path: apiserver}
 	if opts.Logs != nil {
 		env.ControlPlane.Etcd.Out = opts.Logs(Etcd)
 		env.ControlPlane.Etcd.Err = opts.Logs(Etcd)
 		env.ControlPlane.APIServer.Out = opts.Logs(KubeAPIServer)
 		env.ControlPlane.APIServer.Err = opts.Logs(KubeAPIServer)
 	}
-	return env
+	return env, nil
 }
 
 // CRDs are the names of the CRDs Start installed.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
@@ -248,4 +250,23 @@ func TestMutableFieldsChange(t *testing.T) {
 	r.Spec.TTLAfterFinished = &metav1.Duration{Duration: time.Minute}
 	g.Expect(k8s.Update(ctx, r)).To(Succeed())
 	g.Expect(r.Spec.IdleTimeout.Duration).To(Equal(time.Hour))
+}
+
+// The commented sample must stay a valid room, exactly as kubectl sends it.
+func TestSamplesAreValid(t *testing.T) {
+	files, err := filepath.Glob(gameroomtest.RepoPath("config", "samples", "*.yaml"))
+	NewWithT(t).Expect(err).NotTo(HaveOccurred())
+	NewWithT(t).Expect(files).NotTo(BeEmpty())
+	ns := gameroomtest.Namespace(t, k8s)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			g := NewWithT(t)
+			b, err := os.ReadFile(f)
+			g.Expect(err).NotTo(HaveOccurred())
+			u := &unstructured.Unstructured{}
+			g.Expect(yaml.Unmarshal(b, &u.Object)).To(Succeed())
+			u.SetNamespace(ns)
+			g.Expect(k8s.Create(context.Background(), u, strict)).To(Succeed())
+		})
+	}
 }

@@ -14,11 +14,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 )
 
-// repoRoot is found from this file so every package's tests find the CRDs
-// whatever their working directory.
-func repoRoot() string {
+// RepoPath joins elem to the repository's root, found from this file so
+// every package's tests find the manifests whatever their working directory.
+func RepoPath(elem ...string) string {
 	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", "..", "..")
+	return filepath.Join(append([]string{filepath.Dir(file), "..", "..", ".."}, elem...)...)
 }
 
 // NewEnvironment returns an envtest environment with the GameRoom CRD, or a
@@ -35,7 +35,7 @@ func NewEnvironment() (*envtest.Environment, error) {
 		}
 	}
 	return &envtest.Environment{
-		CRDDirectoryPaths:     []string{filepath.Join(repoRoot(), "config", "crd", "bases")},
+		CRDDirectoryPaths:     []string{RepoPath("config", "crd", "bases")},
 		ErrorIfCRDPathMissing: true,
 		BinaryAssetsDirectory: assets,
 	}, nil

@@ -43,6 +43,7 @@ func Start(tb testing.TB) *Server {
 		"--appendonly", "no",
 		"--protected-mode", "yes",
 	)
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("start redis-server: %v", err)
 	}

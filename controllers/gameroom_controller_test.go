@@ -216,12 +216,18 @@ func TestStaleCacheCannotDoubleCreate(t *testing.T) {
 		return c.Get(ctx, key, obj, opts...)
 	})
 	var wg sync.WaitGroup
+	errs := make(chan error, 8)
 	for range 8 {
 		wg.Go(func() {
-			_, _ = blind.Reconcile(context.Background(), ctrl.Request{NamespacedName: client.ObjectKeyFromObject(room)})
+			_, err := blind.Reconcile(context.Background(), ctrl.Request{NamespacedName: client.ObjectKeyFromObject(room)})
+			errs <- err
 		})
 	}
 	wg.Wait()
+	close(errs)
+	for err := range errs {
+		g.Expect(err).NotTo(HaveOccurred(), "AlreadyExists means the room's pod exists: not an error")
+	}
 	pod := waitPod(t, room, "")
 	g.Consistently(func(g Gomega) {
 		pods := podsOf(g, room)

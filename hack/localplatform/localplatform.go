@@ -61,7 +61,7 @@ type platform struct {
 // error naming it and quoting its log.
 func Run(ctx context.Context, opts Options) error {
 	p := &platform{opts: opts, log: newProgressLogger(opts.Out)}
-	ctrllog.SetLogger(p.log.WithName("controller-runtime"))
+	ctrllog.SetLogger(p.log)
 	defer p.stop()
 	if err := p.start(ctx); err != nil {
 		return err

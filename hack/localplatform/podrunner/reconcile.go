@@ -129,7 +129,9 @@ func (r *Runner) start(ctx context.Context, pod *corev1.Pod) (ctrl.Result, error
 	gp, err := r.launch(ctx, pod)
 	var cfgErr *configError
 	if errors.As(err, &cfgErr) {
-		r.opts.Log.Info("pod cannot start yet", "pod", client.ObjectKeyFromObject(pod), "reason", cfgErr.msg)
+		if pod.Status.ContainerStatuses == nil || waitingMessage(pod) != cfgErr.msg {
+			r.opts.Log.Info("pod cannot start yet", "pod", client.ObjectKeyFromObject(pod), "reason", cfgErr.msg)
+		}
 		o := observed{waitReason: "CreateContainerConfigError", waitMessage: cfgErr.msg}
 		return ctrl.Result{RequeueAfter: configRetry}, r.writeStatus(ctx, pod.UID, client.ObjectKeyFromObject(pod), o)
 	}
@@ -138,6 +140,17 @@ func (r *Runner) start(ctx context.Context, pod *corev1.Pod) (ctrl.Result, error
 	}
 	r.opts.Log.Info("pod started", "pod", gp.key, "ip", gp.ip, "pid", gp.pid(), "log", gp.logPath)
 	return ctrl.Result{}, gp.publish(ctx, r)
+}
+
+// waitingMessage is the reason already shown in the pod's status, so a
+// retry that fails the same way is not logged again.
+func waitingMessage(pod *corev1.Pod) string {
+	for _, cs := range pod.Status.ContainerStatuses {
+		if cs.State.Waiting != nil {
+			return cs.State.Waiting.Message
+		}
+	}
+	return ""
 }
 
 // writeStatus writes the status o implies onto the current pod, if the

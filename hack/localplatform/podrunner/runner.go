@@ -73,16 +73,8 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 	if err := opts.defaults(); err != nil {
 		return err
 	}
-	scheme := runtime.NewScheme()
-	if err := clientgoscheme.AddToScheme(scheme); err != nil {
-		return err
-	}
-	mgr, err := newManager(cfg, scheme, opts.Log)
+	r, mgr, err := newRunner(cfg, opts)
 	if err != nil {
-		return err
-	}
-	r := &Runner{opts: opts, cache: mgr.GetClient(), api: nil, pool: newAddressPool(), pods: map[types.UID]*gamePod{}}
-	if r.api, err = client.New(cfg, client.Options{Scheme: scheme}); err != nil {
 		return err
 	}
 	if err := ensureNode(ctx, r.api, opts.NodeName); err != nil {
@@ -92,15 +84,31 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 		return fmt.Errorf("create pod dir: %w", err)
 	}
 	defer os.RemoveAll(r.tmpDir)
-	err = ctrl.NewControllerManagedBy(mgr).Named("podrunner").For(&corev1.Pod{}).
-		WithOptions(controller.Options{SkipNameValidation: ptr.To(true), MaxConcurrentReconciles: 4}).
-		Complete(r)
-	if err != nil {
-		return err
-	}
 	err = mgr.Start(ctx)
 	r.stopAll()
 	return err
+}
+
+func newRunner(cfg *rest.Config, opts Options) (*Runner, ctrl.Manager, error) {
+	scheme := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(scheme); err != nil {
+		return nil, nil, err
+	}
+	mgr, err := newManager(cfg, scheme, opts.Log)
+	if err != nil {
+		return nil, nil, err
+	}
+	api, err := client.New(cfg, client.Options{Scheme: scheme})
+	if err != nil {
+		return nil, nil, err
+	}
+	r := &Runner{opts: opts, cache: mgr.GetClient(), api: api, pool: newAddressPool(), pods: map[types.UID]*gamePod{}}
+	// Each pod is reconciled by one worker at a time; several pods start
+	// in parallel.
+	err = ctrl.NewControllerManagedBy(mgr).Named("podrunner").For(&corev1.Pod{}).
+		WithOptions(controller.Options{SkipNameValidation: ptr.To(true), MaxConcurrentReconciles: 4}).
+		Complete(r)
+	return r, mgr, err
 }
 
 func (o *Options) defaults() error {

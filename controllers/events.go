@@ -33,6 +33,22 @@ func (s *scope) warning(reason, action, format string, args ...any) {
 	s.events = append(s.events, event{corev1.EventTypeWarning, reason, action, fmt.Sprintf(format, args...)})
 }
 
+// creationEvent tells a first pod from a replacement by whether the room
+// ever had one. It runs after the status write, because a status read from
+// a lagging cache may not show the previous pod yet, and the write's
+// conflict is what refreshes it.
+func (s *scope) creationEvent() {
+	if !s.createdPod {
+		return
+	}
+	name := PodName(s.room.Name)
+	if s.before.PodName != "" {
+		s.normal(EventPodReplaced, "Create", "Pod %s was gone; created a replacement", name)
+		return
+	}
+	s.normal(EventPodCreated, "Create", "Created pod %s", name)
+}
+
 // phaseEvents announces the phase changes a user waits for.
 func (s *scope) phaseEvents() {
 	before, after := s.before.Phase, s.room.Status.Phase

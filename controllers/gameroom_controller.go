@@ -56,6 +56,7 @@ func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	} else if werr != nil {
 		return ctrl.Result{}, errors.Join(err, werr)
 	}
+	s.creationEvent()
 	s.phaseEvents()
 	emit(r.Recorder, s)
 	return result, err
@@ -67,6 +68,8 @@ type scope struct {
 	before gamesv1.GameRoomStatus
 	pod    *corev1.Pod
 	podErr error
+	// createdPod: this reconcile created the pod.
+	createdPod bool
 	// presence is the room's last heartbeat; nil when none was read.
 	presence *Presence
 	events   []event

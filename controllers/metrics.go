@@ -8,10 +8,10 @@ import (
 // Pod churn is what an operator of the platform watches: a rising
 // replacement rate means pods are evicted or nodes are failing.
 var (
-	podsCreated = prometheus.NewCounterVec(prometheus.CounterOpts{
+	podsCreated = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "croupier_game_pods_created_total",
-		Help: "Game pods created, by cause: first (a new room) or replacement (the previous pod was gone).",
-	}, []string{"cause"})
+		Help: "Game pods created, for new rooms and as replacements.",
+	})
 	stoppedPodsDeleted = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "croupier_game_pods_stopped_total",
 		Help: "Game pods found stopped (Failed or Succeeded) and deleted to be replaced.",

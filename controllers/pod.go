@@ -41,14 +41,8 @@ func (r *GameRoomReconciler) createPod(ctx context.Context, s *scope) error {
 	err := r.Create(ctx, pod)
 	switch {
 	case err == nil:
-		s.pod = pod
-		if s.before.PodName != "" {
-			podsCreated.WithLabelValues("replacement").Inc()
-			s.normal(EventPodReplaced, "Create", "Pod %s was gone; created a replacement", pod.Name)
-		} else {
-			podsCreated.WithLabelValues("first").Inc()
-			s.normal(EventPodCreated, "Create", "Created pod %s", pod.Name)
-		}
+		s.pod, s.createdPod = pod, true
+		podsCreated.Inc()
 		return nil
 	case apierrors.IsAlreadyExists(err):
 		return r.adoptExisting(ctx, s, pod.Name)

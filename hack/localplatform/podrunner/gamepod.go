@@ -18,7 +18,7 @@ import (
 	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
 )
 
-// Where a game pod expects its signing keys (POD_CONTRACT) when the env
+// Where a game pod expects its signing keys (docs/GAMESERVER.md) when the env
 // does not say otherwise, and the env var that says otherwise.
 const (
 	sessionKeysEnv             = "CROUPIER_SESSION_KEYS_DIR"

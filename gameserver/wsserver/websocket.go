@@ -3,6 +3,8 @@ package wsserver
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -96,6 +98,9 @@ func (s *Server) read(ctx context.Context, rm *room.Room, c *conn) {
 	for !c.closed() {
 		kind, frame, err := ws.ReadMessage()
 		if err != nil {
+			if errors.Is(err, websocket.ErrReadLimit) {
+				drainOversized(ws.NetConn())
+			}
 			return
 		}
 		if p.hello {
@@ -162,6 +167,15 @@ func (s *Server) hello(ctx context.Context, rm *room.Room, c *conn, p *player, h
 	p.claims, p.hello = claims, true
 	_ = c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait))
 	return true
+}
+
+// drainOversized reads and discards the rest of a frame that broke the
+// read limit. gorilla has already sent close 1009; closing the socket with
+// those bytes unread would make the kernel answer with a reset, which can
+// destroy the close frame before the client reads why it was cut off.
+func drainOversized(nc net.Conn) {
+	_ = nc.SetReadDeadline(time.Now().Add(time.Second))
+	_, _ = io.CopyN(io.Discard, nc, 4*hardReadLimit)
 }
 
 func (s *Server) refuse(c *conn, code, msg, actionID string) {

@@ -2,6 +2,7 @@ package cassino
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -28,6 +29,9 @@ func TestPropertyActionsOutsideLegalAreRefused(t *testing.T) {
 			for _, a := range legal {
 				keys[actionKey(a)] = true
 			}
+			if err := checkQuickChecks(&m.s, seat, legal); err != nil {
+				t.Fatalf("match %d: %v", i, err)
+			}
 			before := m.s.clone()
 			for k := 0; k < 6; k++ {
 				a := randomAction(rng, &m.s, seat, legal)
@@ -50,6 +54,20 @@ func TestPropertyActionsOutsideLegalAreRefused(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkQuickChecks: canCapture and canBuild, which decide trailing without
+// listing plays, agree with the listed plays card by card.
+func checkQuickChecks(s *state, seat int, legal []Action) error {
+	for _, c := range s.Hands[seat] {
+		captures := slices.ContainsFunc(legal, func(a Action) bool { return a.Type == Capture && a.Card == c })
+		builds := slices.ContainsFunc(legal, func(a Action) bool { return a.Type == Build && a.Card == c })
+		if s.canCapture(c) != captures || s.canBuild(seat, c) != builds {
+			return fmt.Errorf("%s: canCapture %v canBuild %v, but listed captures %v builds %v",
+				c, s.canCapture(c), s.canBuild(seat, c), captures, builds)
+		}
+	}
+	return nil
 }
 
 // wellFormed checks what the outcome key of an action does not: fields of

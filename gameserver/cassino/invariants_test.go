@@ -190,17 +190,30 @@ func mustSnapshot(m *Match) string {
 }
 
 // actionKey identifies an action by its outcome: captures that take the
-// same cards and builds are the same capture, however they are grouped.
+// same cards and builds are the same capture, however they are grouped,
+// and loose cards of one rank and scoring role (7H, 7D, 7C) are the same
+// card, as LegalActions lists them.
 func actionKey(a Action) string {
-	var loose []Card
+	var loose []string
 	for _, set := range a.Sets {
-		loose = append(loose, set...)
+		for _, c := range set {
+			loose = append(loose, looseKey(c))
+		}
 	}
-	loose = append(loose, a.Cards...)
+	for _, c := range a.Cards {
+		loose = append(loose, looseKey(c))
+	}
 	slices.Sort(loose)
 	ids := slices.Clone(a.Builds)
 	slices.Sort(ids)
 	return fmt.Sprintf("%s %s %d %v %v", a.Type, a.Card, a.Value, loose, ids)
+}
+
+func looseKey(c Card) string {
+	if !c.Valid() {
+		return c.String()
+	}
+	return fmt.Sprintf("%d/%d", c.Rank(), roleOf(c))
 }
 
 // sameState compares two states field by field, an empty list equal to a

@@ -30,14 +30,22 @@ func (s *state) legalActions(seat int) []Action {
 	return out
 }
 
-// generator enumerates actions on one table, sharing the subset sums of
-// the loose cards between the cards of the hand. A crowded table has
-// thousands of legal actions, so their lists are carved out of shared
-// arenas instead of being allocated one by one.
+// MaxLegalPlays bounds the captures and builds LegalActions lists. Real
+// play stays far below it (random matches peak under a thousand); a table
+// made pathological on purpose, by trailing card after card, could
+// otherwise have millions of distinct plays. Beyond it the list holds the
+// captures and builds found first (fewest sets first), and every trail.
+const MaxLegalPlays = 4096
+
+// generator enumerates actions on one table, sharing the class sums of the
+// loose cards between the cards of the hand. A crowded table has thousands
+// of legal actions, so their lists are carved out of shared arenas instead
+// of being allocated one by one.
 type generator struct {
 	s       *state
-	bySum   [11][]uint64 // loose-card subsets by their sum
-	reach   [11][]union  // unions of disjoint subsets of one sum, from nothing
+	ct      *classTable
+	bySum   [11][]classSet // multisets of loose cards by their sum
+	reach   [11][]union    // unions of disjoint sets of one sum, from nothing
 	done    [11]bool
 	cards   []Card
 	sets    [][]Card
@@ -46,8 +54,8 @@ type generator struct {
 }
 
 func newGenerator(s *state) *generator {
-	g := &generator{s: s}
-	g.bySum = subsetsBySum(s.Table)
+	g := &generator{s: s, ct: newClassTable(s.Table)}
+	g.bySum = g.ct.setsBySum()
 	return g
 }
 
@@ -55,7 +63,7 @@ func newGenerator(s *state) *generator {
 // union first).
 func (g *generator) reachFrom0(v int) []union {
 	if !g.done[v] {
-		g.reach[v] = unions([]union{{parent: -1}}, g.bySum[v])
+		g.reach[v] = unions(g.ct, []union{{parent: -1}}, g.bySum[v], MaxLegalPlays)
 		g.done[v] = true
 	}
 	return g.reach[v]
@@ -75,17 +83,19 @@ func (g *generator) appendCaptures(out []Action, c Card) []Action {
 		}
 	}
 	for i, u := range reach {
-		for j := 0; j < 1<<len(builds); j++ {
-			if u.mask == 0 && j == 0 {
+		for j := 0; j < 1<<len(builds) && len(out) < MaxLegalPlays; j++ {
+			if u.vec == 0 && j == 0 {
 				continue
 			}
 			g.scratch = setsOf(g.scratch[:0], reach, i)
-			out = append(out, CaptureAction(c, g.setCards(g.scratch), g.buildIDs(builds, j, -1)...))
+			out = append(out, CaptureAction(c, g.setCards(g.ct.split(g.scratch)), g.buildIDs(builds, j, -1)...))
 		}
 	}
 	return out
 }
 
+// courtCaptures: a court pairs with one card of its rank (one action per
+// class of card: QH and QD are the same play), or takes all it must.
 func (s *state) courtCaptures(c Card) []Action {
 	take := s.courtTake(c)
 	var same []Card
@@ -104,16 +114,15 @@ func (s *state) courtCaptures(c Card) []Action {
 		}
 		return []Action{CaptureAction(c, sets)}
 	}
-	out := make([]Action, 0, len(same))
+	var out []Action
+	seen := map[int]bool{}
 	for _, t := range same {
-		out = append(out, CaptureAction(c, [][]Card{{t}}))
+		if !seen[roleOf(t)] {
+			seen[roleOf(t)] = true
+			out = append(out, CaptureAction(c, [][]Card{{t}}))
+		}
 	}
 	return out
-}
-
-// buildActions lists every build seat can make with c.
-func (s *state) buildActions(seat int, c Card) []Action {
-	return newGenerator(s).appendBuilds(nil, seat, c)
 }
 
 // appendBuilds adds every build seat can make with c: for each value it
@@ -125,7 +134,7 @@ func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
 		return out
 	}
 	cv := c.Value()
-	for v := max(cv, 2); v <= 10; v++ {
+	for v := max(cv, 2); v <= 10 && len(out) < MaxLegalPlays; v++ {
 		if !s.holdsValue(seat, c, v) {
 			continue
 		}
@@ -139,10 +148,10 @@ func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
 		plain := reach0
 		if v > cv {
 			starts := make([]union, 0, len(g.bySum[v-cv]))
-			for _, m := range g.bySum[v-cv] {
-				starts = append(starts, union{mask: m, parent: -1})
+			for _, set := range g.bySum[v-cv] {
+				starts = append(starts, union{vec: set.vec, parent: -1})
 			}
-			plain = unions(starts, g.bySum[v])
+			plain = unions(g.ct, starts, g.bySum[v], MaxLegalPlays-len(out))
 		}
 		out = g.appendBuildsFrom(out, c, v, plain, joinable, -1)
 		for i, b := range s.Builds {
@@ -156,13 +165,13 @@ func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
 
 func (g *generator) appendBuildsFrom(out []Action, c Card, v int, reach []union, joinable []int, inc int) []Action {
 	for _, u := range reach {
-		for j := 0; j < 1<<len(joinable); j++ {
-			if u.mask == 0 && j == 0 && inc < 0 {
+		for j := 0; j < 1<<len(joinable) && len(out) < MaxLegalPlays; j++ {
+			if u.vec == 0 && j == 0 && inc < 0 {
 				continue
 			}
 			var cards []Card
-			if u.mask != 0 {
-				cards = g.cardsOf(u.mask)
+			if u.vec != 0 {
+				cards = g.cardsOf(g.ct.mask(u.vec))
 			}
 			out = append(out, BuildAction(c, v, cards, g.buildIDs(joinable, j, inc)...))
 		}

@@ -1,85 +1,82 @@
 package cassino
 
-import "math/bits"
-
 // Sets of table cards are handled as bit masks over a slice of cards
 // (at most 52, so a uint64 holds any of them).
 
-// subsetsBySum lists every subset of cs summing to 1..10, by sum.
-func subsetsBySum(cs []Card) [11][]uint64 {
-	var out [11][]uint64
-	var walk func(i int, mask uint64, total int)
-	walk = func(i int, mask uint64, total int) {
-		if total > 0 {
-			out[total] = append(out[total], mask)
-		}
-		for j := i; j < len(cs) && j < 64; j++ {
-			if v := cs[j].Value(); v > 0 && total+v <= 10 {
-				walk(j+1, mask|1<<j, total+v)
-			}
-		}
-	}
-	walk(0, 0, 0)
-	return out
-}
-
-// maskCards returns the cards of cs selected by mask, in cs order.
-func maskCards(cs []Card, mask uint64) []Card {
-	out := make([]Card, 0, bits.OnesCount64(mask))
-	for mask != 0 {
-		i := bits.TrailingZeros64(mask)
-		out = append(out, cs[i])
-		mask &^= 1 << i
-	}
-	return out
-}
-
 // splitSets partitions all of cs into sets summing to v, plus, when extra
-// > 0, exactly one set summing to extra which is returned first.
+// > 0, exactly one set summing to extra, which is returned first. Only the
+// values matter, so the search runs on counts per value, largest value
+// first, with failures memoized: even a build naming every number card on
+// the table is decided in a moment.
 func splitSets(cs []Card, v, extra int) ([][]Card, bool) {
 	total := sum(cs)
 	if total < extra || (total-extra)%v != 0 {
 		return nil, false
 	}
+	var byValue [11][]Card
+	var counts valueCounts
 	for _, c := range cs {
 		if c.Value() == 0 {
 			return nil, false
 		}
+		byValue[c.Value()] = append(byValue[c.Value()], c)
+		counts = counts.plus(c.Value(), 1)
 	}
-	p := splitter{cs: cs, v: v, extra: extra, failed: map[splitKey]bool{}}
-	all := uint64(1)<<len(cs) - 1
-	if len(cs) == 64 {
-		all = ^uint64(0)
-	}
-	if !p.solve(all, extra > 0) {
+	p := valueSplitter{v: v, extra: extra, failed: map[splitKey]bool{}}
+	if !p.solve(counts, extra > 0) {
 		return nil, false
 	}
 	out := make([][]Card, 0, len(p.sets))
-	if extra > 0 {
-		out = append(out, maskCards(cs, p.extraSet))
-	}
-	for _, m := range p.sets {
-		out = append(out, maskCards(cs, m))
+	for _, set := range p.sets {
+		cards := make([]Card, len(set.values))
+		for i, val := range set.values {
+			cards[i] = byValue[val][0]
+			byValue[val] = byValue[val][1:]
+		}
+		if set.extra {
+			out = append([][]Card{cards}, out...)
+		} else {
+			out = append(out, cards)
+		}
 	}
 	return out, true
 }
 
+// valueCounts packs how many cards of each value 1..10 remain, 4 bits each.
+type valueCounts uint64
+
+func (vc valueCounts) of(v int) int { return int(vc>>(4*v)) & 15 }
+
+func (vc valueCounts) plus(v, n int) valueCounts { return vc + valueCounts(n)<<(4*v) }
+
+func (vc valueCounts) highest() int {
+	for v := 10; v > 0; v-- {
+		if vc.of(v) > 0 {
+			return v
+		}
+	}
+	return 0
+}
+
 type splitKey struct {
-	rest      uint64
+	rest      valueCounts
 	needExtra bool
 }
 
-// splitter finds a partition by always placing the lowest remaining card,
-// so each partition is explored once; failed remainders are memoized.
-type splitter struct {
-	cs       []Card
-	v, extra int
-	failed   map[splitKey]bool
-	sets     []uint64
-	extraSet uint64
+type valueSet struct {
+	values []int
+	extra  bool
 }
 
-func (p *splitter) solve(rest uint64, needExtra bool) bool {
+// valueSplitter places the highest remaining value in some set, trying
+// every set of values (in non-increasing order) that holds it.
+type valueSplitter struct {
+	v, extra int
+	failed   map[splitKey]bool
+	sets     []valueSet
+}
+
+func (p *valueSplitter) solve(rest valueCounts, needExtra bool) bool {
 	if rest == 0 {
 		return !needExtra
 	}
@@ -87,56 +84,56 @@ func (p *splitter) solve(rest uint64, needExtra bool) bool {
 	if p.failed[key] {
 		return false
 	}
-	low := bits.TrailingZeros64(rest)
-	if needExtra && p.tryTarget(rest, low, p.extra, true) {
+	hi := rest.highest()
+	if needExtra && p.try(rest, hi, p.extra, true) {
 		return true
 	}
-	if p.tryTarget(rest, low, p.v, false) {
+	if p.try(rest, hi, p.v, false) {
 		return true
 	}
 	p.failed[key] = true
 	return false
 }
 
-// tryTarget tries every set holding card low that sums to target.
-func (p *splitter) tryTarget(rest uint64, low, target int, isExtra bool) bool {
-	var walk func(i int, mask uint64, total int) bool
-	walk = func(i int, mask uint64, total int) bool {
+func (p *valueSplitter) try(rest valueCounts, hi, target int, isExtra bool) bool {
+	if hi > target {
+		return false
+	}
+	values := []int{hi}
+	var walk func(left valueCounts, limit, total int) bool
+	walk = func(left valueCounts, limit, total int) bool {
 		if total == target {
-			return p.place(rest, mask, isExtra)
-		}
-		for j := i; j < len(p.cs); j++ {
-			if rest&(1<<j) == 0 || total+p.cs[j].Value() > target {
-				continue
-			}
-			if walk(j+1, mask|1<<j, total+p.cs[j].Value()) {
+			p.sets = append(p.sets, valueSet{values: append([]int(nil), values...), extra: isExtra})
+			if p.solve(left, !isExtra && p.needsExtra()) {
 				return true
 			}
+			p.sets = p.sets[:len(p.sets)-1]
+			return false
+		}
+		for val := min(limit, target-total); val > 0; val-- {
+			if left.of(val) == 0 {
+				continue
+			}
+			values = append(values, val)
+			if walk(left.plus(val, -1), val, total+val) {
+				return true
+			}
+			values = values[:len(values)-1]
 		}
 		return false
 	}
-	first := p.cs[low].Value()
-	if first > target {
-		return false
-	}
-	return walk(low+1, 1<<low, first)
+	return walk(rest.plus(hi, -1), hi, hi)
 }
 
-func (p *splitter) place(rest, mask uint64, isExtra bool) bool {
-	if isExtra {
-		p.extraSet = mask
-		if p.solve(rest&^mask, false) {
-			return true
-		}
-		p.extraSet = 0
+// needsExtra reports whether the extra set is still owed.
+func (p *valueSplitter) needsExtra() bool {
+	if p.extra == 0 {
 		return false
 	}
-	p.sets = append(p.sets, mask)
-	// needExtra is still owed when this set is an ordinary one and the
-	// extra set has not been placed yet.
-	if p.solve(rest&^mask, p.extra > 0 && p.extraSet == 0) {
-		return true
+	for _, s := range p.sets {
+		if s.extra {
+			return false
+		}
 	}
-	p.sets = p.sets[:len(p.sets)-1]
-	return false
+	return true
 }

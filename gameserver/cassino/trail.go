@@ -42,18 +42,49 @@ func (s *state) canCapture(c Card) bool {
 			return true
 		}
 	}
-	// Subset-sum over the loose values as a bitset: bit t set means some
-	// loose cards sum to t.
+	return s.looseSums()&(1<<v) != 0
+}
+
+// looseSums is a bitset: bit t is set when some loose cards sum to t.
+func (s *state) looseSums() uint32 {
 	reach := uint32(1)
 	for _, t := range s.Table {
 		reach |= reach << t.Value()
 	}
-	return reach&(1<<v) != 0
+	return reach
+}
+
+// canBuild reports whether seat could make any build with c; it mirrors
+// the plays buildActions lists without listing them.
+func (s *state) canBuild(seat int, c Card) bool {
+	if c.IsCourt() {
+		return false
+	}
+	cv, sums := c.Value(), s.looseSums()
+	for v := max(cv, 2); v <= 10; v++ {
+		if !s.holdsValue(seat, c, v) {
+			continue
+		}
+		if v > cv && sums&(1<<(v-cv)) != 0 {
+			return true
+		}
+		for _, b := range s.Builds {
+			joins := b.Value == v
+			increases := !b.Multiple() && b.Value+cv == v && (b.Owner != seat || s.Options.IncreaseOwnBuild)
+			if joins && v == cv || increases {
+				return true
+			}
+		}
+		if v == cv && sums&(1<<v) != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *state) hasCaptureOrBuild(seat int) bool {
 	for _, c := range s.Hands[seat] {
-		if s.canCapture(c) || len(s.buildActions(seat, c)) > 0 {
+		if s.canCapture(c) || s.canBuild(seat, c) {
 			return true
 		}
 	}

@@ -1,30 +1,49 @@
 package cassino
 
-// union is a set of loose cards (a mask over s.Table) reached by adding
-// the set to the union at index parent (-1: a starting union).
+// union is a multiset of loose cards (a class vector) reached by adding the
+// set vector to the union at index parent (-1: a starting union).
 type union struct {
-	mask   uint64
+	vec    uint64
 	parent int
 	set    uint64
 }
 
-// unions extends the starting unions by disjoint sets, breadth first, and
-// returns every distinct reachable union once.
-func unions(starts []union, sets []uint64) []union {
-	out := make([]union, 0, len(starts)+len(sets))
+// unions extends the starting unions by sets that still fit the table,
+// breadth first, and returns every distinct reachable union once, at most
+// limit of them.
+func unions(ct *classTable, starts []union, sets []classSet, limit int) []union {
+	out := make([]union, 0, min(limit, len(starts)+len(sets)))
 	var seen maskSet
 	for _, u := range starts {
-		if seen.add(u.mask) {
+		if len(out) < limit && seen.add(u.vec) {
 			out = append(out, u)
 		}
 	}
 	for i := 0; i < len(out); i++ {
-		base := out[i].mask
+		base := out[i].vec
 		for _, set := range sets {
-			if base&set == 0 && seen.add(base|set) {
-				out = append(out, union{mask: base | set, parent: i, set: set})
+			if len(out) >= limit {
+				return out
+			}
+			if v, ok := ct.add(base, set); ok && seen.add(v) {
+				out = append(out, union{vec: v, parent: i, set: set.vec})
 			}
 		}
+	}
+	return out
+}
+
+// setsOf follows the parents of union i back to its start and appends the
+// set vectors that make it up (the start's own when not empty).
+func setsOf(out []uint64, us []union, i int) []uint64 {
+	for ; i >= 0; i = us[i].parent {
+		if us[i].parent < 0 {
+			if us[i].vec != 0 {
+				out = append(out, us[i].vec)
+			}
+			break
+		}
+		out = append(out, us[i].set)
 	}
 	return out
 }
@@ -69,19 +88,4 @@ func (ms *maskSet) rehash() {
 			ms.add(m)
 		}
 	}
-}
-
-// setsOf follows the parents of union i back to its start and appends the
-// sets that make it up (the start's own mask included when not empty).
-func setsOf(out []uint64, us []union, i int) []uint64 {
-	for ; i >= 0; i = us[i].parent {
-		if us[i].parent < 0 {
-			if us[i].mask != 0 {
-				out = append(out, us[i].mask)
-			}
-			break
-		}
-		out = append(out, us[i].set)
-	}
-	return out
 }

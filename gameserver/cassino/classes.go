@@ -1,0 +1,121 @@
+package cassino
+
+// Loose number cards of one rank and one role for scoring (a spade, the big
+// casino, or neither) are interchangeable for every rule and every score:
+// 7H, 7D and 7C only ever differ by name. Move generation therefore counts
+// cards per such class, which lists each distinct play once instead of
+// once per choice of suits, and keeps a crowded table tractable.
+
+// classBits is the width of one class's count in a vector: a class holds
+// at most 3 cards (the hearts, diamonds and clubs of a rank).
+const classBits = 2
+
+// classTable sorts the loose number cards of a table into classes; a
+// vector packs a count per class.
+type classTable struct {
+	table []Card
+	value []int   // per class
+	cards [][]int // per class: indexes into table, in table order
+}
+
+// classCount is n cards of one class.
+type classCount struct{ class, n int }
+
+// classSet is a multiset of classes: its vector and its non-zero counts.
+type classSet struct {
+	vec   uint64
+	parts []classCount
+}
+
+func roleOf(c Card) int {
+	switch {
+	case c.Suit() == Spades:
+		return 0
+	case c == bigCasino:
+		return 1
+	}
+	return 2
+}
+
+func newClassTable(table []Card) *classTable {
+	ct := &classTable{table: table}
+	ids := map[[2]int]int{}
+	for i, c := range table {
+		if c.IsCourt() {
+			continue
+		}
+		key := [2]int{c.Rank(), roleOf(c)}
+		id, ok := ids[key]
+		if !ok {
+			id = len(ct.value)
+			ids[key] = id
+			ct.value = append(ct.value, c.Value())
+			ct.cards = append(ct.cards, nil)
+		}
+		ct.cards[id] = append(ct.cards[id], i)
+	}
+	return ct
+}
+
+func (ct *classTable) count(vec uint64, class int) int {
+	return int(vec>>(classBits*class)) & (1<<classBits - 1)
+}
+
+// add is vec plus the set, if the table holds enough cards of each class.
+func (ct *classTable) add(vec uint64, s classSet) (uint64, bool) {
+	for _, p := range s.parts {
+		if ct.count(vec, p.class)+p.n > len(ct.cards[p.class]) {
+			return 0, false
+		}
+	}
+	return vec + s.vec, true
+}
+
+// setsBySum lists every multiset of loose cards summing to 1..10, by sum.
+func (ct *classTable) setsBySum() [11][]classSet {
+	var out [11][]classSet
+	var parts []classCount
+	var walk func(class int, vec uint64, total int)
+	walk = func(class int, vec uint64, total int) {
+		if total > 0 {
+			out[total] = append(out[total], classSet{vec: vec, parts: append([]classCount(nil), parts...)})
+		}
+		for i := class; i < len(ct.value); i++ {
+			for n := 1; n <= len(ct.cards[i]) && total+n*ct.value[i] <= 10; n++ {
+				parts = append(parts, classCount{i, n})
+				walk(i+1, vec+uint64(n)<<(classBits*i), total+n*ct.value[i])
+				parts = parts[:len(parts)-1]
+			}
+		}
+	}
+	walk(0, 0, 0)
+	return out
+}
+
+// mask is the table mask of vec: the first cards of each class.
+func (ct *classTable) mask(vec uint64) uint64 {
+	var m uint64
+	for i := range ct.cards {
+		for _, at := range ct.cards[i][:ct.count(vec, i)] {
+			m |= 1 << at
+		}
+	}
+	return m
+}
+
+// split gives disjoint table masks to set vectors that fit the table
+// together, handing out each class's cards in table order.
+func (ct *classTable) split(sets []uint64) []uint64 {
+	used := make([]int, len(ct.cards))
+	out := make([]uint64, len(sets))
+	for k, vec := range sets {
+		for i := range ct.cards {
+			n := ct.count(vec, i)
+			for _, at := range ct.cards[i][used[i] : used[i]+n] {
+				out[k] |= 1 << at
+			}
+			used[i] += n
+		}
+	}
+	return out
+}

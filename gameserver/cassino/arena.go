@@ -8,7 +8,7 @@ import (
 // grow is the capacity of an arena's next chunk: doubling from small, so
 // that a quiet table allocates little and a crowded one few times.
 func grow(prev, need int) int {
-	return max(min(2*prev, 4096), need, 32)
+	return max(min(2*prev, 4096), need, 8)
 }
 
 // cardsOf returns the loose cards of mask, in table order.

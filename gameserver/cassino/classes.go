@@ -10,12 +10,19 @@ package cassino
 // at most 3 cards (the hearts, diamonds and clubs of a rank).
 const classBits = 2
 
+// maxClasses: ten ranks, each with a spade class and an other class, and
+// the big casino.
+const maxClasses = 21
+
 // classTable sorts the loose number cards of a table into classes; a
-// vector packs a count per class.
+// vector packs a count per class. It lives in fixed arrays because move
+// generation builds one for every call.
 type classTable struct {
 	table []Card
-	value []int   // per class
-	cards [][]int // per class: indexes into table, in table order
+	n     int
+	value [maxClasses]uint8
+	size  [maxClasses]uint8
+	cards [maxClasses][3]uint8 // indexes into table, in table order
 }
 
 // classCount is n cards of one class.
@@ -37,24 +44,23 @@ func roleOf(c Card) int {
 	return 2
 }
 
-func newClassTable(table []Card) *classTable {
-	ct := &classTable{table: table}
-	ids := map[[2]int]int{}
+func (ct *classTable) init(table []Card) {
+	ct.table = table
+	var ids [11][3]int // class id + 1; 0: none yet
 	for i, c := range table {
 		if c.IsCourt() {
 			continue
 		}
-		key := [2]int{c.Rank(), roleOf(c)}
-		id, ok := ids[key]
-		if !ok {
-			id = len(ct.value)
-			ids[key] = id
-			ct.value = append(ct.value, c.Value())
-			ct.cards = append(ct.cards, nil)
+		id := &ids[c.Rank()][roleOf(c)]
+		if *id == 0 {
+			ct.value[ct.n] = uint8(c.Value())
+			ct.n++
+			*id = ct.n
 		}
-		ct.cards[id] = append(ct.cards[id], i)
+		k := *id - 1
+		ct.cards[k][ct.size[k]] = uint8(i)
+		ct.size[k]++
 	}
-	return ct
 }
 
 func (ct *classTable) count(vec uint64, class int) int {
@@ -64,7 +70,7 @@ func (ct *classTable) count(vec uint64, class int) int {
 // add is vec plus the set, if the table holds enough cards of each class.
 func (ct *classTable) add(vec uint64, s classSet) (uint64, bool) {
 	for _, p := range s.parts {
-		if ct.count(vec, p.class)+p.n > len(ct.cards[p.class]) {
+		if ct.count(vec, p.class)+p.n > int(ct.size[p.class]) {
 			return 0, false
 		}
 	}
@@ -74,16 +80,18 @@ func (ct *classTable) add(vec uint64, s classSet) (uint64, bool) {
 // setsBySum lists every multiset of loose cards summing to 1..10, by sum.
 func (ct *classTable) setsBySum() [11][]classSet {
 	var out [11][]classSet
-	var parts []classCount
+	var parts, arena []classCount
 	var walk func(class int, vec uint64, total int)
 	walk = func(class int, vec uint64, total int) {
 		if total > 0 {
-			out[total] = append(out[total], classSet{vec: vec, parts: append([]classCount(nil), parts...)})
+			start := len(arena)
+			arena = append(arena, parts...)
+			out[total] = append(out[total], classSet{vec: vec, parts: arena[start:len(arena):len(arena)]})
 		}
-		for i := class; i < len(ct.value); i++ {
-			for n := 1; n <= len(ct.cards[i]) && total+n*ct.value[i] <= 10; n++ {
+		for i := class; i < ct.n; i++ {
+			for n := 1; n <= int(ct.size[i]) && total+n*int(ct.value[i]) <= 10; n++ {
 				parts = append(parts, classCount{i, n})
-				walk(i+1, vec+uint64(n)<<(classBits*i), total+n*ct.value[i])
+				walk(i+1, vec+uint64(n)<<(classBits*i), total+n*int(ct.value[i]))
 				parts = parts[:len(parts)-1]
 			}
 		}
@@ -95,7 +103,7 @@ func (ct *classTable) setsBySum() [11][]classSet {
 // mask is the table mask of vec: the first cards of each class.
 func (ct *classTable) mask(vec uint64) uint64 {
 	var m uint64
-	for i := range ct.cards {
+	for i := 0; i < ct.n; i++ {
 		for _, at := range ct.cards[i][:ct.count(vec, i)] {
 			m |= 1 << at
 		}
@@ -106,10 +114,10 @@ func (ct *classTable) mask(vec uint64) uint64 {
 // split gives disjoint table masks to set vectors that fit the table
 // together, handing out each class's cards in table order.
 func (ct *classTable) split(sets []uint64) []uint64 {
-	used := make([]int, len(ct.cards))
+	var used [maxClasses]int
 	out := make([]uint64, len(sets))
 	for k, vec := range sets {
-		for i := range ct.cards {
+		for i := 0; i < ct.n; i++ {
 			n := ct.count(vec, i)
 			for _, at := range ct.cards[i][used[i] : used[i]+n] {
 				out[k] |= 1 << at

@@ -35,6 +35,13 @@
 //   - Cards left on the table at the end of a hand go to the dealer when
 //     nobody captured during the hand.
 //   - Scores are kept per seat; partners always show their side's score.
-//   - LegalActions lists one capture per set of cards taken: two groupings
-//     of the same cards into sets have the same outcome.
+//   - LegalActions lists each distinct play once. Two groupings of the same
+//     cards into sets have the same outcome; so do loose cards of one rank
+//     and one role for scoring (7H, 7D and 7C; but never 7S, nor the ten of
+//     diamonds), which every rule and score treat alike: the list names the
+//     first such cards on the table, and Apply accepts any of them.
+//   - A table made pathological on purpose (players trailing card after
+//     card) can hold millions of distinct plays; LegalActions then lists the
+//     first MaxLegalPlays captures and builds, fewest sets first, and every
+//     trail. Apply still accepts every legal play, whatever the table.
 package cassino

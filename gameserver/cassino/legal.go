@@ -12,7 +12,8 @@ func (m *Match) LegalActions(seat int) []Action {
 }
 
 func (s *state) legalActions(seat int) []Action {
-	g := newGenerator(s)
+	var g generator
+	g.init(s)
 	var out []Action
 	for _, c := range s.Hands[seat] {
 		out = g.appendCaptures(out, c)
@@ -43,7 +44,7 @@ const MaxLegalPlays = 4096
 // of being allocated one by one.
 type generator struct {
 	s       *state
-	ct      *classTable
+	ct      classTable
 	bySum   [11][]classSet // multisets of loose cards by their sum
 	reach   [11][]union    // unions of disjoint sets of one sum, from nothing
 	done    [11]bool
@@ -53,17 +54,17 @@ type generator struct {
 	scratch []uint64
 }
 
-func newGenerator(s *state) *generator {
-	g := &generator{s: s, ct: newClassTable(s.Table)}
+func (g *generator) init(s *state) {
+	g.s = s
+	g.ct.init(s.Table)
 	g.bySum = g.ct.setsBySum()
-	return g
 }
 
 // reachFrom0 is every union of disjoint sets summing to v (with the empty
 // union first).
 func (g *generator) reachFrom0(v int) []union {
 	if !g.done[v] {
-		g.reach[v] = unions(g.ct, []union{{parent: -1}}, g.bySum[v], MaxLegalPlays)
+		g.reach[v] = unions(&g.ct, []union{{parent: -1}}, g.bySum[v], MaxLegalPlays)
 		g.done[v] = true
 	}
 	return g.reach[v]
@@ -151,7 +152,7 @@ func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
 			for _, set := range g.bySum[v-cv] {
 				starts = append(starts, union{vec: set.vec, parent: -1})
 			}
-			plain = unions(g.ct, starts, g.bySum[v], MaxLegalPlays-len(out))
+			plain = unions(&g.ct, starts, g.bySum[v], MaxLegalPlays-len(out))
 		}
 		out = g.appendBuildsFrom(out, c, v, plain, joinable, -1)
 		for i, b := range s.Builds {

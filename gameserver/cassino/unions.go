@@ -81,7 +81,7 @@ func (ms *maskSet) add(m uint64) bool {
 
 func (ms *maskSet) rehash() {
 	old := ms.slots
-	ms.slots = make([]uint64, max(64, 2*len(old)))
+	ms.slots = make([]uint64, max(16, 2*len(old)))
 	ms.n = 0
 	for _, m := range old {
 		if m != 0 {

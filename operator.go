@@ -33,7 +33,14 @@ type operatorConfig struct {
 	// redis is how the operator itself reaches Redis (heartbeats, cleanup);
 	// its password comes from CROUPIER_REDIS_PASSWORD, never from a flag.
 	redis redisconn.Options
-	zap   zap.Options
+	// collector settings: how often heartbeats are swept, how deleted
+	// rooms' keys are treated and how long their cleanup may wait.
+	sweepInterval, auditRetention, cleanupTimeout time.Duration
+	// the operator's own API budget; client-go's defaults (5 QPS) would
+	// make 10,000 rooms take hours to start.
+	kubeQPS   float64
+	kubeBurst int
+	zap       zap.Options
 }
 
 func parseOperatorFlags(args []string) (operatorConfig, error) {
@@ -53,6 +60,11 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	fs.StringVar(&c.redis.MasterName, "redis-master-name", "", "Sentinel master name (sentinel mode only)")
 	fs.StringVar(&c.redis.Username, "redis-username", "", "Redis ACL user name, if any")
 	fs.StringVar(&origins, "allowed-origins", "", "comma-separated websocket Origins game pods accept; empty: the pod's own host only")
+	fs.DurationVar(&c.sweepInterval, "heartbeat-sweep-interval", 0, "how often every room's heartbeat is read from Redis; 0: the heartbeat period")
+	fs.DurationVar(&c.auditRetention, "audit-retention", 0, "keep a deleted room's Redis keys this long (an expiry) instead of deleting them; 0 deletes them")
+	fs.DurationVar(&c.cleanupTimeout, "redis-cleanup-timeout", controllers.DefaultCleanupTimeout, "how long a deleted room waits for Redis to remove its keys before it is released with its keys left behind")
+	fs.Float64Var(&c.kubeQPS, "kube-api-qps", 100, "queries per second the operator may send the API server")
+	fs.IntVar(&c.kubeBurst, "kube-api-burst", 200, "burst of queries above --kube-api-qps")
 	c.zap.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -73,6 +85,14 @@ func (c operatorConfig) validate() error {
 		return fmt.Errorf("--heartbeat-period %s is under 1s", c.pods.HeartbeatPeriod)
 	case c.pods.SessionKeysSecret == "":
 		return errors.New("--session-keys-secret must not be empty: game pods cannot sign sessions without keys")
+	case c.sweepInterval != 0 && c.sweepInterval < 100*time.Millisecond:
+		return fmt.Errorf("--heartbeat-sweep-interval %s is under 100ms", c.sweepInterval)
+	case c.auditRetention < 0:
+		return fmt.Errorf("--audit-retention %s is negative", c.auditRetention)
+	case c.cleanupTimeout < time.Minute:
+		return fmt.Errorf("--redis-cleanup-timeout %s is under 1m: a short Redis restart would leak every deleted room's keys", c.cleanupTimeout)
+	case c.kubeQPS <= 0 || c.kubeBurst <= 0:
+		return fmt.Errorf("--kube-api-qps %v and --kube-api-burst %d must be positive", c.kubeQPS, c.kubeBurst)
 	}
 	if err := c.redis.Validate(); err != nil {
 		return fmt.Errorf("--redis-mode/--redis-addrs/--redis-master-name: %w", err)
@@ -101,6 +121,12 @@ func runOperator(args []string) error {
 	if err != nil {
 		return fmt.Errorf("find the cluster (kubeconfig or in-cluster config): %w", err)
 	}
+	cfg.QPS, cfg.Burst = float32(c.kubeQPS), c.kubeBurst
+	rdb, err := c.redis.Client()
+	if err != nil {
+		return fmt.Errorf("redis client: %w", err)
+	}
+	defer rdb.Close()
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                        scheme,
 		Cache:                         controllers.CacheOptions(),
@@ -120,6 +146,11 @@ func runOperator(args []string) error {
 		Recorder:  mgr.GetEventRecorder("croupier-operator"),
 		Clock:     clock.RealClock{},
 		Pods:      c.pods,
+		Redis:     rdb,
+
+		SweepInterval:  c.sweepInterval,
+		AuditRetention: c.auditRetention,
+		CleanupTimeout: c.cleanupTimeout,
 	}
 	if err := rec.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the GameRoom controller: %w", err)

@@ -17,6 +17,10 @@ const (
 	EventPodCreateFailed = "PodCreateFailed"
 	EventRoomReady       = "RoomReady"
 	EventRoomFailed      = "RoomFailed"
+	EventPodSilent       = "PodSilent"
+	EventRoomFinished    = "RoomFinished"
+	EventRoomAbandoned   = "RoomAbandoned"
+	EventRoomExpired     = "RoomExpired"
 )
 
 // event is queued during a reconcile and emitted only once the status
@@ -60,6 +64,11 @@ func (s *scope) phaseEvents() {
 		s.normal(EventRoomReady, "Ready", "Room is ready at %s", s.room.Status.Endpoint)
 	case gamesv1.PhaseFailed:
 		s.warning(EventRoomFailed, "Fail", "%s", readyMessage(s.room.Status))
+	case gamesv1.PhaseFinished:
+		s.normal(EventRoomFinished, "Finish", "The match is over")
+	case gamesv1.PhaseAbandoned:
+		s.normal(EventRoomAbandoned, "Delete", "Nobody was connected for %s; deleting the room",
+			s.room.Spec.IdleTimeoutOrDefault())
 	}
 }
 

@@ -1,20 +1,28 @@
 package controllers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/redis/go-redis/v9"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlevent "sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
+	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/gameserver/heartbeat"
 )
 
 // GameRoomReconciler gives each GameRoom one game pod and reports the
@@ -27,9 +35,21 @@ type GameRoomReconciler struct {
 	Recorder  events.EventRecorder
 	Clock     clock.PassiveClock
 	Pods      PodSettings
+	// Redis is where game pods write heartbeats and keep their rooms'
+	// state. Nil: heartbeats are not read and keys are not cleaned up.
+	Redis redis.UniversalClient
+	// SweepInterval is how often every room's heartbeat is read; zero
+	// means the pods' heartbeat period.
+	SweepInterval time.Duration
+	// AuditRetention, when positive, expires a deleted room's Redis keys
+	// after that long instead of deleting them.
+	AuditRetention time.Duration
+	// CleanupTimeout bounds how long a deleted room waits for Redis
+	// (DefaultCleanupTimeout when zero).
+	CleanupTimeout time.Duration
 }
 
-// +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;update;patch;delete
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms/finalizers,verbs=update
 // +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch;create;delete
@@ -37,14 +57,19 @@ type GameRoomReconciler struct {
 
 // Reconcile brings one room's pod and status up to date.
 func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	start := time.Now()
+	defer func() { reconcileDuration.Observe(time.Since(start).Seconds()) }()
 	room := &gamesv1.GameRoom{}
 	if err := r.Get(ctx, req.NamespacedName, room); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if !room.DeletionTimestamp.IsZero() {
-		// The pod goes with the room through its owner reference; the
-		// room's Redis keys are a finalizer's job, which runs from here.
-		return ctrl.Result{}, nil
+		return r.finalize(ctx, room)
+	}
+	if err := r.ensureFinalizer(ctx, room); apierrors.IsConflict(err) {
+		return ctrl.Result{}, nil // the newer room is on its way through the watch
+	} else if err != nil {
+		return ctrl.Result{}, err
 	}
 	s := newScope(room)
 	result, err := r.reconcile(ctx, s)
@@ -59,6 +84,9 @@ func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	s.creationEvent()
 	s.phaseEvents()
 	emit(r.Recorder, s)
+	if cerr := r.collect(ctx, s); cerr != nil {
+		return ctrl.Result{}, errors.Join(err, cerr)
+	}
 	return result, err
 }
 
@@ -72,7 +100,19 @@ type scope struct {
 	createdPod bool
 	// presence is the room's last heartbeat; nil when none was read.
 	presence *Presence
-	events   []event
+	// beatRead: Redis answered this reconcile's heartbeat read; beat is
+	// then the heartbeat, nil if the room has none.
+	beatRead bool
+	beat     *heartbeat.Beat
+	// heartbeats is the HeartbeatsKnown condition this reconcile found.
+	heartbeats *metav1.Condition
+	// silent: the pod was deleted for missing its heartbeats.
+	silent bool
+	// abandon and collect are the collector's verdict: the room goes
+	// (collect names why) once its final status is written.
+	abandon *abandonment
+	collect string
+	events  []event
 }
 
 func newScope(room *gamesv1.GameRoom) *scope {
@@ -87,6 +127,8 @@ func newScope(room *gamesv1.GameRoom) *scope {
 func (r *GameRoomReconciler) reconcile(ctx context.Context, s *scope) (ctrl.Result, error) {
 	steps := []func(context.Context, *scope) (ctrl.Result, error){
 		r.reconcilePod,
+		r.reconcileHeartbeat,
+		r.reconcileGC,
 	}
 	var result ctrl.Result
 	var errs []error
@@ -120,7 +162,8 @@ func (r *GameRoomReconciler) writeStatus(ctx context.Context, s *scope) error {
 
 func (r *GameRoomReconciler) updateStatus(ctx context.Context, s *scope) error {
 	s.room.Status = computeStatus(observed{
-		room: s.room, pod: s.pod, podErr: s.podErr, presence: s.presence, now: r.Clock.Now(),
+		room: s.room, pod: s.pod, podErr: s.podErr, presence: s.presence, heartbeats: s.heartbeats,
+		silent: s.silent, abandon: s.abandon, now: r.Clock.Now(),
 	})
 	if equality.Semantic.DeepEqual(s.before, s.room.Status) {
 		return nil
@@ -139,14 +182,27 @@ func soonest(a, b ctrl.Result) ctrl.Result {
 	return a
 }
 
-// SetupWithManager watches rooms and the pods they control.
+// SetupWithManager watches rooms and the pods they control and, with
+// Redis, runs the heartbeat sweep that wakes rooms whose heartbeat calls
+// for action.
 func (r *GameRoomReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.Clock == nil {
 		r.Clock = clock.RealClock{}
 	}
-	return ctrl.NewControllerManagedBy(mgr).
+	b := ctrl.NewControllerManagedBy(mgr).
 		For(&gamesv1.GameRoom{}).
 		Owns(&corev1.Pod{}).
-		Named("gameroom").
-		Complete(r)
+		Named("gameroom")
+	if r.Redis != nil {
+		wake := make(chan ctrlevent.GenericEvent, sweepBatch)
+		interval := r.SweepInterval
+		if interval <= 0 {
+			interval = cmp.Or(r.Pods.HeartbeatPeriod, 5*time.Second)
+		}
+		if err := mgr.Add(&heartbeatSweep{r: r, interval: interval, wake: wake}); err != nil {
+			return fmt.Errorf("add heartbeat sweep: %w", err)
+		}
+		b = b.WatchesRawSource(source.Channel(wake, &handler.EnqueueRequestForObject{}))
+	}
+	return b.Complete(r)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -49,7 +50,13 @@ type observed struct {
 	// presence is nil when no heartbeat was read in this reconcile; the
 	// players and times of the previous status are kept then.
 	presence *Presence
-	now      time.Time
+	// heartbeats is the HeartbeatsKnown condition; nil leaves it as it was.
+	heartbeats *metav1.Condition
+	// silent: this reconcile deleted the pod because it stopped beating.
+	silent bool
+	// abandon: the idle rule's verdict; nil while the room is in use.
+	abandon *abandonment
+	now     time.Time
 }
 
 // podHealth is the verdict on the room's pod.
@@ -71,17 +78,49 @@ func computeStatus(o observed) gamesv1.GameRoomStatus {
 		st.PodName = o.pod.Name
 	}
 	st.Endpoint = endpoint(o.room, o.pod)
+	if o.silent {
+		h = podHealth{reason: ReasonHeartbeatTimeout, message: fmt.Sprintf(
+			"Pod %s sent no heartbeat for %s; replacing it", PodName(o.room.Name), o.room.Spec.HeartbeatTimeoutOrDefault())}
+	}
 	if p := o.presence; p != nil {
 		st.Players = gamesv1.Players{Seated: p.Seated, Connected: p.Connected}
-		st.LastHeartbeatTime = timeOrNil(p.LastHeartbeat)
-		st.LastActivityTime = timeOrNil(p.LastActivity)
+	}
+	if o.abandon != nil {
+		st.Phase = gamesv1.PhaseAbandoned
+		setCondition(&st, o, abandonedCondition(o.abandon))
 	}
 	st.Phase = phase(st.Phase, h, o.presence)
+	if st.Phase == gamesv1.PhaseFinished && st.FinishedTime == nil {
+		st.FinishedTime = timeOrNil(o.now.Truncate(time.Second))
+	}
 	setCondition(&st, o, metav1.Condition{
 		Type: gamesv1.ConditionPodHealthy, Status: boolStatus(h.healthy), Reason: h.reason, Message: h.message,
 	})
 	setCondition(&st, o, readyCondition(st.Phase, st.Endpoint, h))
+	if o.heartbeats != nil {
+		setCondition(&st, o, *o.heartbeats)
+	}
+	setTimes(&st, o)
 	return st
+}
+
+// setTimes copies the heartbeat's times into the status only when the
+// status is written anyway, or when they are StatusRefresh stale: the
+// times move on every beat, and a write per beat per room is the storm
+// the API server must not see.
+func setTimes(st *gamesv1.GameRoomStatus, o observed) {
+	p := o.presence
+	if p == nil || (!timesDue(p, o.room.Status) && equality.Semantic.DeepEqual(*st, o.room.Status)) {
+		return
+	}
+	st.LastHeartbeatTime = timeOrNil(p.LastHeartbeat.Truncate(time.Second))
+	st.LastActivityTime = timeOrNil(p.LastActivity.Truncate(time.Second))
+}
+
+func abandonedCondition(a *abandonment) metav1.Condition {
+	return metav1.Condition{Type: gamesv1.ConditionAbandoned, Status: metav1.ConditionTrue, Reason: ReasonIdleTimeout,
+		Message: fmt.Sprintf("Nobody was connected for %s (idle since %s); the room is deleted",
+			a.timeout, a.idleSince.UTC().Format(time.RFC3339))}
 }
 
 // judgePod maps the pod (or why there is none) to PodHealthy.

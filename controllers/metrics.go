@@ -16,8 +16,53 @@ var (
 		Name: "croupier_game_pods_stopped_total",
 		Help: "Game pods found stopped (Failed or Succeeded) and deleted to be replaced.",
 	})
+	podsReplaced = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "croupier_game_pods_replaced_total",
+		Help: "Running game pods the operator deleted to replace them, by reason (heartbeat_timeout).",
+	}, []string{"reason"})
+)
+
+// The collector's work and what it depends on.
+var (
+	roomsByPhase = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "croupier_gamerooms",
+		Help: "GameRooms by phase, counted on every heartbeat sweep.",
+	}, []string{"phase"})
+	roomsCollected = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "croupier_gamerooms_collected_total",
+		Help: "GameRooms the operator deleted, by reason (abandoned, finished).",
+	}, []string{"reason"})
+	heartbeatAge = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "croupier_heartbeat_age_seconds",
+		Help:    "Age of each room's heartbeat when the sweep read it.",
+		Buckets: []float64{1, 2, 5, 10, 15, 20, 30, 45, 60, 120, 300},
+	})
+	heartbeatsKnown = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "croupier_heartbeats_known",
+		Help: "1 while the operator's last heartbeat read from Redis succeeded; 0 while heartbeats are unknown and nothing is collected or replaced for missing heartbeats.",
+	})
+	redisErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "croupier_redis_errors_total",
+		Help: "Failed Redis operations of the operator, by operation (read, sweep, cleanup).",
+	}, []string{"op"})
+	redisCleanupSkipped = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "croupier_redis_cleanup_skipped_total",
+		Help: "Deleted rooms released without removing their Redis keys, by reason (timeout, annotation).",
+	}, []string{"reason"})
+	reconcileDuration = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "croupier_gameroom_reconcile_duration_seconds",
+		Help:    "Time of one GameRoom reconcile, Redis read and API writes included.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+	})
+	sweepDuration = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "croupier_heartbeat_sweep_duration_seconds",
+		Help:    "Time of one heartbeat sweep over every room.",
+		Buckets: prometheus.ExponentialBuckets(0.001, 2, 14),
+	})
 )
 
 func init() {
-	metrics.Registry.MustRegister(podsCreated, stoppedPodsDeleted)
+	metrics.Registry.MustRegister(podsCreated, stoppedPodsDeleted, podsReplaced,
+		roomsByPhase, roomsCollected, heartbeatAge, heartbeatsKnown, redisErrors,
+		redisCleanupSkipped, reconcileDuration, sweepDuration)
 }

@@ -21,13 +21,16 @@ func (r *GameRoomReconciler) reconcilePod(ctx context.Context, s *scope) (ctrl.R
 	pod := &corev1.Pod{}
 	err := r.Get(ctx, key, pod)
 	switch {
+	case apierrors.IsNotFound(err) && finalPhase(s.room.Status.Phase):
+		return ctrl.Result{}, nil // the match is over: a new pod would serve nobody
 	case apierrors.IsNotFound(err):
 		return ctrl.Result{}, r.createPod(ctx, s)
 	case err != nil:
 		return ctrl.Result{}, fmt.Errorf("get pod %s: %w", key.Name, err)
 	}
 	s.pod = pod
-	if metav1.IsControlledBy(pod, s.room) && podFinished(pod) && pod.DeletionTimestamp == nil {
+	if metav1.IsControlledBy(pod, s.room) && podFinished(pod) && pod.DeletionTimestamp == nil &&
+		!finalPhase(s.room.Status.Phase) {
 		return ctrl.Result{}, r.deleteStoppedPod(ctx, s)
 	}
 	return ctrl.Result{}, nil

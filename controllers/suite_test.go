@@ -8,6 +8,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap/zapcore"
 	corev1 "k8s.io/api/core/v1"
 	eventsv1 "k8s.io/api/events/v1"
@@ -15,9 +16,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
-	"k8s.io/utils/clock"
+	clocktesting "k8s.io/utils/clock/testing"
+	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -33,6 +36,14 @@ var (
 	cfg       *rest.Config
 	scheme    = runtime.NewScheme()
 	suiteRecs *GameRoomReconciler
+	// suiteClock is the operator's clock: tests step it past timeouts
+	// instead of waiting for them.
+	suiteClock = clocktesting.NewFakeClock(time.Now())
+	// suiteRedis is the Redis of the operator and of the tests' heartbeats.
+	suiteRedis *redisServer
+	rdb        redis.UniversalClient
+	// stopOperator stops the running operator and waits for it.
+	stopOperator func()
 )
 
 var suitePods = PodSettings{
@@ -75,26 +86,50 @@ func runSuite(m *testing.M) int {
 		fmt.Fprintf(os.Stderr, "client: %v\n", err)
 		return 1
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done, err := startManager(ctx)
-	if err != nil {
+	redis.SetLogger(quietRedis{}) // the outage tests would fill the log with dial errors
+	if suiteRedis, err = startRedis(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		cancel()
+		return 1
+	}
+	defer suiteRedis.close()
+	rdb = redis.NewClient(&redis.Options{Addr: suiteRedis.addr})
+	defer rdb.Close()
+	if stopOperator, err = startOperator(nil); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	code := m.Run()
-	cancel()
-	<-done
+	stopOperator()
 	return code
 }
 
+// startOperator runs the operator as production does, with the same
+// cache, against the suite's Redis; configure adjusts its settings.
+func startOperator(configure func(*GameRoomReconciler)) (stop func(), err error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	opRedis := redis.NewClient(&redis.Options{Addr: suiteRedis.addr, MaxRetries: 1,
+		DialTimeout: 200 * time.Millisecond, ReadTimeout: time.Second, WriteTimeout: time.Second})
+	done, err := startManager(ctx, opRedis, configure)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return func() {
+		cancel()
+		<-done
+		_ = opRedis.Close()
+	}, nil
+}
+
 // startManager runs the operator as production does, with the same cache.
-func startManager(ctx context.Context) (<-chan struct{}, error) {
+func startManager(ctx context.Context, rc redis.UniversalClient, configure func(*GameRoomReconciler)) (<-chan struct{}, error) {
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  CacheOptions(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
+		// A restarted operator registers its controller again in this process.
+		Controller: config.Controller{SkipNameValidation: ptr.To(true)},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("manager: %w", err)
@@ -103,8 +138,15 @@ func startManager(ctx context.Context) (<-chan struct{}, error) {
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
 		Recorder:  mgr.GetEventRecorder("croupier-operator"),
-		Clock:     clock.RealClock{},
+		Clock:     suiteClock,
 		Pods:      suitePods,
+		Redis:     rc,
+		// Far shorter than production's heartbeat period, so a stepped
+		// clock is acted on within a fraction of a second.
+		SweepInterval: 100 * time.Millisecond,
+	}
+	if configure != nil {
+		configure(suiteRecs)
 	}
 	if err := suiteRecs.SetupWithManager(mgr); err != nil {
 		return nil, fmt.Errorf("setup reconciler: %w", err)
@@ -214,3 +256,7 @@ func seriesCount(e eventsv1.Event) int32 {
 	}
 	return e.Series.Count
 }
+
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}

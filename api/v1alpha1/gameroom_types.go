@@ -186,7 +186,24 @@ const (
 	ConditionReady = "Ready"
 	// ConditionPodHealthy is True while the room's game pod is ready.
 	ConditionPodHealthy = "PodHealthy"
+	// ConditionHeartbeatsKnown is True while the operator can read the
+	// room's heartbeat from Redis. While it is False nothing is replaced or
+	// collected for missing heartbeats: an unreachable Redis is not
+	// evidence that a pod is silent or a room empty.
+	ConditionHeartbeatsKnown = "HeartbeatsKnown"
+	// ConditionAbandoned is True once nobody was connected for
+	// spec.idleTimeout; the room is then deleted.
+	ConditionAbandoned = "Abandoned"
 )
+
+// AnnotationSkipRedisCleanup, set to "true" on a GameRoom, lets its
+// deletion finish without removing its Redis keys: the escape hatch when
+// Redis is gone for good.
+const AnnotationSkipRedisCleanup = "games.croupier.dev/skip-redis-cleanup"
+
+// FinalizerRedisCleanup holds a deleted GameRoom until its Redis keys are
+// removed (or given an expiry for audit).
+const FinalizerRedisCleanup = "games.croupier.dev/redis-cleanup"
 
 // Players counts the people at the table.
 type Players struct {
@@ -214,19 +231,29 @@ type GameRoomStatus struct {
 	// +optional
 	Players Players `json:"players,omitempty"`
 
-	// LastHeartbeatTime is when the game pod last reported in.
+	// LastHeartbeatTime is when the game pod last reported in, to within
+	// 10 minutes: the operator refreshes it only that often unless the
+	// players or the phase change.
 	// +optional
 	LastHeartbeatTime *metav1.Time `json:"lastHeartbeatTime,omitempty"`
 
 	// LastActivityTime is the last connect, disconnect or move at the table.
+	// Like lastHeartbeatTime it is written when the players change, or when
+	// it is 10 minutes behind the heartbeat: a steady room costs no writes.
 	// +optional
 	LastActivityTime *metav1.Time `json:"lastActivityTime,omitempty"`
+
+	// FinishedTime is when the match was seen finished; spec.ttlAfterFinished
+	// counts from it.
+	// +optional
+	FinishedTime *metav1.Time `json:"finishedTime,omitempty"`
 
 	// ObservedGeneration is the spec generation this status describes.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Conditions: Ready and PodHealthy.
+	// Conditions: Ready, PodHealthy, HeartbeatsKnown and, once abandoned,
+	// Abandoned.
 	// +listType=map
 	// +listMapKey=type
 	// +patchStrategy=merge

@@ -12,6 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 )
 
 // RepoPath joins elem to the repository's root, found from this file so
@@ -56,6 +58,11 @@ func Namespace(t testing.TB, c client.Client) string {
 	if err := c.Create(context.Background(), ns); err != nil {
 		t.Fatalf("create test namespace: %v", err)
 	}
-	t.Cleanup(func() { _ = c.Delete(context.Background(), ns) })
+	t.Cleanup(func() {
+		// envtest has no namespace controller: delete the rooms, so an
+		// operator under test does not keep working on them afterwards.
+		_ = c.DeleteAllOf(context.Background(), &gamesv1.GameRoom{}, client.InNamespace(ns.Name))
+		_ = c.Delete(context.Background(), ns)
+	})
 	return ns.Name
 }

@@ -1,0 +1,145 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/gameserver/heartbeat"
+)
+
+// Why a room is collected: the label of croupier_gamerooms_collected_total.
+const (
+	collectAbandoned = "abandoned"
+	collectFinished  = "finished"
+)
+
+// ReasonIdleTimeout is the reason of the Abandoned condition.
+const ReasonIdleTimeout = "IdleTimeout"
+
+// abandonment is the verdict of the idle rule.
+type abandonment struct {
+	idleSince time.Time
+	timeout   time.Duration
+}
+
+// reconcileGC decides whether the room goes: abandoned when nobody was
+// connected for idleTimeout, or finished ttlAfterFinished ago. It only
+// decides; the room is deleted after its final status is written
+// (collect), so the reason is on record before the room disappears.
+func (r *GameRoomReconciler) reconcileGC(_ context.Context, s *scope) (ctrl.Result, error) {
+	now := r.Clock.Now()
+	switch {
+	case s.room.Status.Phase == gamesv1.PhaseAbandoned:
+		// Written by an earlier pass that did not get to the delete.
+		s.collect = collectAbandoned
+		return ctrl.Result{}, nil
+	case s.room.Status.Phase == gamesv1.PhaseFinished || (s.presence != nil && s.presence.Finished):
+		return r.finishedTTL(s, now), nil
+	case !s.beatRead:
+		// Redis did not answer: no evidence that the room is empty.
+		return ctrl.Result{}, nil
+	}
+	deadline, ok := idleDeadline(s.room, s.beat)
+	if !ok {
+		return ctrl.Result{}, nil
+	}
+	if now.Before(deadline) {
+		return ctrl.Result{RequeueAfter: deadline.Sub(now)}, nil
+	}
+	timeout := s.room.Spec.IdleTimeoutOrDefault()
+	s.abandon = &abandonment{idleSince: deadline.Add(-timeout), timeout: timeout}
+	s.collect = collectAbandoned
+	return ctrl.Result{}, nil
+}
+
+// idleDeadline is when the room counts as abandoned: idleTimeout after the
+// last time anyone was at the table, or after the room became ready if
+// nobody ever came. Every input is durable (the heartbeat in Redis, the
+// status), so an operator restart does not reset the clock. ok is false
+// while someone is connected or the room is not serving.
+func idleDeadline(room *gamesv1.GameRoom, beat *heartbeat.Beat) (time.Time, bool) {
+	if room.Status.Phase != gamesv1.PhaseReady && room.Status.Phase != gamesv1.PhasePlaying {
+		return time.Time{}, false
+	}
+	connected := room.Status.Players.Connected
+	if beat != nil {
+		connected = int32(beat.Connected)
+	}
+	if connected > 0 {
+		return time.Time{}, false
+	}
+	var since time.Time
+	if c := meta.FindStatusCondition(room.Status.Conditions, gamesv1.ConditionReady); c != nil && c.Status == metav1.ConditionTrue {
+		since = c.LastTransitionTime.Time
+	}
+	if t := room.Status.LastActivityTime; t != nil && t.After(since) {
+		since = t.Time
+	}
+	if beat != nil && beat.LastActivity.After(since) {
+		since = beat.LastActivity
+	}
+	if since.IsZero() {
+		return time.Time{}, false
+	}
+	return since.Add(room.Spec.IdleTimeoutOrDefault()), true
+}
+
+// finishedTTL collects a finished room once ttlAfterFinished has passed,
+// and otherwise asks to be woken then.
+func (r *GameRoomReconciler) finishedTTL(s *scope, now time.Time) ctrl.Result {
+	deadline, ok := finishedDeadline(s.room, now)
+	if !ok {
+		return ctrl.Result{}
+	}
+	if now.Before(deadline) {
+		return ctrl.Result{RequeueAfter: deadline.Sub(now)}
+	}
+	s.collect = collectFinished
+	s.normal(EventRoomExpired, "Delete", "The match finished at %s; deleting the room after ttlAfterFinished %s",
+		finishedAt(s.room, now).UTC().Format(time.RFC3339), s.room.Spec.TTLAfterFinished.Duration)
+	return ctrl.Result{}
+}
+
+// finishedDeadline: ok is false when the room has no ttlAfterFinished.
+// A room seen finished in this pass gets its finishedTime now.
+func finishedDeadline(room *gamesv1.GameRoom, now time.Time) (time.Time, bool) {
+	if room.Spec.TTLAfterFinished == nil {
+		return time.Time{}, false
+	}
+	return finishedAt(room, now).Add(room.Spec.TTLAfterFinished.Duration), true
+}
+
+func finishedAt(room *gamesv1.GameRoom, now time.Time) time.Time {
+	if t := room.Status.FinishedTime; t != nil {
+		return t.Time
+	}
+	return now
+}
+
+// collect deletes a room the collector decided on, after its final status
+// and events are written. The UID precondition makes a second try (a
+// retry, a stale reconcile, a new leader) a no-op instead of a second
+// delete; the pod goes with the room through its owner reference, and
+// the finalizer then removes the room's Redis keys.
+func (r *GameRoomReconciler) collect(ctx context.Context, s *scope) error {
+	if s.collect == "" || !finalPhase(s.room.Status.Phase) {
+		return nil
+	}
+	err := r.Delete(ctx, s.room, client.Preconditions{UID: &s.room.UID}, client.PropagationPolicy(metav1.DeletePropagationBackground))
+	switch {
+	case apierrors.IsNotFound(err) || apierrors.IsConflict(err):
+		return nil
+	case err != nil:
+		return fmt.Errorf("delete %s GameRoom %s/%s: %w", s.collect, s.room.Namespace, s.room.Name, err)
+	}
+	roomsCollected.WithLabelValues(s.collect).Inc()
+	return nil
+}

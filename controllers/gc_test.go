@@ -1,0 +1,165 @@
+package controllers
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/gameserver/heartbeat"
+)
+
+// holdFinalizer keeps a collected room visible after its deletion, so the
+// test can read the final status it was deleted with.
+const holdFinalizer = "test.croupier.dev/hold"
+
+func hold(t *testing.T, w *gameroomtest.GameRoomWrapper) *gameroomtest.GameRoomWrapper {
+	w.Finalizers = append(w.Finalizers, holdFinalizer)
+	t.Cleanup(func() { letGo(t, w.Obj()) })
+	return w
+}
+
+func letGo(t *testing.T, room *gamesv1.GameRoom) {
+	NewWithT(t).Eventually(func(g Gomega) {
+		r := &gamesv1.GameRoom{}
+		if err := k8s.Get(context.Background(), client.ObjectKeyFromObject(room), r); err != nil {
+			return
+		}
+		if controllerutil.RemoveFinalizer(r, holdFinalizer) {
+			g.Expect(k8s.Update(context.Background(), r)).To(Succeed())
+		}
+	}, waitFor, poll).Should(Succeed())
+}
+
+func TestAbandonedRoomIsMarkedThenDeleted(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	room, _ := readyRoom(t, hold(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour)))
+	collected := testutil.ToFloat64(roomsCollected.WithLabelValues(collectAbandoned))
+
+	// A player comes and stays: no idle clock runs.
+	writeBeat(t, room, beatOf{seated: 1, connected: 1, lastActivity: suiteClock.Now()})
+	step(2 * time.Minute)
+	writeBeat(t, room, beatOf{seated: 1, connected: 1, lastActivity: suiteClock.Now().Add(-2 * time.Minute)})
+	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, time.Second, poll).
+		Should(Equal(gamesv1.PhaseReady))
+
+	// The player leaves; the clock runs from that moment.
+	writeBeat(t, room, beatOf{seated: 1, connected: 0, lastActivity: suiteClock.Now()})
+	step(50 * time.Second)
+	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, time.Second, poll).
+		Should(Equal(gamesv1.PhaseReady))
+	// A player reconnecting in time resets it.
+	writeBeat(t, room, beatOf{seated: 1, connected: 1, lastActivity: suiteClock.Now()})
+	step(5 * time.Second)
+	writeBeat(t, room, beatOf{seated: 1, connected: 0, lastActivity: suiteClock.Now()})
+	step(50 * time.Second)
+	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, time.Second, poll).
+		Should(Equal(gamesv1.PhaseReady))
+
+	step(11 * time.Second)
+	g.Eventually(func(g Gomega) {
+		r := getRoom(g, room)
+		g.Expect(r.DeletionTimestamp).NotTo(BeNil(), "the abandoned room is deleted")
+		g.Expect(r.Status.Phase).To(Equal(gamesv1.PhaseAbandoned))
+		ab := condition(r, gamesv1.ConditionAbandoned)
+		g.Expect(ab).NotTo(BeNil())
+		g.Expect(ab.Status).To(Equal(metav1.ConditionTrue))
+		g.Expect(ab.Reason).To(Equal(ReasonIdleTimeout))
+		g.Expect(condition(r, gamesv1.ConditionReady)).To(HaveField("Reason", ReasonAbandoned))
+		g.Expect(podsOf(g, room)).To(BeEmpty(), "the pod goes with the room")
+		g.Expect(r.Finalizers).NotTo(ContainElement(gamesv1.FinalizerRedisCleanup))
+	}, waitFor, poll).Should(Succeed())
+	g.Eventually(func(g Gomega) []string { return eventReasons(g, room) }, waitFor, poll).
+		Should(ContainElement(EventRoomAbandoned))
+	g.Expect(testutil.ToFloat64(roomsCollected.WithLabelValues(collectAbandoned))).To(BeNumerically(">=", collected+1))
+}
+
+func TestRoomWithoutPlayersIsAbandonedFromReady(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour))
+	step(55 * time.Second)
+	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, time.Second, poll).
+		Should(Equal(gamesv1.PhaseReady))
+	step(10 * time.Second)
+	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
+}
+
+// The idle clock lives in Redis and in the status: an operator that
+// starts after the room went idle finds it as far along as it was.
+func TestIdleClockSurvivesOperatorRestart(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	room, pod := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour))
+	writeBeat(t, room, beatOf{seated: 1, connected: 0, lastActivity: suiteClock.Now()})
+	step(40 * time.Second)
+	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, 500*time.Millisecond, poll).
+		Should(Equal(gamesv1.PhaseReady))
+
+	stopOperator()
+	step(25 * time.Second) // 65s idle, 25s of it with no operator running
+	restartOperator(t, nil)
+	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
+	g.Eventually(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, waitFor, poll).Should(BeEmpty())
+	g.Expect(eventReasons(g, room)).To(ContainElement(EventRoomAbandoned))
+	_ = pod
+}
+
+func TestFinishedRoomIsDeletedAfterTTL(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	room, pod := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).TTLAfterFinished(time.Minute).HeartbeatTimeout(time.Hour))
+	collected := testutil.ToFloat64(roomsCollected.WithLabelValues(collectFinished))
+
+	writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: heartbeat.PhaseFinished, lastActivity: suiteClock.Now()})
+	var finished time.Time
+	g.Eventually(func(g Gomega) {
+		r := getRoom(g, room)
+		g.Expect(r.Status.Phase).To(Equal(gamesv1.PhaseFinished))
+		g.Expect(r.Status.FinishedTime).NotTo(BeNil())
+		finished = r.Status.FinishedTime.Time
+	}, waitFor, poll).Should(Succeed())
+	g.Eventually(func(g Gomega) []string { return eventReasons(g, room) }, waitFor, poll).
+		Should(ContainElement(EventRoomFinished))
+
+	// A finished room's pod is not brought back.
+	g.Expect(k8s.Delete(context.Background(), pod)).To(Succeed())
+	g.Eventually(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, waitFor, poll).Should(BeEmpty())
+	step(50 * time.Second)
+	g.Consistently(func(g Gomega) {
+		g.Expect(getRoom(g, room).Status.Phase).To(Equal(gamesv1.PhaseFinished))
+		g.Expect(podsOf(g, room)).To(BeEmpty())
+	}, time.Second, poll).Should(Succeed())
+
+	suiteClock.SetTime(finished.Add(time.Minute + time.Second))
+	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
+	g.Expect(eventReasons(g, room)).To(ContainElement(EventRoomExpired))
+	g.Expect(testutil.ToFloat64(roomsCollected.WithLabelValues(collectFinished))).To(BeNumerically(">=", collected+1))
+}
+
+// A finished room without ttlAfterFinished stays.
+func TestFinishedRoomWithoutTTLStays(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour))
+	writeBeat(t, room, beatOf{seated: 2, connected: 0, phase: heartbeat.PhaseFinished, lastActivity: suiteClock.Now()})
+	g.Eventually(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, waitFor, poll).
+		Should(Equal(gamesv1.PhaseFinished))
+	step(time.Hour)
+	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, time.Second, poll).
+		Should(Equal(gamesv1.PhaseFinished), "finished is not abandoned, and has no TTL")
+}

@@ -1,0 +1,178 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/gameserver/heartbeat"
+	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+)
+
+// StatusRefresh bounds how far status.lastHeartbeatTime (and
+// lastActivityTime with it) may fall behind the heartbeat in Redis. The
+// pod beats every few seconds; copying each beat into the status would be
+// one API write per room per period, so the times are written only with
+// another visible change, or when they are this stale.
+const StatusRefresh = 10 * time.Minute
+
+// Reasons of the HeartbeatsKnown condition and of a silent pod.
+const (
+	ReasonHeartbeatRead    = "HeartbeatRead"
+	ReasonNoHeartbeat      = "NoHeartbeat"
+	ReasonRedisUnreachable = "RedisUnreachable"
+	ReasonHeartbeatTimeout = "HeartbeatTimeout"
+)
+
+const (
+	// redisTimeout bounds one Redis call of a reconcile, so an unreachable
+	// Redis cannot hold a worker.
+	redisTimeout = 2 * time.Second
+	// unknownRetry re-reads a room whose heartbeat could not be read; the
+	// sweep usually wakes it sooner, as soon as Redis answers again.
+	unknownRetry = time.Minute
+)
+
+// reconcileHeartbeat reads the room's heartbeat (one HGETALL), turns it
+// into the room's presence, and replaces a pod that went silent.
+func (r *GameRoomReconciler) reconcileHeartbeat(ctx context.Context, s *scope) (ctrl.Result, error) {
+	if r.Redis == nil || finalPhase(s.room.Status.Phase) {
+		return ctrl.Result{}, nil
+	}
+	beat, err := readBeat(ctx, r.Redis, s.room)
+	if err != nil {
+		redisErrors.WithLabelValues("read").Inc()
+		heartbeatsKnown.Set(0)
+		s.heartbeats = &metav1.Condition{Type: gamesv1.ConditionHeartbeatsKnown, Status: metav1.ConditionFalse,
+			Reason:  ReasonRedisUnreachable,
+			Message: "The operator cannot read heartbeats from Redis; nothing is replaced or collected for missing heartbeats until it can"}
+		log.FromContext(ctx).Info("heartbeat unknown: cannot read Redis", "error", err.Error())
+		return ctrl.Result{RequeueAfter: unknownRetry}, nil
+	}
+	heartbeatsKnown.Set(1)
+	s.beatRead, s.beat = true, beat
+	s.heartbeats = knownCondition(beat)
+	if beat != nil {
+		s.presence = presenceOf(*beat)
+	}
+	if deadline, ok := silenceDeadline(s.room, s.pod, beat); ok && !r.Clock.Now().Before(deadline) {
+		return ctrl.Result{}, r.replaceSilentPod(ctx, s)
+	}
+	return ctrl.Result{}, nil
+}
+
+// readBeat returns the room's heartbeat, nil when Redis has none (never
+// written, expired, or unreadable garbage), and an error only when Redis
+// itself did not answer.
+func readBeat(ctx context.Context, rc redis.UniversalClient, room *gamesv1.GameRoom) (*heartbeat.Beat, error) {
+	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
+	defer cancel()
+	beats, errs, err := heartbeat.Read(ctx, rc, []roomkeys.Room{roomkeys.For(room.Namespace, room.Name)})
+	if err != nil {
+		return nil, err
+	}
+	if errs[0] != nil {
+		if !errors.Is(errs[0], heartbeat.ErrNoBeat) {
+			log.FromContext(ctx).Info("ignoring a malformed heartbeat", "error", errs[0].Error())
+		}
+		return nil, nil
+	}
+	return &beats[0], nil
+}
+
+func knownCondition(beat *heartbeat.Beat) *metav1.Condition {
+	c := &metav1.Condition{Type: gamesv1.ConditionHeartbeatsKnown, Status: metav1.ConditionTrue,
+		Reason: ReasonHeartbeatRead, Message: "The game pod's heartbeat is read from Redis"}
+	if beat == nil {
+		c.Reason, c.Message = ReasonNoHeartbeat, "Redis answers; the game pod has not written a heartbeat (yet)"
+	}
+	return c
+}
+
+// presenceOf maps a heartbeat to what the status shows.
+func presenceOf(b heartbeat.Beat) *Presence {
+	return &Presence{
+		Seated:        int32(b.Seated),
+		Connected:     int32(b.Connected),
+		Playing:       b.Phase == heartbeat.PhasePlaying,
+		Finished:      b.Phase == heartbeat.PhaseFinished,
+		LastHeartbeat: b.Time,
+		LastActivity:  b.LastActivity,
+	}
+}
+
+// silenceDeadline is when the room's pod counts as silent: heartbeatTimeout
+// after the latest sign of life, the newest of its heartbeat and the
+// moment it became ready. ok is false when the rule does not apply: no
+// ready pod of this room, or a room whose match is over.
+func silenceDeadline(room *gamesv1.GameRoom, pod *corev1.Pod, beat *heartbeat.Beat) (time.Time, bool) {
+	healthy := meta.FindStatusCondition(room.Status.Conditions, gamesv1.ConditionPodHealthy)
+	if pod == nil || !metav1.IsControlledBy(pod, room) || pod.DeletionTimestamp != nil ||
+		!podReady(pod) || finalPhase(room.Status.Phase) || healthy == nil || healthy.Status != metav1.ConditionTrue {
+		// Not ready, or ready only since this very reconcile: the status
+		// stamps that moment, and the clock starts from it.
+		return time.Time{}, false
+	}
+	last := readySince(healthy, pod)
+	if beat != nil && beat.Time.After(last) {
+		last = beat.Time
+	}
+	if t := room.Status.LastHeartbeatTime; t != nil && t.After(last) {
+		last = t.Time
+	}
+	return last.Add(room.Spec.HeartbeatTimeoutOrDefault()), true
+}
+
+// readySince is when the current pod became ready, as far as durable
+// records tell: the room's PodHealthy condition (stamped by the operator's
+// clock), the pod's own Ready condition and its creation. A heartbeat
+// older than that came from a previous pod of the room (same name) and
+// does not count against this one.
+func readySince(healthy *metav1.Condition, pod *corev1.Pod) time.Time {
+	t := pod.CreationTimestamp.Time
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue && c.LastTransitionTime.After(t) {
+			t = c.LastTransitionTime.Time
+		}
+	}
+	if healthy.LastTransitionTime.After(t) {
+		t = healthy.LastTransitionTime.Time
+	}
+	return t
+}
+
+// replaceSilentPod deletes exactly the pod that was seen silent (the UID
+// precondition keeps a stale view from deleting its replacement); the
+// deletion brings the room back, and reconcilePod creates the new pod,
+// which resumes the game from Redis.
+func (r *GameRoomReconciler) replaceSilentPod(ctx context.Context, s *scope) error {
+	err := r.Delete(ctx, s.pod, client.Preconditions{UID: &s.pod.UID})
+	switch {
+	case apierrors.IsNotFound(err) || apierrors.IsConflict(err):
+		return nil // already gone or already replaced: someone got here first
+	case err != nil:
+		return fmt.Errorf("delete silent pod %s: %w", s.pod.Name, err)
+	}
+	s.silent = true
+	podsReplaced.WithLabelValues("heartbeat_timeout").Inc()
+	s.warning(EventPodSilent, "Delete", "Pod %s sent no heartbeat for %s; deleted it to start a replacement",
+		s.pod.Name, s.room.Spec.HeartbeatTimeoutOrDefault())
+	return nil
+}
+
+// finalPhase: the match is over one way or the other; nothing is
+// replaced, and the collector owns the room.
+func finalPhase(p gamesv1.GameRoomPhase) bool {
+	return p == gamesv1.PhaseFinished || p == gamesv1.PhaseAbandoned
+}

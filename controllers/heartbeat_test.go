@@ -1,0 +1,295 @@
+package controllers
+
+import (
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/gameserver/heartbeat"
+)
+
+func TestHeartbeatFillsStatusWithoutWriteStorm(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(time.Hour))
+
+	first := writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: heartbeat.PhasePlaying, lastActivity: suiteClock.Now()})
+	g.Eventually(func(g Gomega) {
+		r := getRoom(g, room)
+		g.Expect(r.Status.Phase).To(Equal(gamesv1.PhasePlaying))
+		g.Expect(r.Status.Players).To(Equal(gamesv1.Players{Seated: 2, Connected: 2}))
+		g.Expect(r.Status.LastHeartbeatTime.Time).To(BeTemporally("~", first.Time, time.Second))
+		g.Expect(r.Status.LastActivityTime).NotTo(BeNil())
+		g.Expect(condition(r, gamesv1.ConditionHeartbeatsKnown)).To(HaveField("Status", metav1.ConditionTrue))
+		g.Expect(condition(r, gamesv1.ConditionReady)).To(HaveField("Reason", ReasonPlaying))
+	}, waitFor, poll).Should(Succeed())
+
+	// A steady room: the pod beats and plays on, nobody joins or leaves.
+	// Many sweeps pass and the room is not written once.
+	rv := getRoom(g, room).ResourceVersion
+	for range 9 {
+		step(time.Minute)
+		writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: heartbeat.PhasePlaying, lastActivity: suiteClock.Now()})
+		g.Consistently(func(g Gomega) string { return getRoom(g, room).ResourceVersion }, 150*time.Millisecond, poll).
+			Should(Equal(rv), "a steady room must cost no status write")
+	}
+	// StatusRefresh after the recorded time, the time is refreshed once.
+	step(time.Minute)
+	fresh := writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: heartbeat.PhasePlaying, lastActivity: suiteClock.Now()})
+	g.Eventually(func(g Gomega) time.Time { return getRoom(g, room).Status.LastHeartbeatTime.Time }, waitFor, poll).
+		Should(BeTemporally("~", fresh.Time, time.Second))
+
+	// A player leaving is visible at once.
+	step(time.Second)
+	writeBeat(t, room, beatOf{seated: 2, connected: 1, phase: heartbeat.PhasePlaying, lastActivity: suiteClock.Now()})
+	g.Eventually(func(g Gomega) gamesv1.Players { return getRoom(g, room).Status.Players }, waitFor, poll).
+		Should(Equal(gamesv1.Players{Seated: 2, Connected: 1}))
+}
+
+func TestSilentPodIsReplacedOnce(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	room, first := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(10*time.Second).IdleTimeout(time.Hour))
+	replaced := testutil.ToFloat64(podsReplaced.WithLabelValues("heartbeat_timeout"))
+
+	// Beating in time keeps the pod.
+	for range 3 {
+		step(8 * time.Second)
+		writeBeat(t, room, beatOf{seated: 1, connected: 1, lastActivity: suiteClock.Now()})
+		g.Consistently(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, 200*time.Millisecond, poll).
+			Should(ConsistOf(HaveField("UID", first.UID)))
+	}
+
+	// Silent past heartbeatTimeout: replaced.
+	step(11 * time.Second)
+	second := waitPod(t, room, string(first.UID))
+	g.Eventually(func(g Gomega) {
+		r := getRoom(g, room)
+		g.Expect(r.Status.Phase).To(Equal(gamesv1.PhaseStarting))
+		g.Expect(condition(r, gamesv1.ConditionPodHealthy).Status).To(Equal(metav1.ConditionFalse))
+	}, waitFor, poll).Should(Succeed())
+	g.Eventually(func(g Gomega) []string { return eventReasons(g, room) }, waitFor, poll).
+		Should(ContainElements(EventPodSilent, EventPodReplaced))
+	g.Expect(testutil.ToFloat64(podsReplaced.WithLabelValues("heartbeat_timeout"))).To(BeNumerically(">=", replaced+1))
+
+	// The replacement is judged by its own beats: the old pod's last beat
+	// is older than its readiness, so it gets a full heartbeatTimeout.
+	setPodStatus(t, second, corev1.PodRunning, true, "10.1.2.4")
+	g.Eventually(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, waitFor, poll).
+		Should(Equal(gamesv1.PhaseReady))
+	step(5 * time.Second)
+	g.Consistently(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, time.Second, poll).
+		Should(ConsistOf(HaveField("UID", second.UID)))
+	n := 0
+	for _, r := range eventReasons(g, room) {
+		if r == EventPodSilent {
+			n++
+		}
+	}
+	g.Expect(n).To(Equal(1), "one silent pod, one replacement")
+}
+
+func TestRedisDownReplacesAndCollectsNothing(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	// One room only the idle rule can take, one only the silence rule.
+	idle, idlePod := readyRoom(t, gameroomtest.MakeGameRoom("idle", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour))
+	quiet, quietPod := readyRoom(t, gameroomtest.MakeGameRoom("quiet", ns).IdleTimeout(time.Hour).HeartbeatTimeout(10*time.Second))
+	writeBeat(t, quiet, beatOf{seated: 1, connected: 1, lastActivity: suiteClock.Now()})
+
+	restart := stopRedis(t)
+	g.Eventually(func(g Gomega) {
+		for _, room := range []*gamesv1.GameRoom{idle, quiet} {
+			c := condition(getRoom(g, room), gamesv1.ConditionHeartbeatsKnown)
+			g.Expect(c).NotTo(BeNil())
+			g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
+			g.Expect(c.Reason).To(Equal(ReasonRedisUnreachable))
+		}
+		g.Expect(testutil.ToFloat64(heartbeatsKnown)).To(BeZero())
+	}, waitFor, poll).Should(Succeed())
+
+	step(5 * time.Minute)
+	g.Consistently(func(g Gomega) {
+		g.Expect(getRoom(g, idle).Status.Phase).To(Equal(gamesv1.PhaseReady))
+		g.Expect(podsOf(g, idle)).To(ConsistOf(HaveField("UID", idlePod.UID)))
+		g.Expect(podsOf(g, quiet)).To(ConsistOf(HaveField("UID", quietPod.UID)))
+	}, 2*time.Second, poll).Should(Succeed(), "an unreachable Redis is no evidence of silence or idleness")
+
+	// Redis is back (empty): the rules apply again.
+	restart()
+	g.Eventually(func(g Gomega) { roomGone(g, idle) }, waitFor, poll).Should(Succeed())
+	waitPod(t, quiet, string(quietPod.UID))
+	g.Eventually(func(g Gomega) {
+		g.Expect(condition(getRoom(g, quiet), gamesv1.ConditionHeartbeatsKnown)).To(HaveField("Status", metav1.ConditionTrue))
+		g.Expect(testutil.ToFloat64(heartbeatsKnown)).To(Equal(1.0))
+	}, waitFor, poll).Should(Succeed())
+}
+
+// The rules as pure functions, at their edges.
+func TestDeadlines(t *testing.T) {
+	room := testRoom().HeartbeatTimeout(30 * time.Second).IdleTimeout(5 * time.Minute).Obj()
+	ready := podOf(room, corev1.PodRunning, true, "10.0.0.1")
+	ready.CreationTimestamp = metav1.NewTime(t0)
+	room.Status.Phase = gamesv1.PhaseReady
+	room.Status.Conditions = []metav1.Condition{
+		{Type: gamesv1.ConditionReady, Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(t0.Add(time.Second))},
+		{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(t0.Add(time.Second))},
+	}
+	beat := func(at time.Duration, connected int, activity time.Duration) *heartbeat.Beat {
+		b := &heartbeat.Beat{Time: t0.Add(at), Connected: connected}
+		if activity != 0 {
+			b.LastActivity = t0.Add(activity)
+		}
+		return b
+	}
+	notReady := podOf(room, corev1.PodRunning, false, "10.0.0.1")
+	finished := room.DeepCopy()
+	finished.Status.Phase = gamesv1.PhaseFinished
+
+	t.Run("silence", func(t *testing.T) {
+		cases := []struct {
+			name string
+			room *gamesv1.GameRoom
+			pod  *corev1.Pod
+			beat *heartbeat.Beat
+			want time.Time // zero: the rule does not apply
+		}{
+			{"never beat: from readiness", room, ready, nil, t0.Add(31 * time.Second)},
+			{"from the last beat", room, ready, beat(time.Minute, 1, 0), t0.Add(90 * time.Second)},
+			{"a beat older than readiness is a previous pod's", room, ready, beat(-time.Hour, 1, 0), t0.Add(31 * time.Second)},
+			{"pod not ready", room, notReady, nil, time.Time{}},
+			{"no pod", room, nil, nil, time.Time{}},
+			{"match over", finished, ready, nil, time.Time{}},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				got, ok := silenceDeadline(c.room, c.pod, c.beat)
+				NewWithT(t).Expect(ok).To(Equal(!c.want.IsZero()))
+				NewWithT(t).Expect(got).To(BeTemporally("==", c.want))
+			})
+		}
+	})
+	t.Run("idle", func(t *testing.T) {
+		connected := room.DeepCopy()
+		connected.Status.Players.Connected = 1
+		starting := room.DeepCopy()
+		starting.Status.Phase = gamesv1.PhaseStarting
+		cases := []struct {
+			name string
+			room *gamesv1.GameRoom
+			beat *heartbeat.Beat
+			want time.Time
+		}{
+			{"nobody ever came: from Ready", room, nil, t0.Add(5*time.Minute + time.Second)},
+			{"from the last activity", room, beat(time.Hour, 0, 10*time.Minute), t0.Add(15 * time.Minute)},
+			{"someone connected", room, beat(time.Hour, 1, 0), time.Time{}},
+			{"status says connected, no beat", connected, nil, time.Time{}},
+			{"the beat outranks the status", connected, beat(time.Hour, 0, 0), t0.Add(5*time.Minute + time.Second)},
+			{"not serving", starting, nil, time.Time{}},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				got, ok := idleDeadline(c.room, c.beat)
+				NewWithT(t).Expect(ok).To(Equal(!c.want.IsZero()))
+				NewWithT(t).Expect(got).To(BeTemporally("==", c.want))
+			})
+		}
+	})
+}
+
+// The sweep wakes a steady room for nothing, and a room whose heartbeat
+// shows something new at once.
+func TestDue(t *testing.T) {
+	room := testRoom().HeartbeatTimeout(30 * time.Second).Obj()
+	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
+	pod.CreationTimestamp = metav1.NewTime(t0)
+	room.Status = computeStatus(observed{room: room, pod: pod, now: t0,
+		heartbeats: knownCondition(&heartbeat.Beat{}),
+		presence:   presenceOf(heartbeat.Beat{Time: t0, Seated: 2, Connected: 2, Phase: heartbeat.PhasePlaying, LastActivity: t0})})
+	steady := &heartbeat.Beat{Time: t0.Add(20 * time.Second), Seated: 2, Connected: 2, Phase: heartbeat.PhasePlaying, LastActivity: t0.Add(19 * time.Second)}
+	left := *steady
+	left.Connected = 1
+	over := *steady
+	over.Phase = heartbeat.PhaseFinished
+	late := *steady
+	late.Time = t0.Add(StatusRefresh)
+	cases := []struct {
+		name string
+		beat *heartbeat.Beat
+		now  time.Time
+		want bool
+	}{
+		{"steady", steady, t0.Add(21 * time.Second), false},
+		{"a player left", &left, t0.Add(21 * time.Second), true},
+		{"the match ended", &over, t0.Add(21 * time.Second), true},
+		{"times StatusRefresh stale", &late, t0.Add(StatusRefresh), true},
+		{"silent past the timeout", steady, t0.Add(51 * time.Second), true},
+		{"no beat, within the timeout", nil, t0.Add(29 * time.Second), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			NewWithT(t).Expect(due(room, pod, c.beat, c.now)).To(Equal(c.want))
+		})
+	}
+	unknown := room.DeepCopy()
+	unknown.Status.Conditions[len(unknown.Status.Conditions)-1].Status = metav1.ConditionFalse
+	NewWithT(t).Expect(due(unknown, pod, steady, t0.Add(21*time.Second))).To(BeTrue(), "heartbeats known again: record it")
+}
+
+// What the heartbeat, the silence and the idle verdicts do to the status.
+func TestStatusFromHeartbeat(t *testing.T) {
+	room := testRoom().Obj()
+	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
+	beat := heartbeat.Beat{Time: t0, Seated: 2, Connected: 2, Phase: heartbeat.PhasePlaying, LastActivity: t0}
+	room.Status = computeStatus(observed{room: room, pod: pod, now: t0, presence: presenceOf(beat)})
+	later := func(d time.Duration, connected int) *Presence {
+		b := beat
+		b.Time, b.LastActivity, b.Connected = t0.Add(d), t0.Add(d), connected
+		return presenceOf(b)
+	}
+	t.Run("steady beats write nothing", func(t *testing.T) {
+		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(time.Minute), presence: later(time.Minute, 2)})
+		NewWithT(t).Expect(st).To(Equal(room.Status))
+	})
+	t.Run("stale times are refreshed", func(t *testing.T) {
+		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(StatusRefresh), presence: later(StatusRefresh, 2)})
+		NewWithT(t).Expect(st.LastHeartbeatTime.Time).To(Equal(t0.Add(StatusRefresh)))
+		NewWithT(t).Expect(st.LastActivityTime.Time).To(Equal(t0.Add(StatusRefresh)))
+	})
+	t.Run("a visible change carries fresh times", func(t *testing.T) {
+		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(time.Minute), presence: later(time.Minute, 1)})
+		NewWithT(t).Expect(st.Players.Connected).To(BeEquivalentTo(1))
+		NewWithT(t).Expect(st.LastHeartbeatTime.Time).To(Equal(t0.Add(time.Minute)))
+	})
+	t.Run("silent pod", func(t *testing.T) {
+		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(time.Minute), silent: true})
+		NewWithT(t).Expect(st.Phase).To(Equal(gamesv1.PhaseStarting))
+		NewWithT(t).Expect(cond(st, gamesv1.ConditionPodHealthy).Reason).To(Equal(ReasonHeartbeatTimeout))
+		NewWithT(t).Expect(cond(st, gamesv1.ConditionReady).Message).To(ContainSubstring("no heartbeat for 30s"))
+	})
+	t.Run("abandoned", func(t *testing.T) {
+		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(time.Hour),
+			abandon: &abandonment{idleSince: t0, timeout: 5 * time.Minute}})
+		NewWithT(t).Expect(st.Phase).To(Equal(gamesv1.PhaseAbandoned))
+		ab := cond(st, gamesv1.ConditionAbandoned)
+		NewWithT(t).Expect(ab.Status).To(Equal(metav1.ConditionTrue))
+		NewWithT(t).Expect(ab.Reason).To(Equal(ReasonIdleTimeout))
+		NewWithT(t).Expect(cond(st, gamesv1.ConditionReady).Status).To(Equal(metav1.ConditionFalse))
+	})
+	t.Run("finished", func(t *testing.T) {
+		b := beat
+		b.Phase = heartbeat.PhaseFinished
+		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(time.Minute), presence: presenceOf(b)})
+		NewWithT(t).Expect(st.Phase).To(Equal(gamesv1.PhaseFinished))
+		NewWithT(t).Expect(st.FinishedTime.Time).To(Equal(t0.Add(time.Minute)))
+	})
+}

@@ -1,0 +1,205 @@
+package controllers
+
+import (
+	"context"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+	ctrlevent "sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/log"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/gameserver/heartbeat"
+	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+)
+
+// sweepBatch is how many heartbeats one pipelined round trip reads.
+const sweepBatch = 1000
+
+// heartbeatSweep reads every room's heartbeat once per interval, in
+// pipelined batches, and wakes only the rooms that need their reconciler:
+// a deadline passed (silent pod, idle room, finished TTL) or the status
+// would show something new. A steady room costs one HGETALL per interval
+// and no reconcile and no API call. Everything it reads comes from the
+// informer cache, without copies.
+type heartbeatSweep struct {
+	r        *GameRoomReconciler
+	interval time.Duration
+	wake     chan<- ctrlevent.GenericEvent
+}
+
+// NeedLeaderElection: only the leader acts on heartbeats.
+func (w *heartbeatSweep) NeedLeaderElection() bool { return true }
+
+// Start runs the sweep until ctx ends.
+func (w *heartbeatSweep) Start(ctx context.Context) error {
+	t := time.NewTicker(w.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if err := w.pass(ctx); err != nil {
+				log.FromContext(ctx).Error(err, "heartbeat sweep")
+			}
+		}
+	}
+}
+
+// pass is one sweep over every room.
+func (w *heartbeatSweep) pass(ctx context.Context) error {
+	start := time.Now()
+	defer func() { sweepDuration.Observe(time.Since(start).Seconds()) }()
+	var rooms gamesv1.GameRoomList
+	if err := w.r.List(ctx, &rooms, client.UnsafeDisableDeepCopy); err != nil {
+		return err
+	}
+	var pods corev1.PodList
+	if err := w.r.List(ctx, &pods, client.HasLabels{LabelRoom}, client.UnsafeDisableDeepCopy); err != nil {
+		return err
+	}
+	podOf := make(map[client.ObjectKey]*corev1.Pod, len(pods.Items))
+	for i := range pods.Items {
+		podOf[client.ObjectKeyFromObject(&pods.Items[i])] = &pods.Items[i]
+	}
+	countPhases(rooms.Items)
+	for lo := 0; lo < len(rooms.Items); lo += sweepBatch {
+		batch := rooms.Items[lo:min(lo+sweepBatch, len(rooms.Items))]
+		if err := w.sweepBatch(ctx, batch, podOf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *heartbeatSweep) sweepBatch(ctx context.Context, rooms []gamesv1.GameRoom, podOf map[client.ObjectKey]*corev1.Pod) error {
+	keys := make([]roomkeys.Room, len(rooms))
+	for i := range rooms {
+		keys[i] = roomkeys.For(rooms[i].Namespace, rooms[i].Name)
+	}
+	rctx, cancel := context.WithTimeout(ctx, redisTimeout)
+	beats, errs, err := heartbeat.Read(rctx, w.r.Redis, keys)
+	cancel()
+	now := w.r.Clock.Now()
+	for i := range rooms {
+		if w.cleanupOverdue(&rooms[i], now) {
+			w.enqueue(ctx, &rooms[i])
+		}
+	}
+	if err != nil {
+		redisErrors.WithLabelValues("sweep").Inc()
+		heartbeatsKnown.Set(0)
+		// Each room records that its heartbeats are unknown, once.
+		for i := range rooms {
+			if rooms[i].DeletionTimestamp.IsZero() && heartbeatsStatus(&rooms[i]) != metav1.ConditionFalse &&
+				!finalPhase(rooms[i].Status.Phase) {
+				w.enqueue(ctx, &rooms[i])
+			}
+		}
+		return nil
+	}
+	heartbeatsKnown.Set(1)
+	for i := range rooms {
+		room := &rooms[i]
+		var beat *heartbeat.Beat
+		if errs[i] == nil {
+			beat = &beats[i]
+			heartbeatAge.Observe(now.Sub(beat.Time).Seconds())
+		}
+		pod := podOf[client.ObjectKey{Namespace: room.Namespace, Name: PodName(room.Name)}]
+		if due(room, pod, beat, now) {
+			w.enqueue(ctx, room)
+		}
+	}
+	return nil
+}
+
+// cleanupOverdue: a deleted room still waits for Redis past the cleanup
+// bound; its retry timer may be up to a minute away, and the bound is a
+// promise.
+func (w *heartbeatSweep) cleanupOverdue(room *gamesv1.GameRoom, now time.Time) bool {
+	return !room.DeletionTimestamp.IsZero() && controllerutil.ContainsFinalizer(room, gamesv1.FinalizerRedisCleanup) &&
+		now.Sub(room.DeletionTimestamp.Time) >= w.r.cleanupTimeout()
+}
+
+func (w *heartbeatSweep) enqueue(ctx context.Context, room *gamesv1.GameRoom) {
+	ev := ctrlevent.GenericEvent{Object: &gamesv1.GameRoom{ObjectMeta: metav1.ObjectMeta{Namespace: room.Namespace, Name: room.Name}}}
+	select {
+	case w.wake <- ev:
+	case <-ctx.Done():
+	}
+}
+
+// due tells whether a room needs its reconciler now, from its heartbeat
+// and the cached room and pod. It errs towards waking: the reconciler
+// re-reads and decides for itself.
+func due(room *gamesv1.GameRoom, pod *corev1.Pod, beat *heartbeat.Beat, now time.Time) bool {
+	if !room.DeletionTimestamp.IsZero() {
+		return false
+	}
+	switch room.Status.Phase {
+	case gamesv1.PhaseAbandoned:
+		return true // its delete did not happen yet
+	case gamesv1.PhaseFinished:
+		deadline, ok := finishedDeadline(room, now)
+		return ok && !now.Before(deadline)
+	}
+	if heartbeatsStatus(room) != metav1.ConditionTrue {
+		return true
+	}
+	if d, ok := silenceDeadline(room, pod, beat); ok && !now.Before(d) {
+		return true
+	}
+	if d, ok := idleDeadline(room, beat); ok && !now.Before(d) {
+		return true
+	}
+	return beat != nil && statusBehind(room, *beat)
+}
+
+// statusBehind: the heartbeat says something the status does not show yet.
+func statusBehind(room *gamesv1.GameRoom, b heartbeat.Beat) bool {
+	st := room.Status
+	p := presenceOf(b)
+	switch {
+	case st.Players.Seated != p.Seated || st.Players.Connected != p.Connected:
+		return true
+	case p.Finished:
+		return st.Phase != gamesv1.PhaseFailed // not final yet, or due() would have returned
+	case p.Playing && st.Phase == gamesv1.PhaseReady:
+		return true
+	}
+	return timesDue(p, st)
+}
+
+// timesDue: the status times are missing or StatusRefresh behind.
+func timesDue(p *Presence, st gamesv1.GameRoomStatus) bool {
+	if st.LastHeartbeatTime == nil || p.LastHeartbeat.Sub(st.LastHeartbeatTime.Time) >= StatusRefresh {
+		return true
+	}
+	return !p.LastActivity.IsZero() && st.LastActivityTime == nil
+}
+
+func heartbeatsStatus(room *gamesv1.GameRoom) metav1.ConditionStatus {
+	if c := meta.FindStatusCondition(room.Status.Conditions, gamesv1.ConditionHeartbeatsKnown); c != nil {
+		return c.Status
+	}
+	return metav1.ConditionUnknown
+}
+
+var allPhases = []gamesv1.GameRoomPhase{gamesv1.PhasePending, gamesv1.PhaseStarting, gamesv1.PhaseReady,
+	gamesv1.PhasePlaying, gamesv1.PhaseFinished, gamesv1.PhaseAbandoned, gamesv1.PhaseFailed}
+
+func countPhases(rooms []gamesv1.GameRoom) {
+	n := make(map[gamesv1.GameRoomPhase]int, len(allPhases))
+	for i := range rooms {
+		n[rooms[i].Status.Phase]++
+	}
+	for _, p := range allPhases {
+		roomsByPhase.WithLabelValues(string(p)).Set(float64(n[p]))
+	}
+}

@@ -98,3 +98,14 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLegalActionsFullTable is the worst table possible: every number
+// card loose but the two in hand. The list stops at MaxLegalPlays.
+func BenchmarkLegalActionsFullTable(b *testing.B) {
+	m := fullTable(b)
+	n := 0
+	for b.Loop() {
+		n = len(m.LegalActions(0))
+	}
+	b.ReportMetric(float64(n), "actions")
+}

@@ -1,8 +1,5 @@
 package cassino
 
-// Sets of table cards are handled as bit masks over a slice of cards
-// (at most 52, so a uint64 holds any of them).
-
 // splitSets partitions all of cs into sets summing to v, plus, when extra
 // > 0, exactly one set summing to extra, which is returned first. Only the
 // values matter, so the search runs on counts per value, largest value

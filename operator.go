@@ -40,6 +40,7 @@ type operatorConfig struct {
 	// make 10,000 rooms take hours to start.
 	kubeQPS   float64
 	kubeBurst int
+	workers   int
 	zap       zap.Options
 }
 
@@ -65,6 +66,7 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	fs.DurationVar(&c.cleanupTimeout, "redis-cleanup-timeout", controllers.DefaultCleanupTimeout, "how long a deleted room waits for Redis to remove its keys before it is released with its keys left behind")
 	fs.Float64Var(&c.kubeQPS, "kube-api-qps", 100, "queries per second the operator may send the API server")
 	fs.IntVar(&c.kubeBurst, "kube-api-burst", 200, "burst of queries above --kube-api-qps")
+	fs.IntVar(&c.workers, "workers", 8, "rooms reconciled at once")
 	c.zap.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -91,6 +93,8 @@ func (c operatorConfig) validate() error {
 		return fmt.Errorf("--audit-retention %s is negative", c.auditRetention)
 	case c.cleanupTimeout < time.Minute:
 		return fmt.Errorf("--redis-cleanup-timeout %s is under 1m: a short Redis restart would leak every deleted room's keys", c.cleanupTimeout)
+	case c.workers < 1:
+		return fmt.Errorf("--workers %d must be at least 1", c.workers)
 	case c.kubeQPS <= 0 || c.kubeBurst <= 0:
 		return fmt.Errorf("--kube-api-qps %v and --kube-api-burst %d must be positive", c.kubeQPS, c.kubeBurst)
 	}
@@ -151,6 +155,7 @@ func runOperator(args []string) error {
 		SweepInterval:  c.sweepInterval,
 		AuditRetention: c.auditRetention,
 		CleanupTimeout: c.cleanupTimeout,
+		Workers:        c.workers,
 	}
 	if err := rec.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the GameRoom controller: %w", err)

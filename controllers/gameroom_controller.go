@@ -16,6 +16,7 @@ import (
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
 	ctrlevent "sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/log"
@@ -47,6 +48,9 @@ type GameRoomReconciler struct {
 	// CleanupTimeout bounds how long a deleted room waits for Redis
 	// (DefaultCleanupTimeout when zero).
 	CleanupTimeout time.Duration
+	// Workers is how many rooms are reconciled at once (1 when zero); one
+	// room is never reconciled by two workers.
+	Workers int
 }
 
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;update;patch;delete
@@ -192,7 +196,8 @@ func (r *GameRoomReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	b := ctrl.NewControllerManagedBy(mgr).
 		For(&gamesv1.GameRoom{}).
 		Owns(&corev1.Pod{}).
-		Named("gameroom")
+		Named("gameroom").
+		WithOptions(controller.Options{MaxConcurrentReconciles: max(r.Workers, 1)})
 	if r.Redis != nil {
 		wake := make(chan ctrlevent.GenericEvent, sweepBatch)
 		interval := r.SweepInterval

@@ -1,6 +1,7 @@
 package wsserver
 
 import (
+	"errors"
 	"sync"
 	"time"
 
@@ -11,17 +12,18 @@ import (
 // go out in the order the room queued them; the room never blocks on a
 // client, it only queues (and drops the client when the queue is full).
 type conn struct {
-	ws   *websocket.Conn
-	send chan []byte
-	done chan struct{}
-	once sync.Once
+	ws       *websocket.Conn
+	send     chan []byte
+	done     chan struct{}
+	once     sync.Once
+	readDone chan struct{} // closed when the reader returns
 
 	closeCode   int // set once, before done closes
 	closeReason string
 }
 
 func newConn(ws *websocket.Conn, queue int) *conn {
-	return &conn{ws: ws, send: make(chan []byte, queue), done: make(chan struct{})}
+	return &conn{ws: ws, send: make(chan []byte, queue), done: make(chan struct{}), readDone: make(chan struct{})}
 }
 
 // Send queues a frame; false when the queue is full. Frames sent after
@@ -60,26 +62,36 @@ func (c *conn) closed() bool {
 // writeLoop owns every write to the websocket, pings included.
 func (c *conn) writeLoop(pingPeriod, writeWait time.Duration) {
 	ping := time.NewTicker(pingPeriod)
+	var err error
 	defer func() {
 		ping.Stop()
+		if errors.Is(err, websocket.ErrCloseSent) {
+			// The reader sent the close itself (a frame over the read
+			// limit) and is still draining that frame; closing the socket
+			// under it would reset the connection and lose the close.
+			select {
+			case <-c.readDone:
+			case <-time.After(writeWait):
+			}
+		}
 		_ = c.ws.Close()
 	}()
 	for {
 		select {
 		case frame := <-c.send:
 			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+			if err = c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
 				c.Close(websocket.CloseAbnormalClosure, "")
 				return
 			}
 		case <-ping.C:
 			_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
+			if err = c.ws.WriteMessage(websocket.PingMessage, nil); err != nil {
 				c.Close(websocket.CloseAbnormalClosure, "")
 				return
 			}
 		case <-c.done:
-			c.flushAndClose(writeWait)
+			err = c.flushAndClose(writeWait)
 			return
 		}
 	}
@@ -88,18 +100,18 @@ func (c *conn) writeLoop(pingPeriod, writeWait time.Duration) {
 // flushAndClose writes what is still queued (an error frame explaining
 // the close, typically), then the close frame, all within one deadline so
 // a stuck client cannot hold the writer.
-func (c *conn) flushAndClose(writeWait time.Duration) {
+func (c *conn) flushAndClose(writeWait time.Duration) error {
 	_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
 	for {
 		select {
 		case frame := <-c.send:
-			if c.ws.WriteMessage(websocket.TextMessage, frame) != nil {
-				return
+			if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+				return err
 			}
 			continue
 		default:
 		}
 		break
 	}
-	_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeReason))
+	return c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeReason))
 }

@@ -90,6 +90,7 @@ func (s *Server) read(ctx context.Context, rm *room.Room, c *conn) {
 	limiter := rate.NewLimiter(rate.Limit(s.cfg.RatePerSec), s.cfg.RateBurst)
 	var p player
 	defer func() {
+		close(c.readDone)
 		if p.hello {
 			rm.Detach(context.WithoutCancel(ctx), p.claims.Seat, c)
 		}

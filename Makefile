@@ -79,8 +79,8 @@ dev: deps tools manifests build ## Run Croupier on the embedded local platform (
 	$(BIN)/croupier dev --assets $(K8S_BIN)
 
 .PHONY: run
-run: manifests generate ## Run the operator against the current kubeconfig.
-	go run . operator
+run: manifests generate ## Run the operator against the current kubeconfig (flags in ARGS, e.g. ARGS=--redis-addrs=host:6379).
+	go run . operator $(ARGS)
 
 .PHONY: install
 install: manifests ## Install the CRDs into the cluster of the current kubeconfig.

@@ -105,12 +105,13 @@ func computeStatus(o observed) gamesv1.GameRoomStatus {
 }
 
 // setTimes copies the heartbeat's times into the status only when the
-// status is written anyway, or when they are StatusRefresh stale: the
+// status is written anyway, or when they are StatusRefresh (plus the
+// room's jitter, up to half of it) stale: the
 // times move on every beat, and a write per beat per room is the storm
 // the API server must not see.
 func setTimes(st *gamesv1.GameRoomStatus, o observed) {
 	p := o.presence
-	if p == nil || (!timesDue(p, o.room.Status) && equality.Semantic.DeepEqual(*st, o.room.Status)) {
+	if p == nil || (!timesDue(o.room, p) && equality.Semantic.DeepEqual(*st, o.room.Status)) {
 		return
 	}
 	st.LastHeartbeatTime = timeOrNil(p.LastHeartbeat.Truncate(time.Second))

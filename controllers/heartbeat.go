@@ -21,9 +21,10 @@ import (
 )
 
 // StatusRefresh bounds how far status.lastHeartbeatTime (and
-// lastActivityTime with it) may fall behind the heartbeat in Redis. The
-// pod beats every few seconds; copying each beat into the status would be
-// one API write per room per period, so the times are written only with
+// lastActivityTime with it) may fall behind the heartbeat in Redis, to
+// within a per-room jitter of up to half of it (refreshAfter). The pod
+// beats every few seconds; copying each beat into the status would be one
+// API write per room per period, so the times are written only with
 // another visible change, or when they are this stale.
 const StatusRefresh = 10 * time.Minute
 

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -40,8 +41,9 @@ func TestHeartbeatFillsStatusWithoutWriteStorm(t *testing.T) {
 		g.Consistently(func(g Gomega) string { return getRoom(g, room).ResourceVersion }, 150*time.Millisecond, poll).
 			Should(Equal(rv), "a steady room must cost no status write")
 	}
-	// StatusRefresh after the recorded time, the time is refreshed once.
-	step(time.Minute)
+	// Past the room's refresh bound (StatusRefresh plus its jitter), the
+	// time is refreshed once.
+	step(refreshAfter(room) - 9*time.Minute)
 	fresh := writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: heartbeat.PhasePlaying, lastActivity: suiteClock.Now()})
 	g.Eventually(func(g Gomega) time.Time { return getRoom(g, room).Status.LastHeartbeatTime.Time }, waitFor, poll).
 		Should(BeTemporally("~", fresh.Time, time.Second))
@@ -221,7 +223,7 @@ func TestDue(t *testing.T) {
 	over := *steady
 	over.Phase = heartbeat.PhaseFinished
 	late := *steady
-	late.Time = t0.Add(StatusRefresh)
+	late.Time = t0.Add(refreshAfter(room))
 	cases := []struct {
 		name string
 		beat *heartbeat.Beat
@@ -231,7 +233,7 @@ func TestDue(t *testing.T) {
 		{"steady", steady, t0.Add(21 * time.Second), false},
 		{"a player left", &left, t0.Add(21 * time.Second), true},
 		{"the match ended", &over, t0.Add(21 * time.Second), true},
-		{"times StatusRefresh stale", &late, t0.Add(StatusRefresh), true},
+		{"times past the refresh bound", &late, late.Time, true},
 		{"silent past the timeout", steady, t0.Add(51 * time.Second), true},
 		{"no beat, within the timeout", nil, t0.Add(29 * time.Second), false},
 	}
@@ -261,9 +263,12 @@ func TestStatusFromHeartbeat(t *testing.T) {
 		NewWithT(t).Expect(st).To(Equal(room.Status))
 	})
 	t.Run("stale times are refreshed", func(t *testing.T) {
-		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(StatusRefresh), presence: later(StatusRefresh, 2)})
-		NewWithT(t).Expect(st.LastHeartbeatTime.Time).To(Equal(t0.Add(StatusRefresh)))
-		NewWithT(t).Expect(st.LastActivityTime.Time).To(Equal(t0.Add(StatusRefresh)))
+		bound := refreshAfter(room)
+		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(bound - time.Second), presence: later(bound-time.Second, 2)})
+		NewWithT(t).Expect(st).To(Equal(room.Status), "not yet")
+		st = computeStatus(observed{room: room, pod: pod, now: t0.Add(bound), presence: later(bound, 2)})
+		NewWithT(t).Expect(st.LastHeartbeatTime.Time).To(Equal(t0.Add(bound).Truncate(time.Second)))
+		NewWithT(t).Expect(st.LastActivityTime.Time).To(Equal(t0.Add(bound).Truncate(time.Second)))
 	})
 	t.Run("a visible change carries fresh times", func(t *testing.T) {
 		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(time.Minute), presence: later(time.Minute, 1)})
@@ -292,4 +297,20 @@ func TestStatusFromHeartbeat(t *testing.T) {
 		NewWithT(t).Expect(st.Phase).To(Equal(gamesv1.PhaseFinished))
 		NewWithT(t).Expect(st.FinishedTime.Time).To(Equal(t0.Add(time.Minute)))
 	})
+}
+
+// Rooms applied together must not refresh together: each has its own
+// bound, from StatusRefresh to 1.5 times it.
+func TestRefreshAfterSpreadsRooms(t *testing.T) {
+	g := NewWithT(t)
+	seen := map[time.Duration]bool{}
+	for i := range 100 {
+		room := gameroomtest.MakeGameRoom(fmt.Sprintf("room-%03d", i), "ns").Obj()
+		d := refreshAfter(room)
+		g.Expect(d).To(BeNumerically(">=", StatusRefresh))
+		g.Expect(d).To(BeNumerically("<", StatusRefresh*3/2))
+		g.Expect(refreshAfter(room)).To(Equal(d), "fixed per room, so restarts keep it")
+		seen[d.Truncate(30*time.Second)] = true
+	}
+	g.Expect(len(seen)).To(BeNumerically(">=", 8), "spread over the range")
 }

@@ -37,6 +37,7 @@ const (
 // figure is reported beside its floor from the same run:
 //
 //	pods-s / floor-pods-s     every room has its pod / the same number of bare pods created with client-go
+//	floor-rooms-s             the same number of GameRooms created with no operator running
 //	api-writes/min            API writes on rooms, pods and events per minute with every room steady and beating
 //	rss-MB / floor-rss-MB     the operator's RSS at scale / the same operator with no room
 //	cpu-ms/period             operator CPU per heartbeat period / floor: one pipelined read of every heartbeat
@@ -68,6 +69,13 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		}))
 		floorDelete := time.Since(start)
 		must(b, cs.CoreV1().Pods("floor").DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{}))
+		// Second floor: the GameRooms alone, with no operator to act on them.
+		start = time.Now()
+		must(b, parallel(rooms, func(i int) error {
+			return crc.Create(ctx, gameroomtest.MakeGameRoom(roomName(i), "floor").Obj())
+		}))
+		floorRooms := time.Since(start)
+		must(b, crc.DeleteAllOf(ctx, &gamesv1.GameRoom{}, client.InNamespace("floor")))
 
 		op := startOperator(b, env, cfg, bin, rdb)
 		time.Sleep(2 * time.Second)
@@ -89,7 +97,8 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		b.Logf("%d rooms created in %s", rooms, time.Since(start).Round(time.Millisecond))
 		waitCount(b, 10*time.Minute, "pods", func() int { return len(listPods(b, ctx, view)) }, rooms)
 		podsAll := time.Since(start)
-		b.Logf("every room has its pod after %s (floor %s)", podsAll.Round(time.Millisecond), floorPods.Round(time.Millisecond))
+		b.Logf("every room has its pod after %s (floor: bare pods %s, GameRooms alone %s)", podsAll.Round(time.Millisecond),
+			floorPods.Round(time.Millisecond), floorRooms.Round(time.Millisecond))
 
 		// The kubelet's part, then wait for every room to show its player.
 		pods := listPods(b, ctx, view)
@@ -130,6 +139,8 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		b.ReportMetric(podsAll.Seconds(), "pods-s")
 		b.ReportMetric(floorPods.Seconds(), "floor-pods-s")
 		b.ReportMetric(podsAll.Seconds()/floorPods.Seconds(), "pods-ratio")
+		b.ReportMetric(floorRooms.Seconds(), "floor-rooms-s")
+		b.ReportMetric(podsAll.Seconds()/(floorPods+floorRooms).Seconds(), "pods-ratio-rooms+pods")
 		b.ReportMetric((w1-w0)/steadyWindow.Minutes(), "api-writes/min")
 		b.ReportMetric(float64(rss)/(1<<20), "rss-MB")
 		b.ReportMetric(float64(rssIdle)/(1<<20), "floor-rss-MB")

@@ -36,4 +36,3 @@ func stripPodSpec(obj any) (any, error) {
 	}
 	return obj, nil
 }
-

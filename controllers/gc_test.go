@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
@@ -162,4 +163,37 @@ func TestFinishedRoomWithoutTTLStays(t *testing.T) {
 	step(time.Hour)
 	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, time.Second, poll).
 		Should(Equal(gamesv1.PhaseFinished), "finished is not abandoned, and has no TTL")
+}
+
+// A reconciler whose cache still holds an abandoned room, after a new
+// room of the same name took its place (a slow leader, a lagging watch),
+// must not delete the new room: the delete names the old room's UID.
+func TestStaleAbandonedRoomDoesNotDeleteItsSuccessor(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ctx := context.Background()
+	ns := gameroomtest.Namespace(t, k8s)
+	old, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns))
+	stale := old.DeepCopy()
+	stale.Status.Phase = gamesv1.PhaseAbandoned
+
+	g.Expect(k8s.Delete(ctx, old)).To(Succeed())
+	g.Eventually(func(g Gomega) { roomGone(g, old) }, waitFor, poll).Should(Succeed())
+	successor := createRoom(t, gameroomtest.MakeGameRoom("table", ns))
+
+	blind := staleReconciler(t, func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+		if r, ok := obj.(*gamesv1.GameRoom); ok {
+			stale.DeepCopyInto(r)
+			return nil
+		}
+		return c.Get(ctx, key, obj, opts...)
+	})
+	blind.Redis, blind.Clock = rdb, suiteClock
+	_, err := blind.Reconcile(ctx, ctrl.Request{NamespacedName: client.ObjectKeyFromObject(old)})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Consistently(func(g Gomega) {
+		r := getRoom(g, successor)
+		g.Expect(r.UID).To(Equal(successor.UID))
+		g.Expect(r.DeletionTimestamp).To(BeNil())
+	}, time.Second, poll).Should(Succeed())
 }

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -9,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
@@ -313,4 +316,33 @@ func TestRefreshAfterSpreadsRooms(t *testing.T) {
 		seen[d.Truncate(30*time.Second)] = true
 	}
 	g.Expect(len(seen)).To(BeNumerically(">=", 8), "spread over the range")
+}
+
+// A reconciler that still sees the silent pod after its replacement exists
+// must not delete the replacement: the delete names the silent pod's UID.
+func TestStaleSilentPodDoesNotKillReplacement(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	room, first := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(10*time.Second).IdleTimeout(time.Hour))
+	staleRoom := getRoom(g, room)
+	step(11 * time.Second)
+	second := waitPod(t, room, string(first.UID))
+
+	blind := staleReconciler(t, func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+		switch o := obj.(type) {
+		case *corev1.Pod:
+			first.DeepCopyInto(o)
+			return nil
+		case *gamesv1.GameRoom:
+			staleRoom.DeepCopyInto(o)
+			return nil
+		}
+		return c.Get(ctx, key, obj, opts...)
+	})
+	blind.Redis, blind.Clock = rdb, suiteClock
+	_, err := blind.Reconcile(context.Background(), ctrl.Request{NamespacedName: client.ObjectKeyFromObject(room)})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Consistently(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, time.Second, poll).
+		Should(ConsistOf(HaveField("UID", second.UID)))
 }

@@ -37,7 +37,9 @@ func readyRoom(t *testing.T, w *gameroomtest.GameRoomWrapper) (*gamesv1.GameRoom
 		g.Expect(r.Status.Phase).To(Equal(gamesv1.PhaseReady))
 		g.Expect(r.Finalizers).To(ContainElement(gamesv1.FinalizerRedisCleanup))
 	}, waitFor, poll).Should(Succeed())
-	return getRoom(NewWithT(t), room), pod
+	ready := &corev1.Pod{}
+	NewWithT(t).Expect(k8s.Get(context.Background(), client.ObjectKeyFromObject(pod), ready)).To(Succeed())
+	return getRoom(NewWithT(t), room), ready
 }
 
 // beatOf is a heartbeat as the game pod writes it, at the operator's now.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -51,6 +52,11 @@ type GameRoomReconciler struct {
 	// Workers is how many rooms are reconciled at once (1 when zero); one
 	// room is never reconciled by two workers.
 	Workers int
+
+	// redisDown is the sweep's verdict on Redis: while it failed, a
+	// reconcile marks heartbeats unknown without waiting on a read that
+	// would time out, so an unreachable Redis cannot clog the workers.
+	redisDown atomic.Bool
 }
 
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;update;patch;delete

@@ -51,13 +51,15 @@ func (r *GameRoomReconciler) reconcileHeartbeat(ctx context.Context, s *scope) (
 	if r.Redis == nil || finalPhase(s.room.Status.Phase) {
 		return ctrl.Result{}, nil
 	}
+	if r.redisDown.Load() {
+		s.heartbeats = unknownCondition()
+		return ctrl.Result{RequeueAfter: unknownRetry}, nil
+	}
 	beat, err := readBeat(ctx, r.Redis, s.room)
 	if err != nil {
 		redisErrors.WithLabelValues("read").Inc()
 		heartbeatsKnown.Set(0)
-		s.heartbeats = &metav1.Condition{Type: gamesv1.ConditionHeartbeatsKnown, Status: metav1.ConditionFalse,
-			Reason:  ReasonRedisUnreachable,
-			Message: "The operator cannot read heartbeats from Redis; nothing is replaced or collected for missing heartbeats until it can"}
+		s.heartbeats = unknownCondition()
 		log.FromContext(ctx).Info("heartbeat unknown: cannot read Redis", "error", err.Error())
 		return ctrl.Result{RequeueAfter: unknownRetry}, nil
 	}
@@ -90,6 +92,12 @@ func readBeat(ctx context.Context, rc redis.UniversalClient, room *gamesv1.GameR
 		return nil, nil
 	}
 	return &beats[0], nil
+}
+
+func unknownCondition() *metav1.Condition {
+	return &metav1.Condition{Type: gamesv1.ConditionHeartbeatsKnown, Status: metav1.ConditionFalse,
+		Reason:  ReasonRedisUnreachable,
+		Message: "The operator cannot read heartbeats from Redis; nothing is replaced or collected for missing heartbeats until it can"}
 }
 
 func knownCondition(beat *heartbeat.Beat) *metav1.Condition {

@@ -92,6 +92,7 @@ func (w *heartbeatSweep) sweepBatch(ctx context.Context, rooms []gamesv1.GameRoo
 			w.enqueue(ctx, &rooms[i])
 		}
 	}
+	w.r.redisDown.Store(err != nil)
 	if err != nil {
 		redisErrors.WithLabelValues("sweep").Inc()
 		heartbeatsKnown.Set(0)

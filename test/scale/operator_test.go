@@ -41,6 +41,7 @@ const (
 //	api-writes/min            API writes on rooms, pods and events per minute with every room steady and beating
 //	rss-MB / floor-rss-MB     the operator's RSS at scale / the same operator with no room
 //	cpu-ms/period             operator CPU per heartbeat period / floor: one pipelined read of every heartbeat
+//	sweep-ms                  wall time of one sweep over every room, in the operator
 //	collect-s                 the idle rooms are all gone, counted from their idle deadline / floor: deleting as many bare pods
 func BenchmarkOperatorAtScale(b *testing.B) {
 	ctrllog.SetLogger(logr.Discard())
@@ -119,6 +120,7 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		time.Sleep(steadyWindow)
 		after := sample(b, ctx, cs, op)
 		w0, w1, cpu0, cpu1, sweeps0, sweeps1 := before.writes, after.writes, before.cpu, after.cpu, before.sweeps, after.sweeps
+		sweepAvg := (after.sweepSeconds - before.sweepSeconds) / (sweeps1 - sweeps0)
 		rss := after.rss
 		periods := float64(steadyWindow / heartbeatPeriod)
 		floorRead, err := readAll(ctx, rdb, "scale", rooms)
@@ -146,6 +148,7 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		b.ReportMetric(float64(rssIdle)/(1<<20), "floor-rss-MB")
 		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/periods, "cpu-ms/period")
 		b.ReportMetric(float64(floorRead.Microseconds())/1000, "floor-read-ms/period")
+		b.ReportMetric(sweepAvg*1000, "sweep-ms")
 		b.ReportMetric(collect.Seconds(), "collect-s")
 		b.ReportMetric(floorDelete.Seconds(), "floor-delete-s")
 	}
@@ -259,7 +262,7 @@ func must(b *testing.B, err error) {
 
 // snapshot is what the steady window is measured from.
 type snapshot struct {
-	writes, sweeps float64
+	writes, sweeps, sweepSeconds float64
 	cpu            time.Duration
 	rss            int64
 }
@@ -276,6 +279,8 @@ func sample(b *testing.B, ctx context.Context, cs kubernetes.Interface, op *oper
 	s.rss, err = procRSS(pid)
 	must(b, err)
 	s.sweeps, err = operatorMetric(op, "croupier_heartbeat_sweep_duration_seconds_count")
+	must(b, err)
+	s.sweepSeconds, err = operatorMetric(op, "croupier_heartbeat_sweep_duration_seconds_sum")
 	must(b, err)
 	return s
 }

@@ -263,8 +263,8 @@ func must(b *testing.B, err error) {
 // snapshot is what the steady window is measured from.
 type snapshot struct {
 	writes, sweeps, sweepSeconds float64
-	cpu            time.Duration
-	rss            int64
+	cpu                          time.Duration
+	rss                          int64
 }
 
 func sample(b *testing.B, ctx context.Context, cs kubernetes.Interface, op *operator) snapshot {

@@ -65,7 +65,8 @@ type GameRoomReconciler struct {
 // +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch;create;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
-// Reconcile brings one room's pod and status up to date.
+// Reconcile brings one room's pod and status up to date, or, for a room
+// being deleted, cleans up after it.
 func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	start := time.Now()
 	defer func() { reconcileDuration.Observe(time.Since(start).Seconds()) }()
@@ -81,7 +82,13 @@ func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	} else if err != nil {
 		return ctrl.Result{}, err
 	}
-	s := newScope(room)
+	return r.reconcileLive(ctx, newScope(room))
+}
+
+// reconcileLive runs the steps, writes the status, then announces what
+// happened and, if the collector decided so, deletes the room: in that
+// order, so the events and the deletion follow a status on record.
+func (r *GameRoomReconciler) reconcileLive(ctx context.Context, s *scope) (ctrl.Result, error) {
 	result, err := r.reconcile(ctx, s)
 	if werr := r.writeStatus(ctx, s); apierrors.IsConflict(werr) {
 		// Changed again since the re-read: the newer room is on its way

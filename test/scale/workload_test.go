@@ -132,17 +132,23 @@ func (w *beater) beatAll(ctx context.Context) {
 	}
 }
 
-// readAll is the floor of one sweep: one pipelined read of every heartbeat.
+// readAll is the floor of one sweep: one pipelined read of every
+// heartbeat, in the sweep's batches. The best of five, since a single
+// read on a shared machine can land behind another process.
 func readAll(ctx context.Context, rdb redis.UniversalClient, ns string, n int) (time.Duration, error) {
 	rooms := make([]roomkeys.Room, n)
 	for i := range rooms {
 		rooms[i] = roomkeys.For(ns, roomName(i))
 	}
-	start := time.Now()
-	for lo := 0; lo < n; lo += 1000 {
-		if _, _, err := heartbeat.Read(ctx, rdb, rooms[lo:min(lo+1000, n)]); err != nil {
-			return 0, err
+	best := time.Duration(1<<63 - 1)
+	for range 5 {
+		start := time.Now()
+		for lo := 0; lo < n; lo += 1000 {
+			if _, _, err := heartbeat.Read(ctx, rdb, rooms[lo:min(lo+1000, n)]); err != nil {
+				return 0, err
+			}
 		}
+		best = min(best, time.Since(start))
 	}
-	return time.Since(start), nil
+	return best, nil
 }

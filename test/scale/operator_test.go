@@ -125,7 +125,8 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		periods := float64(steadyWindow / heartbeatPeriod)
 		floorRead, err := readAll(ctx, rdb, "scale", rooms)
 		must(b, err)
-		b.Logf("steady %s: %.0f API writes, %.0f sweeps, operator CPU %s", steadyWindow, w1-w0, sweeps1-sweeps0, cpu1-cpu0)
+		b.Logf("steady %s: %.0f API writes, %.0f sweeps, %.0f reconciles, operator CPU %s",
+			steadyWindow, w1-w0, sweeps1-sweeps0, after.reconciles-before.reconciles, cpu1-cpu0)
 
 		// idle rooms leave together.
 		idleAt := time.Now()
@@ -149,6 +150,7 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/periods, "cpu-ms/period")
 		b.ReportMetric(float64(floorRead.Microseconds())/1000, "floor-read-ms/period")
 		b.ReportMetric(sweepAvg*1000, "sweep-ms")
+		b.ReportMetric((after.reconciles-before.reconciles)/steadyWindow.Minutes(), "steady-reconciles/min")
 		b.ReportMetric(collect.Seconds(), "collect-s")
 		b.ReportMetric(floorDelete.Seconds(), "floor-delete-s")
 	}
@@ -230,20 +232,28 @@ func settle(b *testing.B, ctx context.Context, cs kubernetes.Interface) {
 	b.Logf("the operator never went quiet; measuring anyway")
 }
 
-// operatorMetric reads one sample of the operator's own /metrics.
+// operatorMetric sums the samples of one metric of the operator's own
+// /metrics, over all its labels.
 func operatorMetric(op *operator, name string) (float64, error) {
 	resp, err := http.Get("http://" + op.metricsAddr + "/metrics")
 	if err != nil {
 		return 0, err
 	}
 	defer resp.Body.Close()
+	var sum float64
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
-			return strconv.ParseFloat(v, 64)
+		line := sc.Text()
+		if !strings.HasPrefix(line, name+" ") && !strings.HasPrefix(line, name+"{") {
+			continue
 		}
+		v, err := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
+		if err != nil {
+			return 0, err
+		}
+		sum += v
 	}
-	return 0, sc.Err()
+	return sum, sc.Err()
 }
 
 func envInt(name string, def int) int {
@@ -262,9 +272,9 @@ func must(b *testing.B, err error) {
 
 // snapshot is what the steady window is measured from.
 type snapshot struct {
-	writes, sweeps, sweepSeconds float64
-	cpu                          time.Duration
-	rss                          int64
+	writes, sweeps, sweepSeconds, reconciles float64
+	cpu                                      time.Duration
+	rss                                      int64
 }
 
 func sample(b *testing.B, ctx context.Context, cs kubernetes.Interface, op *operator) snapshot {
@@ -281,6 +291,8 @@ func sample(b *testing.B, ctx context.Context, cs kubernetes.Interface, op *oper
 	s.sweeps, err = operatorMetric(op, "croupier_heartbeat_sweep_duration_seconds_count")
 	must(b, err)
 	s.sweepSeconds, err = operatorMetric(op, "croupier_heartbeat_sweep_duration_seconds_sum")
+	must(b, err)
+	s.reconciles, err = operatorMetric(op, "controller_runtime_reconcile_total")
 	must(b, err)
 	return s
 }

@@ -49,8 +49,9 @@ fmt: ## Run gofmt on the code.
 	gofmt -w $$(git ls-files '*.go')
 
 .PHONY: vet
-vet: ## Run go vet.
+vet: ## Run go vet (the scale benchmark too, so it keeps compiling).
 	go vet ./...
+	go vet -tags scale ./test/scale/
 
 .PHONY: lint
 lint: vet ## Fail when a file is not gofmt-clean.

@@ -85,6 +85,9 @@ func readBeat(ctx context.Context, rc redis.UniversalClient, room *gamesv1.GameR
 	if err != nil {
 		return nil, err
 	}
+	if errs[0] == nil {
+		errs[0] = checkBeat(beats[0], room)
+	}
 	if errs[0] != nil {
 		if !errors.Is(errs[0], heartbeat.ErrNoBeat) {
 			log.FromContext(ctx).Info("ignoring a malformed heartbeat", "error", errs[0].Error())
@@ -92,6 +95,22 @@ func readBeat(ctx context.Context, rc redis.UniversalClient, room *gamesv1.GameR
 		return nil, nil
 	}
 	return &beats[0], nil
+}
+
+// checkBeat rejects a heartbeat no honest game pod of this room writes:
+// it is read like no heartbeat at all (so a pod that writes garbage is,
+// in time, a silent pod), and never reaches the status.
+func checkBeat(b heartbeat.Beat, room *gamesv1.GameRoom) error {
+	seats := int(room.Spec.MaxPlayersOrDefault())
+	switch {
+	case b.Seated < 0 || b.Seated > seats:
+		return fmt.Errorf("heartbeat of %s/%s: %d seated, the room has %d seats", room.Namespace, room.Name, b.Seated, seats)
+	case b.Connected < 0 || b.Connected > b.Seated:
+		return fmt.Errorf("heartbeat of %s/%s: %d connected of %d seated", room.Namespace, room.Name, b.Connected, b.Seated)
+	case b.Phase != heartbeat.PhaseWaiting && b.Phase != heartbeat.PhasePlaying && b.Phase != heartbeat.PhaseFinished:
+		return fmt.Errorf("heartbeat of %s/%s: unknown phase %q", room.Namespace, room.Name, b.Phase)
+	}
+	return nil
 }
 
 func unknownCondition() *metav1.Condition {

@@ -346,3 +346,57 @@ func TestStaleSilentPodDoesNotKillReplacement(t *testing.T) {
 	g.Consistently(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, time.Second, poll).
 		Should(ConsistOf(HaveField("UID", second.UID)))
 }
+
+func TestCheckBeat(t *testing.T) {
+	room := testRoom().Players(2).Obj()
+	ok := heartbeat.Beat{Seated: 2, Connected: 1, Phase: heartbeat.PhasePlaying}
+	cases := []struct {
+		name string
+		edit func(*heartbeat.Beat)
+		want string // "" valid
+	}{
+		{"valid", func(*heartbeat.Beat) {}, ""},
+		{"more seated than seats", func(b *heartbeat.Beat) { b.Seated = 3 }, "3 seated, the room has 2 seats"},
+		{"negative", func(b *heartbeat.Beat) { b.Connected = -1 }, "-1 connected"},
+		{"more connected than seated", func(b *heartbeat.Beat) { b.Seated, b.Connected = 1, 2 }, "2 connected of 1 seated"},
+		{"unknown phase", func(b *heartbeat.Beat) { b.Phase = "won" }, `unknown phase "won"`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := ok
+			c.edit(&b)
+			err := checkBeat(b, room)
+			if c.want == "" {
+				NewWithT(t).Expect(err).NotTo(HaveOccurred())
+				return
+			}
+			NewWithT(t).Expect(err).To(MatchError(ContainSubstring(c.want)))
+		})
+	}
+}
+
+// Whatever a game pod writes into its heartbeat, the operator's verdicts
+// neither panic nor put a count the room cannot hold into the status.
+func FuzzHeartbeatVerdicts(f *testing.F) {
+	f.Add(2, 1, "playing", int64(0), int64(1000), int64(5000))
+	f.Add(-1, 9, "finished", int64(-1), int64(1<<62), int64(-1<<62))
+	f.Add(1<<40, 1<<40, "", int64(0), int64(0), int64(0))
+	f.Fuzz(func(t *testing.T, seated, connected int, phase string, beatMs, activityMs, nowMs int64) {
+		room := testRoom().Players(2).Obj()
+		pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
+		room.Status = computeStatus(observed{room: room, pod: pod, now: t0})
+		b := heartbeat.Beat{Seated: seated, Connected: connected, Phase: phase,
+			Time: time.UnixMilli(beatMs), LastActivity: time.UnixMilli(activityMs)}
+		if checkBeat(b, room) != nil {
+			return // read as no heartbeat
+		}
+		now := time.UnixMilli(nowMs)
+		due(room, pod, &b, now)
+		silenceDeadline(room, pod, &b)
+		idleDeadline(room, &b)
+		st := computeStatus(observed{room: room, pod: pod, now: now, presence: presenceOf(b)})
+		if st.Players.Seated < 0 || st.Players.Seated > 2 || st.Players.Connected > st.Players.Seated {
+			t.Fatalf("status players %+v from beat %+v", st.Players, b)
+		}
+	})
+}

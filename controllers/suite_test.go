@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"testing"
@@ -54,6 +55,12 @@ var suitePods = PodSettings{
 }
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		// Fuzz targets are pure: no control plane for them (and none for
+		// each fuzz worker process).
+		os.Exit(m.Run())
+	}
 	os.Exit(runSuite(m))
 }
 

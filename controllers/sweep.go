@@ -109,7 +109,7 @@ func (w *heartbeatSweep) sweepBatch(ctx context.Context, rooms []gamesv1.GameRoo
 	for i := range rooms {
 		room := &rooms[i]
 		var beat *heartbeat.Beat
-		if errs[i] == nil {
+		if errs[i] == nil && checkBeat(beats[i], room) == nil {
 			beat = &beats[i]
 			heartbeatAge.Observe(now.Sub(beat.Time).Seconds())
 		}

@@ -15,6 +15,8 @@ func TestOperatorFlags(t *testing.T) {
 		"--gameserver-image=registry.example/croupier:v1", "--heartbeat-period=2s",
 		"--redis-mode=sentinel", "--redis-addrs=a:26379, b:26379", "--redis-master-name=main",
 		"--redis-secret=redis-auth", "--allowed-origins=https://x.example,https://y.example",
+		"--heartbeat-sweep-interval=2s", "--audit-retention=72h", "--redis-cleanup-timeout=5m",
+		"--workers=4", "--kube-api-qps=50", "--kube-api-burst=80",
 	})
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(c.pods.Image).To(Equal("registry.example/croupier:v1"))
@@ -26,6 +28,12 @@ func TestOperatorFlags(t *testing.T) {
 	g.Expect(c.pods.Redis.Password).To(BeEmpty(), "the password must never reach a pod spec")
 	g.Expect(c.redis.Password).To(Equal("hunter2"))
 	g.Expect(c.pods.AllowedOrigins).To(Equal([]string{"https://x.example", "https://y.example"}))
+	g.Expect(c.sweepInterval).To(Equal(2 * time.Second))
+	g.Expect(c.auditRetention).To(Equal(72 * time.Hour))
+	g.Expect(c.cleanupTimeout).To(Equal(5 * time.Minute))
+	g.Expect(c.workers).To(Equal(4))
+	g.Expect(c.kubeQPS).To(Equal(50.0))
+	g.Expect(c.kubeBurst).To(Equal(80))
 }
 
 func TestOperatorFlagsRejected(t *testing.T) {
@@ -39,6 +47,11 @@ func TestOperatorFlagsRejected(t *testing.T) {
 		{[]string{"--redis-mode=sentinel"}, "sentinel needs sentinel addresses and a master name"},
 		{[]string{"--redis-mode=memcached"}, `redis mode "memcached"`},
 		{[]string{"--redis-addrs="}, "single needs exactly one address"},
+		{[]string{"--heartbeat-sweep-interval=10ms"}, "--heartbeat-sweep-interval 10ms is under 100ms"},
+		{[]string{"--audit-retention=-1s"}, "--audit-retention -1s is negative"},
+		{[]string{"--redis-cleanup-timeout=10s"}, "--redis-cleanup-timeout 10s is under 1m"},
+		{[]string{"--workers=0"}, "--workers 0 must be at least 1"},
+		{[]string{"--kube-api-qps=0"}, "must be positive"},
 		{[]string{"--no-such-flag"}, "flag provided but not defined"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

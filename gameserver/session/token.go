@@ -60,7 +60,8 @@ func Reason(err error) string {
 
 const tokenVersion = "v1"
 
-var b64 = base64.RawURLEncoding
+// Strict: a token has one spelling, so no variant of a valid token verifies.
+var b64 = base64.RawURLEncoding.Strict()
 
 // Issue signs a token for the claims with the newest key. IssuedAt, Expiry
 // and Nonce are filled in here: ttl from now, 128 random bits.
@@ -90,7 +91,7 @@ func (k *Keyring) mac(kid, signed string) []byte {
 // Every refusal is a *RefusedError.
 func (k *Keyring) Verify(token, room string, now time.Time) (Claims, error) {
 	parts := strings.Split(token, ".")
-	if len(parts) != 4 || parts[0] != tokenVersion {
+	if len(parts) != 4 || parts[0] != tokenVersion || !tokenAlphabet(token) {
 		return Claims{}, refuse(ReasonMalformed, "not a %s token", tokenVersion)
 	}
 	kid := parts[1]
@@ -116,6 +117,19 @@ func (k *Keyring) Verify(token, room string, now time.Time) (Claims, error) {
 		return Claims{}, refuse(ReasonExpired, "expired at %s", time.Unix(c.Expiry, 0).UTC().Format(time.RFC3339))
 	}
 	return c, nil
+}
+
+// tokenAlphabet reports whether s holds only base64url characters and
+// dots. The base64 decoder skips CR and LF, so without this a token with a
+// line break in its signature would verify: a second spelling of a token.
+func tokenAlphabet(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeClaims(s string) (Claims, error) {

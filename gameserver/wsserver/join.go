@@ -102,6 +102,9 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 
 func checkName(n string) (string, error) {
 	n = strings.TrimSpace(n)
+	if !utf8.ValidString(n) {
+		return "", errors.New("name must be UTF-8 text")
+	}
 	if n == "" || utf8.RuneCountInString(n) > maxNameRunes {
 		return "", errors.New("name must be 1 to 32 characters")
 	}

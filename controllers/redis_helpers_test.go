@@ -64,16 +64,16 @@ func writeBeat(t *testing.T, room *gamesv1.GameRoom, b beatOf) heartbeat.Beat {
 // step moves the operator's clock on.
 func step(d time.Duration) { suiteClock.Step(d) }
 
-// restartRedis plays an outage: Redis goes away, and the test gets a
+// stopRedis plays an outage: Redis goes away, and the test gets a
 // function that brings it back (empty, as a Redis without persistence).
 func stopRedis(t *testing.T) (restart func()) {
 	t.Helper()
-	suiteRedis.stop()
+	suiteRedis.Stop()
 	restarted := false
 	restart = func() {
 		if !restarted {
 			restarted = true
-			NewWithT(t).Expect(suiteRedis.start()).To(Succeed())
+			NewWithT(t).Expect(suiteRedis.Restart()).To(Succeed())
 		}
 	}
 	t.Cleanup(restart)

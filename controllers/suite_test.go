@@ -28,6 +28,7 @@ import (
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/gameserver/redisconn"
+	"github.com/croupier-dev/croupier/internal/redistest"
 )
 
 // One API server and one running operator for the whole package; each
@@ -41,7 +42,7 @@ var (
 	// instead of waiting for them.
 	suiteClock = clocktesting.NewFakeClock(time.Now())
 	// suiteRedis is the Redis of the operator and of the tests' heartbeats.
-	suiteRedis *redisServer
+	suiteRedis *redistest.Server
 	rdb        redis.UniversalClient
 	// stopOperator stops the running operator and waits for it.
 	stopOperator func()
@@ -94,12 +95,12 @@ func runSuite(m *testing.M) int {
 		return 1
 	}
 	redis.SetLogger(quietRedis{}) // the outage tests would fill the log with dial errors
-	if suiteRedis, err = startRedis(); err != nil {
+	if suiteRedis, err = redistest.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	defer suiteRedis.close()
-	rdb = redis.NewClient(&redis.Options{Addr: suiteRedis.addr})
+	defer suiteRedis.Close()
+	rdb = redis.NewClient(&redis.Options{Addr: suiteRedis.Addr})
 	defer rdb.Close()
 	if stopOperator, err = startOperator(nil); err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -114,7 +115,7 @@ func runSuite(m *testing.M) int {
 // cache, against the suite's Redis; configure adjusts its settings.
 func startOperator(configure func(*GameRoomReconciler)) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	opRedis := redis.NewClient(&redis.Options{Addr: suiteRedis.addr, MaxRetries: 1,
+	opRedis := redis.NewClient(&redis.Options{Addr: suiteRedis.Addr, MaxRetries: 1,
 		DialTimeout: 200 * time.Millisecond, ReadTimeout: time.Second, WriteTimeout: time.Second})
 	done, err := startManager(ctx, opRedis, configure)
 	if err != nil {

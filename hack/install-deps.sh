@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the local platform use, when
-# they are missing: redis-server for the game pod's tests, chromium and
-# chromium-driver for the browser client's tests.
+# they are missing: redis-server, for the game pod's and the operator's
+# tests and for `croupier dev`.
 set -euo pipefail
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
-command -v chromium >/dev/null || need+=(chromium)
-command -v chromedriver >/dev/null || need+=(chromium-driver)
 if ((${#need[@]} == 0)); then exit 0; fi
 echo ">> installing Debian packages: ${need[*]}" >&2
 sudo=""

@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/croupier-dev/croupier/gameserver/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redistest"
 	"github.com/croupier-dev/croupier/gameserver/roomkeys"
 )
 

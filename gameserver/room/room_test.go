@@ -13,7 +13,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/heartbeat"
-	"github.com/croupier-dev/croupier/gameserver/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redistest"
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/roomkeys"

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/croupier-dev/croupier/gameserver/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redistest"
 	"github.com/croupier-dev/croupier/gameserver/roomkeys"
 )
 

@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
-	"github.com/croupier-dev/croupier/gameserver/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redistest"
 )
 
 // BenchmarkActionLatency measures, for a 2-player room on loopback, the

@@ -19,7 +19,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/actionlog"
 	"github.com/croupier-dev/croupier/gameserver/cassino"
-	"github.com/croupier-dev/croupier/gameserver/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redistest"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/roomkeys"
 	"github.com/croupier-dev/croupier/gameserver/seating"

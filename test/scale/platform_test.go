@@ -3,7 +3,6 @@
 package scale
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -19,6 +18,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/internal/redistest"
 )
 
 // The parts the benchmark runs: a control plane, a redis-server, and the
@@ -43,18 +43,9 @@ func startControlPlane(b *testing.B) (*envtest.Environment, *rest.Config) {
 
 func startRedis(b *testing.B) redis.UniversalClient {
 	b.Helper()
-	addr := freeAddr(b)
-	_, port, _ := net.SplitHostPort(addr)
-	cmd := exec.Command("redis-server", "--port", port, "--bind", "127.0.0.1", "--dir", b.TempDir(),
-		"--save", "", "--appendonly", "no")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		b.Fatalf("start redis-server (make deps installs it): %v", err)
-	}
-	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	c := redis.NewClient(&redis.Options{Addr: addr, PoolSize: 64})
+	srv := redistest.Start(b)
+	c := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 64})
 	b.Cleanup(func() { _ = c.Close() })
-	waitFor(b, 10*time.Second, "redis-server", func() bool { return c.Ping(context.Background()).Err() == nil })
 	return c
 }
 

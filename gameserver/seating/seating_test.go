@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/croupier-dev/croupier/internal/redistest"
 	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/internal/redistest"
 )
 
 var now = time.UnixMilli(1_790_000_000_123)

@@ -19,12 +19,12 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/actionlog"
 	"github.com/croupier-dev/croupier/gameserver/cassino"
-	"github.com/croupier-dev/croupier/internal/redistest"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/roomkeys"
 	"github.com/croupier-dev/croupier/gameserver/seating"
 	"github.com/croupier-dev/croupier/gameserver/session"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
+	"github.com/croupier-dev/croupier/internal/redistest"
 )
 
 const roomID = "games/t1"

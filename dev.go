@@ -11,10 +11,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/croupier-dev/croupier/hack/localplatform"
-	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
-	"github.com/croupier-dev/croupier/hack/localplatform/controlplane"
-	"github.com/croupier-dev/croupier/hack/localplatform/sessionkeys"
+	"github.com/croupier-dev/croupier/devplatform"
+	"github.com/croupier-dev/croupier/devplatform/childproc"
+	"github.com/croupier-dev/croupier/devplatform/controlplane"
+	"github.com/croupier-dev/croupier/devplatform/sessionkeys"
 )
 
 func init() {
@@ -28,15 +28,15 @@ func runDev(args []string) error {
 	}
 	ctx, stop := devSignals()
 	defer stop()
-	return localplatform.Run(ctx, opts)
+	return devplatform.Run(ctx, opts)
 }
 
-func parseDevFlags(args []string) (localplatform.Options, error) {
+func parseDevFlags(args []string) (devplatform.Options, error) {
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {
 		assets = controlplane.DefaultAssetsDir
 	}
-	o := localplatform.Options{Out: os.Stdout, SessionKeysNamespace: "default"}
+	o := devplatform.Options{Out: os.Stdout, SessionKeysNamespace: "default"}
 	fs := flag.NewFlagSet("croupier dev", flag.ContinueOnError)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: croupier dev [flags] [-- extra operator flags]\n\nRuns etcd, kube-apiserver, kube-controller-manager, redis-server, the operator and a local pod runner until Ctrl-C.\n\nflags:")

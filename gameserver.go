@@ -18,8 +18,8 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/config"
 	"github.com/croupier-dev/croupier/gameserver/room"
-	"github.com/croupier-dev/croupier/gameserver/session"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
+	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
 func init() {

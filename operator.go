@@ -17,7 +17,8 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/controllers"
-	"github.com/croupier-dev/croupier/gameserver/redisconn"
+	"github.com/croupier-dev/croupier/roomcontract"
+	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
 func init() {
@@ -72,7 +73,7 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 		return c, err
 	}
 	c.redis.Addrs = redisconn.ParseAddrs(redisAddrs)
-	c.redis.Password = os.Getenv("CROUPIER_REDIS_PASSWORD")
+	c.redis.Password = os.Getenv(roomcontract.EnvRedisPassword)
 	c.pods.Redis = c.redis
 	c.pods.Redis.Password = "" // pods read it from --redis-secret; it never goes into a pod spec
 	c.pods.AllowedOrigins = redisconn.ParseAddrs(origins)

@@ -17,7 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // DefaultCleanupTimeout is how long a deleted room waits for Redis before
@@ -112,7 +112,7 @@ func (r *GameRoomReconciler) stopPod(ctx context.Context, room *gamesv1.GameRoom
 func (r *GameRoomReconciler) removeKeys(ctx context.Context, room *gamesv1.GameRoom) error {
 	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
 	defer cancel()
-	keys := roomkeys.For(room.Namespace, room.Name).All()
+	keys := roomcontract.For(room.Namespace, room.Name).All()
 	if r.AuditRetention <= 0 {
 		if err := r.Redis.Del(ctx, keys...).Err(); err != nil {
 			return fmt.Errorf("delete Redis keys %s: %w", keyPattern(room), err)
@@ -161,6 +161,6 @@ func cleanupBackoff(elapsed time.Duration) time.Duration {
 // keyPattern names the room's keys for a person who must delete them by
 // hand; the keys are named by package roomkeys, so it is derived from one.
 func keyPattern(room *gamesv1.GameRoom) string {
-	hb := roomkeys.For(room.Namespace, room.Name).Heartbeat()
+	hb := roomcontract.For(room.Namespace, room.Name).Heartbeat()
 	return strings.TrimSuffix(hb, "heartbeat") + "*"
 }

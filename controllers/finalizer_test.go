@@ -10,18 +10,18 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // writeAllKeys plays a game pod that wrote every key of its room.
 func writeAllKeys(t *testing.T, room *gamesv1.GameRoom) []string {
 	t.Helper()
-	keys := roomkeys.For(room.Namespace, room.Name).All()
+	keys := roomcontract.For(room.Namespace, room.Name).All()
 	for _, k := range keys {
 		NewWithT(t).Expect(rdb.Set(context.Background(), k, "x", 0).Err()).To(Succeed())
 	}
 	// A key of another room, which must survive.
-	other := roomkeys.For(room.Namespace, room.Name+"-other").Log()
+	other := roomcontract.For(room.Namespace, room.Name+"-other").Log()
 	NewWithT(t).Expect(rdb.Set(context.Background(), other, "x", 0).Err()).To(Succeed())
 	t.Cleanup(func() { rdb.Del(context.Background(), other) })
 	return keys
@@ -43,7 +43,7 @@ func TestDeletedRoomLosesItsKeys(t *testing.T) {
 	g.Expect(k8s.Delete(context.Background(), room)).To(Succeed())
 	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
 	g.Expect(existing(g, keys)).To(BeZero())
-	g.Expect(existing(g, []string{roomkeys.For(ns, "table-other").Log()})).To(Equal(int64(1)))
+	g.Expect(existing(g, []string{roomcontract.For(ns, "table-other").Log()})).To(Equal(int64(1)))
 	g.Expect(podsOf(g, room)).To(BeEmpty())
 }
 

@@ -24,7 +24,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/source"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
-	"github.com/croupier-dev/croupier/gameserver/heartbeat"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // GameRoomReconciler gives each GameRoom one game pod and reports the
@@ -120,7 +120,7 @@ type scope struct {
 	// beatRead: Redis answered this reconcile's heartbeat read; beat is
 	// then the heartbeat, nil if the room has none.
 	beatRead bool
-	beat     *heartbeat.Beat
+	beat     *roomcontract.Beat
 	// heartbeats is the HeartbeatsKnown condition this reconcile found.
 	heartbeats *metav1.Condition
 	// silent: the pod was deleted for missing its heartbeats.

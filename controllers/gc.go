@@ -12,7 +12,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
-	"github.com/croupier-dev/croupier/gameserver/heartbeat"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // Why a room is collected: the label of croupier_gamerooms_collected_total.
@@ -65,7 +65,7 @@ func (r *GameRoomReconciler) reconcileGC(_ context.Context, s *scope) (ctrl.Resu
 // nobody ever came. Every input is durable (the heartbeat in Redis, the
 // status), so an operator restart does not reset the clock. ok is false
 // while someone is connected or the room is not serving.
-func idleDeadline(room *gamesv1.GameRoom, beat *heartbeat.Beat) (time.Time, bool) {
+func idleDeadline(room *gamesv1.GameRoom, beat *roomcontract.Beat) (time.Time, bool) {
 	if room.Status.Phase != gamesv1.PhaseReady && room.Status.Phase != gamesv1.PhasePlaying {
 		return time.Time{}, false
 	}

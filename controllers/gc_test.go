@@ -15,7 +15,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
-	"github.com/croupier-dev/croupier/gameserver/heartbeat"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // holdFinalizer keeps a collected room visible after its deletion, so the
@@ -125,7 +125,7 @@ func TestFinishedRoomIsDeletedAfterTTL(t *testing.T) {
 	room, pod := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).TTLAfterFinished(time.Minute).HeartbeatTimeout(time.Hour))
 	collected := testutil.ToFloat64(roomsCollected.WithLabelValues(collectFinished))
 
-	writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: heartbeat.PhaseFinished, lastActivity: suiteClock.Now()})
+	writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhaseFinished, lastActivity: suiteClock.Now()})
 	var finished time.Time
 	g.Eventually(func(g Gomega) {
 		r := getRoom(g, room)
@@ -157,7 +157,7 @@ func TestFinishedRoomWithoutTTLStays(t *testing.T) {
 	resetClock(t)
 	ns := gameroomtest.Namespace(t, k8s)
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour))
-	writeBeat(t, room, beatOf{seated: 2, connected: 0, phase: heartbeat.PhaseFinished, lastActivity: suiteClock.Now()})
+	writeBeat(t, room, beatOf{seated: 2, connected: 0, phase: roomcontract.PhaseFinished, lastActivity: suiteClock.Now()})
 	g.Eventually(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, waitFor, poll).
 		Should(Equal(gamesv1.PhaseFinished))
 	step(time.Hour)

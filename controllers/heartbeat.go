@@ -16,8 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
-	"github.com/croupier-dev/croupier/gameserver/heartbeat"
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // StatusRefresh bounds how far status.lastHeartbeatTime (and
@@ -78,10 +77,10 @@ func (r *GameRoomReconciler) reconcileHeartbeat(ctx context.Context, s *scope) (
 // readBeat returns the room's heartbeat, nil when Redis has none (never
 // written, expired, or unreadable garbage), and an error only when Redis
 // itself did not answer.
-func readBeat(ctx context.Context, rc redis.UniversalClient, room *gamesv1.GameRoom) (*heartbeat.Beat, error) {
+func readBeat(ctx context.Context, rc redis.UniversalClient, room *gamesv1.GameRoom) (*roomcontract.Beat, error) {
 	ctx, cancel := context.WithTimeout(ctx, redisTimeout)
 	defer cancel()
-	beats, errs, err := heartbeat.Read(ctx, rc, []roomkeys.Room{roomkeys.For(room.Namespace, room.Name)})
+	beats, errs, err := roomcontract.ReadBeats(ctx, rc, []roomcontract.Room{roomcontract.For(room.Namespace, room.Name)})
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +88,7 @@ func readBeat(ctx context.Context, rc redis.UniversalClient, room *gamesv1.GameR
 		errs[0] = checkBeat(beats[0], room)
 	}
 	if errs[0] != nil {
-		if !errors.Is(errs[0], heartbeat.ErrNoBeat) {
+		if !errors.Is(errs[0], roomcontract.ErrNoBeat) {
 			log.FromContext(ctx).Info("ignoring a malformed heartbeat", "error", errs[0].Error())
 		}
 		return nil, nil
@@ -100,14 +99,14 @@ func readBeat(ctx context.Context, rc redis.UniversalClient, room *gamesv1.GameR
 // checkBeat rejects a heartbeat no honest game pod of this room writes:
 // it is read like no heartbeat at all (so a pod that writes garbage is,
 // in time, a silent pod), and never reaches the status.
-func checkBeat(b heartbeat.Beat, room *gamesv1.GameRoom) error {
+func checkBeat(b roomcontract.Beat, room *gamesv1.GameRoom) error {
 	seats := int(room.Spec.MaxPlayersOrDefault())
 	switch {
 	case b.Seated < 0 || b.Seated > seats:
 		return fmt.Errorf("heartbeat of %s/%s: %d seated, the room has %d seats", room.Namespace, room.Name, b.Seated, seats)
 	case b.Connected < 0 || b.Connected > b.Seated:
 		return fmt.Errorf("heartbeat of %s/%s: %d connected of %d seated", room.Namespace, room.Name, b.Connected, b.Seated)
-	case b.Phase != heartbeat.PhaseWaiting && b.Phase != heartbeat.PhasePlaying && b.Phase != heartbeat.PhaseFinished:
+	case b.Phase != roomcontract.PhaseWaiting && b.Phase != roomcontract.PhasePlaying && b.Phase != roomcontract.PhaseFinished:
 		return fmt.Errorf("heartbeat of %s/%s: unknown phase %q", room.Namespace, room.Name, b.Phase)
 	}
 	return nil
@@ -119,7 +118,7 @@ func unknownCondition() *metav1.Condition {
 		Message: "The operator cannot read heartbeats from Redis; nothing is replaced or collected for missing heartbeats until it can"}
 }
 
-func knownCondition(beat *heartbeat.Beat) *metav1.Condition {
+func knownCondition(beat *roomcontract.Beat) *metav1.Condition {
 	c := &metav1.Condition{Type: gamesv1.ConditionHeartbeatsKnown, Status: metav1.ConditionTrue,
 		Reason: ReasonHeartbeatRead, Message: "The game pod's heartbeat is read from Redis"}
 	if beat == nil {
@@ -129,12 +128,12 @@ func knownCondition(beat *heartbeat.Beat) *metav1.Condition {
 }
 
 // presenceOf maps a heartbeat to what the status shows.
-func presenceOf(b heartbeat.Beat) *Presence {
+func presenceOf(b roomcontract.Beat) *Presence {
 	return &Presence{
 		Seated:        int32(b.Seated),
 		Connected:     int32(b.Connected),
-		Playing:       b.Phase == heartbeat.PhasePlaying,
-		Finished:      b.Phase == heartbeat.PhaseFinished,
+		Playing:       b.Phase == roomcontract.PhasePlaying,
+		Finished:      b.Phase == roomcontract.PhaseFinished,
 		LastHeartbeat: b.Time,
 		LastActivity:  b.LastActivity,
 	}
@@ -144,7 +143,7 @@ func presenceOf(b heartbeat.Beat) *Presence {
 // after the latest sign of life, the newest of its heartbeat and the
 // moment it became ready. ok is false when the rule does not apply: no
 // ready pod of this room, or a room whose match is over.
-func silenceDeadline(room *gamesv1.GameRoom, pod *corev1.Pod, beat *heartbeat.Beat) (time.Time, bool) {
+func silenceDeadline(room *gamesv1.GameRoom, pod *corev1.Pod, beat *roomcontract.Beat) (time.Time, bool) {
 	healthy := meta.FindStatusCondition(room.Status.Conditions, gamesv1.ConditionPodHealthy)
 	if pod == nil || !metav1.IsControlledBy(pod, room) || pod.DeletionTimestamp != nil ||
 		!podReady(pod) || finalPhase(room.Status.Phase) || healthy == nil || healthy.Status != metav1.ConditionTrue {

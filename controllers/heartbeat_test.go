@@ -15,7 +15,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
-	"github.com/croupier-dev/croupier/gameserver/heartbeat"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 func TestHeartbeatFillsStatusWithoutWriteStorm(t *testing.T) {
@@ -24,7 +24,7 @@ func TestHeartbeatFillsStatusWithoutWriteStorm(t *testing.T) {
 	ns := gameroomtest.Namespace(t, k8s)
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(time.Hour))
 
-	first := writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: heartbeat.PhasePlaying, lastActivity: suiteClock.Now()})
+	first := writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhasePlaying, lastActivity: suiteClock.Now()})
 	g.Eventually(func(g Gomega) {
 		r := getRoom(g, room)
 		g.Expect(r.Status.Phase).To(Equal(gamesv1.PhasePlaying))
@@ -40,20 +40,20 @@ func TestHeartbeatFillsStatusWithoutWriteStorm(t *testing.T) {
 	rv := getRoom(g, room).ResourceVersion
 	for range 9 {
 		step(time.Minute)
-		writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: heartbeat.PhasePlaying, lastActivity: suiteClock.Now()})
+		writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhasePlaying, lastActivity: suiteClock.Now()})
 		g.Consistently(func(g Gomega) string { return getRoom(g, room).ResourceVersion }, 150*time.Millisecond, poll).
 			Should(Equal(rv), "a steady room must cost no status write")
 	}
 	// Past the room's refresh bound (StatusRefresh plus its jitter), the
 	// time is refreshed once.
 	step(refreshAfter(room) - 9*time.Minute)
-	fresh := writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: heartbeat.PhasePlaying, lastActivity: suiteClock.Now()})
+	fresh := writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhasePlaying, lastActivity: suiteClock.Now()})
 	g.Eventually(func(g Gomega) time.Time { return getRoom(g, room).Status.LastHeartbeatTime.Time }, waitFor, poll).
 		Should(BeTemporally("~", fresh.Time, time.Second))
 
 	// A player leaving is visible at once.
 	step(time.Second)
-	writeBeat(t, room, beatOf{seated: 2, connected: 1, phase: heartbeat.PhasePlaying, lastActivity: suiteClock.Now()})
+	writeBeat(t, room, beatOf{seated: 2, connected: 1, phase: roomcontract.PhasePlaying, lastActivity: suiteClock.Now()})
 	g.Eventually(func(g Gomega) gamesv1.Players { return getRoom(g, room).Status.Players }, waitFor, poll).
 		Should(Equal(gamesv1.Players{Seated: 2, Connected: 1}))
 }
@@ -149,8 +149,8 @@ func TestDeadlines(t *testing.T) {
 		{Type: gamesv1.ConditionReady, Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(t0.Add(time.Second))},
 		{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(t0.Add(time.Second))},
 	}
-	beat := func(at time.Duration, connected int, activity time.Duration) *heartbeat.Beat {
-		b := &heartbeat.Beat{Time: t0.Add(at), Connected: connected}
+	beat := func(at time.Duration, connected int, activity time.Duration) *roomcontract.Beat {
+		b := &roomcontract.Beat{Time: t0.Add(at), Connected: connected}
 		if activity != 0 {
 			b.LastActivity = t0.Add(activity)
 		}
@@ -165,7 +165,7 @@ func TestDeadlines(t *testing.T) {
 			name string
 			room *gamesv1.GameRoom
 			pod  *corev1.Pod
-			beat *heartbeat.Beat
+			beat *roomcontract.Beat
 			want time.Time // zero: the rule does not apply
 		}{
 			{"never beat: from readiness", room, ready, nil, t0.Add(31 * time.Second)},
@@ -191,7 +191,7 @@ func TestDeadlines(t *testing.T) {
 		cases := []struct {
 			name string
 			room *gamesv1.GameRoom
-			beat *heartbeat.Beat
+			beat *roomcontract.Beat
 			want time.Time
 		}{
 			{"nobody ever came: from Ready", room, nil, t0.Add(5*time.Minute + time.Second)},
@@ -218,18 +218,18 @@ func TestDue(t *testing.T) {
 	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
 	pod.CreationTimestamp = metav1.NewTime(t0)
 	room.Status = computeStatus(observed{room: room, pod: pod, now: t0,
-		heartbeats: knownCondition(&heartbeat.Beat{}),
-		presence:   presenceOf(heartbeat.Beat{Time: t0, Seated: 2, Connected: 2, Phase: heartbeat.PhasePlaying, LastActivity: t0})})
-	steady := &heartbeat.Beat{Time: t0.Add(20 * time.Second), Seated: 2, Connected: 2, Phase: heartbeat.PhasePlaying, LastActivity: t0.Add(19 * time.Second)}
+		heartbeats: knownCondition(&roomcontract.Beat{}),
+		presence:   presenceOf(roomcontract.Beat{Time: t0, Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0})})
+	steady := &roomcontract.Beat{Time: t0.Add(20 * time.Second), Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0.Add(19 * time.Second)}
 	left := *steady
 	left.Connected = 1
 	over := *steady
-	over.Phase = heartbeat.PhaseFinished
+	over.Phase = roomcontract.PhaseFinished
 	late := *steady
 	late.Time = t0.Add(refreshAfter(room))
 	cases := []struct {
 		name string
-		beat *heartbeat.Beat
+		beat *roomcontract.Beat
 		now  time.Time
 		want bool
 	}{
@@ -254,7 +254,7 @@ func TestDue(t *testing.T) {
 func TestStatusFromHeartbeat(t *testing.T) {
 	room := testRoom().Obj()
 	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
-	beat := heartbeat.Beat{Time: t0, Seated: 2, Connected: 2, Phase: heartbeat.PhasePlaying, LastActivity: t0}
+	beat := roomcontract.Beat{Time: t0, Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0}
 	room.Status = computeStatus(observed{room: room, pod: pod, now: t0, presence: presenceOf(beat)})
 	later := func(d time.Duration, connected int) *Presence {
 		b := beat
@@ -295,7 +295,7 @@ func TestStatusFromHeartbeat(t *testing.T) {
 	})
 	t.Run("finished", func(t *testing.T) {
 		b := beat
-		b.Phase = heartbeat.PhaseFinished
+		b.Phase = roomcontract.PhaseFinished
 		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(time.Minute), presence: presenceOf(b)})
 		NewWithT(t).Expect(st.Phase).To(Equal(gamesv1.PhaseFinished))
 		NewWithT(t).Expect(st.FinishedTime.Time).To(Equal(t0.Add(time.Minute)))
@@ -349,17 +349,17 @@ func TestStaleSilentPodDoesNotKillReplacement(t *testing.T) {
 
 func TestCheckBeat(t *testing.T) {
 	room := testRoom().Players(2).Obj()
-	ok := heartbeat.Beat{Seated: 2, Connected: 1, Phase: heartbeat.PhasePlaying}
+	ok := roomcontract.Beat{Seated: 2, Connected: 1, Phase: roomcontract.PhasePlaying}
 	cases := []struct {
 		name string
-		edit func(*heartbeat.Beat)
+		edit func(*roomcontract.Beat)
 		want string // "" valid
 	}{
-		{"valid", func(*heartbeat.Beat) {}, ""},
-		{"more seated than seats", func(b *heartbeat.Beat) { b.Seated = 3 }, "3 seated, the room has 2 seats"},
-		{"negative", func(b *heartbeat.Beat) { b.Connected = -1 }, "-1 connected"},
-		{"more connected than seated", func(b *heartbeat.Beat) { b.Seated, b.Connected = 1, 2 }, "2 connected of 1 seated"},
-		{"unknown phase", func(b *heartbeat.Beat) { b.Phase = "won" }, `unknown phase "won"`},
+		{"valid", func(*roomcontract.Beat) {}, ""},
+		{"more seated than seats", func(b *roomcontract.Beat) { b.Seated = 3 }, "3 seated, the room has 2 seats"},
+		{"negative", func(b *roomcontract.Beat) { b.Connected = -1 }, "-1 connected"},
+		{"more connected than seated", func(b *roomcontract.Beat) { b.Seated, b.Connected = 1, 2 }, "2 connected of 1 seated"},
+		{"unknown phase", func(b *roomcontract.Beat) { b.Phase = "won" }, `unknown phase "won"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -385,7 +385,7 @@ func FuzzHeartbeatVerdicts(f *testing.F) {
 		room := testRoom().Players(2).Obj()
 		pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
 		room.Status = computeStatus(observed{room: room, pod: pod, now: t0})
-		b := heartbeat.Beat{Seated: seated, Connected: connected, Phase: phase,
+		b := roomcontract.Beat{Seated: seated, Connected: connected, Phase: phase,
 			Time: time.UnixMilli(beatMs), LastActivity: time.UnixMilli(activityMs)}
 		if checkBeat(b, room) != nil {
 			return // read as no heartbeat

@@ -14,7 +14,8 @@ import (
 	"k8s.io/utils/ptr"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
-	"github.com/croupier-dev/croupier/gameserver/redisconn"
+	"github.com/croupier-dev/croupier/roomcontract"
+	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
 // Labels on every game pod. The room label is what the operator's pod
@@ -158,30 +159,30 @@ func gameContainerSpec(room *gamesv1.GameRoom, s PodSettings, image string, res 
 func podEnv(room *gamesv1.GameRoom, s PodSettings) []corev1.EnvVar {
 	rules, _ := json.Marshal(room.Spec.Rules) // plain struct of pointers: cannot fail
 	env := []corev1.EnvVar{
-		{Name: "CROUPIER_ROOM_NAMESPACE", Value: room.Namespace},
-		{Name: "CROUPIER_ROOM_NAME", Value: room.Name},
-		{Name: "CROUPIER_POD_NAME", ValueFrom: &corev1.EnvVarSource{
+		{Name: roomcontract.EnvRoomNamespace, Value: room.Namespace},
+		{Name: roomcontract.EnvRoomName, Value: room.Name},
+		{Name: roomcontract.EnvPodName, ValueFrom: &corev1.EnvVarSource{
 			FieldRef: &corev1.ObjectFieldSelector{FieldPath: "metadata.name"},
 		}},
-		{Name: "CROUPIER_GAME", Value: string(room.Spec.GameOrDefault())},
-		{Name: "CROUPIER_MAX_PLAYERS", Value: strconv.Itoa(int(room.Spec.MaxPlayersOrDefault()))},
-		{Name: "CROUPIER_RULES", Value: string(rules)},
-		{Name: "CROUPIER_SESSION_TTL", Value: room.Spec.SessionTTLOrDefault().String()},
-		{Name: "CROUPIER_LISTEN_ADDR", Value: fmt.Sprintf(":%d", GamePort)},
-		{Name: "CROUPIER_HEARTBEAT_PERIOD", Value: s.HeartbeatPeriod.String()},
-		{Name: "CROUPIER_SESSION_KEYS_DIR", Value: sessionKeysDir},
-		{Name: "CROUPIER_REDIS_MODE", Value: redisMode(s.Redis.Mode)},
-		{Name: "CROUPIER_REDIS_ADDRS", Value: strings.Join(s.Redis.Addrs, ",")},
+		{Name: roomcontract.EnvGame, Value: string(room.Spec.GameOrDefault())},
+		{Name: roomcontract.EnvMaxPlayers, Value: strconv.Itoa(int(room.Spec.MaxPlayersOrDefault()))},
+		{Name: roomcontract.EnvRules, Value: string(rules)},
+		{Name: roomcontract.EnvSessionTTL, Value: room.Spec.SessionTTLOrDefault().String()},
+		{Name: roomcontract.EnvListenAddr, Value: fmt.Sprintf(":%d", GamePort)},
+		{Name: roomcontract.EnvHeartbeatPeriod, Value: s.HeartbeatPeriod.String()},
+		{Name: roomcontract.EnvSessionKeysDir, Value: sessionKeysDir},
+		{Name: roomcontract.EnvRedisMode, Value: redisMode(s.Redis.Mode)},
+		{Name: roomcontract.EnvRedisAddrs, Value: strings.Join(s.Redis.Addrs, ",")},
 	}
 	optional := func(name, value string) {
 		if value != "" {
 			env = append(env, corev1.EnvVar{Name: name, Value: value})
 		}
 	}
-	optional("CROUPIER_REDIS_MASTER_NAME", s.Redis.MasterName)
-	optional("CROUPIER_REDIS_USERNAME", s.Redis.Username)
+	optional(roomcontract.EnvRedisMaster, s.Redis.MasterName)
+	optional(roomcontract.EnvRedisUsername, s.Redis.Username)
 	if s.RedisSecret != "" {
-		env = append(env, corev1.EnvVar{Name: "CROUPIER_REDIS_PASSWORD", ValueFrom: &corev1.EnvVarSource{
+		env = append(env, corev1.EnvVar{Name: roomcontract.EnvRedisPassword, ValueFrom: &corev1.EnvVarSource{
 			SecretKeyRef: &corev1.SecretKeySelector{
 				LocalObjectReference: corev1.LocalObjectReference{Name: s.RedisSecret},
 				Key:                  redisPasswordKey,
@@ -189,7 +190,7 @@ func podEnv(room *gamesv1.GameRoom, s PodSettings) []corev1.EnvVar {
 			},
 		}})
 	}
-	optional("CROUPIER_ALLOWED_ORIGINS", strings.Join(s.AllowedOrigins, ","))
+	optional(roomcontract.EnvAllowedOrigins, strings.Join(s.AllowedOrigins, ","))
 	return env
 }
 

@@ -14,7 +14,7 @@ import (
 
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/gameserver/config"
-	"github.com/croupier-dev/croupier/gameserver/redisconn"
+	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
 var testSettings = PodSettings{

@@ -12,8 +12,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
-	"github.com/croupier-dev/croupier/gameserver/heartbeat"
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // Helpers of the heartbeat, collection and cleanup tests.
@@ -49,14 +48,14 @@ type beatOf struct {
 	lastActivity      time.Time
 }
 
-func writeBeat(t *testing.T, room *gamesv1.GameRoom, b beatOf) heartbeat.Beat {
+func writeBeat(t *testing.T, room *gamesv1.GameRoom, b beatOf) roomcontract.Beat {
 	t.Helper()
-	hb := heartbeat.Beat{Pod: PodName(room.Name), Time: suiteClock.Now(), Seated: b.seated, Connected: b.connected,
+	hb := roomcontract.Beat{Pod: PodName(room.Name), Time: suiteClock.Now(), Seated: b.seated, Connected: b.connected,
 		LastActivity: b.lastActivity, Phase: b.phase}
 	if hb.Phase == "" {
-		hb.Phase = heartbeat.PhaseWaiting
+		hb.Phase = roomcontract.PhaseWaiting
 	}
-	err := heartbeat.Write(context.Background(), rdb, roomkeys.For(room.Namespace, room.Name), hb, time.Hour)
+	err := roomcontract.WriteBeat(context.Background(), rdb, roomcontract.For(room.Namespace, room.Name), hb, time.Hour)
 	NewWithT(t).Expect(err).NotTo(HaveOccurred())
 	return hb
 }

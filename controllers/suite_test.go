@@ -27,8 +27,8 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
-	"github.com/croupier-dev/croupier/gameserver/redisconn"
 	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
 // One API server and one running operator for the whole package; each

@@ -14,8 +14,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
-	"github.com/croupier-dev/croupier/gameserver/heartbeat"
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // sweepBatch is how many heartbeats one pipelined round trip reads.
@@ -79,12 +78,12 @@ func (w *heartbeatSweep) pass(ctx context.Context) error {
 }
 
 func (w *heartbeatSweep) sweepBatch(ctx context.Context, rooms []gamesv1.GameRoom, podOf map[client.ObjectKey]*corev1.Pod) error {
-	keys := make([]roomkeys.Room, len(rooms))
+	keys := make([]roomcontract.Room, len(rooms))
 	for i := range rooms {
-		keys[i] = roomkeys.For(rooms[i].Namespace, rooms[i].Name)
+		keys[i] = roomcontract.For(rooms[i].Namespace, rooms[i].Name)
 	}
 	rctx, cancel := context.WithTimeout(ctx, redisTimeout)
-	beats, errs, err := heartbeat.Read(rctx, w.r.Redis, keys)
+	beats, errs, err := roomcontract.ReadBeats(rctx, w.r.Redis, keys)
 	cancel()
 	now := w.r.Clock.Now()
 	for i := range rooms {
@@ -108,7 +107,7 @@ func (w *heartbeatSweep) sweepBatch(ctx context.Context, rooms []gamesv1.GameRoo
 	heartbeatsKnown.Set(1)
 	for i := range rooms {
 		room := &rooms[i]
-		var beat *heartbeat.Beat
+		var beat *roomcontract.Beat
 		if errs[i] == nil && checkBeat(beats[i], room) == nil {
 			beat = &beats[i]
 			heartbeatAge.Observe(now.Sub(beat.Time).Seconds())
@@ -140,7 +139,7 @@ func (w *heartbeatSweep) enqueue(ctx context.Context, room *gamesv1.GameRoom) {
 // due tells whether a room needs its reconciler now, from its heartbeat
 // and the cached room and pod. It errs towards waking: the reconciler
 // re-reads and decides for itself.
-func due(room *gamesv1.GameRoom, pod *corev1.Pod, beat *heartbeat.Beat, now time.Time) bool {
+func due(room *gamesv1.GameRoom, pod *corev1.Pod, beat *roomcontract.Beat, now time.Time) bool {
 	if !room.DeletionTimestamp.IsZero() {
 		return false
 	}
@@ -164,7 +163,7 @@ func due(room *gamesv1.GameRoom, pod *corev1.Pod, beat *heartbeat.Beat, now time
 }
 
 // statusBehind: the heartbeat says something the status does not show yet.
-func statusBehind(room *gamesv1.GameRoom, b heartbeat.Beat) bool {
+func statusBehind(room *gamesv1.GameRoom, b roomcontract.Beat) bool {
 	st := room.Status
 	p := presenceOf(b)
 	switch {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 var (
@@ -50,11 +50,11 @@ type Ack struct {
 // Log is the action log of one room.
 type Log struct {
 	c    redis.UniversalClient
-	keys roomkeys.Room
+	keys roomcontract.Room
 }
 
 // New returns the log of the room.
-func New(c redis.UniversalClient, keys roomkeys.Room) *Log { return &Log{c: c, keys: keys} }
+func New(c redis.UniversalClient, keys roomcontract.Room) *Log { return &Log{c: c, keys: keys} }
 
 func dedupField(seat int, actionID string) string { return strconv.Itoa(seat) + ":" + actionID }
 

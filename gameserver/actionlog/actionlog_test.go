@@ -9,11 +9,11 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
 	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
-var keys = roomkeys.For("ns", "room")
+var keys = roomcontract.For("ns", "room")
 
 func newLog(t *testing.T) (*Log, redis.UniversalClient) {
 	t.Helper()

@@ -12,29 +12,9 @@ import (
 	"time"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
-	"github.com/croupier-dev/croupier/gameserver/redisconn"
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
-	"github.com/croupier-dev/croupier/gameserver/session"
-)
-
-// Environment variables of the pod contract.
-const (
-	EnvRoomNamespace   = "CROUPIER_ROOM_NAMESPACE"
-	EnvRoomName        = "CROUPIER_ROOM_NAME"
-	EnvPodName         = "CROUPIER_POD_NAME"
-	EnvGame            = "CROUPIER_GAME"
-	EnvMaxPlayers      = "CROUPIER_MAX_PLAYERS"
-	EnvRules           = "CROUPIER_RULES"
-	EnvSessionTTL      = "CROUPIER_SESSION_TTL"
-	EnvListenAddr      = "CROUPIER_LISTEN_ADDR"
-	EnvHeartbeatPeriod = "CROUPIER_HEARTBEAT_PERIOD"
-	EnvRedisMode       = "CROUPIER_REDIS_MODE"
-	EnvRedisAddrs      = "CROUPIER_REDIS_ADDRS"
-	EnvRedisMaster     = "CROUPIER_REDIS_MASTER_NAME"
-	EnvRedisUsername   = "CROUPIER_REDIS_USERNAME"
-	EnvRedisPassword   = "CROUPIER_REDIS_PASSWORD"
-	EnvSessionKeysDir  = "CROUPIER_SESSION_KEYS_DIR"
-	EnvAllowedOrigins  = "CROUPIER_ALLOWED_ORIGINS"
+	"github.com/croupier-dev/croupier/roomcontract"
+	"github.com/croupier-dev/croupier/roomcontract/redisconn"
+	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
 // Defaults of the optional settings.
@@ -46,7 +26,7 @@ const (
 
 // Config is everything the game pod is started with.
 type Config struct {
-	Room            roomkeys.Room
+	Room            roomcontract.Room
 	Pod             string
 	Game            string
 	Options         cassino.Options // Players is the number of seats
@@ -67,34 +47,34 @@ var dnsName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$`)
 func Load(getenv func(string) string) (Config, error) {
 	r := reader{getenv: getenv}
 	c := Config{
-		Room:            roomkeys.For(r.name(EnvRoomNamespace), r.name(EnvRoomName)),
-		Pod:             r.required(EnvPodName),
-		Game:            r.required(EnvGame),
-		SessionTTL:      r.duration(EnvSessionTTL, 0),
-		ListenAddr:      r.optional(EnvListenAddr, DefaultListenAddr),
-		HeartbeatPeriod: r.duration(EnvHeartbeatPeriod, DefaultHeartbeatPeriod),
-		SessionKeysDir:  r.optional(EnvSessionKeysDir, DefaultSessionKeysDir),
-		AllowedOrigins:  redisconn.ParseAddrs(getenv(EnvAllowedOrigins)),
+		Room:            roomcontract.For(r.name(roomcontract.EnvRoomNamespace), r.name(roomcontract.EnvRoomName)),
+		Pod:             r.required(roomcontract.EnvPodName),
+		Game:            r.required(roomcontract.EnvGame),
+		SessionTTL:      r.duration(roomcontract.EnvSessionTTL, 0),
+		ListenAddr:      r.optional(roomcontract.EnvListenAddr, DefaultListenAddr),
+		HeartbeatPeriod: r.duration(roomcontract.EnvHeartbeatPeriod, DefaultHeartbeatPeriod),
+		SessionKeysDir:  r.optional(roomcontract.EnvSessionKeysDir, DefaultSessionKeysDir),
+		AllowedOrigins:  redisconn.ParseAddrs(getenv(roomcontract.EnvAllowedOrigins)),
 		Redis: redisconn.Options{
-			Mode:       r.optional(EnvRedisMode, redisconn.ModeSingle),
-			Addrs:      redisconn.ParseAddrs(r.required(EnvRedisAddrs)),
-			MasterName: getenv(EnvRedisMaster),
-			Username:   getenv(EnvRedisUsername),
-			Password:   getenv(EnvRedisPassword),
+			Mode:       r.optional(roomcontract.EnvRedisMode, redisconn.ModeSingle),
+			Addrs:      redisconn.ParseAddrs(r.required(roomcontract.EnvRedisAddrs)),
+			MasterName: getenv(roomcontract.EnvRedisMaster),
+			Username:   getenv(roomcontract.EnvRedisUsername),
+			Password:   getenv(roomcontract.EnvRedisPassword),
 		},
 	}
 	if c.Game != "" && c.Game != "cassino" {
-		r.fail(EnvGame, fmt.Errorf("game %q is not supported (only cassino)", c.Game))
+		r.fail(roomcontract.EnvGame, fmt.Errorf("game %q is not supported (only cassino)", c.Game))
 	}
 	c.Options = r.rules(r.players())
 	if r.err == nil {
 		if err := c.Redis.Validate(); err != nil {
-			r.fail(EnvRedisMode+"/"+EnvRedisAddrs, err)
+			r.fail(roomcontract.EnvRedisMode+"/"+roomcontract.EnvRedisAddrs, err)
 		}
 	}
 	if r.err == nil {
 		keys, err := session.ReadKeyDir(c.SessionKeysDir)
-		r.fail(EnvSessionKeysDir, err)
+		r.fail(roomcontract.EnvSessionKeysDir, err)
 		c.Keys = keys
 	}
 	return c, r.err
@@ -152,7 +132,7 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 }
 
 func (r *reader) players() int {
-	v := r.required(EnvMaxPlayers)
+	v := r.required(roomcontract.EnvMaxPlayers)
 	if v == "" {
 		return 0
 	}
@@ -160,6 +140,6 @@ func (r *reader) players() int {
 	if err == nil && (n < 2 || n > 4) {
 		err = fmt.Errorf("%d players: want 2, 3 or 4", n)
 	}
-	r.fail(EnvMaxPlayers, err)
+	r.fail(roomcontract.EnvMaxPlayers, err)
 	return n
 }

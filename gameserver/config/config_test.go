@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
-	"github.com/croupier-dev/croupier/gameserver/session"
+	"github.com/croupier-dev/croupier/roomcontract"
+	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
 func keyDir(t *testing.T) string {
@@ -24,18 +25,18 @@ func keyDir(t *testing.T) string {
 // env is a complete, valid pod environment; tests change one setting.
 func env(t *testing.T) map[string]string {
 	return map[string]string{
-		EnvRoomNamespace:  "games",
-		EnvRoomName:       "table-1",
-		EnvPodName:        "table-1-game",
-		EnvGame:           "cassino",
-		EnvMaxPlayers:     "4",
-		EnvRules:          `{"targetScore":11,"partnerships":false}`,
-		EnvSessionTTL:     "24h",
-		EnvRedisMode:      "single",
-		EnvRedisAddrs:     "redis:6379",
-		EnvRedisPassword:  "pw",
-		EnvSessionKeysDir: keyDir(t),
-		EnvAllowedOrigins: "https://play.example.com, https://other.example.com",
+		roomcontract.EnvRoomNamespace:  "games",
+		roomcontract.EnvRoomName:       "table-1",
+		roomcontract.EnvPodName:        "table-1-game",
+		roomcontract.EnvGame:           "cassino",
+		roomcontract.EnvMaxPlayers:     "4",
+		roomcontract.EnvRules:          `{"targetScore":11,"partnerships":false}`,
+		roomcontract.EnvSessionTTL:     "24h",
+		roomcontract.EnvRedisMode:      "single",
+		roomcontract.EnvRedisAddrs:     "redis:6379",
+		roomcontract.EnvRedisPassword:  "pw",
+		roomcontract.EnvSessionKeysDir: keyDir(t),
+		roomcontract.EnvAllowedOrigins: "https://play.example.com, https://other.example.com",
 	}
 }
 
@@ -69,23 +70,23 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 	tests := []struct {
 		name, key, value string
 	}{
-		{"missing namespace", EnvRoomNamespace, ""},
-		{"room name with a brace", EnvRoomName, "a}b"},
-		{"missing pod name", EnvPodName, ""},
-		{"other game", EnvGame, "poker"},
-		{"players not a number", EnvMaxPlayers, "two"},
-		{"too many players", EnvMaxPlayers, "5"},
-		{"rules not JSON", EnvRules, "{"},
-		{"unknown rule", EnvRules, `{"jokers":true}`},
-		{"players in rules", EnvRules, `{"players":3}`},
-		{"rule out of range", EnvRules, `{"targetScore":0}`},
-		{"missing session TTL", EnvSessionTTL, ""},
-		{"bad session TTL", EnvSessionTTL, "1 day"},
-		{"negative heartbeat", EnvHeartbeatPeriod, "-5s"},
-		{"missing redis address", EnvRedisAddrs, ""},
-		{"unknown redis mode", EnvRedisMode, "ring"},
-		{"sentinel without master", EnvRedisMode, "sentinel"},
-		{"no key directory", EnvSessionKeysDir, "/nonexistent/keys"},
+		{"missing namespace", roomcontract.EnvRoomNamespace, ""},
+		{"room name with a brace", roomcontract.EnvRoomName, "a}b"},
+		{"missing pod name", roomcontract.EnvPodName, ""},
+		{"other game", roomcontract.EnvGame, "poker"},
+		{"players not a number", roomcontract.EnvMaxPlayers, "two"},
+		{"too many players", roomcontract.EnvMaxPlayers, "5"},
+		{"rules not JSON", roomcontract.EnvRules, "{"},
+		{"unknown rule", roomcontract.EnvRules, `{"jokers":true}`},
+		{"players in rules", roomcontract.EnvRules, `{"players":3}`},
+		{"rule out of range", roomcontract.EnvRules, `{"targetScore":0}`},
+		{"missing session TTL", roomcontract.EnvSessionTTL, ""},
+		{"bad session TTL", roomcontract.EnvSessionTTL, "1 day"},
+		{"negative heartbeat", roomcontract.EnvHeartbeatPeriod, "-5s"},
+		{"missing redis address", roomcontract.EnvRedisAddrs, ""},
+		{"unknown redis mode", roomcontract.EnvRedisMode, "ring"},
+		{"sentinel without master", roomcontract.EnvRedisMode, "sentinel"},
+		{"no key directory", roomcontract.EnvSessionKeysDir, "/nonexistent/keys"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,7 +109,7 @@ func TestShortKeyIsRefused(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "k1"), []byte("short"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e[EnvSessionKeysDir] = dir
+	e[roomcontract.EnvSessionKeysDir] = dir
 	if _, err := load(e); err == nil || !strings.Contains(err.Error(), "want at least 32") {
 		t.Fatalf("short key: %v", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // rules applies CROUPIER_RULES over the defaults for the room's players.
@@ -16,18 +17,18 @@ func (r *reader) rules(players int) cassino.Options {
 	if r.err != nil {
 		return cassino.Options{}
 	}
-	raw := strings.TrimSpace(r.getenv(EnvRules))
+	raw := strings.TrimSpace(r.getenv(roomcontract.EnvRules))
 	if raw == "" {
 		raw = "{}"
 	}
 	var fields map[string]json.RawMessage
 	dec := json.NewDecoder(strings.NewReader(raw))
 	if err := dec.Decode(&fields); err != nil || fields == nil {
-		r.fail(EnvRules, fmt.Errorf("want a JSON object of rule options: %v", err))
+		r.fail(roomcontract.EnvRules, fmt.Errorf("want a JSON object of rule options: %v", err))
 		return cassino.Options{}
 	}
 	if _, ok := fields["players"]; ok {
-		r.fail(EnvRules, fmt.Errorf("players is set by %s, not by the rules", EnvMaxPlayers))
+		r.fail(roomcontract.EnvRules, fmt.Errorf("players is set by %s, not by the rules", roomcontract.EnvMaxPlayers))
 		return cassino.Options{}
 	}
 	fields["players"] = json.RawMessage(fmt.Sprint(players))
@@ -35,9 +36,9 @@ func (r *reader) rules(players int) cassino.Options {
 	var o cassino.Options
 	d := json.NewDecoder(bytes.NewReader(merged))
 	if err := d.Decode(&o); err != nil {
-		r.fail(EnvRules, err)
+		r.fail(roomcontract.EnvRules, err)
 		return cassino.Options{}
 	}
-	r.fail(EnvRules, o.Validate())
+	r.fail(roomcontract.EnvRules, o.Validate())
 	return o
 }

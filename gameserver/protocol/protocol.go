@@ -32,13 +32,6 @@ const (
 	TypePresence = "presence"
 )
 
-// Phases of a room.
-const (
-	PhaseWaiting  = "waiting"  // seats are still free; no match yet
-	PhasePlaying  = "playing"  // the match is on
-	PhaseFinished = "finished" // the match is over
-)
-
 // Hello is the first message on a connection: who it is and what it saw.
 type Hello struct {
 	Token string `json:"token"`

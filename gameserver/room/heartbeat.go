@@ -4,14 +4,14 @@ import (
 	"context"
 	"time"
 
-	"github.com/croupier-dev/croupier/gameserver/heartbeat"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // Beat is the room's heartbeat as of now.
-func (r *Room) Beat(pod string) heartbeat.Beat {
+func (r *Room) Beat(pod string) roomcontract.Beat {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return heartbeat.Beat{
+	return roomcontract.Beat{
 		Pod:          pod,
 		Time:         r.cfg.Now(),
 		Seated:       len(r.players),
@@ -30,7 +30,7 @@ func (r *Room) RunHeartbeat(ctx context.Context, pod string, period time.Duratio
 	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
-		if err := heartbeat.Write(ctx, r.cfg.Redis, r.cfg.Keys, r.Beat(pod), HeartbeatTTL(period)); err != nil && ctx.Err() == nil {
+		if err := roomcontract.WriteBeat(ctx, r.cfg.Redis, r.cfg.Keys, r.Beat(pod), HeartbeatTTL(period)); err != nil && ctx.Err() == nil {
 			r.cfg.Log.Error(err, "write heartbeat")
 		}
 		select {

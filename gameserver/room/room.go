@@ -17,9 +17,8 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/actionlog"
 	"github.com/croupier-dev/croupier/gameserver/cassino"
-	"github.com/croupier-dev/croupier/gameserver/protocol"
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
 	"github.com/croupier-dev/croupier/gameserver/seating"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // Conn is a player's connection as the room sees it. Both methods must
@@ -39,7 +38,7 @@ const (
 
 // Config of a room.
 type Config struct {
-	Keys    roomkeys.Room
+	Keys    roomcontract.Room
 	Options cassino.Options // Players is the number of seats
 	Redis   redis.UniversalClient
 	// SnapshotEvery actions a snapshot is written (default 100), so
@@ -164,11 +163,11 @@ func (r *Room) Phase() string {
 func (r *Room) phase() string {
 	switch {
 	case r.match == nil:
-		return protocol.PhaseWaiting
+		return roomcontract.PhaseWaiting
 	case r.match.Finished():
-		return protocol.PhaseFinished
+		return roomcontract.PhaseFinished
 	default:
-		return protocol.PhasePlaying
+		return roomcontract.PhasePlaying
 	}
 }
 

@@ -12,14 +12,13 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
-	"github.com/croupier-dev/croupier/gameserver/heartbeat"
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
 	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
-var keys = roomkeys.For("games", "r1")
+var keys = roomcontract.For("games", "r1")
 
 // fakeConn records frames; a full queue makes Send refuse, like a client
 // that stopped reading.
@@ -130,10 +129,10 @@ func TestHeartbeatIsWrittenForTheOperator(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { r.RunHeartbeat(ctx, "r1-game", time.Hour); close(done) }()
-	var beats []heartbeat.Beat
+	var beats []roomcontract.Beat
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		b, errs, err := heartbeat.Read(context.Background(), rdb, []roomkeys.Room{keys})
+		b, errs, err := roomcontract.ReadBeats(context.Background(), rdb, []roomcontract.Room{keys})
 		if err == nil && errs[0] == nil {
 			beats = b
 			break
@@ -146,14 +145,14 @@ func TestHeartbeatIsWrittenForTheOperator(t *testing.T) {
 		t.Fatal("no heartbeat written")
 	}
 	b := beats[0]
-	if b.Pod != "r1-game" || b.Phase != heartbeat.PhaseWaiting || b.Seated != 0 || b.Connected != 0 || !b.LastActivity.IsZero() {
+	if b.Pod != "r1-game" || b.Phase != roomcontract.PhaseWaiting || b.Seated != 0 || b.Connected != 0 || !b.LastActivity.IsZero() {
 		t.Fatalf("beat %+v", b)
 	}
 	if ttl := rdb.PTTL(context.Background(), keys.Heartbeat()).Val(); ttl <= 0 {
 		t.Fatalf("heartbeat has no expiry (%v)", ttl)
 	}
 	seat(t, r, 2)
-	if b := r.Beat("r1-game"); b.Phase != heartbeat.PhasePlaying || b.Seated != 2 || b.Connected != 2 || b.LastActivity.IsZero() {
+	if b := r.Beat("r1-game"); b.Phase != roomcontract.PhasePlaying || b.Seated != 2 || b.Connected != 2 || b.LastActivity.IsZero() {
 		t.Fatalf("beat after seating %+v", b)
 	}
 }
@@ -164,7 +163,7 @@ func TestOpenResetsConnectionCountsOfADeadPod(t *testing.T) {
 	seat(t, r, 2)
 	// The pod dies with both players connected; a new one starts.
 	r2 := openRoom(t, rdb, cassino.DefaultOptions(2), nil)
-	if b := r2.Beat("new"); b.Connected != 0 || b.Seated != 2 || b.Phase != heartbeat.PhasePlaying {
+	if b := r2.Beat("new"); b.Connected != 0 || b.Seated != 2 || b.Phase != roomcontract.PhasePlaying {
 		t.Fatalf("new pod's beat %+v", b)
 	}
 	raw := rdb.HGetAll(context.Background(), keys.Sessions()).Val()

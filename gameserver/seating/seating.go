@@ -14,7 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 var (
@@ -43,12 +43,12 @@ type Player struct {
 // Seats are the seats of one room.
 type Seats struct {
 	c     redis.UniversalClient
-	keys  roomkeys.Room
+	keys  roomcontract.Room
 	count int
 }
 
 // New returns the seats of a room with count seats.
-func New(c redis.UniversalClient, keys roomkeys.Room, count int) *Seats {
+func New(c redis.UniversalClient, keys roomcontract.Room, count int) *Seats {
 	return &Seats{c: c, keys: keys, count: count}
 }
 

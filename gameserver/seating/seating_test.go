@@ -8,15 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
 	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 var now = time.UnixMilli(1_790_000_000_123)
 
 func newSeats(t *testing.T, n int) *Seats {
 	t.Helper()
-	return New(redistest.Start(t).Client(t), roomkeys.For("ns", "r"), n)
+	return New(redistest.Start(t).Client(t), roomcontract.For("ns", "r"), n)
 }
 
 func TestJoinSeatsLowestFreeThenRefusesWhenFull(t *testing.T) {

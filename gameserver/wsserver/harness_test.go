@@ -20,16 +20,16 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/actionlog"
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/room"
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
 	"github.com/croupier-dev/croupier/gameserver/seating"
-	"github.com/croupier-dev/croupier/gameserver/session"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
 	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/roomcontract"
+	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
 const roomID = "games/t1"
 
-var keys = roomkeys.For("games", "t1")
+var keys = roomcontract.For("games", "t1")
 
 func withOptions(f func(*cassino.Options)) tableOption { return func(t *table) { f(&t.opts) } }
 

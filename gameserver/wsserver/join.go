@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/croupier-dev/croupier/gameserver/seating"
-	"github.com/croupier-dev/croupier/gameserver/session"
+	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
 // JoinRequest is the body of POST /join.

@@ -10,8 +10,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
-	"github.com/croupier-dev/croupier/gameserver/session"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
+	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
 func TestJoinRefusals(t *testing.T) {

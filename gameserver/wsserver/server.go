@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/croupier-dev/croupier/gameserver/room"
-	"github.com/croupier-dev/croupier/gameserver/session"
+	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
 // Config of the server.

@@ -16,7 +16,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
-	"github.com/croupier-dev/croupier/gameserver/session"
+	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
 // hardReadLimit closes a connection outright (1009); frames between

@@ -15,8 +15,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/utils/ptr"
 
-	"github.com/croupier-dev/croupier/gameserver/heartbeat"
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // clients is how many requests the benchmark keeps in flight, for the
@@ -117,14 +116,14 @@ func (w *beater) beatAll(ctx context.Context) {
 	for lo := 0; lo < w.rooms; lo += batch {
 		_, _ = w.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i := lo; i < min(lo+batch, w.rooms); i++ {
-				key := roomkeys.For(w.ns, roomName(i)).Heartbeat()
+				key := roomcontract.For(w.ns, roomName(i)).Heartbeat()
 				connected, activity := 1, w.started
 				if idle := w.idleAt.Load(); idle != nil && i >= w.idleLo && i < w.idleHi {
 					connected, activity = 0, *idle
 				}
-				p.HSet(ctx, key, heartbeat.FieldPod, roomName(i)+"-game", heartbeat.FieldTime, now.UnixMilli(),
-					heartbeat.FieldSeated, 1, heartbeat.FieldConnected, connected,
-					heartbeat.FieldLastActivity, activity.UnixMilli(), heartbeat.FieldPhase, heartbeat.PhaseWaiting)
+				p.HSet(ctx, key, roomcontract.FieldPod, roomName(i)+"-game", roomcontract.FieldTime, now.UnixMilli(),
+					roomcontract.FieldSeated, 1, roomcontract.FieldConnected, connected,
+					roomcontract.FieldLastActivity, activity.UnixMilli(), roomcontract.FieldPhase, roomcontract.PhaseWaiting)
 				p.PExpire(ctx, key, 10*w.period)
 			}
 			return nil
@@ -136,15 +135,15 @@ func (w *beater) beatAll(ctx context.Context) {
 // heartbeat, in the sweep's batches. The best of five, since a single
 // read on a shared machine can land behind another process.
 func readAll(ctx context.Context, rdb redis.UniversalClient, ns string, n int) (time.Duration, error) {
-	rooms := make([]roomkeys.Room, n)
+	rooms := make([]roomcontract.Room, n)
 	for i := range rooms {
-		rooms[i] = roomkeys.For(ns, roomName(i))
+		rooms[i] = roomcontract.For(ns, roomName(i))
 	}
 	best := time.Duration(1<<63 - 1)
 	for range 5 {
 		start := time.Now()
 		for lo := 0; lo < n; lo += 1000 {
-			if _, _, err := heartbeat.Read(ctx, rdb, rooms[lo:min(lo+1000, n)]); err != nil {
+			if _, _, err := roomcontract.ReadBeats(ctx, rdb, rooms[lo:min(lo+1000, n)]); err != nil {
 				return 0, err
 			}
 		}

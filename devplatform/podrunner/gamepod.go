@@ -15,15 +15,16 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
+	"github.com/croupier-dev/croupier/devplatform/childproc"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // Where a game pod expects its signing keys (docs/GAMESERVER.md) when the env
 // does not say otherwise, and the env var that says otherwise.
 const (
-	sessionKeysEnv             = "CROUPIER_SESSION_KEYS_DIR"
+	sessionKeysEnv             = roomcontract.EnvSessionKeysDir
 	sessionKeysMountPath       = "/var/run/croupier/session-keys"
-	listenAddrEnv              = "CROUPIER_LISTEN_ADDR"
+	listenAddrEnv              = roomcontract.EnvListenAddr
 	defaultGamePort      int32 = 7350
 )
 

@@ -1,10 +1,10 @@
-package localplatform
+package devplatform
 
 import (
 	"context"
 	"fmt"
 
-	"github.com/croupier-dev/croupier/hack/localplatform/podrunner"
+	"github.com/croupier-dev/croupier/devplatform/podrunner"
 )
 
 // runnerHandle is the in-process pod runner.

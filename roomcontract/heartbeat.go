@@ -1,7 +1,8 @@
-// Package heartbeat is the contract between a game pod, which writes its
+package roomcontract
+
+// The heartbeat is the contract between a game pod, which writes its
 // liveness and presence into Redis every period, and the operator, which
 // reads it to replace silent pods and collect abandoned rooms.
-package heartbeat
 
 import (
 	"context"
@@ -11,8 +12,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/croupier-dev/croupier/gameserver/roomkeys"
 )
 
 // Hash fields of the heartbeat key (see docs/REDIS.md).
@@ -22,14 +21,7 @@ const (
 	FieldSeated       = "seated"       // players holding a seat
 	FieldConnected    = "connected"    // players with an open connection
 	FieldLastActivity = "lastActivity" // last connect, disconnect or action, Unix ms; 0 if never
-	FieldPhase        = "phase"        // waiting, playing or finished
-)
-
-// Game phases as the pod reports them.
-const (
-	PhaseWaiting  = "waiting"
-	PhasePlaying  = "playing"
-	PhaseFinished = "finished"
+	FieldPhase        = "phase"        // one of the Phase constants
 )
 
 // Beat is one heartbeat.
@@ -63,7 +55,7 @@ func unixMilli(t time.Time) int64 {
 
 // Write stores b as the room's heartbeat. The key expires after ttl so a
 // room whose pod vanished for good does not keep a stale beat forever.
-func Write(ctx context.Context, c redis.UniversalClient, room roomkeys.Room, b Beat, ttl time.Duration) error {
+func WriteBeat(ctx context.Context, c redis.UniversalClient, room Room, b Beat, ttl time.Duration) error {
 	key := room.Heartbeat()
 	_, err := c.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, key, b.fields())
@@ -83,7 +75,7 @@ var ErrNoBeat = errors.New("no heartbeat")
 // Read returns the heartbeat of each room, in order, with one pipelined
 // round trip. A room without a heartbeat gets ErrNoBeat in errs; a Redis
 // failure is returned as err and no result should be trusted.
-func Read(ctx context.Context, c redis.UniversalClient, rooms []roomkeys.Room) (beats []Beat, errs []error, err error) {
+func ReadBeats(ctx context.Context, c redis.UniversalClient, rooms []Room) (beats []Beat, errs []error, err error) {
 	cmds := make([]*redis.MapStringStringCmd, len(rooms))
 	_, err = c.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, r := range rooms {

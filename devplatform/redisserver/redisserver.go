@@ -14,7 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
+	"github.com/croupier-dev/croupier/devplatform/childproc"
 )
 
 // Server is a running redis-server.

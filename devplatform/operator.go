@@ -1,4 +1,4 @@
-package localplatform
+package devplatform
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
-	"github.com/croupier-dev/croupier/hack/localplatform/sessionkeys"
+	"github.com/croupier-dev/croupier/devplatform/childproc"
+	"github.com/croupier-dev/croupier/devplatform/sessionkeys"
 )
 
 func (p *platform) ensureSessionKeys(ctx context.Context) error {

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
+	"github.com/croupier-dev/croupier/devplatform/childproc"
 )
 
 func startControllerManager(opts Options, dir string, kubeconfig []byte) (*childproc.Process, error) {

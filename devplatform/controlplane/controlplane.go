@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
+	"github.com/croupier-dev/croupier/devplatform/childproc"
 )
 
 // Controllers run by kube-controller-manager: enough for owner references

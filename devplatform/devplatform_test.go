@@ -1,4 +1,4 @@
-package localplatform
+package devplatform
 
 import (
 	"bytes"
@@ -19,9 +19,9 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
-	"github.com/croupier-dev/croupier/hack/localplatform/controlplane"
-	"github.com/croupier-dev/croupier/hack/localplatform/podrunner"
+	"github.com/croupier-dev/croupier/devplatform/childproc"
+	"github.com/croupier-dev/croupier/devplatform/controlplane"
+	"github.com/croupier-dev/croupier/devplatform/podrunner"
 )
 
 // The test binary stands in for `croupier operator` when Run starts it.

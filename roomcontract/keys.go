@@ -1,8 +1,9 @@
-// Package roomkeys names every Redis key a room owns. All of a room's keys
-// share one hash tag so the room lives in a single Redis Cluster slot: the
-// action-log script touches several keys atomically, and the operator's
-// cleanup can delete the whole room in one command.
-package roomkeys
+package roomcontract
+
+// Every Redis key a room owns is named here. All of a room's keys share one
+// hash tag so the room lives in a single Redis Cluster slot: the action-log
+// script touches several keys atomically, and the operator's cleanup can
+// delete the whole room in one command.
 
 import "fmt"
 
@@ -25,7 +26,8 @@ func (r Room) Log() string { return r.key("log") }
 // Seq holds the last sequence number assigned to the log.
 func (r Room) Seq() string { return r.key("seq") }
 
-// Dedup is a hash of action_id -> the original acknowledgement.
+// Dedup is a hash of "<seat>:<action_id>" -> the sequence number that
+// action was given, so a repeated action_id is answered, not replayed.
 func (r Room) Dedup() string { return r.key("dedup") }
 
 // Snapshot holds the latest engine snapshot and the sequence it covers.
@@ -41,7 +43,7 @@ func (r Room) Sessions() string { return r.key("sessions") }
 func (r Room) Seats() string { return r.key("seats") }
 
 // Heartbeat is the hash the game pod refreshes every heartbeat period and
-// the operator reads; its fields are in package heartbeat.
+// the operator reads; its fields are the Field constants.
 func (r Room) Heartbeat() string { return r.key("heartbeat") }
 
 // All lists every key of the room, for deletion or expiry. A key a room

@@ -1,4 +1,4 @@
-package localplatform
+package devplatform
 
 import (
 	"k8s.io/apimachinery/pkg/runtime"

@@ -1,9 +1,9 @@
-// Package localplatform is `croupier dev`: a whole Croupier platform on one
+// Package devplatform is `croupier dev`: a whole Croupier platform on one
 // machine with no cluster. It starts a real control plane, installs the
 // CRDs, starts redis-server, creates the session keys, runs the operator
 // and runs game pods as local processes, until its context ends; then it
 // stops everything it started.
-package localplatform
+package devplatform
 
 import (
 	"context"
@@ -20,9 +20,9 @@ import (
 	"k8s.io/client-go/rest"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
-	"github.com/croupier-dev/croupier/hack/localplatform/childproc"
-	"github.com/croupier-dev/croupier/hack/localplatform/controlplane"
-	"github.com/croupier-dev/croupier/hack/localplatform/redisserver"
+	"github.com/croupier-dev/croupier/devplatform/childproc"
+	"github.com/croupier-dev/croupier/devplatform/controlplane"
+	"github.com/croupier-dev/croupier/devplatform/redisserver"
 )
 
 // Options configure Run; dev.go maps its flags onto them.

@@ -1,0 +1,8 @@
+// Package roomcontract is what the roles of Croupier must agree on about a
+// room: the Redis key schema, the heartbeat record a game pod writes and the
+// operator reads, the phase names, and the environment the operator gives a
+// game pod. Redis connection settings and session tokens, which the roles
+// also share, are its sub-packages redisconn and session.
+//
+// It holds nothing that only one role uses.
+package roomcontract

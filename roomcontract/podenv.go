@@ -1,0 +1,22 @@
+package roomcontract
+
+// Environment variables of the pod contract: the operator writes them into
+// the game pod's spec and the game pod reads them at start (docs/GAMESERVER.md).
+const (
+	EnvRoomNamespace   = "CROUPIER_ROOM_NAMESPACE"
+	EnvRoomName        = "CROUPIER_ROOM_NAME"
+	EnvPodName         = "CROUPIER_POD_NAME"
+	EnvGame            = "CROUPIER_GAME"
+	EnvMaxPlayers      = "CROUPIER_MAX_PLAYERS"
+	EnvRules           = "CROUPIER_RULES"
+	EnvSessionTTL      = "CROUPIER_SESSION_TTL"
+	EnvListenAddr      = "CROUPIER_LISTEN_ADDR"
+	EnvHeartbeatPeriod = "CROUPIER_HEARTBEAT_PERIOD"
+	EnvRedisMode       = "CROUPIER_REDIS_MODE"
+	EnvRedisAddrs      = "CROUPIER_REDIS_ADDRS"
+	EnvRedisMaster     = "CROUPIER_REDIS_MASTER_NAME"
+	EnvRedisUsername   = "CROUPIER_REDIS_USERNAME"
+	EnvRedisPassword   = "CROUPIER_REDIS_PASSWORD"
+	EnvSessionKeysDir  = "CROUPIER_SESSION_KEYS_DIR"
+	EnvAllowedOrigins  = "CROUPIER_ALLOWED_ORIGINS"
+)

@@ -6,6 +6,9 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
 func TestOperatorFlags(t *testing.T) {
@@ -59,4 +62,20 @@ func TestOperatorFlagsRejected(t *testing.T) {
 			NewWithT(t).Expect(err).To(MatchError(ContainSubstring(tc.want)))
 		})
 	}
+}
+
+// The operator's own Redis client has the bounds the game pod has, so a
+// hanging Redis cannot hold a reconcile past its context deadline.
+func TestOperatorRedisClientIsBounded(t *testing.T) {
+	g := NewWithT(t)
+	c, err := parseOperatorFlags([]string{"--redis-addrs=127.0.0.1:6379"})
+	g.Expect(err).NotTo(HaveOccurred())
+	rdb, err := c.redis.Client()
+	g.Expect(err).NotTo(HaveOccurred())
+	defer rdb.Close()
+	opt := rdb.(*redis.Client).Options()
+	g.Expect(opt.ContextTimeoutEnabled).To(BeTrue())
+	g.Expect(opt.ReadTimeout).To(Equal(redisconn.ReadTimeout))
+	g.Expect(opt.WriteTimeout).To(Equal(redisconn.WriteTimeout))
+	g.Expect(opt.DialTimeout).To(Equal(redisconn.DialTimeout))
 }

@@ -2,6 +2,33 @@
 // deduplicated stream of accepted actions with the engine events they
 // produced, periodic snapshots, and the match setup. The game state is a
 // fold of this log, so a new pod resumes exactly where a dead one stopped.
+//
+// # Action dedup
+//
+// This is the one statement of the contract; the room and docs/REDIS.md
+// follow it.
+//
+//   - A duplicate is an action whose (seat, action_id) is already in the
+//     log. Only the pair counts: the action itself is not compared, so a
+//     resend that carries a different play under a used id is still a
+//     duplicate of the first, and the first is what stands.
+//   - A duplicate appends nothing and changes nothing. It gets the original
+//     entry's sequence: Append returns it with Ack.Duplicate set, Lookup
+//     finds it, and the player gets the original ack with "duplicate": true.
+//   - The record is the dedup hash field <seat>:<action_id>, written by the
+//     same script as the entry, so both exist or neither does. It lives as
+//     long as the room's keys (trimming the stream keeps it), so it outlives
+//     a pod crash: a new pod answers a resend made to the dead one's actions
+//     exactly like the dead pod would have.
+//   - go-redis retries a script whose reply timed out. If the first attempt
+//     ran, the retry finds the record and reports a duplicate at the
+//     sequence right after the caller's (prev+1): that is the caller's own
+//     append, not someone else's, and the caller applies the entry the log
+//     holds there (Entry), never its own copy of it.
+//   - When Append fails without an answer from Redis (a timeout, a dropped
+//     connection), the entry may or may not have been written: the error
+//     wraps ErrOutcomeUnknown. Only a resend with the same action_id settles
+//     it; a different action_id might be played as well.
 package actionlog
 
 import (
@@ -26,6 +53,10 @@ var (
 	snapshotSource string
 	snapshotScript = redis.NewScript(snapshotSource)
 )
+
+// ErrOutcomeUnknown means an append got no answer from Redis: the script
+// may have run (and may still run, from a socket Redis reads later) or not.
+var ErrOutcomeUnknown = errors.New("the outcome of the append is unknown")
 
 // ErrConflict means the log moved past the sequence the caller decided
 // against: another writer (a pod that should be dead) appended meanwhile.
@@ -58,16 +89,20 @@ func New(c redis.UniversalClient, keys roomcontract.Room) *Log { return &Log{c: 
 
 func dedupField(seat int, actionID string) string { return strconv.Itoa(seat) + ":" + actionID }
 
-// Append logs e as the entry after prev, atomically with its dedup record.
-// If e's (seat, action id) is already logged it returns the original
-// sequence with Duplicate set, which makes a retry (ours or go-redis's own
-// after a timeout) harmless. If the log is not at prev it returns ErrConflict.
+// Append logs e as the entry after prev, atomically with its dedup record
+// (see the package doc for the dedup contract). A (seat, action id) already
+// logged gets its original sequence with Duplicate set; a log that is not
+// at prev gets ErrConflict; no answer from Redis gets ErrOutcomeUnknown.
 func (l *Log) Append(ctx context.Context, prev int64, e Entry) (Ack, error) {
 	keys := []string{l.keys.Dedup(), l.keys.Seq(), l.keys.Log()}
 	res, err := appendScript.Run(ctx, l.c, keys,
 		dedupField(e.Seat, e.ActionID), prev, e.ActionID, e.Seat, string(e.Action), string(e.Events)).Int64Slice()
 	if err != nil {
-		return Ack{}, fmt.Errorf("append action %q: %w", e.ActionID, err)
+		var answered redis.Error
+		if errors.As(err, &answered) {
+			return Ack{}, fmt.Errorf("append action %q: %w", e.ActionID, err)
+		}
+		return Ack{}, fmt.Errorf("append action %q: %w: %w", e.ActionID, ErrOutcomeUnknown, err)
 	}
 	if len(res) != 2 {
 		return Ack{}, fmt.Errorf("append action %q: script returned %v", e.ActionID, res)

@@ -36,6 +36,20 @@ func (l *Log) After(ctx context.Context, after int64) ([]Entry, error) {
 	}
 }
 
+// At returns the entry at seq; found is false when the log does not hold it.
+func (l *Log) At(ctx context.Context, seq int64) (e Entry, found bool, err error) {
+	id := strconv.FormatInt(seq, 10) + "-0"
+	msgs, err := l.c.XRangeN(ctx, l.keys.Log(), id, id, 1).Result()
+	if err != nil {
+		return Entry{}, false, fmt.Errorf("read log entry %d: %w", seq, err)
+	}
+	if len(msgs) == 0 {
+		return Entry{}, false, nil
+	}
+	e, err = decode(msgs[0])
+	return e, err == nil, err
+}
+
 func decode(m redis.XMessage) (Entry, error) {
 	seqStr, _, _ := strings.Cut(m.ID, "-")
 	seq, err := strconv.ParseInt(seqStr, 10, 64)

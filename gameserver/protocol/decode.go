@@ -14,16 +14,22 @@ import (
 
 // Error codes of refused client messages.
 const (
-	CodeBadJSON      = "bad_json"
-	CodeBadVersion   = "bad_version"
-	CodeUnknownType  = "unknown_type"
-	CodeBadMessage   = "bad_message"
-	CodeTooLarge     = "too_large"
-	CodeHelloFirst   = "hello_required"
-	CodeHelloTwice   = "already_hello"
-	CodeRateLimited  = "rate_limited"
-	CodeNotStarted   = "not_started"
-	CodeInternal     = "internal"
+	CodeBadJSON     = "bad_json"
+	CodeBadVersion  = "bad_version"
+	CodeUnknownType = "unknown_type"
+	CodeBadMessage  = "bad_message"
+	CodeTooLarge    = "too_large"
+	CodeHelloFirst  = "hello_required"
+	CodeHelloTwice  = "already_hello"
+	CodeRateLimited = "rate_limited"
+	CodeNotStarted  = "not_started"
+	CodeInternal    = "internal"
+	// CodeOutcomeUnknown: the room could not learn whether an action was
+	// stored (its storage did not answer); only a resend with the same
+	// action_id is safe.
+	CodeOutcomeUnknown = "outcome_unknown"
+	// CodeHelloTimeout: no hello within the hello wait; the connection closes.
+	CodeHelloTimeout = "hello_timeout"
 	CodeTokenPrefix  = "token_" // + session refusal reason
 	CodeUnauthorized = "unauthorized"
 )

@@ -1,9 +1,11 @@
 package room
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/croupier-dev/croupier/gameserver/actionlog"
@@ -14,11 +16,12 @@ import (
 // Act plays the seat's action and answers on c: an ack (the original one
 // for a duplicate action id) or an error. The path is Decide, log
 // (atomically with the dedup record), Evolve, ack, broadcast; an action
-// that is refused or cannot be logged changes nothing.
+// that is refused or cannot be logged changes nothing. Duplicates follow
+// the contract in package actionlog.
 func (r *Room) Act(ctx context.Context, seat int, c Conn, act protocol.Act) {
 	began := time.Now()
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	ctx, unlock := r.lock(ctx)
+	defer unlock()
 	if r.conns[seat] != c {
 		return // taken over: the newer connection speaks for the seat
 	}
@@ -37,9 +40,14 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 	}
 	events, err := r.match.Decide(seat, act.Action)
 	if err != nil {
-		// A resent action that was already applied usually fails the rules
-		// now (the card left the hand); it still gets its original ack.
-		if seq, found, lerr := r.log.Lookup(ctx, seat, act.ActionID); lerr == nil && found {
+		// Duplicate branch 1, refused by the rules: a resent action that
+		// was already applied usually fails the rules now (the card left
+		// the hand); it still gets its original ack.
+		seq, found, lerr := r.log.Lookup(ctx, seat, act.ActionID)
+		if lerr != nil {
+			return protocol.CodeOutcomeUnknown, "the room cannot reach its storage to tell whether this action_id was played; resend it with the same action_id"
+		}
+		if found {
 			r.ackDuplicate(seat, c, act.ActionID, seq)
 			return "", ""
 		}
@@ -50,26 +58,52 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 		return cassino.CodeBadAction, err.Error()
 	}
 	ack, err := r.appendAction(ctx, seat, act, events)
+	if errors.Is(err, actionlog.ErrOutcomeUnknown) {
+		r.stale = true
+		r.cfg.Log.Error(err, "log action: outcome unknown", "seat", seat)
+		return protocol.CodeOutcomeUnknown, "the room could not learn whether the action was stored; resend it with the same action_id (it is played at most once)"
+	}
 	if err != nil {
 		r.stale = true
 		r.cfg.Log.Error(err, "log action", "seat", seat)
-		return protocol.CodeInternal, "the action could not be stored and was not played; resend it with the same action_id"
+		return protocol.CodeInternal, "the action could not be stored and was not played; try again"
 	}
-	if ack.Duplicate && ack.Seq != r.seq+1 {
-		r.ackDuplicate(seat, c, act.ActionID, ack.Seq)
-		return "", ""
+	duplicate := false
+	if ack.Duplicate {
+		if ack.Seq != r.seq+1 {
+			// Duplicate branch 2, already applied here: the resend of an
+			// action this room has played gets its original ack.
+			r.ackDuplicate(seat, c, act.ActionID, ack.Seq)
+			return "", ""
+		}
+		// Duplicate branch 3, logged but not applied yet: go-redis
+		// retried our script after a lost reply, or an earlier attempt
+		// whose outcome was unknown landed. The log's entry is the truth,
+		// whatever this request carried.
+		logged, same, err := r.loggedEvents(ctx, ack.Seq, act)
+		if err != nil {
+			r.stale = true
+			r.cfg.Log.Error(err, "read back a logged action", "seq", ack.Seq)
+			return protocol.CodeOutcomeUnknown, "the action_id is stored but the room could not read it back; resend it with the same action_id"
+		}
+		events, duplicate = logged, !same
 	}
-	// Not a duplicate, or our own append retried by the client library
-	// after a lost reply: either way these events are now logged at ack.Seq.
 	if err := r.match.Evolve(events...); err != nil {
 		r.stale = true
 		r.cfg.Log.Error(err, "apply logged events", "seq", ack.Seq)
-		return protocol.CodeInternal, "the action was stored but could not be applied; reconnect"
+		// Stored, so it stands: the ack says so, and the reload that
+		// follows sends every seat a view.
+		r.send(seat, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: act.ActionID, Seq: ack.Seq, Duplicate: duplicate}))
+		return "", ""
 	}
 	r.seq = ack.Seq
 	r.touch(seat)
-	r.cfg.Metrics.Actions.Inc()
-	r.send(seat, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: act.ActionID, Seq: ack.Seq}))
+	if duplicate {
+		r.cfg.Metrics.DedupHits.Inc()
+	} else {
+		r.cfg.Metrics.Actions.Inc()
+	}
+	r.send(seat, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: act.ActionID, Seq: ack.Seq, Duplicate: duplicate}))
 	r.broadcastEntry(ack.Seq, seat, act.ActionID, events)
 	r.cfg.Metrics.Latency.Observe(time.Since(began).Seconds())
 	r.maybeSnapshot(ctx)
@@ -86,6 +120,24 @@ func (r *Room) appendAction(ctx context.Context, seat int, act protocol.Act, eve
 		return actionlog.Ack{}, err
 	}
 	return r.log.Append(ctx, r.seq, actionlog.Entry{ActionID: act.ActionID, Seat: seat, Action: action, Events: evs})
+}
+
+// loggedEvents reads the entry at seq; same reports whether it holds act
+// (our own append) rather than an earlier play under the same action id.
+func (r *Room) loggedEvents(ctx context.Context, seq int64, act protocol.Act) (events []cassino.Event, same bool, err error) {
+	e, found, err := r.log.At(ctx, seq)
+	if err == nil && !found {
+		err = fmt.Errorf("entry %d is not in the log", seq)
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	events, err = decodeEvents(e.Events)
+	if err != nil {
+		return nil, false, err
+	}
+	mine, err := json.Marshal(act.Action)
+	return events, err == nil && bytes.Equal(mine, e.Action), err
 }
 
 func (r *Room) ackDuplicate(seat int, c Conn, actionID string, seq int64) {

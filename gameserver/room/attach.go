@@ -16,8 +16,8 @@ var ErrNotSeated = errors.New("this session does not hold that seat")
 // connection of the session, sends the welcome, then what the client
 // missed since lastSeq (nil: a full view), and from then on live events.
 func (r *Room) Attach(ctx context.Context, playerID string, seat int, lastSeq *int64, c Conn) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	ctx, unlock := r.lock(ctx)
+	defer unlock()
 	if err := r.resync(ctx); err != nil {
 		return err
 	}
@@ -38,8 +38,8 @@ func (r *Room) Attach(ctx context.Context, playerID string, seat int, lastSeq *i
 
 // Detach forgets c if it is still the seat's connection.
 func (r *Room) Detach(ctx context.Context, seat int, c Conn) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	ctx, unlock := r.lock(ctx)
+	defer unlock()
 	r.detach(ctx, seat, c)
 }
 

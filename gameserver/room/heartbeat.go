@@ -2,22 +2,39 @@ package room
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
-// Beat is the room's heartbeat as of now.
+// presence is the part of the heartbeat that the room's state decides.
+type presence struct {
+	seated, connected int
+	lastActivity      time.Time
+	phase             string
+}
+
+// publish records the room's presence for the heartbeat; under r.mu.
+func (r *Room) publish() {
+	r.presence.Store(&presence{seated: len(r.players), connected: len(r.conns), lastActivity: r.lastActivity, phase: r.phase()})
+}
+
+// Beat is the room's heartbeat as of now. It never waits for the room:
+// a room busy with a slow Redis still beats on time, with the presence
+// of its last finished operation.
 func (r *Room) Beat(pod string) roomcontract.Beat {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	p := r.presence.Load()
+	if p == nil {
+		p = &presence{phase: roomcontract.PhaseWaiting}
+	}
 	return roomcontract.Beat{
 		Pod:          pod,
 		Time:         r.cfg.Now(),
-		Seated:       len(r.players),
-		Connected:    len(r.conns),
-		LastActivity: r.lastActivity,
-		Phase:        r.phase(),
+		Seated:       p.seated,
+		Connected:    p.connected,
+		LastActivity: p.lastActivity,
+		Phase:        p.phase,
 	}
 }
 
@@ -26,17 +43,45 @@ func (r *Room) Beat(pod string) roomcontract.Beat {
 func HeartbeatTTL(period time.Duration) time.Duration { return 10 * period }
 
 // RunHeartbeat writes the heartbeat now and every period until ctx ends.
+// Each write is cut at one period, so a hanging Redis delays the next
+// beat by at most that; a beat that fails is logged and the loop goes on.
 func (r *Room) RunHeartbeat(ctx context.Context, pod string, period time.Duration) {
+	r.beatAt.Store(time.Now().UnixNano())
+	r.beatPeriod.Store(int64(period))
+	defer r.beatAt.Store(0)
 	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
-		if err := roomcontract.WriteBeat(ctx, r.cfg.Redis, r.cfg.Keys, r.Beat(pod), HeartbeatTTL(period)); err != nil && ctx.Err() == nil {
+		wctx, cancel := context.WithTimeout(ctx, period)
+		err := roomcontract.WriteBeat(wctx, r.cfg.Redis, r.cfg.Keys, r.Beat(pod), HeartbeatTTL(period))
+		cancel()
+		if err != nil && ctx.Err() == nil {
 			r.cfg.Log.Error(err, "write heartbeat")
 		}
+		r.beatAt.Store(time.Now().UnixNano())
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 	}
+}
+
+// Alive reports whether the heartbeat loop, once started, is running and
+// on time: a pod whose loop stopped, or stalled for three periods, fails
+// its liveness probe and is restarted, instead of serving a room that the
+// operator sees as silent.
+func (r *Room) Alive() error {
+	period := time.Duration(r.beatPeriod.Load())
+	if period == 0 {
+		return nil // not started yet: the room is still being recovered
+	}
+	at := r.beatAt.Load()
+	if at == 0 {
+		return fmt.Errorf("the heartbeat loop has stopped")
+	}
+	if since := time.Since(time.Unix(0, at)); since > 3*period {
+		return fmt.Errorf("the heartbeat loop last ran %s ago (period %s)", since.Round(time.Millisecond), period)
+	}
+	return nil
 }

@@ -17,8 +17,8 @@ func (r *Room) Join(ctx context.Context, name string, preferred int) (seating.Pl
 	if _, err := rand.Read(id); err != nil {
 		return seating.Player{}, fmt.Errorf("player id: %w", err)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	ctx, unlock := r.lock(ctx)
+	defer unlock()
 	if err := r.resync(ctx); err != nil {
 		return seating.Player{}, err
 	}

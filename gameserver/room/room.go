@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -50,7 +51,11 @@ type Config struct {
 	// MaxCatchUp is the largest gap sent as events (default 100); a larger
 	// one gets a full view, so catch-up fits the connection's send queue.
 	MaxCatchUp int64
-	Now        func() time.Time
+	// CallTimeout bounds the Redis work of one operation (an action, a
+	// hello, a join; default 3s), so a hanging Redis gets a player an
+	// answer instead of silence.
+	CallTimeout time.Duration
+	Now         func() time.Time
 	Seed       func() (int64, error) // the match's shuffle seed; crypto/rand by default
 	Log        logr.Logger
 	Metrics    *Metrics // nil: no metrics
@@ -66,6 +71,9 @@ func (c *Config) defaults() {
 	if c.MaxCatchUp <= 0 {
 		c.MaxCatchUp = 100
 	}
+	if c.CallTimeout <= 0 {
+		c.CallTimeout = DefaultCallTimeout
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -76,6 +84,9 @@ func (c *Config) defaults() {
 		c.Metrics = nopMetrics()
 	}
 }
+
+// DefaultCallTimeout is the default Config.CallTimeout.
+const DefaultCallTimeout = 3 * time.Second
 
 func cryptoSeed() (int64, error) {
 	var b [8]byte
@@ -100,6 +111,26 @@ type Room struct {
 	lastActivity time.Time
 	stale        bool // memory may lag the log (a failed write); reload first
 
+	// presence is what the heartbeat reports, published at every unlock:
+	// the heartbeat never waits for the room lock, which is held across
+	// Redis calls.
+	presence atomic.Pointer[presence]
+	// beatAt is when the heartbeat loop last completed a write attempt
+	// (Unix ns); 0 while it is not running. Alive reads it.
+	beatAt     atomic.Int64
+	beatPeriod atomic.Int64
+}
+
+// lock takes the room for one operation and bounds the operation's Redis
+// work by CallTimeout; the returned func publishes presence and unlocks.
+func (r *Room) lock(ctx context.Context) (context.Context, func()) {
+	r.mu.Lock()
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.CallTimeout)
+	return ctx, func() {
+		cancel()
+		r.publish()
+		r.mu.Unlock()
+	}
 }
 
 // Open recovers the room from Redis: seats, setup, latest snapshot and the
@@ -113,8 +144,8 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 		seats: seating.New(cfg.Redis, cfg.Keys, cfg.Options.Players),
 		conns: map[int]Conn{},
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	ctx, unlock := r.lock(ctx)
+	defer unlock()
 	if err := r.load(ctx); err != nil {
 		return nil, err
 	}

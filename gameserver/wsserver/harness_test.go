@@ -24,6 +24,7 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
 	"github.com/croupier-dev/croupier/internal/redistest"
 	"github.com/croupier-dev/croupier/roomcontract"
+	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
@@ -46,6 +47,7 @@ type table struct {
 	srvCfg  func(*wsserver.Config)
 
 	room  *room.Room
+	pod   redis.UniversalClient // the pod's own client, built as in production
 	http  *httptest.Server
 	conns *connSet
 	reg   *prometheus.Registry
@@ -80,8 +82,13 @@ func newTable(t testing.TB, players int, opts ...tableOption) *table {
 func (tb *table) start() {
 	tb.t.Helper()
 	tb.reg = prometheus.NewRegistry()
+	pod, err := redisconn.Options{Addrs: []string{tb.redis.Addr}}.Client()
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	tb.pod = pod
 	rc := room.Config{
-		Keys: keys, Options: tb.opts, Redis: tb.rdb, Log: logr.Discard(),
+		Keys: keys, Options: tb.opts, Redis: pod, Log: logr.Discard(),
 		Seed:    func() (int64, error) { return tb.seed, nil },
 		Metrics: room.NewMetrics(tb.reg),
 	}
@@ -92,7 +99,7 @@ func (tb *table) start() {
 	}
 	sc := wsserver.Config{
 		RoomID: roomID, Keys: func() *session.Keyring { return tb.keyring },
-		SessionTTL: time.Hour, Redis: tb.rdb, Gatherer: tb.reg, Log: logr.Discard(),
+		SessionTTL: time.Hour, Redis: pod, Gatherer: tb.reg, Log: logr.Discard(),
 		RatePerSec: 10000, RateBurst: 10000, // bots play far faster than people
 	}
 	tb.srvCfg(&sc)
@@ -141,6 +148,7 @@ func (tb *table) stop() {
 		tb.http.CloseClientConnections()
 		tb.http.Close()
 		tb.http = nil
+		_ = tb.pod.Close()
 	}
 }
 

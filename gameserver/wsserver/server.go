@@ -82,12 +82,24 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /join", s.join)
 	mux.HandleFunc("GET /ws", s.websocket)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if s.cfg.Gatherer != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
 	}
 	return mux
+}
+
+// healthz is the liveness probe: the process serves and, once the room
+// is open, its heartbeat loop runs on time.
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	if rm := s.room.Load(); rm != nil {
+		if err := rm.Alive(); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+	}
+	_, _ = w.Write([]byte("ok\n"))
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {

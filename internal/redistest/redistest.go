@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -71,6 +72,26 @@ func (s *Server) Stop() {
 		_ = s.cmd.Process.Kill()
 		_ = s.cmd.Wait()
 		s.cmd = nil
+	}
+}
+
+// Freeze stops the server process (SIGSTOP) until Thaw: it keeps its
+// sockets and accepts connections, but answers nothing, as a Redis does
+// that hangs. Thaw is also registered for cleanup, so a failed test never
+// leaves a frozen server behind.
+func (s *Server) Freeze(tb testing.TB) {
+	tb.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		tb.Fatalf("freeze redis-server: %v", err)
+	}
+	tb.Cleanup(s.Thaw)
+}
+
+// Thaw resumes a frozen server (SIGCONT); it then handles what was sent
+// to it meanwhile.
+func (s *Server) Thaw() {
+	if s.cmd != nil {
+		_ = s.cmd.Process.Signal(syscall.SIGCONT)
 	}
 }
 

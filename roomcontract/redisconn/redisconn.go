@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -15,6 +16,25 @@ const (
 	ModeSingle   = "single"
 	ModeSentinel = "sentinel"
 	ModeCluster  = "cluster"
+)
+
+// Bounds of every Redis call made by the operator and the game pod. A
+// Redis that hangs (frozen, partitioned, overloaded) costs a caller at most
+// CallBound: each attempt is cut at ReadTimeout/WriteTimeout, a context
+// deadline cuts it sooner (ContextTimeoutEnabled), and a timed-out attempt
+// is retried at most MaxRetries times. Without these, go-redis ignores
+// context deadlines on the socket, so a probe's or a player's budget meant
+// nothing while Redis hung.
+const (
+	DialTimeout  = 2 * time.Second
+	ReadTimeout  = 2 * time.Second
+	WriteTimeout = 2 * time.Second
+	PoolTimeout  = 3 * time.Second
+	MaxRetries   = 1
+	// CallBound is the longest one call can take without a context
+	// deadline: every attempt waits for a pooled connection, dials, writes
+	// and reads, plus the back-off between the two attempts.
+	CallBound = (MaxRetries + 1) * (PoolTimeout + DialTimeout + WriteTimeout + ReadTimeout + 100*time.Millisecond)
 )
 
 // Options describe how to reach Redis.
@@ -73,6 +93,15 @@ func (o Options) Client() (redis.UniversalClient, error) {
 		Username: o.Username,
 		Password: o.Password,
 		DB:       o.DB,
+
+		DialTimeout:           DialTimeout,
+		ReadTimeout:           ReadTimeout,
+		WriteTimeout:          WriteTimeout,
+		PoolTimeout:           PoolTimeout,
+		MaxRetries:            MaxRetries,
+		MaxRetryBackoff:       100 * time.Millisecond,
+		DialerRetries:         1,
+		ContextTimeoutEnabled: true,
 	}
 	if o.TLS {
 		u.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}

@@ -1,10 +1,14 @@
 package redisconn
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/croupier-dev/croupier/internal/redistest"
 )
 
 func TestValidate(t *testing.T) {
@@ -69,5 +73,69 @@ func TestParseAddrs(t *testing.T) {
 	got := ParseAddrs(" a:1, ,b:2,")
 	if len(got) != 2 || got[0] != "a:1" || got[1] != "b:2" {
 		t.Fatalf("ParseAddrs = %q", got)
+	}
+}
+
+// A Redis that hangs must not hold a caller past its context deadline, nor
+// past CallBound without one: probes and players get an answer.
+func TestCallsAreBoundedWhileRedisHangs(t *testing.T) {
+	srv := redistest.Start(t)
+	c, err := Options{Addrs: []string{srv.Addr}}.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Ping(context.Background()).Err(); err != nil {
+		t.Fatal(err)
+	}
+	srv.Freeze(t)
+
+	t.Run("a context deadline cuts the call", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		began := time.Now()
+		err := c.Set(ctx, "k", "v", 0).Err()
+		if took := time.Since(began); err == nil || took > 300*time.Millisecond+500*time.Millisecond {
+			t.Fatalf("SET with a 300ms deadline on a frozen Redis: err %v after %s", err, took)
+		}
+	})
+	t.Run("without a deadline the call ends within CallBound", func(t *testing.T) {
+		began := time.Now()
+		err := c.Get(context.Background(), "k").Err()
+		if took := time.Since(began); err == nil || took > CallBound {
+			t.Fatalf("GET on a frozen Redis: err %v after %s, bound %s", err, took, CallBound)
+		}
+		t.Logf("took %s (bound %s)", time.Since(began), CallBound)
+	})
+}
+
+// Every mode gets the same bounds: the operator and the pod build their
+// clients here, whatever Redis they run against.
+func TestEveryModeHasTheBounds(t *testing.T) {
+	for _, o := range []Options{
+		{Addrs: []string{"a:1"}},
+		{Mode: ModeSentinel, Addrs: []string{"s:26379"}, MasterName: "m"},
+		{Mode: ModeCluster, Addrs: []string{"a:1", "b:1"}},
+	} {
+		c, err := o.Client()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var dial, read, write time.Duration
+		var ctxOn bool
+		switch c := c.(type) {
+		case *redis.Client:
+			opt := c.Options()
+			dial, read, write, ctxOn = opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout, opt.ContextTimeoutEnabled
+		case *redis.ClusterClient:
+			opt := c.Options()
+			dial, read, write, ctxOn = opt.DialTimeout, opt.ReadTimeout, opt.WriteTimeout, opt.ContextTimeoutEnabled
+		default:
+			t.Fatalf("%s: client %T", o.Mode, c)
+		}
+		_ = c.Close()
+		if dial != DialTimeout || read != ReadTimeout || write != WriteTimeout || !ctxOn {
+			t.Errorf("%q: dial %s read %s write %s context deadlines %v", o.Mode, dial, read, write, ctxOn)
+		}
 	}
 }

@@ -40,9 +40,9 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 	}
 	events, err := r.match.Decide(seat, act.Action)
 	if err != nil {
-		// Duplicate branch 1, refused by the rules: a resent action that
-		// was already applied usually fails the rules now (the card left
-		// the hand); it still gets its original ack.
+		// Duplicate branch 1, "refused, but already logged": a resent
+		// action that was already applied usually fails the rules now
+		// (the card left the hand); it still gets its original ack.
 		seq, found, lerr := r.log.Lookup(ctx, seat, act.ActionID)
 		if lerr != nil {
 			return protocol.CodeOutcomeUnknown, "the room cannot reach its storage to tell whether this action_id was played; resend it with the same action_id"
@@ -70,15 +70,15 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 	}
 	duplicate := false
 	if ack.Duplicate {
+		// Duplicate branch 2, "the append script found the dedup record".
 		if ack.Seq != r.seq+1 {
-			// Duplicate branch 2, already applied here: the resend of an
-			// action this room has played gets its original ack.
+			// Already applied here: the original ack, nothing else.
 			r.ackDuplicate(seat, c, act.ActionID, ack.Seq)
 			return "", ""
 		}
-		// Duplicate branch 3, logged but not applied yet: go-redis
+		// Logged right after our state but not applied yet: go-redis
 		// retried our script after a lost reply, or an earlier attempt
-		// whose outcome was unknown landed. The log's entry is the truth,
+		// whose outcome was unknown landed. The log's entry is applied,
 		// whatever this request carried.
 		logged, same, err := r.loggedEvents(ctx, ack.Seq, act)
 		if err != nil {

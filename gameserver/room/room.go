@@ -56,9 +56,9 @@ type Config struct {
 	// answer instead of silence.
 	CallTimeout time.Duration
 	Now         func() time.Time
-	Seed       func() (int64, error) // the match's shuffle seed; crypto/rand by default
-	Log        logr.Logger
-	Metrics    *Metrics // nil: no metrics
+	Seed        func() (int64, error) // the match's shuffle seed; crypto/rand by default
+	Log         logr.Logger
+	Metrics     *Metrics // nil: no metrics
 }
 
 func (c *Config) defaults() {

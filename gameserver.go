@@ -57,6 +57,7 @@ func runGameserver(args []string) error {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := room.NewMetrics(reg)
 	srv := wsserver.New(wsserver.Config{
 		RoomID:         cfg.Room.Namespace + "/" + cfg.Room.Name,
 		Keys:           keys.Load,
@@ -64,6 +65,7 @@ func runGameserver(args []string) error {
 		AllowedOrigins: cfg.AllowedOrigins,
 		Redis:          rdb,
 		Gatherer:       reg,
+		Metrics:        metrics,
 		Log:            log,
 	})
 	httpSrv := &http.Server{Addr: cfg.ListenAddr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -72,7 +74,7 @@ func runGameserver(args []string) error {
 	log.Info("listening", "addr", cfg.ListenAddr)
 
 	rm, err := openRoom(ctx, room.Config{
-		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: room.NewMetrics(reg),
+		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: metrics, Seed: cfg.Seed,
 	}, log)
 	if err != nil {
 		return err
@@ -88,6 +90,10 @@ func runGameserver(args []string) error {
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	// Players first, with 1001, so they reconnect to the next pod at once.
+	if err := srv.Shutdown(shutdown); err != nil {
+		log.Error(err, "close the players' connections")
+	}
 	if err := httpSrv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

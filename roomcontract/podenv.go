@@ -20,3 +20,8 @@ const (
 	EnvSessionKeysDir  = "CROUPIER_SESSION_KEYS_DIR"
 	EnvAllowedOrigins  = "CROUPIER_ALLOWED_ORIGINS"
 )
+
+// EnvSeed fixes the shuffle seed of a room's match, to replay a match
+// for a test or a bug report. The operator never sets it: a room it runs
+// is dealt from crypto/rand.
+const EnvSeed = "CROUPIER_SEED"

@@ -13,6 +13,7 @@ type Match struct {
 // New shuffles the first hand from the seed and deals it; opening holds the
 // events of that first deal.
 func New(setup Setup) (m *Match, opening []Event, err error) {
+	setup.Options = setup.Options.InForce()
 	if err := setup.Options.Validate(); err != nil {
 		return nil, nil, err
 	}

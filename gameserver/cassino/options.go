@@ -9,7 +9,7 @@ import (
 // Options are the rule choices of a match, fixed for its whole length.
 type Options struct {
 	Players                   int  `json:"players"`                   // 2..4
-	Partnerships              bool `json:"partnerships"`              // seats 0+2 vs 1+3; only meaningful at 4 players
+	Partnerships              bool `json:"partnerships"`              // seats 0+2 vs 1+3; 4 players only
 	Sweeps                    bool `json:"sweeps"`                    // a capture that clears the table scores 1
 	TargetScore               int  `json:"targetScore"`               // hands are dealt until someone reaches it
 	CourtCapturesAll          bool `json:"courtCapturesAll"`          // a court takes every card of its rank
@@ -20,12 +20,12 @@ type Options struct {
 // MaxTargetScore bounds targetScore so that a match always ends.
 const MaxTargetScore = 500
 
-// DefaultOptions returns the standard game for that many players.
-// Partnerships defaults to true; it only changes anything at 4 players.
+// DefaultOptions returns the standard game for that many players:
+// partnerships at 4 players, every seat for itself below.
 func DefaultOptions(players int) Options {
 	return Options{
 		Players:                   players,
-		Partnerships:              true,
+		Partnerships:              players == 4,
 		Sweeps:                    true,
 		TargetScore:               21,
 		IncreaseOwnBuild:          true,
@@ -41,7 +41,18 @@ func (o Options) Validate() error {
 	if o.TargetScore < 1 || o.TargetScore > MaxTargetScore {
 		return fmt.Errorf("targetScore must be between 1 and %d, not %d", MaxTargetScore, o.TargetScore)
 	}
+	if o.Partnerships && o.Players != 4 {
+		return fmt.Errorf("partnerships need 4 players (seats 0+2 against 1+3), not %d", o.Players)
+	}
 	return nil
+}
+
+// InForce is o as it is played: partnerships only count at 4 players.
+// Matches set up before partnerships were refused below 4 players carry
+// the flag in Redis; their views report what is played.
+func (o Options) InForce() Options {
+	o.Partnerships = o.partnered()
+	return o
 }
 
 // partnered reports whether seats play in two sides.

@@ -17,6 +17,46 @@ func TestDefaultOptions(t *testing.T) {
 	}
 }
 
+// A view reports the options in force: a match set up with the
+// partnerships flag below 4 players (as rooms were before the flag was
+// refused there) is played, and shown, without partnerships.
+func TestViewReportsTheOptionsInForce(t *testing.T) {
+	for _, players := range []int{2, 3} {
+		o := DefaultOptions(players)
+		if o.Partnerships {
+			t.Fatalf("DefaultOptions(%d) has partnerships", players)
+		}
+		o.Partnerships = true // a stored setup of an older room
+		m, _, err := New(Setup{Options: o, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := m.View(0); v.Options.Partnerships {
+			t.Fatalf("%d players: the view reports partnerships", players)
+		}
+		snap, err := m.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Restore(snap)
+		if err != nil || r.View(0).Options.Partnerships {
+			t.Fatalf("%d players, restored: partnerships %v, err %v", players, r.View(0).Options.Partnerships, err)
+		}
+	}
+	if v := mustNew(t, DefaultOptions(4)).View(0); !v.Options.Partnerships {
+		t.Fatal("4 players: partnerships are the default")
+	}
+}
+
+func mustNew(t *testing.T, o Options) *Match {
+	t.Helper()
+	m, _, err := New(Setup{Options: o, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 func TestOptionsValidate(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -28,6 +68,7 @@ func TestOptionsValidate(t *testing.T) {
 		{"five players", func(o *Options) { o.Players = 5 }, "players"},
 		{"zero target", func(o *Options) { o.TargetScore = 0 }, "targetScore"},
 		{"huge target", func(o *Options) { o.TargetScore = 100000 }, "targetScore"},
+		{"partnerships at 2 players", func(o *Options) { o.Partnerships = true }, "partnerships need 4 players"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := DefaultOptions(2)

@@ -34,6 +34,7 @@ func Restore(b []byte) (*Match, error) {
 	if snap.Version != snapshotVersion {
 		return nil, fmt.Errorf("snapshot: version %d is not %d", snap.Version, snapshotVersion)
 	}
+	snap.State.Options = snap.State.Options.InForce()
 	if err := snap.State.validate(); err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}

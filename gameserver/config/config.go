@@ -37,6 +37,9 @@ type Config struct {
 	SessionKeysDir  string
 	Keys            *session.Keyring
 	AllowedOrigins  []string // empty: same host only
+	// Seed deals the match from a chosen seed (CROUPIER_SEED); nil: a
+	// fresh random seed.
+	Seed func() (int64, error)
 }
 
 // Kubernetes object names; they also keep the room's Redis hash tag intact
@@ -67,6 +70,7 @@ func Load(getenv func(string) string) (Config, error) {
 		r.fail(roomcontract.EnvGame, fmt.Errorf("game %q is not supported (only cassino)", c.Game))
 	}
 	c.Options = r.rules(r.players())
+	c.Seed = r.seed()
 	if r.err == nil {
 		if err := c.Redis.Validate(); err != nil {
 			r.fail(roomcontract.EnvRedisMode+"/"+roomcontract.EnvRedisAddrs, err)
@@ -129,6 +133,19 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 	}
 	r.fail(name, err)
 	return d
+}
+
+func (r *reader) seed() func() (int64, error) {
+	v := strings.TrimSpace(r.getenv(roomcontract.EnvSeed))
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		r.fail(roomcontract.EnvSeed, fmt.Errorf("%q is not a 64-bit integer", v))
+		return nil
+	}
+	return func() (int64, error) { return n, nil }
 }
 
 func (r *reader) players() int {

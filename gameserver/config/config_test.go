@@ -80,6 +80,7 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{"unknown rule", roomcontract.EnvRules, `{"jokers":true}`},
 		{"players in rules", roomcontract.EnvRules, `{"players":3}`},
 		{"rule out of range", roomcontract.EnvRules, `{"targetScore":0}`},
+		{"seed not a number", roomcontract.EnvSeed, "lucky"},
 		{"missing session TTL", roomcontract.EnvSessionTTL, ""},
 		{"bad session TTL", roomcontract.EnvSessionTTL, "1 day"},
 		{"negative heartbeat", roomcontract.EnvHeartbeatPeriod, "-5s"},
@@ -100,6 +101,44 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 				t.Fatalf("error %q does not name %s", err, tt.key)
 			}
 		})
+	}
+}
+
+// Partnerships exist at 4 players only; asking for them in a smaller room
+// is refused at start, naming the option, instead of being reported but
+// not played.
+func TestPartnershipsBelowFourPlayersAreRefused(t *testing.T) {
+	for _, players := range []string{"2", "3"} {
+		e := env(t)
+		e[roomcontract.EnvMaxPlayers] = players
+		e[roomcontract.EnvRules] = `{"partnerships":true}`
+		_, err := load(e)
+		if err == nil || !strings.Contains(err.Error(), roomcontract.EnvRules) || !strings.Contains(err.Error(), "partnerships need 4 players") {
+			t.Fatalf("%s players with partnerships: %v", players, err)
+		}
+	}
+	e := env(t)
+	e[roomcontract.EnvMaxPlayers] = "3"
+	e[roomcontract.EnvRules] = `{}`
+	c, err := load(e)
+	if err != nil || c.Options.Partnerships {
+		t.Fatalf("3 players, default rules: partnerships %v, err %v", c.Options.Partnerships, err)
+	}
+}
+
+func TestSeedFixesTheShuffle(t *testing.T) {
+	e := env(t)
+	c, err := load(e)
+	if err != nil || c.Seed != nil {
+		t.Fatalf("without %s: seed func %v, err %v", roomcontract.EnvSeed, c.Seed != nil, err)
+	}
+	e[roomcontract.EnvSeed] = "-20261126"
+	c, err = load(e)
+	if err != nil || c.Seed == nil {
+		t.Fatalf("with %s: %v", roomcontract.EnvSeed, err)
+	}
+	if s, err := c.Seed(); s != -20261126 || err != nil {
+		t.Fatalf("seed %d, %v", s, err)
 	}
 }
 

@@ -8,6 +8,7 @@ type Metrics struct {
 	Rejects     *prometheus.CounterVec
 	DedupHits   prometheus.Counter
 	SlowClients prometheus.Counter
+	FloodClosed prometheus.Counter
 	Connected   prometheus.Gauge
 	Latency     prometheus.Histogram
 }
@@ -27,6 +28,9 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		SlowClients: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "croupier_game_slow_clients_total", Help: "Connections closed because their send queue was full.",
 		}),
+		FloodClosed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "croupier_game_flooding_clients_total", Help: "Connections closed (1008) for sending on after rate_limited.",
+		}),
 		Connected: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "croupier_game_connected_players", Help: "Players with an open connection.",
 		}),
@@ -37,7 +41,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Actions, m.Rejects, m.DedupHits, m.SlowClients, m.Connected, m.Latency)
+		reg.MustRegister(m.Actions, m.Rejects, m.DedupHits, m.SlowClients, m.FloodClosed, m.Connected, m.Latency)
 	}
 	return m
 }

@@ -1,7 +1,6 @@
 package wsserver
 
 import (
-	"errors"
 	"sync"
 	"time"
 
@@ -17,13 +16,17 @@ type conn struct {
 	done     chan struct{}
 	once     sync.Once
 	readDone chan struct{} // closed when the reader returns
+	// closeSent is closed once the writer wrote the close frame (or
+	// failed to); writerDone once it closed the socket.
+	closeSent  chan struct{}
+	writerDone chan struct{}
 
 	closeCode   int // set once, before done closes
 	closeReason string
 }
 
 func newConn(ws *websocket.Conn, queue int) *conn {
-	return &conn{ws: ws, send: make(chan []byte, queue), done: make(chan struct{}), readDone: make(chan struct{})}
+	return &conn{ws: ws, send: make(chan []byte, queue), done: make(chan struct{}), readDone: make(chan struct{}), closeSent: make(chan struct{}), writerDone: make(chan struct{})}
 }
 
 // Send queues a frame; false when the queue is full. Frames sent after
@@ -64,17 +67,17 @@ func (c *conn) writeLoop(pingPeriod, writeWait time.Duration) {
 	ping := time.NewTicker(pingPeriod)
 	var err error
 	defer func() {
+		close(c.closeSent)
 		ping.Stop()
-		if errors.Is(err, websocket.ErrCloseSent) {
-			// The reader sent the close itself (a frame over the read
-			// limit) and is still draining that frame; closing the socket
-			// under it would reset the connection and lose the close.
-			select {
-			case <-c.readDone:
-			case <-time.After(writeWait):
-			}
+		// The reader drains what the client still sends until it answers
+		// the close; closing the socket under unread bytes would reset the
+		// connection and lose the close frame.
+		select {
+		case <-c.readDone:
+		case <-time.After(writeWait):
 		}
 		_ = c.ws.Close()
+		close(c.writerDone)
 	}()
 	for {
 		select {

@@ -46,11 +46,13 @@ type table struct {
 	roomCfg func(*room.Config)
 	srvCfg  func(*wsserver.Config)
 
-	room  *room.Room
-	pod   redis.UniversalClient // the pod's own client, built as in production
-	http  *httptest.Server
-	conns *connSet
-	reg   *prometheus.Registry
+	room    *room.Room
+	server  *wsserver.Server
+	metrics *room.Metrics
+	pod     redis.UniversalClient // the pod's own client, built as in production
+	http    *httptest.Server
+	conns   *connSet
+	reg     *prometheus.Registry
 }
 
 type tableOption func(*table)
@@ -82,6 +84,8 @@ func newTable(t testing.TB, players int, opts ...tableOption) *table {
 func (tb *table) start() {
 	tb.t.Helper()
 	tb.reg = prometheus.NewRegistry()
+	metrics := room.NewMetrics(tb.reg)
+	tb.metrics = metrics
 	pod, err := redisconn.Options{Addrs: []string{tb.redis.Addr}}.Client()
 	if err != nil {
 		tb.t.Fatal(err)
@@ -90,7 +94,7 @@ func (tb *table) start() {
 	rc := room.Config{
 		Keys: keys, Options: tb.opts, Redis: pod, Log: logr.Discard(),
 		Seed:    func() (int64, error) { return tb.seed, nil },
-		Metrics: room.NewMetrics(tb.reg),
+		Metrics: metrics,
 	}
 	tb.roomCfg(&rc)
 	rm, err := room.Open(context.Background(), rc)
@@ -99,12 +103,13 @@ func (tb *table) start() {
 	}
 	sc := wsserver.Config{
 		RoomID: roomID, Keys: func() *session.Keyring { return tb.keyring },
-		SessionTTL: time.Hour, Redis: pod, Gatherer: tb.reg, Log: logr.Discard(),
+		SessionTTL: time.Hour, Redis: pod, Gatherer: tb.reg, Metrics: metrics, Log: logr.Discard(),
 		RatePerSec: 10000, RateBurst: 10000, // bots play far faster than people
 	}
 	tb.srvCfg(&sc)
 	s := wsserver.New(sc)
 	s.SetRoom(rm)
+	tb.server = s
 	tb.conns = &connSet{}
 	tb.http = httptest.NewUnstartedServer(s.Handler())
 	tb.http.Listener = &trackingListener{Listener: tb.http.Listener, set: tb.conns}

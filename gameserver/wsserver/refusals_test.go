@@ -47,6 +47,11 @@ func TestJoinRefusals(t *testing.T) {
 	if j := tb.join(`{"name":"cy"}`); j.status != http.StatusConflict || j.err.Code != "room_full" {
 		t.Fatalf("join of a full room: %+v", j)
 	}
+	// A full room is full whatever seat is asked for: seat_taken would
+	// send the client looking for a free seat that does not exist.
+	if j := tb.join(`{"name":"cy","seat":1}`); j.status != http.StatusConflict || j.err.Code != "room_full" {
+		t.Fatalf("join of a full room asking for a seat: %+v", j)
+	}
 }
 
 // hello connects and says hello with token; it returns the first frame

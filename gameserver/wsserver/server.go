@@ -4,7 +4,9 @@ package wsserver
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +27,7 @@ type Config struct {
 	AllowedOrigins []string // empty: same host only
 	Redis          redis.UniversalClient
 	Gatherer       prometheus.Gatherer
+	Metrics        *room.Metrics // the room's, shared; nil: not counted
 	Log            logr.Logger
 	Now            func() time.Time
 
@@ -59,6 +62,9 @@ func (c *Config) defaults() {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.Metrics == nil {
+		c.Metrics = room.NewMetrics(nil)
+	}
 }
 
 // Server serves one room. The room is set once it is recovered; until then
@@ -66,6 +72,11 @@ func (c *Config) defaults() {
 type Server struct {
 	cfg  Config
 	room atomic.Pointer[room.Room]
+
+	mu       sync.Mutex
+	conns    map[*conn]struct{}
+	closing  bool
+	sessions sync.WaitGroup // one per websocket until its writer closed the socket
 }
 
 // New returns a server; call SetRoom once the room is open.
@@ -73,6 +84,61 @@ func New(cfg Config) *Server {
 	cfg.defaults()
 	return &Server{cfg: cfg}
 }
+
+// track registers an upgraded connection; false once Shutdown began.
+func (s *Server) track(c *conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conns == nil {
+		s.conns = map[*conn]struct{}{}
+	}
+	s.conns[c] = struct{}{}
+	s.sessions.Add(1)
+	return !s.closing
+}
+
+func (s *Server) untrack(c *conn) {
+	<-c.writerDone
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.sessions.Done()
+}
+
+// Shutdown closes every websocket with 1001 (going away), so clients
+// reconnect at once to the room's next pod, and waits until each close
+// frame is written, then up to shutdownGrace for the clients to answer
+// it (closing a socket they still write to would reset it). New
+// websockets are refused the same way. http.Server.Shutdown does none of
+// this: it forgets hijacked connections.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		c.Close(CloseGoingAway, "the pod is shutting down; reconnect")
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		select {
+		case <-c.closeSent:
+		case <-ctx.Done():
+			return fmt.Errorf("close websockets: %w", ctx.Err())
+		}
+	}
+	done := make(chan struct{})
+	go func() { s.sessions.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(shutdownGrace):
+	case <-ctx.Done():
+	}
+	return nil
+}
+
+// shutdownGrace is how long Shutdown lets clients answer the close.
+const shutdownGrace = time.Second
 
 // SetRoom makes the recovered room available.
 func (s *Server) SetRoom(r *room.Room) { s.room.Store(r) }

@@ -27,6 +27,11 @@ const hardReadLimit = 64 << 10
 // Close codes besides the room's.
 const (
 	CloseTokenRefused = 4003 // the hello's token was refused
+	CloseHelloTimeout = 4004 // no hello within HelloWait
+	// CloseFlooding: the client went on sending after rate_limited.
+	CloseFlooding = websocket.ClosePolicyViolation
+	// CloseGoingAway: the pod is shutting down; reconnect at once.
+	CloseGoingAway = websocket.CloseGoingAway
 )
 
 var writeBuffers = &sync.Pool{}
@@ -70,6 +75,10 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader answered with the HTTP error
 	}
 	c := newConn(ws, s.cfg.SendQueue)
+	if !s.track(c) {
+		c.Close(CloseGoingAway, "the pod is shutting down; reconnect")
+	}
+	defer s.untrack(c)
 	go c.writeLoop(s.cfg.PongWait*9/10, s.cfg.WriteWait)
 	s.read(r.Context(), rm, c)
 }
@@ -78,6 +87,9 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 type player struct {
 	claims session.Claims
 	hello  bool
+	// limited counts frames refused by the rate limit since the last one
+	// it allowed; past the burst, the client is flooding and is closed.
+	limited int
 }
 
 // read is the connection's reader: hello first, then actions, until the
@@ -90,11 +102,12 @@ func (s *Server) read(ctx context.Context, rm *room.Room, c *conn) {
 	limiter := rate.NewLimiter(rate.Limit(s.cfg.RatePerSec), s.cfg.RateBurst)
 	var p player
 	defer func() {
-		close(c.readDone)
 		if p.hello {
 			rm.Detach(context.WithoutCancel(ctx), p.claims.Seat, c)
 		}
 		c.Close(websocket.CloseNormalClosure, "")
+		drainUntilClosed(ws, s.cfg.WriteWait)
+		close(c.readDone)
 	}()
 	for !c.closed() {
 		kind, frame, err := ws.ReadMessage()
@@ -102,35 +115,56 @@ func (s *Server) read(ctx context.Context, rm *room.Room, c *conn) {
 			if errors.Is(err, websocket.ErrReadLimit) {
 				drainOversized(ws.NetConn())
 			}
+			var ne net.Error
+			if !p.hello && errors.As(err, &ne) && ne.Timeout() {
+				s.refuse(c, protocol.CodeHelloTimeout, "no hello within "+s.cfg.HelloWait.String()+"; connect and send hello at once", "")
+				c.Close(CloseHelloTimeout, "no hello in time")
+			}
 			return
 		}
 		if p.hello {
 			_ = ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait))
 		}
+		// Every frame counts against the limit, whatever it holds: a
+		// malformed one costs the pod as much as a good one.
+		if !limiter.Allow() {
+			p.limited++
+			if p.limited > s.cfg.RateBurst {
+				s.cfg.Metrics.FloodClosed.Inc()
+				s.refuse(c, protocol.CodeRateLimited, "too many messages after rate_limited: closing", "")
+				c.Close(CloseFlooding, "message rate limit exceeded")
+				return
+			}
+			s.refuse(c, protocol.CodeRateLimited, "slow down: too many messages; resend later with the same action_id", actionIDOf(frame))
+			continue
+		}
+		p.limited = 0
 		if kind != websocket.TextMessage {
 			s.refuse(c, protocol.CodeBadJSON, "send JSON text frames", "")
 			continue
 		}
-		if !s.handle(ctx, rm, c, &p, limiter, frame) {
+		if !s.handle(ctx, rm, c, &p, frame) {
 			return
 		}
 	}
 }
 
+// actionIDOf names the refused action in a rate_limited error, when the
+// frame is a well-formed action.
+func actionIDOf(frame []byte) string {
+	msg, err := protocol.DecodeClient(frame)
+	if err != nil || msg.Act == nil {
+		return ""
+	}
+	return msg.Act.ActionID
+}
+
 // handle serves one frame; false ends the connection.
-func (s *Server) handle(ctx context.Context, rm *room.Room, c *conn, p *player, limiter *rate.Limiter, frame []byte) bool {
+func (s *Server) handle(ctx context.Context, rm *room.Room, c *conn, p *player, frame []byte) bool {
 	msg, err := protocol.DecodeClient(frame)
 	if err != nil {
 		de := err.(*protocol.DecodeError)
 		s.refuse(c, de.Code, de.Message, de.ActionID)
-		return true
-	}
-	if !limiter.Allow() {
-		id := ""
-		if msg.Act != nil {
-			id = msg.Act.ActionID
-		}
-		s.refuse(c, protocol.CodeRateLimited, "slow down: too many messages; resend later with the same action_id", id)
 		return true
 	}
 	switch {
@@ -179,8 +213,22 @@ func drainOversized(nc net.Conn) {
 	_, _ = io.CopyN(io.Discard, nc, 4*hardReadLimit)
 }
 
+// drainUntilClosed reads and discards what the client still sends, until
+// it answers the close or wait passes: closing the socket with unread
+// bytes makes the kernel reset the connection, which can destroy the
+// close frame (and the error before it) before the client reads them.
+func drainUntilClosed(ws *websocket.Conn, wait time.Duration) {
+	_ = ws.SetReadDeadline(time.Now().Add(wait))
+	for {
+		if _, _, err := ws.NextReader(); err != nil {
+			return
+		}
+	}
+}
+
 func (s *Server) refuse(c *conn, code, msg, actionID string) {
 	if !c.Send(protocol.Encode(protocol.NewError(code, msg, actionID))) {
+		s.cfg.Metrics.SlowClients.Inc()
 		c.Close(room.CloseTooSlow, "too slow to read: reconnect to catch up")
 	}
 }

@@ -1,0 +1,130 @@
+package wsserver_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/croupier-dev/croupier/gameserver/wsserver"
+)
+
+// Malformed frames count against the rate limit like good ones: of a
+// burst of 30 bad frames with a burst allowance of 20, the last 10 get
+// rate_limited instead of their own error.
+func TestMalformedFramesCountAgainstTheRateLimit(t *testing.T) {
+	tb := newTable(t, 2, withServer(func(c *wsserver.Config) { c.RatePerSec, c.RateBurst = 0.001, 20 }))
+	j := tb.join(`{"name":"ann"}`)
+	b := newBot(t, 0, j.Token)
+	b.connect(tb.wsURL()) // the hello is the first of the burst
+	bad := []string{`{"v":1,"type":`, `{"v":7,"type":"hello"}`, `{"v":1,"type":"cheat"}`, `{"v":1,"pad":"` + strings.Repeat("x", 5000) + `"}`}
+	for i := range 30 {
+		if err := b.ws.WriteMessage(websocket.TextMessage, []byte(bad[i%len(bad)])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	limited := 0
+	for range 30 {
+		if f := b.until(func(f frame) bool { return f.Type == "error" }); f.Code == "rate_limited" {
+			limited++
+		}
+	}
+	if limited != 11 {
+		t.Fatalf("%d of 30 bad frames after a hello got rate_limited, want 11 (burst 20)", limited)
+	}
+}
+
+// A client that goes on sending after rate_limited is closed with 1008,
+// after the error that says why, and counted.
+func TestFloodingClientIsClosedWith1008(t *testing.T) {
+	tb := newTable(t, 2, withServer(func(c *wsserver.Config) { c.RatePerSec, c.RateBurst = 10, 20 }))
+	j := tb.join(`{"name":"ann"}`)
+	b := newBot(t, 0, j.Token)
+	b.connect(tb.wsURL())
+	junk := []byte(`{"v":1,"type":`)
+	for range 2000 {
+		if err := b.ws.WriteMessage(websocket.TextMessage, junk); err != nil {
+			break // the server closed the connection under the flood
+		}
+	}
+	_ = b.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var last string
+	for {
+		_, raw, err := b.ws.ReadMessage()
+		if err == nil {
+			last = string(raw)
+			continue
+		}
+		if !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+			t.Fatalf("after a flood: %v, want close 1008", err)
+		}
+		break
+	}
+	if !strings.Contains(last, `"rate_limited"`) {
+		t.Fatalf("last frame before the close: %s, want a rate_limited error", last)
+	}
+	if n := testutil.ToFloat64(tb.metrics.FloodClosed); n != 1 {
+		t.Fatalf("croupier_game_flooding_clients_total = %v, want 1", n)
+	}
+}
+
+// No hello within the hello wait: an error frame that says so, then close
+// 4004.
+func TestNoHelloInTimeIsClosedWith4004(t *testing.T) {
+	tb := newTable(t, 2, withServer(func(c *wsserver.Config) { c.HelloWait = 300 * time.Millisecond }))
+	ws, _, err := websocket.DefaultDialer.Dial(tb.wsURL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, raw, err := ws.ReadMessage()
+	if err != nil || !strings.Contains(string(raw), `"hello_timeout"`) {
+		t.Fatalf("first frame %s, %v; want a hello_timeout error", raw, err)
+	}
+	_, _, err = ws.ReadMessage()
+	if !websocket.IsCloseError(err, wsserver.CloseHelloTimeout) {
+		t.Fatalf("after the error: %v, want close %d", err, wsserver.CloseHelloTimeout)
+	}
+}
+
+// Shutdown (SIGTERM) closes every player's connection with 1001 so that
+// clients reconnect at once, and refuses new ones the same way.
+func TestShutdownClosesEveryConnectionWith1001(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	ctx, cancel := contextWithTimeout(5 * time.Second)
+	defer cancel()
+	if err := tb.server.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bots {
+		_ = b.ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		for {
+			_, _, err := b.ws.ReadMessage()
+			if err == nil {
+				continue
+			}
+			if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+				t.Fatalf("seat %d after shutdown: %v, want close 1001", b.seat, err)
+			}
+			break
+		}
+	}
+	ws, resp, err := websocket.DefaultDialer.Dial(tb.wsURL(), nil)
+	if err != nil {
+		t.Fatalf("dial during shutdown: %v (%v)", err, resp)
+	}
+	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, _, err := ws.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseGoingAway) {
+		t.Fatalf("new connection during shutdown: %v, want close 1001", err)
+	}
+}
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}

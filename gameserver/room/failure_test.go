@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -126,5 +127,109 @@ func TestLostReplyThenResendIsPlayedOnce(t *testing.T) {
 	}
 	if r.Seq() != 11 {
 		t.Fatalf("room at %d, want 11", r.Seq())
+	}
+}
+
+// lateScriptHook loses the next append: it reports a timeout without
+// running it, and runs it just before the next append of the same
+// action id, as a frozen Redis runs what it had received once it wakes.
+type lateScriptHook struct {
+	mu      sync.Mutex
+	lose    bool
+	pending redis.Cmder
+}
+
+func (*lateScriptHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (*lateScriptHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+func (h *lateScriptHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		if name := cmd.Name(); (name != "evalsha" && name != "eval") || cmd.Args()[3] != keys.Dedup() {
+			return next(ctx, cmd)
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.lose {
+			h.lose, h.pending = false, cmd
+			lost := errors.New("i/o timeout")
+			cmd.SetErr(lost)
+			return lost
+		}
+		if h.pending != nil && cmd.Args()[6] == h.pending.Args()[6] {
+			_ = next(ctx, h.pending)
+			h.pending = nil
+		}
+		return next(ctx, cmd)
+	}
+}
+
+// A resend under a used action_id is the first action, whatever it
+// carries. Here the first attempt's outcome is unknown and it lands only
+// after the room reloaded, so the resend (with another card) is decided
+// on the old state and finds the first in the log right after it: it
+// gets the original ack, and the room applies the logged entry, not the
+// resend's play.
+func TestResendWithADifferentActionAppliesTheLoggedOne(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	hook := &lateScriptHook{}
+	rdb.AddHook(hook)
+	opts := cassino.DefaultOptions(2)
+	r := openRoom(t, rdb, opts, nil)
+	_, conns := seat(t, r, 2)
+	ref, _, _ := cassino.New(cassino.Setup{Options: opts, Seed: 7})
+	s := ref.Turn()
+	legal := ref.View(s).Legal
+	first, other := legal[0], legal[0]
+	for _, a := range legal {
+		if a.Card != first.Card {
+			other = a
+			break
+		}
+	}
+	if other.Card == first.Card {
+		t.Fatal("one card to play; pick another seed")
+	}
+	ctx := context.Background()
+	hook.lose = true
+	r.Act(ctx, s, conns[s], protocol.Act{ActionID: "x", Action: first})
+	if f := lastFrame(t, conns[s]); f["code"] != "outcome_unknown" {
+		t.Fatalf("lost reply answered %v", f)
+	}
+	r.Act(ctx, s, conns[s], protocol.Act{ActionID: "x", Action: other})
+
+	var ack map[string]any
+	conns[s].mu.Lock()
+	for _, raw := range conns[s].frames {
+		var m map[string]any
+		_ = json.Unmarshal(raw, &m)
+		if m["type"] == "ack" {
+			ack = m
+		}
+	}
+	conns[s].mu.Unlock()
+	if ack == nil || ack["duplicate"] != true || ack["seq"] != float64(2) {
+		t.Fatalf("resend with another card: ack %v, want the original (seq 2, duplicate)", ack)
+	}
+	// The other seat saw the logged play, and the room's state is the log's.
+	var ev struct {
+		Seq    int64
+		Events []cassino.Event
+	}
+	if err := json.Unmarshal(conns[1-s].frames[len(conns[1-s].frames)-1], &ev); err != nil || ev.Seq != 2 {
+		t.Fatalf("other seat's last frame: seq %d, %v", ev.Seq, err)
+	}
+	if len(ev.Events) == 0 || ev.Events[0].Card != first.Card {
+		t.Fatalf("entry 2 was broadcast as %s, want the logged play of %s", conns[1-s].frames[len(conns[1-s].frames)-1], first.Card)
+	}
+	if _, err := ref.Apply(s, first); err != nil {
+		t.Fatal(err)
+	}
+	next := ref.Turn()
+	r.Act(ctx, next, conns[next], protocol.Act{ActionID: "y", Action: cassino.Greedy(ref.View(next))})
+	if f := lastFrame(t, conns[next]); f["type"] != "event" || f["seq"] != float64(3) {
+		t.Fatalf("the next play after the resend: %v", f)
 	}
 }

@@ -98,3 +98,29 @@ func TestFrozenRedisAnswersOutcomeUnknownAndNeverPlaysTwice(t *testing.T) {
 		t.Fatalf("resend of a logged action: %s, want its original ack", resend.raw)
 	}
 }
+
+// /healthz (liveness) fails once the room's heartbeat loop has stopped,
+// so the pod is restarted instead of serving a room the operator sees as
+// silent.
+func TestHealthzFailsWhenTheHeartbeatLoopStops(t *testing.T) {
+	tb := newTable(t, 2)
+	status := func() int {
+		resp, err := http.Get(tb.http.URL + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { tb.room.RunHeartbeat(ctx, "t1-game", 50*time.Millisecond); close(stopped) }()
+	if code := status(); code != http.StatusOK {
+		t.Fatalf("/healthz with the heartbeat running: %d", code)
+	}
+	cancel()
+	<-stopped
+	if code := status(); code != http.StatusServiceUnavailable {
+		t.Fatalf("/healthz after the heartbeat loop stopped: %d, want 503", code)
+	}
+}

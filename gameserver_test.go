@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net"
 	"net/http"
@@ -18,9 +19,10 @@ import (
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
-// SIGTERM to a serving game pod closes each player's websocket with 1001,
-// so clients reconnect at once, and the server returns cleanly.
-func TestGameserverClosesPlayersWith1001OnSIGTERM(t *testing.T) {
+// A real game server: the match is dealt from CROUPIER_SEED, and SIGTERM
+// closes each player's websocket with 1001, so clients reconnect at once,
+// and the server returns cleanly.
+func TestGameserverSeedAndSIGTERM(t *testing.T) {
 	srv := redistest.Start(t)
 	keys := t.TempDir()
 	if err := os.WriteFile(filepath.Join(keys, "2026-11-26"), bytes.Repeat([]byte("k"), 32), 0o600); err != nil {
@@ -38,6 +40,7 @@ func TestGameserverClosesPlayersWith1001OnSIGTERM(t *testing.T) {
 		roomcontract.EnvMaxPlayers: "2", roomcontract.EnvSessionTTL: "1h",
 		roomcontract.EnvListenAddr: addr, roomcontract.EnvRedisAddrs: srv.Addr,
 		roomcontract.EnvSessionKeysDir: keys, roomcontract.EnvHeartbeatPeriod: "1s",
+		roomcontract.EnvSeed: "20261126",
 	} {
 		t.Setenv(k, v)
 	}
@@ -78,6 +81,18 @@ func TestGameserverClosesPlayersWith1001OnSIGTERM(t *testing.T) {
 	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 	if _, _, err := ws.ReadMessage(); err != nil { // the welcome
 		t.Fatal(err)
+	}
+
+	// The second seat starts the match, dealt from CROUPIER_SEED.
+	resp, err = http.Post(base+"/join", "application/json", strings.NewReader(`{"name":"bob"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	var setup struct{ Seed int64 }
+	raw, err := srv.Client(t).Get(context.Background(), roomcontract.For("games", "sigterm").Setup()).Bytes()
+	if err != nil || json.Unmarshal(raw, &setup) != nil || setup.Seed != 20261126 {
+		t.Fatalf("stored setup %s (%v), want seed 20261126 from %s", raw, err, roomcontract.EnvSeed)
 	}
 
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {

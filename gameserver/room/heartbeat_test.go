@@ -11,6 +11,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
 // slowRoomRedis delays every single command (the room's own calls: seats,
@@ -111,5 +112,27 @@ func TestAliveFailsOnceTheHeartbeatLoopStops(t *testing.T) {
 	<-done
 	if err := r.Alive(); err == nil {
 		t.Fatal("the heartbeat loop stopped, yet the room reports itself alive")
+	}
+}
+
+// While Redis hangs, each heartbeat write gives up after one period, so
+// the loop keeps running (and logs), and the pod stays live.
+func TestHeartbeatLoopKeepsRunningWhileRedisHangs(t *testing.T) {
+	srv := redistest.Start(t)
+	rdb, err := redisconn.Options{Addrs: []string{srv.Addr}}.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	r := openRoom(t, rdb, cassino.DefaultOptions(2), nil)
+	const period = 200 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.RunHeartbeat(ctx, "r1-game", period)
+	srv.Freeze(t)
+	for end := time.Now().Add(8 * period); time.Now().Before(end); time.Sleep(period / 2) {
+		if err := r.Alive(); err != nil {
+			t.Fatalf("with Redis frozen: %v", err)
+		}
 	}
 }

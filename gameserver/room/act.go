@@ -33,7 +33,9 @@ func (r *Room) Act(ctx context.Context, seat int, c Conn, act protocol.Act) {
 
 func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, began time.Time) (code, msg string) {
 	if err := r.resync(ctx); err != nil {
-		return protocol.CodeInternal, "the room cannot reach its storage; try again"
+		// The room lags its log (an earlier write's outcome is unknown),
+		// so it cannot tell whether this action_id was played.
+		return protocol.CodeOutcomeUnknown, "the room cannot reach its storage to tell whether this action_id was played; resend it with the same action_id"
 	}
 	if r.match == nil {
 		return protocol.CodeNotStarted, "the match starts when every seat is taken"

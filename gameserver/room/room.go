@@ -144,8 +144,11 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 		seats: seating.New(cfg.Redis, cfg.Keys, cfg.Options.Players),
 		conns: map[int]Conn{},
 	}
-	ctx, unlock := r.lock(ctx)
-	defer unlock()
+	// Recovery is not a player's operation: it gets the caller's ctx, not
+	// CallTimeout, as a long log can take longer to replay.
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	defer r.publish()
 	if err := r.load(ctx); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package wsserver
 
 import (
+	"errors"
 	"sync"
 	"time"
 
@@ -69,12 +70,15 @@ func (c *conn) writeLoop(pingPeriod, writeWait time.Duration) {
 	defer func() {
 		close(c.closeSent)
 		ping.Stop()
-		// The reader drains what the client still sends until it answers
-		// the close; closing the socket under unread bytes would reset the
-		// connection and lose the close frame.
-		select {
-		case <-c.readDone:
-		case <-time.After(writeWait):
+		// After a close frame, the reader drains what the client still
+		// sends until it answers; closing the socket under unread bytes
+		// would reset the connection and lose the close frame. A failed
+		// write means the client is gone: close at once.
+		if err == nil || errors.Is(err, websocket.ErrCloseSent) {
+			select {
+			case <-c.readDone:
+			case <-time.After(writeWait):
+			}
 		}
 		_ = c.ws.Close()
 		close(c.writerDone)

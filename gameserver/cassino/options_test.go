@@ -114,3 +114,32 @@ func TestOptionsJSON(t *testing.T) {
 		})
 	}
 }
+
+// In partnerships, handScored shows each seat its side's points and
+// scores (partners show the same numbers) while the tally stays what each
+// seat captured, as docs/PROTOCOL.md says.
+func TestPartnersShowTheirSidesPointsAndTheirOwnTally(t *testing.T) {
+	m := mustNew(t, DefaultOptions(4))
+	for !m.Finished() {
+		s := m.Turn()
+		events, err := m.Apply(s, Greedy(m.View(s)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			if e.Type != EventHandScored {
+				continue
+			}
+			for seat := range 2 {
+				if e.Points[seat] != e.Points[seat+2] || e.Scores[seat] != e.Scores[seat+2] {
+					t.Fatalf("hand %d: partners %d and %d show points %v scores %v", e.Hand, seat, seat+2, e.Points, e.Scores)
+				}
+			}
+			if e.Tally[0] == e.Tally[2] && e.Tally[1] == e.Tally[3] {
+				t.Fatalf("hand %d: partners' tallies are identical %+v; want each seat's own", e.Hand, e.Tally)
+			}
+			return
+		}
+	}
+	t.Fatal("no hand was scored")
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/housebot"
 	"github.com/croupier-dev/croupier/roomcontract"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 	"github.com/croupier-dev/croupier/roomcontract/session"
@@ -40,6 +41,7 @@ type Config struct {
 	// Seed deals the match from a chosen seed (CROUPIER_SEED); nil: a
 	// fresh random seed.
 	Seed func() (int64, error)
+	Bots housebot.Config
 }
 
 // Kubernetes object names; they also keep the room's Redis hash tag intact
@@ -71,6 +73,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.Options = r.rules(r.players())
 	c.Seed = r.seed()
+	c.Bots = r.bots(c.Options.Players)
 	if r.err == nil {
 		if err := c.Redis.Validate(); err != nil {
 			r.fail(roomcontract.EnvRedisMode+"/"+roomcontract.EnvRedisAddrs, err)

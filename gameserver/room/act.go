@@ -99,6 +99,7 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 		return "", ""
 	}
 	r.seq = ack.Seq
+	r.changed()
 	r.touch(seat)
 	if duplicate {
 		r.cfg.Metrics.DedupHits.Inc()

@@ -119,6 +119,8 @@ type Room struct {
 	// (Unix ns); 0 while it is not running. Alive reads it.
 	beatAt     atomic.Int64
 	beatPeriod atomic.Int64
+
+	changes chan struct{} // see Changes
 }
 
 // lock takes the room for one operation and bounds the operation's Redis
@@ -146,6 +148,7 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 	}
 	// Recovery is not a player's operation: it gets the caller's ctx, not
 	// CallTimeout, as a long log can take longer to replay.
+	r.changes = make(chan struct{}, 1)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	defer r.publish()

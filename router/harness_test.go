@@ -200,7 +200,9 @@ func (tr *testRouter) token(room string) string {
 	return tok
 }
 
-func (tr *testRouter) wsURL(path string) string { return "ws" + strings.TrimPrefix(tr.url, "http") + path }
+func (tr *testRouter) wsURL(path string) string {
+	return "ws" + strings.TrimPrefix(tr.url, "http") + path
+}
 
 // dial opens a websocket the documented way.
 func (tr *testRouter) dial(path, token string, h http.Header) (*websocket.Conn, *http.Response, error) {

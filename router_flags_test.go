@@ -46,3 +46,25 @@ func TestChartRouterArgsParse(t *testing.T) {
 		}
 	}
 }
+
+func TestRouterFlagsRefuseWhatCannotWork(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--session-keys-dir="}, "--session-keys-dir must not be empty"},
+		{[]string{"--max-connections=0"}, "must be at least 1"},
+		{[]string{"--idle-timeout=10ms"}, "idle timeout 10ms is under 1s"},
+		{[]string{"--read-limit=100"}, "read limit 100 is under 4096"},
+		{[]string{"--shutdown-grace=0s"}, "--shutdown-grace 0s must be positive"},
+	} {
+		_, err := parseRouterFlags(tt.args)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: got %v, want an error containing %q", tt.args, err, tt.want)
+		}
+	}
+	c, err := parseRouterFlags([]string{"--namespaces=a, b", "--allowed-origins=https://play.example"})
+	if err != nil || len(c.namespaces) != 2 || c.namespaces[1] != "b" || c.allowedOrigins[0] != "https://play.example" {
+		t.Errorf("got %+v, %v", c, err)
+	}
+}

@@ -130,6 +130,15 @@ func BenchmarkIdleConnections(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("ROUTER_BENCH_CONNS")); err == nil {
 		conns = v
 	}
+	// The parent holds a client and a pod socket per connection, the
+	// router two: both must fit the open-file limit.
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err == nil && int(lim.Cur) < 2*conns+500 {
+		conns = (int(lim.Cur) - 500) / 2
+	}
+	if conns < 1000 {
+		b.Fatalf("the open-file limit allows only %d connections; raise it (ulimit -n)", conns)
+	}
 	idle := 30 * time.Second
 	pod := newFakePod(b)
 	self, _ := os.Executable()

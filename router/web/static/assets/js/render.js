@@ -164,23 +164,28 @@ function result(g, v) {
   );
 }
 
+// Short headings keep the table inside a 360 px screen; the title says
+// each in full.
 const TALLY_COLUMNS = [
-  ['Cards', (t) => t.cards],
-  ['Spades', (t) => t.spades],
-  ['Aces', (t) => t.aces],
-  ['Big casino', (t) => (t.bigCasino ? '10♦' : '')],
-  ['Little casino', (t) => (t.littleCasino ? '2♠' : '')],
-  ['Sweeps', (t) => t.sweeps],
+  ['Cards', 'cards captured', (t) => t.cards],
+  ['Spades', 'spades captured', (t) => t.spades],
+  ['Aces', 'aces captured', (t) => t.aces],
+  ['10♦', 'big casino, the ten of diamonds', (t) => (t.bigCasino ? '✓' : '')],
+  ['2♠', 'little casino, the two of spades', (t) => (t.littleCasino ? '✓' : '')],
+  ['Sw.', 'sweeps', (t) => t.sweeps],
 ];
 
 function tallies(g) {
   const tables = [...g.tallies].reverse().map((t) => h('table', { class: 'tally', dataset: { hand: t.hand } },
     h('caption', {}, `Hand ${t.hand}`),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Player'), TALLY_COLUMNS.map(([n]) => h('th', { scope: 'col' }, n)),
-      h('th', { scope: 'col' }, 'Points'), h('th', { scope: 'col' }, 'Score'))),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, 'Player'),
+      TALLY_COLUMNS.map(([n, title]) => h('th', { scope: 'col', title }, n)),
+      h('th', { scope: 'col', title: 'points this hand' }, 'Pts'),
+      h('th', { scope: 'col', title: 'match score after this hand' }, 'Score'))),
     h('tbody', {}, t.tally.map((row, s) => h('tr', { dataset: { seat: s } },
       h('th', { scope: 'row' }, g.name(s)),
-      TALLY_COLUMNS.map(([, f]) => h('td', {}, f(row))),
+      TALLY_COLUMNS.map(([, , f]) => h('td', {}, f(row))),
       h('td', { class: 'points' }, t.points[s]),
       h('td', { class: 'total' }, t.scores[s])))),
   ));

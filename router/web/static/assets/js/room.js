@@ -84,7 +84,7 @@ function pick(card) {
 function play(action) {
   if (ui.pending || !game?.myTurn()) return;
   const msg = { v: 1, type: 'action', action_id: `${actionPrefix}-${++actionCounter}`, action };
-  ui.pending = msg;
+  ui.pending = { msg };
   ui.picked = null;
   ui.error = null;
   conn.send(msg); // if the socket is down, the pending play is sent after the reconnect
@@ -99,20 +99,31 @@ function onMessage(msg) {
   switch (msg.type) {
     case 'view':
       game.apply(msg);
-      if (ui.pending) conn.send(ui.pending); // same action_id: played at most once
+      if (ui.pending && ui.pending.ackedSeq !== undefined && msg.seq >= ui.pending.ackedSeq) ui.pending = null;
+      else if (ui.pending) conn.send(ui.pending.msg); // same action_id: played at most once
       break;
     case 'event':
       if (!game.apply(msg)) {
         conn.resync();
         return;
       }
+      if (ui.pending && (msg.action_id === ui.pending.msg.action_id || msg.seq >= (ui.pending.ackedSeq ?? Infinity))) ui.pending = null;
       break;
     case 'ack':
-      if (ui.pending?.action_id === msg.action_id) ui.pending = null;
+      // The play stays pending until its event brings the new view, so
+      // the old view's cards are not offered again in between.
+      if (ui.pending?.msg.action_id === msg.action_id) {
+        if (msg.duplicate) ui.pending = null;
+        else ui.pending.ackedSeq = msg.seq;
+      }
       break;
     case 'error':
-      if (msg.action_id && ui.pending?.action_id === msg.action_id) ui.pending = null;
-      if (msg.code === 'rate_limited' && ui.pending) return; // resent with the next view
+      if (msg.code === 'rate_limited' && ui.pending?.msg.action_id === msg.action_id) {
+        const again = ui.pending.msg;
+        setTimeout(() => ui.pending?.msg === again && conn.send(again), 1000);
+        return;
+      }
+      if (msg.action_id && ui.pending?.msg.action_id === msg.action_id) ui.pending = null;
       ui.error = msg.message || msg.code;
       ui.errorCode = msg.code;
       break;

@@ -46,7 +46,7 @@ func (e errString) Error() string { return string(e) }
 const errNoPlayable = errString("the page offers no playable card on its turn")
 
 func itoa(i int) string {
-	return string(rune('0'+i/10%10))[:min(1, i/10)] + string(rune('0'+i%10))
+	return string(rune('0' + i/10%10))[:min(1, i/10)] + string(rune('0'+i%10))
 }
 
 // playToEnd plays the pages against each other (and against any bots)

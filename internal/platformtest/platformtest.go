@@ -1,0 +1,260 @@
+// Package platformtest starts a whole Croupier platform inside a test
+// process, once per test package: a real control plane (envtest), a real
+// redis-server, the operator, the local pod runner (each game pod a real
+// `croupier gameserver` process on its own loopback address) and a router
+// in front of them. Tests get the router's URL, a client for GameRooms and
+// helpers to make rooms players can reach.
+package platformtest
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/redis/go-redis/v9"
+	"k8s.io/apimachinery/pkg/runtime"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+	"k8s.io/utils/clock"
+	"k8s.io/utils/ptr"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/config"
+	"sigs.k8s.io/controller-runtime/pkg/envtest"
+	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/controllers"
+	"github.com/croupier-dev/croupier/devplatform/podrunner"
+	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/roomcontract/redisconn"
+	"github.com/croupier-dev/croupier/roomcontract/session"
+	"github.com/croupier-dev/croupier/router"
+)
+
+// SessionKeysSecret is the Secret of session keys every namespace made by
+// Namespace holds; the router reads the same key from a directory.
+const SessionKeysSecret = "croupier-session-keys"
+
+// KeyID is the id of the platform's one session key.
+const KeyID = "2026-01-01"
+
+// Options adjust the platform.
+type Options struct {
+	// Router adjusts the router's options (limits, origins, Static ...)
+	// before each start of the router.
+	Router func(*router.Options)
+	// Log receives the components' logs; the zero value discards them.
+	Log logr.Logger
+}
+
+// Platform is a running platform. Its methods are safe for concurrent use.
+type Platform struct {
+	opts Options
+	// Client reads and writes GameRooms, Pods and Secrets, uncached.
+	Client client.Client
+	// Config reaches the API server as an administrator.
+	Config *rest.Config
+	// Redis is the platform's redis-server.
+	Redis    *redistest.Server
+	RedisCli redis.UniversalClient
+	// Keys signs and verifies tokens like the game pods do.
+	Keys *session.Keyring
+	// Binary is the croupier binary the game pods run.
+	Binary string
+	// PodLogs holds one log file per game pod, <namespace>_<pod>.log.
+	PodLogs string
+
+	env      *envtest.Environment
+	dir      string
+	key      []byte
+	stops    []func()
+	routerMu sync.Mutex
+	rt       *routerRun
+	addr     string
+}
+
+// Start brings the platform up. Call it from TestMain and Stop it after.
+func Start(opts Options) (p *Platform, err error) {
+	p = &Platform{opts: opts}
+	if opts.Log.GetSink() == nil {
+		opts.Log = logr.Discard()
+		p.opts.Log = opts.Log
+	}
+	ctrllog.SetLogger(opts.Log)
+	defer func() {
+		if err != nil {
+			p.Stop()
+			p = nil
+		}
+	}()
+	if p.dir, err = os.MkdirTemp("", "croupier-platform-"); err != nil {
+		return nil, err
+	}
+	p.stops = append(p.stops, func() { _ = os.RemoveAll(p.dir) })
+	p.PodLogs = filepath.Join(p.dir, "pods")
+	if err := p.buildBinary(); err != nil {
+		return nil, err
+	}
+	if err := p.startControlPlane(); err != nil {
+		return nil, err
+	}
+	if p.Redis, err = redistest.Run(); err != nil {
+		return nil, err
+	}
+	p.stops = append(p.stops, p.Redis.Close)
+	p.RedisCli = redis.NewClient(&redis.Options{Addr: p.Redis.Addr})
+	p.stops = append(p.stops, func() { _ = p.RedisCli.Close() })
+	if err := p.makeKeys(); err != nil {
+		return nil, err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	p.addr = l.Addr().String()
+	_ = l.Close()
+	if err := p.startOperator(); err != nil {
+		return nil, err
+	}
+	if err := p.startRunner(); err != nil {
+		return nil, err
+	}
+	if err := p.StartRouter(); err != nil {
+		return nil, err
+	}
+	p.stops = append(p.stops, p.StopRouter)
+	return p, nil
+}
+
+// Stop stops everything Start started, in reverse order.
+func (p *Platform) Stop() {
+	for i := len(p.stops) - 1; i >= 0; i-- {
+		p.stops[i]()
+	}
+	p.stops = nil
+}
+
+// buildBinary builds the croupier binary the pod runner runs as each pod.
+func (p *Platform) buildBinary() error {
+	p.Binary = filepath.Join(p.dir, "croupier")
+	cmd := exec.Command("go", "build", "-o", p.Binary, ".")
+	cmd.Dir = gameroomtest.RepoPath()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build croupier: %w\n%s", err, out)
+	}
+	return nil
+}
+
+func (p *Platform) startControlPlane() error {
+	env, err := gameroomtest.NewEnvironment()
+	if err != nil {
+		return err
+	}
+	env.ControlPlaneStartTimeout = time.Minute
+	cfg, err := env.Start()
+	if err != nil {
+		return fmt.Errorf("start the control plane: %w", err)
+	}
+	p.env, p.Config = env, cfg
+	p.stops = append(p.stops, func() { _ = env.Stop() })
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = gamesv1.AddToScheme(scheme)
+	p.Client, err = client.New(cfg, client.Options{Scheme: scheme})
+	return err
+}
+
+func (p *Platform) makeKeys() error {
+	p.key = make([]byte, 32)
+	if _, err := rand.Read(p.key); err != nil {
+		return err
+	}
+	dir := p.KeysDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, KeyID), p.key, 0o600); err != nil {
+		return err
+	}
+	var err error
+	p.Keys, err = session.NewKeyring(map[string][]byte{KeyID: p.key})
+	return err
+}
+
+// KeysDir is the directory of the session key, as the router reads it.
+func (p *Platform) KeysDir() string { return filepath.Join(p.dir, "session-keys") }
+
+func (p *Platform) startOperator() error {
+	scheme := runtime.NewScheme()
+	_ = clientgoscheme.AddToScheme(scheme)
+	_ = gamesv1.AddToScheme(scheme)
+	mgr, err := ctrl.NewManager(p.Config, ctrl.Options{
+		Scheme:                 scheme,
+		Cache:                  controllers.CacheOptions(),
+		Metrics:                metricsserver.Options{BindAddress: "0"},
+		HealthProbeBindAddress: "0",
+		Logger:                 p.opts.Log.WithName("operator"),
+		Controller:             config.Controller{SkipNameValidation: ptr.To(true)},
+	})
+	if err != nil {
+		return fmt.Errorf("operator manager: %w", err)
+	}
+	opRedis := redis.NewClient(&redis.Options{Addr: p.Redis.Addr})
+	rec := &controllers.GameRoomReconciler{
+		Client:    mgr.GetClient(),
+		APIReader: mgr.GetAPIReader(),
+		Recorder:  mgr.GetEventRecorder("croupier-operator"),
+		Clock:     clock.RealClock{},
+		Pods: controllers.PodSettings{
+			Image:             "croupier:test",
+			HeartbeatPeriod:   time.Second,
+			SessionKeysSecret: SessionKeysSecret,
+			Redis:             redisconn.Options{Mode: redisconn.ModeSingle, Addrs: []string{p.Redis.Addr}},
+			// Browsers reach pods through the router only.
+			AllowedOrigins: []string{p.URL()},
+		},
+		Redis:         opRedis,
+		SweepInterval: 250 * time.Millisecond,
+	}
+	if err := rec.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("operator: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = mgr.Start(ctx)
+	}()
+	p.stops = append(p.stops, func() { cancel(); <-done; _ = opRedis.Close() })
+	return nil
+}
+
+func (p *Platform) startRunner() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- podrunner.Run(ctx, p.Config, podrunner.Options{
+			Binary: p.Binary, DefaultArgs: []string{"gameserver"}, LogDir: p.PodLogs,
+			MaxGracePeriod: 2 * time.Second, VolumeSyncPeriod: time.Second,
+			Log: p.opts.Log.WithName("pods"),
+		})
+	}()
+	p.stops = append(p.stops, func() { cancel(); <-done })
+	select {
+	case err := <-done:
+		return errors.Join(errors.New("pod runner stopped at start"), err)
+	case <-time.After(100 * time.Millisecond):
+		return nil
+	}
+}

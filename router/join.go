@@ -1,0 +1,85 @@
+package router
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+)
+
+// Sizes of a join on the way through. The pod refuses bodies over 1 KiB
+// itself; the router only bounds what it buffers.
+const (
+	maxJoinBody   = 4 << 10
+	maxJoinAnswer = 16 << 10
+)
+
+// join forwards POST .../join to the room's pod and adds the websocket
+// path to a successful answer.
+func (r *Router) join(w http.ResponseWriter, req *http.Request) {
+	key, rt, code := r.routeFor(w, req)
+	if code != "" {
+		r.metrics.joins.WithLabelValues("refused", code).Inc()
+		return
+	}
+	if ok, wait := r.joins.allow(r.clientIP(req), r.opts.Now()); !ok {
+		r.metrics.joins.WithLabelValues("refused", CodeTooManyJoins).Inc()
+		writeRetry(w, http.StatusTooManyRequests, int(math.Ceil(wait.Seconds())), CodeTooManyJoins,
+			"too many joins from your address; retry later")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxJoinBody))
+	if err != nil {
+		r.metrics.joins.WithLabelValues("refused", CodeBadRequest).Inc()
+		writeError(w, http.StatusBadRequest, CodeBadRequest, "join body over 4 KiB or unreadable")
+		return
+	}
+	podReq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, "http://"+rt.endpoint+"/join", bytes.NewReader(body))
+	if err != nil {
+		r.unavailable(w, key, err)
+		return
+	}
+	podReq.Header.Set("Content-Type", "application/json")
+	resp, err := r.podHTTP.Do(podReq)
+	if err != nil {
+		r.unavailable(w, key, err)
+		return
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxJoinAnswer+1))
+	if err != nil || len(answer) > maxJoinAnswer {
+		r.unavailable(w, key, errors.Join(errors.New("pod answer unreadable or too long"), err))
+		return
+	}
+	r.metrics.joins.WithLabelValues("forwarded", strconv.Itoa(resp.StatusCode)).Inc()
+	if resp.StatusCode != http.StatusOK {
+		if ra := resp.Header.Get("Retry-After"); ra != "" {
+			w.Header().Set("Retry-After", ra)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(resp.StatusCode)
+		_, _ = w.Write(answer)
+		return
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(answer, &fields); err != nil {
+		r.unavailable(w, key, err)
+		return
+	}
+	ws, _ := json.Marshal("/v1/rooms/" + key + "/ws")
+	fields["ws"] = ws
+	writeJSON(w, http.StatusOK, fields)
+}
+
+// unavailable answers a join the pod could not take: it is usually a pod
+// going away that the table has not heard of yet.
+func (r *Router) unavailable(w http.ResponseWriter, key string, err error) {
+	r.metrics.joins.WithLabelValues("refused", CodeRoomUnavailable).Inc()
+	r.log.V(1).Info("join: pod unreachable", "room", key, "error", err.Error())
+	writeRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodeRoomUnavailable,
+		"room "+key+" did not answer; retry shortly")
+}

@@ -1,0 +1,149 @@
+package router
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Router is the public endpoint. Feed its table with Watch, serve it as an
+// http.Handler, and Drain it at shutdown.
+type Router struct {
+	opts    Options
+	limits  Limits
+	log     logr.Logger
+	table   *table
+	conns   *connSet
+	joins   *joinLimiter
+	metrics *metrics
+	gather  prometheus.Gatherer
+	mux     *http.ServeMux
+	// synced: the table holds the first full list of rooms.
+	synced atomic.Bool
+	// draining: shutdown began; readiness is false from then on.
+	draining atomic.Bool
+	podHTTP  *http.Client
+}
+
+// New returns a Router with an empty table: it is not ready until Watch
+// has synced.
+func New(opts Options) (*Router, error) {
+	if opts.Keys == nil {
+		return nil, errors.New("router: no session keys")
+	}
+	if err := opts.Limits.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Dial == nil {
+		opts.Dial = (&net.Dialer{}).DialContext
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	r := &Router{opts: opts, limits: opts.Limits.withDefaults(), log: opts.Log.WithName("router")}
+	reg := opts.Registerer
+	if reg == nil {
+		pr := prometheus.NewRegistry()
+		reg, r.gather = pr, pr
+	} else if g, ok := reg.(prometheus.Gatherer); ok {
+		r.gather = g
+	}
+	r.metrics = newMetrics(reg)
+	r.table = newTable(r.roomMoved, func(n int) { r.metrics.routes.Set(float64(n)) })
+	r.conns = newConnSet(r.limits.MaxConns, r.limits.MaxConnsPerIP, func(n int) { r.metrics.openConns.Set(float64(n)) })
+	r.joins = newJoinLimiter(r.limits.JoinsPerIPPerMinute)
+	r.podHTTP = &http.Client{
+		Transport: &http.Transport{
+			DialContext:           r.dialPod,
+			MaxIdleConnsPerHost:   4,
+			IdleConnTimeout:       30 * time.Second,
+			ResponseHeaderTimeout: r.limits.HandshakeTimeout,
+		},
+		Timeout: 2 * r.limits.HandshakeTimeout,
+		// A pod never redirects; following one would dial an address
+		// that did not come from the table.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	r.mux = r.routes()
+	return r, nil
+}
+
+func (r *Router) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}", r.roomFacts)
+	mux.HandleFunc("POST /v1/rooms/{namespace}/{name}/join", r.join)
+	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}/ws", r.websocket)
+	mux.HandleFunc("/v1/", func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: see docs/PROTOCOL.md, section Router")
+	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", r.readyz)
+	if r.gather != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(r.gather, promhttp.HandlerOpts{}))
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, req *http.Request) {
+		if r.opts.Static != nil {
+			r.opts.Static.ServeHTTP(w, req)
+			return
+		}
+		writeError(w, http.StatusNotFound, CodeNotFound, "not found")
+	})
+	return mux
+}
+
+func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.mux.ServeHTTP(w, req) }
+
+// Gatherer serves the router's own registry (nil when Options.Registerer
+// was given and is not a Gatherer).
+func (r *Router) Gatherer() prometheus.Gatherer { return r.gather }
+
+// Ready: the table is synced and shutdown has not begun.
+func (r *Router) Ready() bool { return r.synced.Load() && !r.draining.Load() }
+
+func (r *Router) readyz(w http.ResponseWriter, _ *http.Request) {
+	switch {
+	case r.draining.Load():
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+	case !r.synced.Load():
+		http.Error(w, "room table not synced yet", http.StatusServiceUnavailable)
+	default:
+		_, _ = w.Write([]byte("ok\n"))
+	}
+}
+
+// OpenConnections is the number of proxied websockets open now.
+func (r *Router) OpenConnections() int { return r.conns.count() }
+
+func (r *Router) routeCount() int {
+	r.table.mu.RLock()
+	defer r.table.mu.RUnlock()
+	return len(r.table.routes)
+}
+
+// dialPod dials a game pod; the address always comes from the table.
+func (r *Router) dialPod(ctx context.Context, network, addr string) (net.Conn, error) {
+	c, err := r.opts.Dial(ctx, network, addr)
+	if err != nil {
+		r.metrics.dials.WithLabelValues("error").Inc()
+		return nil, err
+	}
+	r.metrics.dials.WithLabelValues("ok").Inc()
+	return c, nil
+}
+
+// roomMoved closes a room's connections to a pod it no longer routes to.
+func (r *Router) roomMoved(room string) {
+	cur, _ := r.table.lookup(room)
+	for _, c := range r.conns.of(room) {
+		if c.endpoint != cur.endpoint {
+			c.closeWith(closeServiceRestart, "the room is moving to a new pod; reconnect", closeRoomMoved)
+		}
+	}
+}

@@ -104,13 +104,13 @@ func checkResult(t *testing.T, p *player) {
 	}
 }
 
-// whoseTurn returns the page whose turn it is.
+// whoseTurn returns the page whose turn it is (with its last play landed).
 func whoseTurn(t *testing.T, players ...*player) *player {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
 		for _, p := range players {
-			if eval[string](p, "read the turn", `document.getElementById('room').dataset.myTurn || ''`, step) == "true" {
+			if eval[any](p, "read the turn", turnOrEnd, step) == "turn" {
 				return p
 			}
 		}

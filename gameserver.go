@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/croupier-dev/croupier/gameserver/config"
+	"github.com/croupier-dev/croupier/gameserver/housebot"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
 	"github.com/croupier-dev/croupier/roomcontract/session"
@@ -77,8 +78,13 @@ func runGameserver(args []string) error {
 	if err != nil {
 		return err
 	}
+	bots := housebot.New(housebot.Options{Room: rm, Config: cfg.Bots, Players: cfg.Options.Players, Log: log})
+	if err := bots.Seat(ctx); err != nil {
+		return err
+	}
+	go bots.Run(ctx)
 	srv.SetRoom(rm)
-	log.Info("room recovered", "seq", rm.Seq(), "phase", rm.Phase())
+	log.Info("room recovered", "seq", rm.Seq(), "phase", rm.Phase(), "bots", cfg.Bots.Count)
 	go rm.RunHeartbeat(ctx, cfg.Pod, cfg.HeartbeatPeriod)
 
 	select {

@@ -191,7 +191,21 @@ func podEnv(room *gamesv1.GameRoom, s PodSettings) []corev1.EnvVar {
 		}})
 	}
 	optional(roomcontract.EnvAllowedOrigins, strings.Join(s.AllowedOrigins, ","))
+	if room.Spec.Bots != nil {
+		optional(roomcontract.EnvBots, botsEnv(room.Spec.Bots))
+	}
 	return env
+}
+
+// botsEnv is spec.bots as the pod reads it, with the API's defaults filled
+// in, so a room built without the API server's defaulting means the same.
+func botsEnv(b *gamesv1.Bots) string {
+	raw, _ := json.Marshal(struct { // plain values: cannot fail
+		Count int32            `json:"count"`
+		Level gamesv1.BotLevel `json:"level"`
+		Delay string           `json:"delay"`
+	}{b.Count, b.LevelOrDefault(), b.DelayOrDefault().String()})
+	return string(raw)
 }
 
 func redisMode(m string) string {

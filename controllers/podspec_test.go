@@ -14,6 +14,7 @@ import (
 
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/gameserver/config"
+	"github.com/croupier-dev/croupier/gameserver/housebot"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
@@ -166,4 +167,23 @@ func TestBuildPodDefaultResources(t *testing.T) {
 	c := buildPod(gameroomtest.MakeGameRoom("table", "ns").Obj(), testSettings).Spec.Containers[0]
 	g.Expect(c.Resources.Limits).To(HaveKey(corev1.ResourceMemory))
 	g.Expect(c.Resources.Requests).To(HaveKey(corev1.ResourceCPU))
+}
+
+// spec.bots reaches the pod as CROUPIER_BOTS, with the API's defaults, and
+// loads in the game server; a room without bots has no such variable.
+func TestBuildPodBots(t *testing.T) {
+	g := NewWithT(t)
+	env := envMap(buildPod(gameroomtest.MakeGameRoom("table", "ns").Obj(), testSettings).Spec.Containers[0])
+	g.Expect(env).NotTo(HaveKey("CROUPIER_BOTS"))
+
+	room := gameroomtest.MakeGameRoom("table", "ns").Players(3).Bots(2, "").Obj()
+	env = envMap(buildPod(room, testSettings).Spec.Containers[0])
+	g.Expect(env["CROUPIER_BOTS"].Value).To(MatchJSON(`{"count":2,"level":"greedy","delay":"700ms"}`))
+
+	room = gameroomtest.MakeGameRoom("table", "ns").Bots(1, "random").BotDelay(0).Obj()
+	env = envMap(buildPod(room, testSettings).Spec.Containers[0])
+	g.Expect(env["CROUPIER_BOTS"].Value).To(MatchJSON(`{"count":1,"level":"random","delay":"0s"}`))
+	bots, err := housebot.Parse(env["CROUPIER_BOTS"].Value, 2)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(bots).To(Equal(housebot.Config{Count: 1, Level: housebot.LevelRandom}))
 }

@@ -19,4 +19,7 @@ const (
 	EnvRedisPassword   = "CROUPIER_REDIS_PASSWORD"
 	EnvSessionKeysDir  = "CROUPIER_SESSION_KEYS_DIR"
 	EnvAllowedOrigins  = "CROUPIER_ALLOWED_ORIGINS"
+	// EnvBots is the room's house bots as JSON, e.g.
+	// {"count":1,"level":"greedy","delay":"700ms"}; unset means none.
+	EnvBots = "CROUPIER_BOTS"
 )

@@ -10,6 +10,8 @@ const (
 	DefaultIdleTimeout      = 5 * time.Minute
 	DefaultHeartbeatTimeout = 30 * time.Second
 	DefaultSessionTTL       = 24 * time.Hour
+	DefaultBotLevel         = BotLevelGreedy
+	DefaultBotDelay         = 700 * time.Millisecond
 )
 
 // MaxPlayersOrDefault returns spec.maxPlayers, or its default when unset.
@@ -50,4 +52,20 @@ func (s *GameRoomSpec) GameOrDefault() Game {
 		return GameCassino
 	}
 	return s.Game
+}
+
+// LevelOrDefault returns bots.level, or its default when unset.
+func (b *Bots) LevelOrDefault() BotLevel {
+	if b.Level == "" {
+		return DefaultBotLevel
+	}
+	return b.Level
+}
+
+// DelayOrDefault returns bots.delay, or its default when unset.
+func (b *Bots) DelayOrDefault() time.Duration {
+	if b.Delay == nil {
+		return DefaultBotDelay
+	}
+	return b.Delay.Duration
 }

@@ -13,8 +13,12 @@ type Game string
 const GameCassino Game = "cassino"
 
 // GameRoomSpec is what a platform team asks for: one table of one game.
-// Partnerships are a four-player notion, so the check spans two fields.
+// Partnerships are a four-player notion, and house bots need a seat left
+// for a person, so those checks span two fields. Bots cannot be added or
+// removed later: the seats are dealt when the match starts.
 // +kubebuilder:validation:XValidation:rule="!has(self.rules) || !has(self.rules.partnerships) || !self.rules.partnerships || self.maxPlayers == 4",message="rules.partnerships needs maxPlayers: 4 (partners sit opposite each other)"
+// +kubebuilder:validation:XValidation:rule="!has(self.bots) || self.bots.count < self.maxPlayers",message="bots.count must be less than maxPlayers: at least one seat is for a person"
+// +kubebuilder:validation:XValidation:rule="has(self.bots) == has(oldSelf.bots)",message="bots cannot be added or removed: the seats are dealt when the match starts"
 type GameRoomSpec struct {
 	// Game is the rule set played at this table. Immutable.
 	// +kubebuilder:default=cassino
@@ -70,6 +74,13 @@ type GameRoomSpec struct {
 	// +optional
 	TTLAfterFinished *metav1.Duration `json:"ttlAfterFinished,omitempty"`
 
+	// Bots seat house bots, played by the game pod itself, in the last
+	// seats, so that fewer people can play: one person and one bot at a
+	// table for two. Immutable.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="bots are immutable: the seats are dealt when the match starts"
+	// +optional
+	Bots *Bots `json:"bots,omitempty"`
+
 	// Template lets a platform team override the game pod's image,
 	// resources and placement.
 	// +optional
@@ -112,6 +123,43 @@ type CassinoRules struct {
 	// +kubebuilder:default=true
 	// +optional
 	TrailWhenCaptureAvailable *bool `json:"trailWhenCaptureAvailable,omitempty"`
+}
+
+// BotLevel is how well a house bot plays.
+// +kubebuilder:validation:Enum=random;greedy
+type BotLevel string
+
+// Bot levels: the game engine's own players.
+const (
+	// BotLevelRandom plays any legal move, uniformly.
+	BotLevelRandom BotLevel = "random"
+	// BotLevelGreedy plays the move with the best immediate gain.
+	BotLevelGreedy BotLevel = "greedy"
+)
+
+// Bots are house players the game pod seats and plays itself. A bot holds
+// a seat but is never connected: a room where only bots remain is idle and
+// is collected after spec.idleTimeout.
+type Bots struct {
+	// Count of seats the bots take: the last ones, so people fill the room
+	// from seat 0. Less than maxPlayers.
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=3
+	Count int32 `json:"count"`
+
+	// Level of play of every bot at the table.
+	// +kubebuilder:default=greedy
+	// +optional
+	Level BotLevel `json:"level,omitempty"`
+
+	// Delay is a bot's think time: how long it waits, once it is its turn,
+	// before it plays, so people can follow the table.
+	// +kubebuilder:default="700ms"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
+	// +kubebuilder:validation:XValidation:rule="duration(self) <= duration('10s')",message="bots.delay must be at most 10s"
+	// +optional
+	Delay *metav1.Duration `json:"delay,omitempty"`
 }
 
 // GameRoomPodTemplate is the part of the game pod a platform team may

@@ -105,6 +105,9 @@ func TestValidRoomsAccepted(t *testing.T) {
 		"template": gameroomtest.MakeGameRoom("template", ns).Image("registry.example/croupier:v2").
 			NodeSelector("pool", "games").PodLabel("team", "cards").PodAnnotation("note", "x"),
 		"max-name-" + strings.Repeat("x", 54): gameroomtest.MakeGameRoom("max-name-"+strings.Repeat("x", 54), ns),
+		"one-bot":                             gameroomtest.MakeGameRoom("one-bot", ns).Bots(1, gamesv1.BotLevelGreedy),
+		"three-bots":                          gameroomtest.MakeGameRoom("three-bots", ns).Players(4).Bots(3, gamesv1.BotLevelRandom).BotDelay(10 * time.Second),
+		"no-bots":                             gameroomtest.MakeGameRoom("no-bots", ns).Bots(0, "").BotDelay(0),
 	} {
 		t.Run(name, func(t *testing.T) {
 			NewWithT(t).Expect(k8s.Create(context.Background(), w.Obj(), strict)).To(Succeed())
@@ -160,6 +163,20 @@ func TestInvalidRoomsRejected(t *testing.T) {
 			[]string{"spec.template.labels", "are set by the operator"}},
 		{"empty image", room(ns, "a", map[string]any{"template": map[string]any{"image": ""}}),
 			[]string{"spec.template.image", "should be at least 1 chars long"}},
+		{"as many bots as seats", gameroomtest.MakeGameRoom("a", ns).Bots(2, "").Obj(),
+			[]string{"spec", "bots.count must be less than maxPlayers: at least one seat is for a person"}},
+		{"bots fill a table for four", gameroomtest.MakeGameRoom("a", ns).Players(4).Bots(4, "").Obj(),
+			[]string{"spec.bots.count", "should be less than or equal to 3"}},
+		{"negative bots", gameroomtest.MakeGameRoom("a", ns).Bots(-1, "").Obj(),
+			[]string{"spec.bots.count", "should be greater than or equal to 0"}},
+		{"unknown bot level", gameroomtest.MakeGameRoom("a", ns).Bots(1, "genius").Obj(),
+			[]string{"spec.bots.level", `Unsupported value: "genius"`, `"random", "greedy"`}},
+		{"bot delay over 10s", gameroomtest.MakeGameRoom("a", ns).Bots(1, "").BotDelay(11 * time.Second).Obj(),
+			[]string{"spec.bots.delay", "bots.delay must be at most 10s"}},
+		{"malformed bot delay", room(ns, "a", map[string]any{"bots": map[string]any{"count": int64(1), "delay": "soon"}}),
+			[]string{"spec.bots.delay", "should match"}},
+		{"bots without a count", room(ns, "a", map[string]any{"bots": map[string]any{"level": "greedy"}}),
+			[]string{"spec.bots.count", "Required value"}},
 		{"name over 63 characters", gameroomtest.MakeGameRoom(strings.Repeat("x", 64), ns).Obj(),
 			[]string{"GameRoom names are at most 63 characters"}},
 	}
@@ -226,18 +243,43 @@ func TestImmutableFields(t *testing.T) {
 		{"maxPlayers", func(r *gamesv1.GameRoom) { r.Spec.MaxPlayers = 3 }, "maxPlayers is immutable"},
 		{"rules", func(r *gamesv1.GameRoom) { r.Spec.Rules.TargetScore = ptr.To[int32](11) }, "rules are immutable"},
 		{"game", func(r *gamesv1.GameRoom) { r.Spec.Game = "poker" }, `Unsupported value: "poker"`},
+		{"bots count", func(r *gamesv1.GameRoom) { r.Spec.Bots.Count = 0 }, "bots are immutable"},
+		{"bots level", func(r *gamesv1.GameRoom) { r.Spec.Bots.Level = gamesv1.BotLevelRandom }, "bots are immutable"},
+		{"bots removed", func(r *gamesv1.GameRoom) { r.Spec.Bots = nil }, "bots cannot be added or removed"},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			g := NewWithT(t)
 			ctx := context.Background()
-			r := gameroomtest.MakeGameRoom(fmt.Sprintf("imm-%d", i), ns).Obj()
+			r := gameroomtest.MakeGameRoom(fmt.Sprintf("imm-%d", i), ns).Bots(1, "").Obj()
 			g.Expect(k8s.Create(ctx, r)).To(Succeed())
 			tc.mutate(r)
 			err := k8s.Update(ctx, r)
 			g.Expect(err).To(MatchError(ContainSubstring(tc.want)))
 		})
 	}
+}
+
+func TestBotsCannotBeAdded(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	r := gameroomtest.MakeGameRoom("late-bots", gameroomtest.Namespace(t, k8s)).Obj()
+	g.Expect(k8s.Create(ctx, r)).To(Succeed())
+	r.Spec.Bots = &gamesv1.Bots{Count: 1}
+	g.Expect(k8s.Update(ctx, r)).To(MatchError(ContainSubstring("bots cannot be added or removed")))
+}
+
+func TestBotDefaults(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ns := gameroomtest.Namespace(t, k8s)
+	g.Expect(k8s.Create(ctx, gameroomtest.MakeGameRoom("solo", ns).Bots(1, "").Obj())).To(Succeed())
+	var got gamesv1.GameRoom
+	g.Expect(k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: "solo"}, &got)).To(Succeed())
+	g.Expect(*got.Spec.Bots).To(Equal(gamesv1.Bots{Count: 1, Level: gamesv1.BotLevelGreedy,
+		Delay: &metav1.Duration{Duration: 700 * time.Millisecond}}))
+	g.Expect(got.Spec.Bots.LevelOrDefault()).To(Equal(gamesv1.DefaultBotLevel))
+	g.Expect(got.Spec.Bots.DelayOrDefault()).To(Equal(gamesv1.DefaultBotDelay))
 }
 
 func TestMutableFieldsChange(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/housebot"
 	"github.com/croupier-dev/croupier/roomcontract"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 	"github.com/croupier-dev/croupier/roomcontract/session"
@@ -37,6 +38,7 @@ type Config struct {
 	SessionKeysDir  string
 	Keys            *session.Keyring
 	AllowedOrigins  []string // empty: same host only
+	Bots            housebot.Config
 }
 
 // Kubernetes object names; they also keep the room's Redis hash tag intact
@@ -67,6 +69,7 @@ func Load(getenv func(string) string) (Config, error) {
 		r.fail(roomcontract.EnvGame, fmt.Errorf("game %q is not supported (only cassino)", c.Game))
 	}
 	c.Options = r.rules(r.players())
+	c.Bots = r.bots(c.Options.Players)
 	if r.err == nil {
 		if err := c.Redis.Validate(); err != nil {
 			r.fail(roomcontract.EnvRedisMode+"/"+roomcontract.EnvRedisAddrs, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/housebot"
 	"github.com/croupier-dev/croupier/roomcontract"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
@@ -87,6 +88,9 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{"unknown redis mode", roomcontract.EnvRedisMode, "ring"},
 		{"sentinel without master", roomcontract.EnvRedisMode, "sentinel"},
 		{"no key directory", roomcontract.EnvSessionKeysDir, "/nonexistent/keys"},
+		{"bots not JSON", roomcontract.EnvBots, "one"},
+		{"bots in every seat", roomcontract.EnvBots, `{"count":4}`},
+		{"unknown bot level", roomcontract.EnvBots, `{"count":1,"level":"genius"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,5 +116,21 @@ func TestShortKeyIsRefused(t *testing.T) {
 	e[roomcontract.EnvSessionKeysDir] = dir
 	if _, err := load(e); err == nil || !strings.Contains(err.Error(), "want at least 32") {
 		t.Fatalf("short key: %v", err)
+	}
+}
+
+func TestLoadReadsTheBots(t *testing.T) {
+	e := env(t)
+	c, err := load(e)
+	if err != nil || c.Bots != (housebot.Config{}) {
+		t.Fatalf("no %s: bots %+v, %v", roomcontract.EnvBots, c.Bots, err)
+	}
+	e[roomcontract.EnvBots] = `{"count":3,"level":"random","delay":"2s"}`
+	c, err = load(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (housebot.Config{Count: 3, Level: housebot.LevelRandom, Delay: 2 * time.Second}); c.Bots != want {
+		t.Fatalf("bots %+v, want %+v", c.Bots, want)
 	}
 }

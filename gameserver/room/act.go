@@ -67,6 +67,7 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 		return protocol.CodeInternal, "the action was stored but could not be applied; reconnect"
 	}
 	r.seq = ack.Seq
+	r.changed()
 	r.touch(seat)
 	r.cfg.Metrics.Actions.Inc()
 	r.send(seat, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: act.ActionID, Seq: ack.Seq}))

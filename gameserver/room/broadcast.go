@@ -55,6 +55,9 @@ func (r *Room) setPresence(ctx context.Context, p *seating.Player, connections i
 // touch records player activity: the operator collects rooms whose
 // players have all been gone too long.
 func (r *Room) touch(seat int) {
+	if p := r.players[seat]; p != nil && isBot(p.ID) {
+		return // a bot at the table is nobody at the table
+	}
 	now := r.cfg.Now()
 	r.lastActivity = now
 	if p := r.players[seat]; p != nil {

@@ -26,16 +26,22 @@ func (r *Room) Join(ctx context.Context, name string, preferred int) (seating.Pl
 	if err != nil {
 		return seating.Player{}, err
 	}
+	return p, r.seated(ctx, p)
+}
+
+// seated records a new seat holder and starts the match when that filled
+// the last seat.
+func (r *Room) seated(ctx context.Context, p seating.Player) error {
 	r.players[p.Seat] = &p
 	r.broadcastPresence(p)
 	if len(r.players) == r.cfg.Options.Players && r.match == nil {
 		if err := r.start(ctx); err != nil {
 			r.stale = true
-			return p, fmt.Errorf("start the match: %w", err)
+			return fmt.Errorf("start the match: %w", err)
 		}
 		r.broadcastStart(ctx)
 	}
-	return p, nil
+	return nil
 }
 
 // broadcastStart sends the start entry (the opening deal) to everyone

@@ -53,6 +53,7 @@ func (r *Room) recoverMatch(ctx context.Context) error {
 		from = e.Seq
 	}
 	r.match, r.seq = m, from
+	r.changed()
 	return nil
 }
 

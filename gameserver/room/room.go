@@ -100,6 +100,7 @@ type Room struct {
 	lastActivity time.Time
 	stale        bool // memory may lag the log (a failed write); reload first
 
+	changes chan struct{} // see Changes
 }
 
 // Open recovers the room from Redis: seats, setup, latest snapshot and the
@@ -113,6 +114,7 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 		seats: seating.New(cfg.Redis, cfg.Keys, cfg.Options.Players),
 		conns: map[int]Conn{},
 	}
+	r.changes = make(chan struct{}, 1)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if err := r.load(ctx); err != nil {

@@ -80,6 +80,25 @@ func (w *GameRoomWrapper) TTLAfterFinished(d time.Duration) *GameRoomWrapper {
 	return w
 }
 
+// Bots sets spec.bots: count bots of level (empty: the API's default).
+func (w *GameRoomWrapper) Bots(count int32, level gamesv1.BotLevel) *GameRoomWrapper {
+	w.bots().Count, w.bots().Level = count, level
+	return w
+}
+
+// BotDelay sets spec.bots.delay.
+func (w *GameRoomWrapper) BotDelay(d time.Duration) *GameRoomWrapper {
+	w.bots().Delay = &metav1.Duration{Duration: d}
+	return w
+}
+
+func (w *GameRoomWrapper) bots() *gamesv1.Bots {
+	if w.Spec.Bots == nil {
+		w.Spec.Bots = &gamesv1.Bots{}
+	}
+	return w.Spec.Bots
+}
+
 func (w *GameRoomWrapper) template() *gamesv1.GameRoomPodTemplate {
 	if w.Spec.Template == nil {
 		w.Spec.Template = &gamesv1.GameRoomPodTemplate{}

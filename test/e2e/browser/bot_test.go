@@ -1,0 +1,47 @@
+package browser
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+)
+
+// botDelay keeps the bot quick: the test plays a whole match.
+const botDelay = 30 * time.Millisecond
+
+// One person opens a room with a house bot, plays a whole match by
+// clicking and sees the result; the bot's cards never reach the page
+// before the bot plays them.
+func TestOnePersonPlaysABotToTheEnd(t *testing.T) {
+	p := platform(t)
+	ns := p.Namespace(t)
+	room := gameroomtest.MakeGameRoom("solo", ns).Players(2).Bots(1, gamesv1.BotLevelGreedy).BotDelay(botDelay).Obj()
+	if err := p.Client.Create(context.Background(), room); err != nil {
+		t.Fatalf("create a room with a bot: %v", err)
+	}
+	p.WaitRoutable(t, ns, "solo")
+
+	b := startBrowser(t)
+	ann := b.newPlayer("Ann")
+	joinRoom(ann, roomPage(p, ns, "solo"))
+	ann.do("see the table", step, chromedp.WaitVisible(chromedp.CSS(`#hand [data-card]`)))
+	if seat := seatOf(ann); seat != 0 {
+		t.Fatalf("the person got seat %d; the bot takes the last seat", seat)
+	}
+	if bot := eval[string](ann, "read the bot's seat", `document.querySelector('#seats [data-seat="1"]').dataset.connected`, step); bot != "false" {
+		t.Errorf("the bot's seat shows connected=%s; a bot is never connected", bot)
+	}
+	ann.screenshot("table-360")
+	start := time.Now()
+	moves := playToEnd(t, []*player{ann}, matchLimit)
+	t.Logf("a match against the bot: %d clicked plays in %s", moves, time.Since(start).Round(time.Millisecond))
+	checkResult(t, ann)
+	ann.screenshot("result")
+	ann.noPageErrors()
+	checkNoLeaks(t, map[int]*player{0: ann})
+}

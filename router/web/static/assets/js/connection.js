@@ -79,6 +79,7 @@ export class Connection {
     const delay = QUICK_RETRY.has(code) ? backoff(0) : backoff(this.attempt);
     this.attempt++;
     this.h.onState('reconnecting', { attempt: this.attempt, code, delay });
+    if (this.stopped) return; // the handler gave up on this session
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.open(), delay);
   }

@@ -160,6 +160,10 @@ function onState(state, info) {
       notice('failed', 'The connection was closed by the server.', 'Reconnect', () => conn.open());
       break;
     case 'reconnecting':
+      if (session.expires_at && session.expires_at * 1000 <= Date.now()) {
+        onState('refused', {}); // the router refuses an expired token before any close code
+        return;
+      }
       if (info.attempt > 0 && info.attempt % 4 === 0) checkRoomStillThere();
       break;
   }
@@ -195,14 +199,12 @@ function startPlaying() {
   draw();
 }
 
+// factsWords says what GET /v1/rooms/{ns}/{name} tells about the room.
 function factsWords(f) {
   if (!f || typeof f !== 'object') return '';
   const parts = [];
-  if (f.phase) parts.push(`Room ${String(f.phase).toLowerCase()}`);
-  const seats = f.maxPlayers ?? f.seats;
-  const seated = f.players?.seated ?? f.seated;
-  if (seats !== undefined && seated !== undefined) parts.push(`${seated} of ${seats} seats taken`);
-  else if (seats !== undefined) parts.push(`${seats} seats`);
+  if (typeof f.seats === 'number') parts.push(`${f.seated ?? 0} of ${f.seats} seats taken`);
+  if (f.routable === false) parts.push('the room is starting');
   return parts.join(' · ');
 }
 

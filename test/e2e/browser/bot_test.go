@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
@@ -36,12 +37,40 @@ func TestOnePersonPlaysABotToTheEnd(t *testing.T) {
 	if bot := eval[string](ann, "read the bot's seat", `document.querySelector('#seats [data-seat="1"]').dataset.connected`, step); bot != "false" {
 		t.Errorf("the bot's seat shows connected=%s; a bot is never connected", bot)
 	}
-	ann.screenshot("table-360")
+	ann.screenshot("table")
 	start := time.Now()
-	moves := playToEnd(t, []*player{ann}, matchLimit)
+	for i := 0; i < 5; i++ {
+		waitTurn(ann, step)
+		playOne(ann, i)
+	}
+	showPlays(ann)
+	moves := 5 + playToEnd(t, []*player{ann}, matchLimit)
 	t.Logf("a match against the bot: %d clicked plays in %s", moves, time.Since(start).Round(time.Millisecond))
 	checkResult(t, ann)
 	ann.screenshot("result")
 	ann.noPageErrors()
 	checkNoLeaks(t, map[int]*player{0: ann})
+}
+
+// showPlays picks a card with more than one play and saves a screenshot of
+// the table with its plays offered (the picture docs/table.png is), then
+// puts the card back with Escape.
+func showPlays(p *player) {
+	p.t.Helper()
+	waitTurn(p, step)
+	cards := eval[[]string](p, "list the playable cards", `[...document.querySelectorAll('#hand [data-legal="true"]')].map(b => b.dataset.card)`, step)
+	for _, c := range cards {
+		p.do("pick "+c, step,
+			chromedp.Click(chromedp.CSS(`#hand [data-card="`+c+`"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#plays[data-card="`+c+`"] [data-play-index="0"]`)),
+		)
+		if eval[int](p, "count the plays", `document.querySelectorAll('#plays [data-play-index]').length`, step) > 1 {
+			break
+		}
+	}
+	p.screenshot("table-picked")
+	p.do("put the card back", step,
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.WaitNotPresent(chromedp.CSS(`#plays [data-play-index]`)),
+	)
 }

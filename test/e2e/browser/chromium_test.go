@@ -87,6 +87,8 @@ type player struct {
 	rec  *recorder
 	shot int
 	mu   sync.Mutex
+	// buildsSeen counts the turns whose table had a build.
+	buildsSeen int
 }
 
 func (b *browserProcess) newPlayer(name string) *player {

@@ -44,6 +44,10 @@ func TestTwoBrowsersPlayEachOther(t *testing.T) {
 		pl.noPageErrors()
 	}
 	fitsWidth(ann, 360)
+	if ann.buildsSeen+bob.buildsSeen == 0 {
+		t.Error("no turn had a build on the table: builds were never checked against the view")
+	}
+	t.Logf("turns with builds on the table: %d", ann.buildsSeen+bob.buildsSeen)
 	checkNoLeaks(t, map[int]*player{seatOf(ann): ann, seatOf(bob): bob})
 }
 

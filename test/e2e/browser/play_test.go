@@ -20,9 +20,12 @@ const turnOrEnd = `(() => {
 
 // playOne plays one turn by clicking: a card that has plays, then one of
 // its plays, picked by the turn number so a match mixes captures, builds
-// and trails. It returns the seq the page showed before the play.
+// and trails. First it checks the table shows the newest view.
 func playOne(p *player, turn int) {
 	p.t.Helper()
+	if n := checkShowsView(p); n > 0 {
+		p.buildsSeen++
+	}
 	cards := eval[[]string](p, "list the playable cards", `[...document.querySelectorAll('#hand [data-legal="true"]')].map(b => b.dataset.card)`, step)
 	if len(cards) == 0 {
 		p.fail("pick a card", errNoPlayable)
@@ -34,6 +37,13 @@ func playOne(p *player, turn int) {
 	)
 	n := eval[int](p, "count the plays", `document.querySelectorAll('#plays [data-play-index]').length`, step)
 	choice := turn % n
+	if turn%2 == 0 {
+		// Builds are the rarest play when chosen blindly; taking them when
+		// offered puts builds on the table for the other page to show.
+		if b := eval[int](p, "look for a build", `Number(document.querySelector('#plays [data-play-type="build"]')?.dataset.playIndex ?? -1)`, step); b >= 0 {
+			choice = b
+		}
+	}
 	p.do("play "+card, step,
 		chromedp.Click(chromedp.CSS(`#plays [data-play-index="`+itoa(choice)+`"]`)),
 	)

@@ -112,12 +112,13 @@ func (p *player) do(what string, timeout time.Duration, steps ...chromedp.Action
 	}
 }
 
-// eval evaluates a JavaScript expression under a timeout.
+// eval evaluates a JavaScript expression (awaiting it if it is a
+// promise) under a timeout.
 func eval[T any](p *player, what, expr string, timeout time.Duration) T {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, timeout)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
 		p.fail(what, err)
 	}

@@ -84,3 +84,34 @@ func TestPodDeletedMidMatchPagesResume(t *testing.T) {
 	}
 	checkNoLeaks(t, map[int]*player{seatOf(ann): ann, seatOf(bob): bob})
 }
+
+// The router restarts (every websocket closed with 1001, then refused
+// while it is down): the pages reconnect by themselves and play on at the
+// same seq.
+func TestRouterRestartPagesResume(t *testing.T) {
+	p := platform(t)
+	_, _, ann, bob := twoAtTable(t, "restart", 4)
+	mover := whoseTurn(t, ann, bob)
+	seq := waitTurn(mover, step)
+	for _, pl := range []*player{ann, bob} {
+		watchConnection(pl)
+	}
+	if err := p.RestartRouter(); err != nil {
+		t.Fatalf("restart the router: %v", err)
+	}
+	for _, pl := range []*player{ann, bob} {
+		poll[bool](pl, "reconnect by itself", `window.connectionStates.includes('reconnecting') &&
+			document.getElementById('connection').dataset.state === 'open'`, time.Minute)
+	}
+	if got := waitTurn(mover, step); got != seq {
+		t.Fatalf("%s: after the router restart the page is at seq %d, want %d", mover.name, got, seq)
+	}
+	for i := 0; i < 4; i++ {
+		pl := whoseTurn(t, ann, bob)
+		waitTurn(pl, step)
+		playOne(pl, i)
+	}
+	for _, pl := range []*player{ann, bob} {
+		pl.noPageErrors()
+	}
+}

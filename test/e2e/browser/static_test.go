@@ -1,6 +1,7 @@
 package browser
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"strconv"
 	"strings"
@@ -40,6 +41,7 @@ func TestStaticPages(t *testing.T) {
 	}
 	fitsWidth(p, 360)
 	p.screenshot("start-360")
+	checkModules(t, p)
 
 	p.do("open a room by name", step,
 		clearField("room-address"),
@@ -84,4 +86,27 @@ func fitsWidth(p *player, width int) {
 // clearField empties a text field; typing then starts from nothing.
 func clearField(id string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](`document.getElementById(` + strconv.Quote(id) + `).value = ''`)
+}
+
+// checkModules runs the client's pure functions in the page itself: the
+// reconnect back-off and the parsing of a typed room.
+func checkModules(t *testing.T, p *player) {
+	t.Helper()
+	got := eval[map[string]any](p, "run the modules", `(async () => {
+		const c = await import('/assets/js/connection.js');
+		const s = await import('/assets/js/start.js');
+		const backoff = [];
+		for (let a = 0; a < 8; a++) backoff.push([c.backoff(a, () => 0), c.backoff(a, () => 0.999999)]);
+		const rooms = ['default/cassino-table', ' games/t1 ', '/r/games/t1/', location.origin + '/r/games/table.one',
+			'Games/t1', 'games', 'games/t_1', 'a/b/c'].map(r => s.parseRoom(r));
+		return { backoff, rooms };
+	})()`, step)
+	wantBackoff := "[[125 250] [250 500] [500 1000] [1000 2000] [2000 4000] [2500 5000] [2500 5000] [2500 5000]]"
+	if b := fmt.Sprint(got["backoff"]); b != wantBackoff {
+		t.Errorf("reconnect back-off (lowest, highest) per attempt: %s, want %s", b, wantBackoff)
+	}
+	wantRooms := "[default/cassino-table games/t1 games/t1 games/table.one <nil> <nil> <nil> <nil>]"
+	if r := fmt.Sprint(got["rooms"]); r != wantRooms {
+		t.Errorf("parsed rooms: %s, want %s", r, wantRooms)
+	}
 }

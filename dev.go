@@ -48,6 +48,7 @@ func parseDevFlags(args []string) (devplatform.Options, error) {
 	fs.StringVar(&o.KubeconfigOut, "kubeconfig-out", "", "where to write the admin kubeconfig (default <state-dir>/kubeconfig)")
 	fs.StringVar(&o.RedisServer, "redis-server", "redis-server", "redis-server binary")
 	fs.StringVar(&o.GameserverImage, "gameserver-image", "croupier:dev", "image the operator puts in game pods (never pulled: pods run this binary)")
+	fs.StringVar(&o.RouterAddr, "router-addr", "127.0.0.1:7300", "where the router, the one URL players use, listens")
 	fs.StringVar(&o.SessionKeysSecret, "session-keys-secret", sessionkeys.DefaultSecretName, "Secret of session signing keys, created in namespace default if missing")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -41,6 +41,8 @@ type Options struct {
 	// SessionKeysNamespace and SessionKeysSecret name the signing-key Secret.
 	SessionKeysNamespace string
 	SessionKeysSecret    string
+	// RouterAddr is where the router listens; empty picks a free port.
+	RouterAddr string
 	// Out receives the progress lines.
 	Out io.Writer
 }
@@ -54,6 +56,7 @@ type platform struct {
 	redis    *redisserver.Server
 	runner   *runnerHandle
 	operator *childproc.Process
+	router   *childproc.Process
 }
 
 // Run starts the platform, blocks until ctx ends or a component dies, and
@@ -84,7 +87,9 @@ func (p *platform) start(ctx context.Context) error {
 		{"redis-server", p.startRedis},
 		{"session keys", p.ensureSessionKeys},
 		{"pod runner", p.startRunner},
+		{"router keys", p.prepareRouter},
 		{"operator", p.startOperator},
+		{"router", p.startRouter},
 	}
 	for i, s := range steps {
 		p.log.Info(fmt.Sprintf("[%d/%d] %s", i+1, len(steps), s.what))
@@ -137,6 +142,7 @@ func (p *platform) config() *rest.Config { return p.cp.Config() }
 
 // stop stops, in reverse order, whatever start got to.
 func (p *platform) stop() {
+	p.stopRouter()
 	if p.operator != nil {
 		p.log.Info("stopping the operator")
 		p.operator.Stop(10 * time.Second)
@@ -170,6 +176,8 @@ func (p *platform) wait(ctx context.Context) error {
 		return nil
 	case <-p.operator.Done():
 		return p.died(p.operator.ExitError(), "operator")
+	case <-p.router.Done():
+		return p.died(p.router.ExitError(), "router")
 	case <-p.redis.Done():
 		return p.died(p.redis.Err(), "redis-server")
 	case <-p.cp.ControllerManagerDone():
@@ -193,7 +201,11 @@ func (p *platform) printNextSteps() {
 		kubectl, _ = filepath.Abs(filepath.Join(p.opts.AssetsDir, "kubectl"))
 	}
 	fmt.Fprintf(p.opts.Out, `
-The local platform is up. In another terminal:
+The local platform is up. Players reach every room at
+
+    %s
+
+In another terminal:
 
     export KUBECONFIG=%s
     %s apply -f config/samples/
@@ -202,5 +214,5 @@ The local platform is up. In another terminal:
 Game pod logs: %s/<namespace>_<pod>.log   Component logs: %s/
 Press Ctrl-C to stop everything.
 
-`, kubeconfig, kubectl, kubectl, p.state.path("pods"), p.state.path("logs"))
+`, p.routerURL(), kubeconfig, kubectl, kubectl, p.state.path("pods"), p.state.path("logs"))
 }

@@ -42,6 +42,9 @@ func TestMain(m *testing.M) {
 // fakeOperator records its command line and KUBECONFIG in report, then
 // serves /readyz on --health-probe-bind-address until stopped.
 func fakeOperator(report string) int {
+	if len(os.Args) > 1 && os.Args[1] == "router" {
+		return fakeRouter(report)
+	}
 	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
 	probe := fs.String("health-probe-bind-address", "", "")
 	fs.String("metrics-bind-address", "", "")
@@ -49,6 +52,7 @@ func fakeOperator(report string) int {
 	fs.String("gameserver-image", "", "")
 	fs.String("session-keys-secret", "", "")
 	fs.Bool("leader-elect", true, "")
+	fs.String("allowed-origins", "", "")
 	if err := fs.Parse(os.Args[2:]); err != nil {
 		return 2
 	}

@@ -139,10 +139,12 @@ func forward(dst *websocket.Conn, mt int, rd io.Reader, now time.Time) (int64, e
 		return 0, err
 	}
 	n, err := io.Copy(w, rd)
-	if cerr := w.Close(); err == nil {
-		err = cerr
+	if err != nil {
+		// Closing the writer would send a truncated message as whole;
+		// the connection is dropped instead.
+		return n, err
 	}
-	return n, err
+	return n, w.Close()
 }
 
 // clientEnded passes the client's close to the pod (or says why the

@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -82,6 +83,7 @@ type Platform struct {
 	routerMu sync.Mutex
 	rt       *routerRun
 	addr     string
+	dials    atomic.Int64
 }
 
 // Start brings the platform up. Call it from TestMain and Stop it after.

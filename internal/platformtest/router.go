@@ -38,7 +38,7 @@ func (p *Platform) StartRouter() error {
 	if p.rt != nil {
 		return nil
 	}
-	opts := router.Options{Keys: func() *session.Keyring { return p.Keys }, Log: p.opts.Log}
+	opts := router.Options{Keys: func() *session.Keyring { return p.Keys }, Log: p.opts.Log, Dial: p.countDial}
 	if p.opts.Router != nil {
 		p.opts.Router(&opts)
 	}
@@ -87,3 +87,13 @@ func (p *Platform) RestartRouter() error {
 	p.StopRouter()
 	return p.StartRouter()
 }
+
+// countDial is the router's dialer: a plain dial that counts, so tests
+// can show a refused request dialled nothing.
+func (p *Platform) countDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	p.dials.Add(1)
+	return (&net.Dialer{}).DialContext(ctx, network, addr)
+}
+
+// Dials is how many connections the router has opened to game pods.
+func (p *Platform) Dials() int64 { return p.dials.Load() }

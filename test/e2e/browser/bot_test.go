@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,6 +48,9 @@ func TestOnePersonPlaysABotToTheEnd(t *testing.T) {
 	moves := 5 + playToEnd(t, []*player{ann}, matchLimit)
 	t.Logf("a match against the bot: %d clicked plays in %s", moves, time.Since(start).Round(time.Millisecond))
 	checkResult(t, ann)
+	if log := eval[string](ann, "read the last plays", `document.getElementById('log').textContent`, step); !strings.Contains(log, "Bot 1") {
+		t.Errorf("the last plays do not mention the bot: %q", log)
+	}
 	ann.screenshot("result")
 	ann.noPageErrors()
 	checkNoLeaks(t, map[int]*player{0: ann})
@@ -67,6 +71,10 @@ func showPlays(p *player) {
 		if eval[int](p, "count the plays", `document.querySelectorAll('#plays [data-play-index]').length`, step) > 1 {
 			break
 		}
+	}
+	if eval[string](p, "read the first play", `document.querySelector('#plays [data-play-index="0"]').dataset.playType`, step) != "trail" &&
+		eval[int](p, "count what the play lights up", `document.querySelectorAll('.involved').length`, step) == 0 {
+		p.t.Errorf("%s: the focused play lights up nothing on the table", p.name)
 	}
 	p.screenshot("table-picked")
 	p.do("put the card back", step,

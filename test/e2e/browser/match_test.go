@@ -25,6 +25,9 @@ func TestTwoBrowsersPlayEachOther(t *testing.T) {
 	ann.do("use a phone-sized screen", step, chromedp.EmulateViewport(360, 780))
 	joinRoom(ann, url)
 	ann.do("wait for the second player", step, chromedp.WaitVisible(chromedp.ID("waiting")))
+	if w := eval[string](ann, "read the waiting line", `document.getElementById('waiting-text').textContent`, step); !strings.Contains(w, "1 of 2 seats taken") {
+		t.Errorf("waiting line %q, want it to say 1 of 2 seats taken", w)
+	}
 	joinRoom(bob, url)
 	roomFullInWords(t, b, url)
 

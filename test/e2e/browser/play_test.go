@@ -99,13 +99,30 @@ func playToEnd(t *testing.T, players []*player, limit time.Duration) int {
 func playOneByKeyboard(p *player) {
 	p.t.Helper()
 	seq := waitTurn(p, time.Minute)
-	p.do("play by keyboard", step,
+	focused := func() string {
+		return eval[string](p, "read the focus", `(() => { const d = document.activeElement.dataset; return d.playIndex ?? d.card ?? ''; })()`, step)
+	}
+	p.do("focus the hand", step,
 		chromedp.Focus(chromedp.CSS(`#hand [data-legal="true"]`)),
-		chromedp.KeyEvent(kb.ArrowRight),
+	)
+	firstCard := focused()
+	p.do("arrow right", step, chromedp.KeyEvent(kb.ArrowRight))
+	if next := focused(); next == firstCard || next == "" {
+		p.t.Errorf("%s: the right arrow left the focus on %q", p.name, next)
+	}
+	p.do("arrow left, Enter", step,
 		chromedp.KeyEvent(kb.ArrowLeft),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS(`#plays [data-play-index="0"]`)),
-		chromedp.KeyEvent("1"),
 	)
+	if got := eval[string](p, "read the picked card", `document.getElementById('plays').dataset.card`, step); got != firstCard {
+		p.t.Errorf("%s: Enter picked %q, want the card the arrows came back to, %q", p.name, got, firstCard)
+	}
+	plays := eval[int](p, "count the plays", `document.querySelectorAll('#plays [data-play-index]').length`, step)
+	p.do("arrow down", step, chromedp.KeyEvent(kb.ArrowDown))
+	if want := fmt.Sprint(min(1, plays-1)); focused() != want {
+		p.t.Errorf("%s: after the down arrow the focus is on %q, want play %s", p.name, focused(), want)
+	}
+	p.do("play 1", step, chromedp.KeyEvent("1"))
 	poll[bool](p, "see the play land", fmt.Sprintf(`Number(document.getElementById('room').dataset.seq) > %d`, seq), step)
 }

@@ -75,5 +75,16 @@ func TestRefusedSessionOffersToJoinAgain(t *testing.T) {
 	)
 	waitTurn(ann, step)
 	playOne(ann, 0)
+
+	ann.do("let the stored token expire, and reload", step,
+		chromedp.Evaluate[chromedp.Void](`(() => {
+			const key = 'croupier.room.' + location.pathname.slice(3);
+			const s = JSON.parse(localStorage.getItem(key));
+			s.expires_at = Math.floor(Date.now() / 1000) - 1;
+			localStorage.setItem(key, JSON.stringify(s));
+		})()`),
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.ID("join-name")),
+	)
 	ann.noPageErrors()
 }

@@ -76,6 +76,9 @@ func TestRefusedSessionOffersToJoinAgain(t *testing.T) {
 	waitTurn(ann, step)
 	playOne(ann, 0)
 
+	// On its turn the page gets no message, so it does not store its
+	// session again before the reload.
+	waitTurn(ann, step)
 	ann.do("let the stored token expire, and reload", step,
 		chromedp.Evaluate[chromedp.Void](`(() => {
 			const key = 'croupier.room.' + location.pathname.slice(3);

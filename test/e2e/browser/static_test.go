@@ -74,10 +74,12 @@ func TestStaticPages(t *testing.T) {
 	p.noPageErrors()
 }
 
-// fitsWidth checks that nothing makes the page scroll sideways.
+// fitsWidth checks that nothing makes the page, or its tally tables,
+// scroll sideways.
 func fitsWidth(p *player, width int) {
 	p.t.Helper()
-	if w := eval[int](p, "measure the page", `document.documentElement.scrollWidth`, step); w > width {
+	if w := eval[int](p, "measure the page", `Math.max(document.documentElement.scrollWidth,
+		...[...document.querySelectorAll('#tallies')].map(e => e.scrollWidth - e.clientWidth + document.documentElement.clientWidth))`, step); w > width {
 		p.screenshot("too-wide")
 		p.t.Errorf("%s: the page is %d px wide on a %d px screen", p.name, w, width)
 	}

@@ -168,7 +168,7 @@ function result(g, v) {
 // each in full.
 const TALLY_COLUMNS = [
   ['Cards', 'cards captured', (t) => t.cards],
-  ['Spades', 'spades captured', (t) => t.spades],
+  ['♠', 'spades captured', (t) => t.spades],
   ['Aces', 'aces captured', (t) => t.aces],
   ['10♦', 'big casino, the ten of diamonds', (t) => (t.bigCasino ? '✓' : '')],
   ['2♠', 'little casino, the two of spades', (t) => (t.littleCasino ? '✓' : '')],
@@ -179,10 +179,10 @@ function tallies(g) {
   const tables = [...g.tallies].reverse().map((t) => h('table', { class: 'tally', dataset: { hand: t.hand } },
     h('caption', {}, `Hand ${t.hand}`),
     h('thead', {}, h('tr', {},
-      h('th', { scope: 'col' }, 'Player'),
+      h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Player')),
       TALLY_COLUMNS.map(([n, title]) => h('th', { scope: 'col', title }, n)),
       h('th', { scope: 'col', title: 'points this hand' }, 'Pts'),
-      h('th', { scope: 'col', title: 'match score after this hand' }, 'Score'))),
+      h('th', { scope: 'col', title: 'match score after this hand' }, 'Total'))),
     h('tbody', {}, t.tally.map((row, s) => h('tr', { dataset: { seat: s } },
       h('th', { scope: 'row' }, g.name(s)),
       TALLY_COLUMNS.map(([, , f]) => h('td', {}, f(row))),

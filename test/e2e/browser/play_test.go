@@ -2,6 +2,7 @@ package browser
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -45,7 +46,7 @@ func playOne(p *player, turn int) {
 		}
 	}
 	p.do("play "+card, step,
-		chromedp.Click(chromedp.CSS(`#plays [data-play-index="`+itoa(choice)+`"]`)),
+		chromedp.Click(chromedp.CSS(`#plays [data-play-index="`+strconv.Itoa(choice)+`"]`)),
 	)
 }
 
@@ -54,10 +55,6 @@ type errString string
 func (e errString) Error() string { return string(e) }
 
 const errNoPlayable = errString("the page offers no playable card on its turn")
-
-func itoa(i int) string {
-	return string(rune('0' + i/10%10))[:min(1, i/10)] + string(rune('0'+i%10))
-}
 
 // playToEnd plays the pages against each other (and against any bots)
 // until every page shows the match result; it returns the plays made.

@@ -1,16 +1,17 @@
 // The room page: ask a name, join, then play over the websocket, resuming
 // the stored session on a reload.
 import { $, show } from './dom.js';
-import { APIError, join, roomFacts } from './api.js';
+import { APIError, roomFacts } from './api.js';
+import { noRoom, notice, setConnection } from './banner.js';
 import { Connection } from './connection.js';
 import { Game } from './game.js';
+import { askName } from './joinform.js';
+import { bindKeys, rememberFocus, restoreFocus } from './keys.js';
 import { render } from './render.js';
-import { forgetSession, lastName, loadSession, rememberName, saveSession } from './session.js';
-import { bindKeys } from './keys.js';
+import { forgetSession, loadSession, saveSession } from './session.js';
 
 const [, , ns, name] = location.pathname.split('/');
 const room = `${ns}/${name}`;
-const JOIN_RETRIES = 30;
 
 let session = loadSession(room);
 let game = null;
@@ -22,56 +23,11 @@ const actionPrefix = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) =
 $('room-name').textContent = room;
 document.title = `${room} · Croupier`;
 
-function notice(kind, text, label, action) {
-  const el = $('notice');
-  el.dataset.kind = kind || '';
-  $('notice-text').textContent = text || '';
-  const btn = $('notice-action');
-  btn.textContent = label || '';
-  btn.onclick = action || null;
-  show(btn, !!label);
-  show(el, !!kind);
-}
-
-const STATE_WORDS = {
-  connecting: 'Connecting…',
-  open: 'Connected',
-  reconnecting: 'Connection lost: reconnecting…',
-  replaced: 'Opened in another tab',
-  refused: 'Session refused',
-  failed: 'Disconnected',
-  idle: '',
-};
-
-function setConnection(state, info = {}) {
-  const el = $('connection');
-  el.dataset.state = state;
-  el.dataset.attempt = info.attempt ?? 0;
-  el.textContent = STATE_WORDS[state] ?? state;
-  document.body.dataset.connection = state;
-}
-
 function draw() {
   if (!game) return;
   const focus = rememberFocus();
   render(game, ui, pick, play);
   restoreFocus(focus);
-}
-
-function rememberFocus() {
-  const el = document.activeElement;
-  if (!el) return null;
-  if (el.dataset?.playIndex !== undefined) return { play: el.dataset.playIndex };
-  if (el.closest?.('#hand') && el.dataset.card) return { card: el.dataset.card };
-  return null;
-}
-
-function restoreFocus(f) {
-  if (!f) return;
-  const sel = f.play !== undefined ? `#plays [data-play-index="${f.play}"]` : `#hand [data-card="${f.card}"]`;
-  const el = document.querySelector(sel);
-  if (el && !el.disabled) el.focus();
-  else $('hand').querySelector('button:not([disabled])')?.focus();
 }
 
 function pick(card) {
@@ -153,7 +109,7 @@ function onState(state, info) {
         forgetSession(room);
         session = null;
         notice(null);
-        askName();
+        ask();
       });
       break;
     case 'failed':
@@ -178,7 +134,7 @@ async function checkRoomStillThere() {
     if (e instanceof APIError && e.status === 404) {
       conn.stop();
       setConnection('failed');
-      notice('no-room', `The room ${room} no longer exists.`, 'Back to the start page', () => location.assign('/'));
+      noRoom(`The room ${room} no longer exists.`);
     }
   }
 }
@@ -199,88 +155,17 @@ function startPlaying() {
   draw();
 }
 
-// factsWords says what GET /v1/rooms/{ns}/{name} tells about the room.
-function factsWords(f) {
-  if (!f || typeof f !== 'object') return '';
-  const parts = [];
-  if (typeof f.seats === 'number') parts.push(`${f.seated ?? 0} of ${f.seats} seats taken`);
-  if (f.routable === false) parts.push('the room is starting');
-  return parts.join(' · ');
-}
-
-function askName() {
-  game = null;
-  setConnection('idle');
-  show($('game'), false);
-  show($('waiting'), false);
-  show($('join-form'), true);
-  const input = $('join-name');
-  if (!input.value) input.value = lastName();
-  input.focus();
-  roomFacts(ns, name).then(
-    (f) => ($('room-facts').textContent = factsWords(f)),
-    (e) => {
-      if (e.status === 404) {
-        show($('join-form'), false);
-        notice('no-room', `There is no room ${room}.`, 'Back to the start page', () => location.assign('/'));
-      }
-    },
-  );
-}
-
-const JOIN_WORDS = {
-  room_full: 'Every seat of this room is taken.',
-  bad_name: 'A name is 1 to 32 characters, without control characters.',
-};
-
-async function onJoin(ev) {
-  ev.preventDefault();
-  const playerName = $('join-name').value.trim();
-  const err = $('join-error');
-  show(err, false);
-  if (!playerName || playerName.length > 32) {
-    err.textContent = JOIN_WORDS.bad_name;
-    show(err, true);
-    return;
-  }
-  $('join-submit').disabled = true;
-  try {
-    const res = await joinWhenReady(playerName);
-    rememberName(playerName);
-    session = {
-      token: res.token,
-      seat: res.seat,
-      player_id: res.player_id,
-      expires_at: res.expires_at,
-      ws: res.ws,
-      name: playerName,
-    };
-    saveSession(room, session);
-    startPlaying();
-  } catch (e) {
-    err.textContent = JOIN_WORDS[e.code] || e.message;
-    err.dataset.code = e.code || '';
-    show(err, true);
-  } finally {
-    $('join-submit').disabled = false;
-  }
-}
-
-// A room whose pod is still starting answers 503; that is worth waiting for.
-async function joinWhenReady(playerName) {
-  for (let i = 0; ; i++) {
-    try {
-      return await join(ns, name, playerName);
-    } catch (e) {
-      if (!(e instanceof APIError) || e.status !== 503 || i >= JOIN_RETRIES) throw e;
-      $('room-facts').textContent = 'The room is starting…';
-      await new Promise((r) => setTimeout(r, 300 + Math.random() * 400));
-    }
-  }
-}
-
-$('join-form').addEventListener('submit', onJoin);
 bindKeys({ clear: () => { ui.picked = null; draw(); $('hand').querySelector('button:not([disabled])')?.focus(); } });
 
+// ask shows the name form; joining starts the game with the new session.
+function ask() {
+  game = null;
+  askName(ns, name, (s) => {
+    session = s;
+    saveSession(room, session);
+    startPlaying();
+  });
+}
+
 if (session) startPlaying();
-else askName();
+else ask();

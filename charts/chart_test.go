@@ -118,9 +118,14 @@ func TestChartClusterRoleIsTheGeneratedOne(t *testing.T) {
 	if err := yaml.Unmarshal(b, &want); err != nil {
 		t.Fatal(err)
 	}
-	roles := find(render(t), "ClusterRole")
+	var roles []*unstructured.Unstructured
+	for _, r := range find(render(t), "ClusterRole") {
+		if strings.HasSuffix(r.GetName(), "-operator") {
+			roles = append(roles, r)
+		}
+	}
 	if len(roles) != 1 {
-		t.Fatalf("chart renders %d ClusterRoles, want 1", len(roles))
+		t.Fatalf("chart renders %d operator ClusterRoles, want 1", len(roles))
 	}
 	var got rbacv1.ClusterRole
 	convert(t, roles[0], &got)

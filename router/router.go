@@ -139,11 +139,12 @@ func (r *Router) dialPod(ctx context.Context, network, addr string) (net.Conn, e
 }
 
 // roomMoved closes a room's connections to a pod it no longer routes to.
+// It runs on the watch's goroutine, so the closes happen beside it.
 func (r *Router) roomMoved(room string) {
 	cur, _ := r.table.lookup(room)
 	for _, c := range r.conns.of(room) {
 		if c.endpoint != cur.endpoint {
-			c.closeWith(closeServiceRestart, "the room is moving to a new pod; reconnect", closeRoomMoved)
+			go c.closeWith(closeServiceRestart, "the room is moving to a new pod; reconnect", closeRoomMoved)
 		}
 	}
 }

@@ -54,7 +54,9 @@ func (r *Router) Serve(ctx context.Context, l net.Listener, drainDelay, grace ti
 // the client reconnects, through another replica.
 func (r *Router) CloseAll() {
 	r.draining.Store(true)
+	// In parallel: a client that does not read holds its close frame's
+	// write for up to a second, and must not hold up everyone else's.
 	for _, c := range r.conns.shut() {
-		c.closeWith(closeGoingAway, "the router is shutting down; reconnect", closeShutdown)
+		go c.closeWith(closeGoingAway, "the router is shutting down; reconnect", closeShutdown)
 	}
 }

@@ -87,7 +87,10 @@ func (r *Router) websocket(w http.ResponseWriter, req *http.Request) {
 	}
 	r.metrics.upgrades.WithLabelValues("accepted", "").Inc()
 	c.client = client
-	c.run()
+	// The handler returns at once: its goroutine would keep net/http's
+	// per-connection state (request, buffers, a deep stack) alive for the
+	// whole match, about half of an idle connection's memory.
+	go c.run()
 }
 
 // admit runs the checks that need no pod: a websocket request, an allowed

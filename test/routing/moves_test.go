@@ -13,6 +13,14 @@ import (
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 )
 
+func getRoomTB(tb testing.TB, ns, name string) *gamesv1.GameRoom {
+	room := &gamesv1.GameRoom{}
+	if err := plat.Client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, room); err != nil {
+		tb.Fatal(err)
+	}
+	return room
+}
+
 func getRoom(g Gomega, ns, name string) *gamesv1.GameRoom {
 	room := &gamesv1.GameRoom{}
 	g.Expect(plat.Client.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, room)).To(Succeed())

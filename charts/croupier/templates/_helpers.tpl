@@ -40,3 +40,27 @@ securityContext:
   seccompProfile:
     type: RuntimeDefault
 {{- end -}}
+
+{{- /* Origins game pods accept: the router's public origin and any extra. */ -}}
+{{- define "croupier.gameserverOrigins" -}}
+{{- $o := .Values.gameserver.allowedOrigins -}}
+{{- if and .Values.router.enabled .Values.router.publicOrigin -}}
+{{- $o = append $o .Values.router.publicOrigin -}}
+{{- end -}}
+{{- join "," (uniq $o) -}}
+{{- end -}}
+
+{{- /* Origins the router accepts. */ -}}
+{{- define "croupier.routerOrigins" -}}
+{{- $o := .Values.router.allowedOrigins -}}
+{{- with .Values.router.publicOrigin -}}
+{{- $o = append $o . -}}
+{{- end -}}
+{{- join "," (uniq $o) -}}
+{{- end -}}
+
+{{- /* Whole seconds of a Go duration given as <n>s or <n>m. */ -}}
+{{- define "croupier.seconds" -}}
+{{- $d := toString . -}}
+{{- if hasSuffix "m" $d -}}{{ mul (trimSuffix "m" $d | int) 60 }}{{- else -}}{{ trimSuffix "s" $d | int }}{{- end -}}
+{{- end -}}

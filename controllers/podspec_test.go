@@ -187,3 +187,17 @@ func TestBuildPodBots(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(bots).To(Equal(housebot.Config{Count: 1, Level: housebot.LevelRandom}))
 }
+
+// Through the API server (its defaults) and the running operator: the
+// pod of a room for one person and a bot carries the bots, and the game
+// server accepts them.
+func TestRoomWithABotGetsABotPod(t *testing.T) {
+	g := NewWithT(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	room := createRoom(t, gameroomtest.MakeGameRoom("solo", ns).Bots(1, ""))
+	env := envMap(waitPod(t, room, "").Spec.Containers[0])
+	g.Expect(env["CROUPIER_BOTS"].Value).To(MatchJSON(`{"count":1,"level":"greedy","delay":"700ms"}`))
+	bots, err := housebot.Parse(env["CROUPIER_BOTS"].Value, 2)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(bots.Seats(2)).To(Equal([]int{1}))
+}

@@ -36,11 +36,19 @@ func TestBotsAloneAreNeverConnected(t *testing.T) {
 	if _, err := p.room.Join(context.Background(), "Ada", 3); !errors.Is(err, seating.ErrSeatTaken) {
 		t.Fatalf("a person asked for a bot's seat: %v", err)
 	}
-	// The same after a restart: the new pod finds its bots seated.
+	me, _ := person(t, p.room, "Ada")
+	if err := p.room.PlayBot(context.Background(), me.Seat, p.room.Seq(), "x", cassino.Action{}); !errors.Is(err, room.ErrNotSeated) {
+		t.Fatalf("a bot move for a person's seat: %v", err)
+	}
+	if _, _, ok := p.room.BotTurn(me.Seat); ok {
+		t.Fatal("a person's seat reported as a bot's turn")
+	}
+	// After a restart the new pod finds its bots seated; with the person
+	// gone, nobody is connected.
 	p.stop()
 	p = startPod(t, rdb, podConfig{opts: cassino.DefaultOptions(4), bots: housebot.Config{Count: 3}})
-	if b := p.room.Beat("pod"); b.Seated != 3 || b.Connected != 0 || !b.LastActivity.IsZero() {
-		t.Fatalf("beat after a restart: %+v", b)
+	if b := p.room.Beat("pod"); b.Seated != 4 || b.Connected != 0 || b.Phase != roomcontract.PhasePlaying {
+		t.Fatalf("beat after a restart, the person gone: %+v", b)
 	}
 }
 

@@ -83,6 +83,11 @@ func (r *Room) PlayBot(ctx context.Context, seat int, seq int64, actionID string
 		r.cfg.Metrics.Rejects.WithLabelValues(code).Inc()
 		return fmt.Errorf("bot of seat %d: %s: %s", seat, code, msg)
 	}
+	if r.seq == seq {
+		// Answered as a duplicate the memory does not hold: the log is
+		// ahead, so reload before the bot looks again.
+		r.stale = true
+	}
 	return nil
 }
 

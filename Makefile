@@ -94,7 +94,7 @@ install: manifests ## Install the CRDs into the cluster of the current kubeconfi
 ##@ Dependencies
 
 .PHONY: deps
-deps: ## Install the Debian packages the tests need (redis-server) if missing.
+deps: ## Install the Debian packages the tests need (redis-server, chromium, chromium-driver) if missing.
 	hack/install-deps.sh
 
 .PHONY: tools

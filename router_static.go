@@ -1,7 +1,11 @@
 package main
 
-import "net/http"
+import (
+	"net/http"
 
-// staticHandler serves the paths outside the router's API; nil answers
-// them 404 until a browser client is built in.
-func staticHandler() http.Handler { return nil }
+	"github.com/croupier-dev/croupier/router/web"
+)
+
+// staticHandler serves the paths outside the router's API: the embedded
+// browser client.
+func staticHandler() http.Handler { return web.Handler() }

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the local platform use, when
 # they are missing: redis-server, for the game pod's and the operator's
-# tests and for `croupier dev`.
+# tests and for `croupier dev`; chromium (with chromium-driver), for the
+# browser tests, which fail without it.
 set -euo pipefail
 need=()
 command -v redis-server >/dev/null || need+=(redis-server)
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
 if ((${#need[@]} == 0)); then exit 0; fi
 echo ">> installing Debian packages: ${need[*]}" >&2
 sudo=""

@@ -1,0 +1,45 @@
+// The router's HTTP API for one room, on the page's own origin.
+
+export class APIError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function call(method, path, body) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: body ? { 'Content-Type': 'application/json' } : {},
+      body: body ? JSON.stringify(body) : undefined,
+      cache: 'no-store',
+    });
+  } catch {
+    throw new APIError(0, 'network', 'The server cannot be reached. Check your connection and try again.');
+  }
+  let data = null;
+  try {
+    data = await res.json();
+  } catch {
+    // not JSON: a proxy's error page; the status says enough
+  }
+  if (!res.ok) {
+    const code = data?.code || `http_${res.status}`;
+    const message = data?.message || `The server answered ${res.status} ${res.statusText}.`;
+    throw new APIError(res.status, code, message);
+  }
+  return data;
+}
+
+export const roomPath = (ns, name) => `/v1/rooms/${ns}/${name}`;
+
+export function roomFacts(ns, name) {
+  return call('GET', roomPath(ns, name));
+}
+
+export function join(ns, name, playerName) {
+  return call('POST', `${roomPath(ns, name)}/join`, { name: playerName });
+}

@@ -1,0 +1,37 @@
+// The connection badge in the header and the notice under it: what the
+// page says when the session is not simply playing.
+import { $, show } from './dom.js';
+
+const STATE_WORDS = {
+  connecting: 'Connecting…',
+  open: 'Connected',
+  reconnecting: 'Connection lost: reconnecting…',
+  replaced: 'Opened in another tab',
+  refused: 'Session refused',
+  failed: 'Disconnected',
+  idle: '',
+};
+
+export function setConnection(state, info = {}) {
+  const el = $('connection');
+  el.dataset.state = state;
+  el.dataset.attempt = info.attempt ?? 0;
+  el.textContent = STATE_WORDS[state] ?? state;
+  document.body.dataset.connection = state;
+}
+
+// notice shows a message with one optional button; notice(null) hides it.
+export function notice(kind, text, label, action) {
+  const el = $('notice');
+  el.dataset.kind = kind || '';
+  $('notice-text').textContent = text || '';
+  const btn = $('notice-action');
+  btn.textContent = label || '';
+  btn.onclick = action || null;
+  show(btn, !!label);
+  show(el, !!kind);
+}
+
+export function noRoom(text) {
+  notice('no-room', text, 'Back to the start page', () => location.assign('/'));
+}

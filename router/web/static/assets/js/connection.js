@@ -1,0 +1,110 @@
+// One websocket to the room through the router, kept open: a dropped
+// connection is reopened with jittered exponential back-off, and every
+// opening says hello with the last sequence held, so nothing is missed.
+
+const RETRY_BASE_MS = 250;
+const RETRY_CAP_MS = 5000;
+
+// Close codes that end the session on this page; every other close is
+// retried (1001 router going away, 1012 room moved, 1013 storage hiccup,
+// 4002 too slow, 1006 dropped).
+export const CLOSE_REPLACED = 4001;
+export const CLOSE_REFUSED = 4003;
+const CLOSE_TOO_BIG = 1009;
+const QUICK_RETRY = new Set([1001, 1012]);
+
+export function backoff(attempt, random = Math.random) {
+  const ceiling = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt);
+  // Half the window plus a random share of the other half: the jitter
+  // spreads a room's players (and a router's clients after a restart),
+  // the floor keeps them from retrying in a tight loop.
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export class Connection {
+  // handlers: onMessage(msg), onState(state, info), hello() -> message to send.
+  constructor(path, token, handlers) {
+    this.path = path;
+    this.token = token;
+    this.h = handlers;
+    this.attempt = 0;
+    this.ws = null;
+    this.timer = null;
+    this.stopped = false;
+  }
+
+  url() {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${scheme}//${location.host}${this.path}`;
+  }
+
+  open() {
+    this.stopped = false;
+    clearTimeout(this.timer);
+    this.h.onState(this.attempt === 0 ? 'connecting' : 'reconnecting', { attempt: this.attempt });
+    let ws;
+    try {
+      ws = new WebSocket(this.url(), ['croupier.v1', 'croupier.token.' + this.token]);
+    } catch (e) {
+      this.retry(1006);
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => ws.send(JSON.stringify(this.h.hello()));
+    ws.onmessage = (ev) => {
+      let msg;
+      try {
+        msg = JSON.parse(ev.data);
+      } catch {
+        return; // not ours to read; the server only sends JSON
+      }
+      if (msg.type === 'welcome') {
+        this.attempt = 0;
+        this.h.onState('open', {});
+      }
+      this.h.onMessage(msg);
+    };
+    ws.onclose = (ev) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.stopped) return;
+      if (ev.code === CLOSE_REPLACED) this.h.onState('replaced', { code: ev.code });
+      else if (ev.code === CLOSE_REFUSED) this.h.onState('refused', { code: ev.code, reason: ev.reason });
+      else if (ev.code === CLOSE_TOO_BIG) this.h.onState('failed', { code: ev.code });
+      else this.retry(ev.code);
+    };
+  }
+
+  retry(code) {
+    const delay = QUICK_RETRY.has(code) ? backoff(0) : backoff(this.attempt);
+    this.attempt++;
+    this.h.onState('reconnecting', { attempt: this.attempt, code, delay });
+    if (this.stopped) return; // the handler gave up on this session
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.open(), delay);
+  }
+
+  // resync drops the socket and opens a new one at once: used when the
+  // client notices it missed something.
+  resync() {
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.close(1000);
+    }
+    this.retry(1012);
+  }
+
+  send(msg) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    if (this.ws) this.ws.close(1000);
+    this.ws = null;
+  }
+}

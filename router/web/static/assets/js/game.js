@@ -1,0 +1,112 @@
+// The room as this page knows it, folded from the server's messages. The
+// server's view is the truth; events add the words for the log and the
+// hand tallies, which a view does not carry.
+import { cardName } from './cards.js';
+
+const LOG_LENGTH = 12;
+
+export class Game {
+  constructor(saved = {}) {
+    this.seat = saved.seat ?? null;
+    this.seats = 0;
+    this.players = [];
+    this.phase = 'connecting';
+    this.seq = saved.last_seq ?? null;
+    this.view = null;
+    this.tallies = saved.tallies || [];
+    this.log = [];
+    this.gap = false;
+  }
+
+  // apply folds one server message in. It returns false when the message
+  // shows a gap in the sequence: the caller reconnects to catch up.
+  apply(msg) {
+    switch (msg.type) {
+      case 'welcome':
+        this.seat = msg.seat;
+        this.seats = msg.seats;
+        this.phase = msg.phase;
+        this.players = [];
+        for (const p of msg.players || []) this.players[p.seat] = p;
+        return true;
+      case 'presence':
+        this.players[msg.seat] = { seat: msg.seat, name: msg.name, connected: msg.connected, last_seen: msg.last_seen };
+        return true;
+      case 'view':
+        this.seq = msg.seq;
+        this.phase = msg.phase;
+        this.view = msg.view || null;
+        return true;
+      case 'event':
+        return this.event(msg);
+      default:
+        return true;
+    }
+  }
+
+  event(msg) {
+    if (this.seq !== null && msg.seq <= this.seq) return true; // already held
+    if (this.seq !== null && msg.seq !== this.seq + 1) return false;
+    this.seq = msg.seq;
+    for (const e of msg.events || []) this.note(e);
+    if (msg.view) {
+      this.view = msg.view;
+      this.phase = msg.view.finished ? 'finished' : 'playing';
+    }
+    return true;
+  }
+
+  name(seat) {
+    if (seat === this.seat) return 'You';
+    return this.players[seat]?.name || `Seat ${seat + 1}`;
+  }
+
+  note(e) {
+    const who = this.name(e.seat);
+    const cards = (cs) => (cs || []).map(cardName).join(' ');
+    let line = null;
+    switch (e.type) {
+      case 'handStarted':
+        line = `Hand ${e.hand}: ${this.name(e.dealer || 0)} deal${e.dealer === this.seat ? '' : 's'}.`;
+        break;
+      case 'dealt':
+        line = e.last ? 'Last deal.' : null;
+        break;
+      case 'captured': {
+        const taken = (e.sets || []).map(cards);
+        if ((e.builds || []).length) taken.push(`${e.builds.length} build${e.builds.length > 1 ? 's' : ''}`);
+        line = `${who} captured ${taken.join(', ')} with ${cardName(e.card)}.`;
+        break;
+      }
+      case 'swept':
+        line = `${who} swept the table.`;
+        break;
+      case 'built':
+        line = `${who} built ${e.value} with ${cardName(e.card)}.`;
+        break;
+      case 'trailed':
+        line = `${who} trailed ${cardName(e.card)}.`;
+        break;
+      case 'lastCards':
+        line = `${who} take${e.seat === this.seat ? '' : 's'} the last cards: ${cards(e.cards) || 'none'}.`;
+        break;
+      case 'handScored':
+        this.tallies = this.tallies.filter((t) => t.hand !== e.hand);
+        this.tallies.push({ hand: e.hand, tally: e.tally, points: e.points, scores: e.scores });
+        line = `Hand ${e.hand} scored: ${e.points.map((p, s) => `${this.name(s)} ${p}`).join(', ')}.`;
+        break;
+      case 'matchWon':
+        line = `Match over: ${(e.winners || []).map((s) => this.name(s)).join(' and ')} won.`;
+        break;
+    }
+    if (line) {
+      this.log.push(line);
+      if (this.log.length > LOG_LENGTH) this.log.shift();
+    }
+  }
+
+  myTurn() {
+    const v = this.view;
+    return !!v && !v.finished && v.turn === this.seat && (v.legal || []).length > 0;
+  }
+}

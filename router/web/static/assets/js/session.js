@@ -1,0 +1,52 @@
+// The session of one room lives in localStorage under the room's key, so a
+// reload (or a new tab) resumes the same seat: the token, the last sequence
+// seen and the hand tallies so far.
+const PREFIX = 'croupier.room.';
+const NAME_KEY = 'croupier.name';
+
+function read(key) {
+  try {
+    return JSON.parse(localStorage.getItem(key) || 'null');
+  } catch {
+    return null;
+  }
+}
+
+function write(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // Storage full or disabled: the game still plays, a reload joins anew.
+  }
+}
+
+export function loadSession(room) {
+  const s = read(PREFIX + room);
+  if (!s || typeof s.token !== 'string' || !s.token) return null;
+  if (s.expires_at && s.expires_at * 1000 <= Date.now()) {
+    forgetSession(room);
+    return null;
+  }
+  return s;
+}
+
+export function saveSession(room, s) {
+  write(PREFIX + room, s);
+}
+
+export function forgetSession(room) {
+  try {
+    localStorage.removeItem(PREFIX + room);
+  } catch {
+    // nothing to forget
+  }
+}
+
+export function lastName() {
+  const n = read(NAME_KEY);
+  return typeof n === 'string' ? n : '';
+}
+
+export function rememberName(name) {
+  write(NAME_KEY, name);
+}

@@ -1,0 +1,30 @@
+// The start page: open a room by "namespace/name" (or a pasted room link).
+import { $, show } from './dom.js';
+
+const LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
+const ROOM = new RegExp(`^(${LABEL})/(${LABEL}(\\.${LABEL})*)$`);
+
+export function parseRoom(text) {
+  let t = text.trim();
+  try {
+    t = new URL(t).pathname; // a pasted link
+  } catch {
+    // not a link: "namespace/name" or "/r/namespace/name"
+  }
+  t = t.replace(/^\/?(r\/)?/, '').replace(/\/$/, '');
+  const m = ROOM.exec(t);
+  return m && t.length <= 63 + 1 + 253 ? t : null;
+}
+
+$('open-room').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const room = parseRoom($('room-address').value);
+  const err = $('open-room-error');
+  if (!room) {
+    err.textContent = 'Type a room as namespace/name, in lower-case letters, digits and "-", e.g. default/cassino-table.';
+    show(err, true);
+    return;
+  }
+  show(err, false);
+  location.assign(`/r/${room}`);
+});

@@ -1,0 +1,84 @@
+package browser
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+)
+
+// botDelay keeps the bot quick: the test plays a whole match.
+const botDelay = 30 * time.Millisecond
+
+// One person opens a room with a house bot, plays a whole match by
+// clicking and sees the result; the bot's cards never reach the page
+// before the bot plays them.
+func TestOnePersonPlaysABotToTheEnd(t *testing.T) {
+	p := platform(t)
+	ns := p.Namespace(t)
+	room := gameroomtest.MakeGameRoom("solo", ns).Players(2).Bots(1, gamesv1.BotLevelGreedy).BotDelay(botDelay).Obj()
+	if err := p.Client.Create(context.Background(), room); err != nil {
+		t.Fatalf("create a room with a bot: %v", err)
+	}
+	p.WaitRoutable(t, ns, "solo")
+
+	b := startBrowser(t)
+	ann := b.newPlayer("Ann")
+	joinRoom(ann, roomPage(p, ns, "solo"))
+	ann.do("see the table", step, chromedp.WaitVisible(chromedp.CSS(`#hand [data-card]`)))
+	if seat := seatOf(ann); seat != 0 {
+		t.Fatalf("the person got seat %d; the bot takes the last seat", seat)
+	}
+	if bot := eval[string](ann, "read the bot's seat", `document.querySelector('#seats [data-seat="1"]').dataset.connected`, step); bot != "false" {
+		t.Errorf("the bot's seat shows connected=%s; a bot is never connected", bot)
+	}
+	ann.screenshot("table")
+	start := time.Now()
+	for i := 0; i < 5; i++ {
+		waitTurn(ann, step)
+		playOne(ann, i)
+	}
+	showPlays(ann)
+	moves := 5 + playToEnd(t, []*player{ann}, matchLimit)
+	t.Logf("a match against the bot: %d clicked plays in %s", moves, time.Since(start).Round(time.Millisecond))
+	checkResult(t, ann)
+	if log := eval[string](ann, "read the last plays", `document.getElementById('log').textContent`, step); !strings.Contains(log, "Bot 1") {
+		t.Errorf("the last plays do not mention the bot: %q", log)
+	}
+	ann.screenshot("result")
+	ann.noPageErrors()
+	checkNoLeaks(t, map[int]*player{0: ann})
+}
+
+// showPlays picks a card with more than one play and saves a screenshot of
+// the table with its plays offered (the picture docs/table.png is), then
+// puts the card back with Escape.
+func showPlays(p *player) {
+	p.t.Helper()
+	waitTurn(p, step)
+	cards := eval[[]string](p, "list the playable cards", `[...document.querySelectorAll('#hand [data-legal="true"]')].map(b => b.dataset.card)`, step)
+	for _, c := range cards {
+		p.do("pick "+c, step,
+			chromedp.Click(chromedp.CSS(`#hand [data-card="`+c+`"]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#plays[data-card="`+c+`"] [data-play-index="0"]`)),
+		)
+		if eval[int](p, "count the plays", `document.querySelectorAll('#plays [data-play-index]').length`, step) > 1 {
+			break
+		}
+	}
+	if eval[string](p, "read the first play", `document.querySelector('#plays [data-play-index="0"]').dataset.playType`, step) != "trail" &&
+		eval[int](p, "count what the play lights up", `document.querySelectorAll('.involved').length`, step) == 0 {
+		p.t.Errorf("%s: the focused play lights up nothing on the table", p.name)
+	}
+	p.screenshot("table-picked")
+	p.do("put the card back", step,
+		chromedp.KeyEvent(kb.Escape),
+		chromedp.WaitNotPresent(chromedp.CSS(`#plays [data-play-index]`)),
+	)
+}

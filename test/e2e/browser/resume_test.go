@@ -1,0 +1,117 @@
+package browser
+
+import (
+	"testing"
+	"time"
+)
+
+// twoAtTable opens a two-seat room, seats two pages in it and plays a few
+// turns, so the match is under way.
+func twoAtTable(t *testing.T, name string, turns int) (b *browserProcess, url string, ann, bob *player) {
+	t.Helper()
+	p := platform(t)
+	ns := p.Namespace(t)
+	p.CreateRoom(t, ns, name, 2)
+	url = roomPage(p, ns, name)
+	b = startBrowser(t)
+	ann, bob = b.newPlayer("Ann"), b.newPlayer("Bob")
+	joinRoom(ann, url)
+	joinRoom(bob, url)
+	for i := 0; i < turns; i++ {
+		pl := whoseTurn(t, ann, bob)
+		waitTurn(pl, step)
+		playOne(pl, i)
+	}
+	return b, url, ann, bob
+}
+
+// A reload in the middle of a match comes back at the same seq with the
+// same hand: the page keeps its token and last seq per room and says
+// hello with them. Then the takeover by a second tab of the same session.
+func TestReloadResumesAtTheSameSeq(t *testing.T) {
+	_, url, ann, bob := twoAtTable(t, "reload", 6)
+	reloadResumes(t, whoseTurn(t, ann, bob))
+	playOne(whoseTurn(t, ann, bob), 1)
+	takeOver(t, ann, url)
+	for i := 0; i < 4; i++ {
+		pl := whoseTurn(t, ann, bob)
+		waitTurn(pl, step)
+		playOne(pl, i)
+	}
+	for _, pl := range []*player{ann, bob} {
+		pl.noPageErrors()
+	}
+	checkNoLeaks(t, map[int]*player{seatOf(ann): ann, seatOf(bob): bob})
+}
+
+// The room's pod is deleted in the middle of a match: the pages show they
+// are reconnecting, come back by themselves on the new pod at the same
+// seq, and the match goes on to the end.
+func TestPodDeletedMidMatchPagesResume(t *testing.T) {
+	p := platform(t)
+	_, _, ann, bob := twoAtTable(t, "podloss", 6)
+	mover := whoseTurn(t, ann, bob)
+	seq := waitTurn(mover, step)
+	hand := pageHand(mover)
+	for _, pl := range []*player{ann, bob} {
+		watchConnection(pl)
+	}
+	ns := eval[string](ann, "read the namespace", `location.pathname.split('/')[2]`, step)
+	old := deletePod(t, p, ns, "podloss")
+	t.Logf("deleted pod %s at seq %d", old, seq)
+	for _, pl := range []*player{ann, bob} {
+		poll[bool](pl, "reconnect by itself", `window.connectionStates.includes('reconnecting') &&
+			document.getElementById('connection').dataset.state === 'open'`, time.Minute)
+	}
+	mover.screenshot("resumed")
+	if got := waitTurn(mover, step); got != seq {
+		t.Fatalf("%s: after the pod was replaced the page is at seq %d, want %d", mover.name, got, seq)
+	}
+	if got := pageHand(mover); got != hand {
+		t.Fatalf("%s: after the pod was replaced the hand is %q, want %q", mover.name, got, hand)
+	}
+	hello := lastHello(mover)
+	if last, ok := hello["last_seq"].(float64); !ok || int(last) != seq {
+		t.Fatalf("%s: the hello on the new pod carried last_seq %v, want %d", mover.name, hello["last_seq"], seq)
+	}
+	states := connectionStates(mover)
+	t.Logf("%s went through %v", mover.name, states)
+	moves := playToEnd(t, []*player{ann, bob}, matchLimit)
+	t.Logf("%d more plays to the end", moves)
+	for _, pl := range []*player{ann, bob} {
+		checkResult(t, pl)
+		pl.noPageErrors()
+	}
+	checkNoLeaks(t, map[int]*player{seatOf(ann): ann, seatOf(bob): bob})
+}
+
+// The router restarts (every websocket closed with 1001, then refused
+// while it is down): the pages reconnect by themselves and play on at the
+// same seq.
+func TestRouterRestartPagesResume(t *testing.T) {
+	p := platform(t)
+	_, _, ann, bob := twoAtTable(t, "restart", 4)
+	mover := whoseTurn(t, ann, bob)
+	seq := waitTurn(mover, step)
+	for _, pl := range []*player{ann, bob} {
+		watchConnection(pl)
+	}
+	if err := p.RestartRouter(); err != nil {
+		t.Fatalf("restart the router: %v", err)
+	}
+	for _, pl := range []*player{ann, bob} {
+		poll[bool](pl, "reconnect by itself", `window.connectionStates.includes('reconnecting') &&
+			document.getElementById('connection').dataset.state === 'open'`, time.Minute)
+	}
+	if got := waitTurn(mover, step); got != seq {
+		t.Fatalf("%s: after the router restart the page is at seq %d, want %d", mover.name, got, seq)
+	}
+	for i := 0; i < 4; i++ {
+		pl := whoseTurn(t, ann, bob)
+		waitTurn(pl, step)
+		playOne(pl, i)
+	}
+	for _, pl := range []*player{ann, bob} {
+		pl.noPageErrors()
+	}
+}

@@ -1,0 +1,114 @@
+package browser
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/croupier-dev/croupier/router/web"
+)
+
+const step = 15 * time.Second
+
+// The pages on their own, with no API behind them: the start page opens a
+// room, refuses a malformed one in words, the room page reports a room the
+// API does not know, nothing is loaded from another origin, nothing
+// overflows a 360 px screen, and a reload revalidates the assets (304).
+func TestStaticPages(t *testing.T) {
+	srv := httptest.NewServer(web.Handler())
+	t.Cleanup(srv.Close)
+	b := startBrowser(t)
+	p := b.newPlayer("visitor")
+
+	p.do("open the start page", step,
+		chromedp.EmulateViewport(360, 740),
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#open-room")),
+		chromedp.WaitVisible(chromedp.CSS(`#sample-rooms a[data-room="default/cassino-table"]`)),
+	)
+	p.do("open a malformed room", step,
+		chromedp.SendKeys(chromedp.ID("room-address"), "Not A Room"),
+		chromedp.Click(chromedp.ID("open-room-submit")),
+		chromedp.WaitVisible(chromedp.ID("open-room-error")),
+	)
+	if msg := eval[string](p, "read the error", `document.getElementById('open-room-error').textContent`, step); !strings.Contains(msg, "namespace/name") {
+		t.Errorf("error for a malformed room: %q, want words naming the form namespace/name", msg)
+	}
+	fitsWidth(p, 360)
+	p.screenshot("start-360")
+	checkModules(t, p)
+
+	p.do("open a room by name", step,
+		clearField("room-address"),
+		chromedp.SendKeys(chromedp.ID("room-address"), "default/cassino-table"),
+		chromedp.Click(chromedp.ID("open-room-submit")),
+		chromedp.WaitVisible(chromedp.CSS(`#notice[data-kind="no-room"]`)),
+	)
+	if path := eval[string](p, "read the address", `location.pathname`, step); path != "/r/default/cassino-table" {
+		t.Errorf("opened %q, want /r/default/cassino-table", path)
+	}
+	if got := eval[string](p, "read the notice", `document.getElementById('notice-text').textContent`, step); !strings.Contains(got, "no room default/cassino-table") {
+		t.Errorf("notice for an unknown room: %q", got)
+	}
+	fitsWidth(p, 360)
+	p.screenshot("no-room-360")
+
+	style := srv.URL + "/assets/style.css"
+	p.do("reload the room page", step,
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`#notice[data-kind="no-room"]`)),
+	)
+	if got := p.rec.statusesOf(style); len(got) < 2 || got[0] != 200 || got[len(got)-1] != 304 {
+		t.Errorf("style.css answers across loads: %v; want 200 first and 304 on the reload", got)
+	}
+	for _, u := range p.rec.requestURLs() {
+		if !strings.HasPrefix(u, srv.URL+"/") && !strings.HasPrefix(u, "data:") {
+			t.Errorf("the page loaded %s, from another origin", u)
+		}
+	}
+	p.noPageErrors()
+}
+
+// fitsWidth checks that nothing makes the page, or its tally tables,
+// scroll sideways.
+func fitsWidth(p *player, width int) {
+	p.t.Helper()
+	if w := eval[int](p, "measure the page", `Math.max(document.documentElement.scrollWidth,
+		...[...document.querySelectorAll('#tallies')].map(e => e.scrollWidth - e.clientWidth + document.documentElement.clientWidth))`, step); w > width {
+		p.screenshot("too-wide")
+		p.t.Errorf("%s: the page is %d px wide on a %d px screen", p.name, w, width)
+	}
+}
+
+// clearField empties a text field; typing then starts from nothing.
+func clearField(id string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.getElementById(` + strconv.Quote(id) + `).value = ''`)
+}
+
+// checkModules runs the client's pure functions in the page itself: the
+// reconnect back-off and the parsing of a typed room.
+func checkModules(t *testing.T, p *player) {
+	t.Helper()
+	got := eval[map[string]any](p, "run the modules", `(async () => {
+		const c = await import('/assets/js/connection.js');
+		const s = await import('/assets/js/start.js');
+		const backoff = [];
+		for (let a = 0; a < 8; a++) backoff.push([c.backoff(a, () => 0), c.backoff(a, () => 0.999999)]);
+		const rooms = ['default/cassino-table', ' games/t1 ', '/r/games/t1/', location.origin + '/r/games/table.one',
+			'Games/t1', 'games', 'games/t_1', 'a/b/c'].map(r => s.parseRoom(r));
+		return { backoff, rooms };
+	})()`, step)
+	wantBackoff := "[[125 250] [250 500] [500 1000] [1000 2000] [2000 4000] [2500 5000] [2500 5000] [2500 5000]]"
+	if b := fmt.Sprint(got["backoff"]); b != wantBackoff {
+		t.Errorf("reconnect back-off (lowest, highest) per attempt: %s, want %s", b, wantBackoff)
+	}
+	wantRooms := "[default/cassino-table games/t1 games/t1 games/table.one <nil> <nil> <nil> <nil>]"
+	if r := fmt.Sprint(got["rooms"]); r != wantRooms {
+		t.Errorf("parsed rooms: %s, want %s", r, wantRooms)
+	}
+}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/protocol"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
 // scriptHook interferes with the action log's script calls: replay runs
@@ -61,7 +61,7 @@ func lastFrame(tb testing.TB, c *fakeConn) map[string]any {
 }
 
 func TestScriptRetriedByTheClientLibraryIsLoggedOnce(t *testing.T) {
-	srv := redistest.Start(t)
+	srv := redisserver.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	defer rdb.Close()
 	rdb.AddHook(&scriptHook{replay: true})
@@ -75,7 +75,7 @@ func TestScriptRetriedByTheClientLibraryIsLoggedOnce(t *testing.T) {
 }
 
 func TestLostReplyThenResendIsPlayedOnce(t *testing.T) {
-	srv := redistest.Start(t)
+	srv := redisserver.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	defer rdb.Close()
 	hook := &scriptHook{}

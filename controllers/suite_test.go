@@ -78,7 +78,7 @@ func testNamespace(t *testing.T) string {
 	if suiteErr != nil {
 		t.Fatalf("start the envtest suite: %v", suiteErr)
 	}
-	return testNamespace(t)
+	return gameroomtest.Namespace(t, k8s)
 }
 
 // startSuite starts the control plane (kube-apiserver, etcd and the

@@ -2,6 +2,7 @@ package devplatform
 
 import (
 	"context"
+	"errors"
 	"syscall"
 	"testing"
 	"time"
@@ -52,4 +53,23 @@ func TestSupervisorReportsAFirstStartThatFails(t *testing.T) {
 	}}
 	_, err := supervise(context.Background(), c, newProgressLogger(&syncBuffer{}), "broken.log")
 	NewWithT(t).Expect(err).To(MatchError("broken: empty command line"))
+}
+
+func TestSupervisorRetriesARestartThatFails(t *testing.T) {
+	g := NewWithT(t)
+	out := &syncBuffer{}
+	attempts := 0
+	c := child{name: "flaky", start: func(context.Context) (*childproc.Process, error) {
+		attempts++
+		if attempts == 2 {
+			return nil, errors.New("not ready")
+		}
+		return childproc.Start(childproc.Spec{Name: "flaky", Argv: []string{"sleep", "300"}})
+	}}
+	s, err := supervise(context.Background(), c, newProgressLogger(out), "flaky.log")
+	g.Expect(err).NotTo(HaveOccurred())
+	defer s.stop(time.Second)
+	g.Expect(syscall.Kill(s.current().Pid(), syscall.SIGTERM)).To(Succeed())
+	g.Eventually(out.String, 10*time.Second, 20*time.Millisecond).Should(ContainSubstring("flaky restarted"))
+	g.Expect(out.String()).To(ContainSubstring("ERROR restart flaky failed; trying again: not ready in=2s"))
 }

@@ -118,6 +118,16 @@ func (p *Process) Stop(grace time.Duration) {
 	}
 }
 
+// Kill sends SIGKILL to the child's group at once, as a crash would end
+// it, and returns once the child is reaped.
+func (p *Process) Kill() {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
+	_ = syscall.Kill(-p.Pid(), syscall.SIGKILL)
+	<-p.done
+}
+
 // ExitError describes how the child ended, for messages shown to a user.
 func (p *Process) ExitError() error {
 	<-p.done

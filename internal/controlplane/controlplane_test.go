@@ -94,6 +94,10 @@ func TestControlPlaneCascadesOwnerReferencesAndStopsCleanly(t *testing.T) {
 	})
 
 	kcm, api := cp.Pids()[KubeControllerManager], cp.APIServerURL()
+	g.Expect(cp.Done()).NotTo(BeClosed())
+	g.Expect(syscall.Kill(kcm, syscall.SIGKILL)).To(Succeed())
+	g.Eventually(cp.Done(), 10*time.Second).Should(BeClosed())
+	g.Expect(cp.Err()).To(MatchError("kube-controller-manager exited: signal: killed"))
 	g.Expect(cp.Stop()).To(Succeed())
 	stopped = true
 	g.Expect(syscall.Kill(kcm, 0)).To(MatchError(syscall.ESRCH), "kube-controller-manager still running")

@@ -135,9 +135,10 @@ func (s *Server) Err() error { return s.current().ExitError() }
 // Pid is the running redis-server's process id.
 func (s *Server) Pid() int { return s.current().Pid() }
 
-// Stop stops redis-server and returns once it is gone; every key is lost.
+// Stop kills redis-server at once, as a crash would, for tests of what
+// happens when Redis is gone, and returns once it is; every key is lost.
 // Restart brings it back.
-func (s *Server) Stop() { s.current().Stop(5 * time.Second) }
+func (s *Server) Stop() { s.current().Kill() }
 
 // Restart starts the server again, empty, on the same address, and waits
 // until it answers.
@@ -149,8 +150,9 @@ func (s *Server) Restart() error {
 	return nil
 }
 
-// Close stops the server and removes its directory.
+// Close shuts the server down (SIGTERM, then SIGKILL after 5s) and
+// removes its directory.
 func (s *Server) Close() {
-	s.Stop()
+	s.current().Stop(5 * time.Second)
 	_ = os.RemoveAll(s.dir)
 }

@@ -35,6 +35,7 @@ func TestRestartComesBackEmptyOnTheSameAddress(t *testing.T) {
 
 	s.Stop()
 	g.Expect(s.Done()).To(BeClosed())
+	g.Expect(s.Err()).To(MatchError("redis-server exited: signal: killed"))
 	_, err := net.DialTimeout("tcp", addr, time.Second)
 	g.Expect(err).To(HaveOccurred(), "still listening after Stop")
 
@@ -59,9 +60,9 @@ func TestCloseStopsItForGood(t *testing.T) {
 func TestAnExitIsReportedWithItsStatus(t *testing.T) {
 	g := NewWithT(t)
 	s := Start(t)
-	g.Expect(syscall.Kill(s.Pid(), syscall.SIGKILL)).To(Succeed())
+	g.Expect(syscall.Kill(s.Pid(), syscall.SIGTERM)).To(Succeed())
 	g.Eventually(s.Done(), 5*time.Second).Should(BeClosed())
-	g.Expect(s.Err()).To(MatchError(ContainSubstring("redis-server exited: signal: killed")))
+	g.Expect(s.Err()).To(MatchError("redis-server exited"), "a clean exit has no status to add")
 }
 
 func TestMissingBinaryNamesTheFix(t *testing.T) {

@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/croupier-dev/croupier/devplatform"
-	"github.com/croupier-dev/croupier/devplatform/childproc"
-	"github.com/croupier-dev/croupier/devplatform/controlplane"
 	"github.com/croupier-dev/croupier/devplatform/sessionkeys"
+	"github.com/croupier-dev/croupier/internal/childproc"
+	"github.com/croupier-dev/croupier/internal/controlplane"
 )
 
 func init() {
@@ -32,10 +32,7 @@ func runDev(args []string) error {
 }
 
 func parseDevFlags(args []string) (devplatform.Options, error) {
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		assets = controlplane.DefaultAssetsDir
-	}
+	assets := controlplane.AssetsDir()
 	o := devplatform.Options{Out: os.Stdout, SessionKeysNamespace: "default"}
 	fs := flag.NewFlagSet("croupier dev", flag.ContinueOnError)
 	fs.Usage = func() {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
@@ -23,7 +23,7 @@ import (
 // closes each player's websocket with 1001, so clients reconnect at once,
 // and the server returns cleanly.
 func TestGameserverSeedAndSIGTERM(t *testing.T) {
-	srv := redistest.Start(t)
+	srv := redisserver.Start(t)
 	keys := t.TempDir()
 	if err := os.WriteFile(filepath.Join(keys, "2026-11-26"), bytes.Repeat([]byte("k"), 32), 0o600); err != nil {
 		t.Fatal(err)

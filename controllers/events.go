@@ -9,20 +9,6 @@ import (
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 )
 
-// Reasons of the events a user sees in `kubectl describe gameroom`.
-const (
-	EventPodCreated      = "PodCreated"
-	EventPodReplaced     = "PodReplaced"
-	EventPodFailed       = "PodFailed"
-	EventPodCreateFailed = "PodCreateFailed"
-	EventRoomReady       = "RoomReady"
-	EventRoomFailed      = "RoomFailed"
-	EventPodSilent       = "PodSilent"
-	EventRoomFinished    = "RoomFinished"
-	EventRoomAbandoned   = "RoomAbandoned"
-	EventRoomExpired     = "RoomExpired"
-)
-
 // event is queued during a reconcile and emitted only once the status
 // write succeeded, so a retried reconcile does not announce twice.
 type event struct {

@@ -24,12 +24,6 @@ import (
 // it is let go with its keys left behind.
 const DefaultCleanupTimeout = 10 * time.Minute
 
-// Events of a deleted room's cleanup.
-const (
-	EventRedisCleanupFailed  = "RedisCleanupFailed"
-	EventRedisCleanupSkipped = "RedisCleanupSkipped"
-)
-
 // ensureFinalizer puts the cleanup finalizer on the room before it gets a
 // pod, so every key a pod may write is covered. Without Redis settings
 // the operator cannot clean up, and does not hold rooms for it.
@@ -100,8 +94,7 @@ func (r *GameRoomReconciler) stopPod(ctx context.Context, room *gamesv1.GameRoom
 	case pod.DeletionTimestamp != nil:
 		return true, nil
 	}
-	err = r.Delete(ctx, pod, client.Preconditions{UID: &pod.UID})
-	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+	if _, err := r.deletePod(ctx, pod); err != nil {
 		return true, fmt.Errorf("delete pod %s of deleted GameRoom: %w", pod.Name, err)
 	}
 	return true, nil

@@ -36,7 +36,7 @@ func existing(g Gomega, keys []string) int64 {
 func TestDeletedRoomLosesItsKeys(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	keys := writeAllKeys(t, room)
 
@@ -51,7 +51,7 @@ func TestAuditRetentionExpiresKeys(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
 	restartOperator(t, func(r *GameRoomReconciler) { r.AuditRetention = time.Hour })
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	keys := writeAllKeys(t, room)
 
@@ -67,7 +67,7 @@ func TestAuditRetentionExpiresKeys(t *testing.T) {
 func TestRedisDownHoldsDeletionThenResumes(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns))
 
 	restart := stopRedis(t)
@@ -86,7 +86,7 @@ func TestRedisDownHoldsDeletionThenResumes(t *testing.T) {
 func TestRedisDownPastTheBoundReleasesTheRoom(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	skipped := testutil.ToFloat64(redisCleanupSkipped.WithLabelValues("timeout"))
 
@@ -106,7 +106,7 @@ func TestRedisDownPastTheBoundReleasesTheRoom(t *testing.T) {
 func TestSkipAnnotationReleasesAtOnce(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	stopRedis(t)
 	g.Expect(k8s.Delete(context.Background(), room)).To(Succeed())

@@ -145,7 +145,7 @@ func (r *GameRoomReconciler) reconcile(ctx context.Context, s *scope) (ctrl.Resu
 	steps := []func(context.Context, *scope) (ctrl.Result, error){
 		r.reconcilePod,
 		r.reconcileHeartbeat,
-		r.reconcileGC,
+		r.reconcileCollection,
 	}
 	var result ctrl.Result
 	var errs []error

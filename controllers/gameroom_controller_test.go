@@ -23,7 +23,7 @@ import (
 
 func TestCreatesOnePodWithOwnerAndSecurity(t *testing.T) {
 	g := NewWithT(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room := createRoom(t, gameroomtest.MakeGameRoom("table", ns).Players(3))
 
 	pod := waitPod(t, room, "")
@@ -54,7 +54,7 @@ func TestCreatesOnePodWithOwnerAndSecurity(t *testing.T) {
 
 func TestStatusFollowsPod(t *testing.T) {
 	g := NewWithT(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room := createRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	pod := waitPod(t, room, "")
 
@@ -89,7 +89,7 @@ func TestStatusFollowsPod(t *testing.T) {
 
 func TestObservedGenerationFollowsSpec(t *testing.T) {
 	g := NewWithT(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room := createRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	waitPod(t, room, "")
 	g.Eventually(func(g Gomega) {
@@ -107,7 +107,7 @@ func TestObservedGenerationFollowsSpec(t *testing.T) {
 
 func TestDeletedPodIsRecreatedOnce(t *testing.T) {
 	g := NewWithT(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room := createRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	first := waitPod(t, room, "")
 	// The counter moves before the status write: wait for that write.
@@ -129,7 +129,7 @@ func TestDeletedPodIsRecreatedOnce(t *testing.T) {
 
 func TestFailedPodIsReplaced(t *testing.T) {
 	g := NewWithT(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room := createRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	first := waitPod(t, room, "")
 	setPodStatus(t, first, corev1.PodRunning, true, "10.1.2.3")
@@ -154,7 +154,7 @@ func TestFailedPodIsReplaced(t *testing.T) {
 func TestDeletingRoomDeletesItsPod(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room := createRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	pod := waitPod(t, room, "")
 	g.Expect(metav1.IsControlledBy(pod, room)).To(BeTrue())
@@ -173,7 +173,7 @@ func TestDeletingRoomDeletesItsPod(t *testing.T) {
 
 func TestInvalidTemplateFailsTheRoom(t *testing.T) {
 	g := NewWithT(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room := createRoom(t, gameroomtest.MakeGameRoom("table", ns).NodeSelector("not a label key", "x"))
 	g.Eventually(func(g Gomega) {
 		r := getRoom(g, room)
@@ -190,7 +190,7 @@ func TestInvalidTemplateFailsTheRoom(t *testing.T) {
 func TestForeignPodIsNotTaken(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	// Someone else's pod already has the name; the operator's cache does
 	// not see it (no room label), so only the API server can tell.
 	foreign := buildPod(gameroomtest.MakeGameRoom("table", ns).Obj(), suitePods)
@@ -214,7 +214,7 @@ func TestForeignPodIsNotTaken(t *testing.T) {
 // AlreadyExists means "the room's pod exists".
 func TestStaleCacheCannotDoubleCreate(t *testing.T) {
 	g := NewWithT(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room := createRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	blind := staleReconciler(t, func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
 		if _, ok := obj.(*corev1.Pod); ok {
@@ -247,7 +247,7 @@ func TestStaleCacheCannotDoubleCreate(t *testing.T) {
 // must not delete the replacement: the delete names the failed pod's UID.
 func TestStaleFailedPodDoesNotKillReplacement(t *testing.T) {
 	g := NewWithT(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room := createRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	first := waitPod(t, room, "")
 	setPodStatus(t, first, corev1.PodFailed, false, "")

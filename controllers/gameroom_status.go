@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"fmt"
+	"hash/fnv"
 	"net"
 	"strconv"
 	"time"
@@ -13,23 +14,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
-)
-
-// Reasons of the Ready and PodHealthy conditions.
-const (
-	ReasonPodReady        = "PodReady"
-	ReasonPodMissing      = "PodMissing"
-	ReasonPodPending      = "PodPending"
-	ReasonPodNotReady     = "PodNotReady"
-	ReasonPodFailed       = "PodFailed"
-	ReasonPodTerminating  = "PodTerminating"
-	ReasonPodConflict     = "PodConflict"
-	ReasonPodInvalid      = "PodInvalid"
-	ReasonPodCreateFailed = "PodCreateFailed"
-	ReasonRoomReady       = "RoomReady"
-	ReasonPlaying         = "Playing"
-	ReasonFinished        = "Finished"
-	ReasonAbandoned       = "Abandoned"
 )
 
 // Presence is what the game pod last reported through its heartbeat.
@@ -208,54 +192,6 @@ func endpoint(room *gamesv1.GameRoom, pod *corev1.Pod) string {
 	return net.JoinHostPort(pod.Status.PodIP, strconv.Itoa(GamePort))
 }
 
-// podFinished: a pod that ran to an end never runs again (restartPolicy
-// Always only ends this way on eviction, node loss or deletion).
-func podFinished(pod *corev1.Pod) bool {
-	return pod.Status.Phase == corev1.PodFailed || pod.Status.Phase == corev1.PodSucceeded
-}
-
-func podReady(pod *corev1.Pod) bool {
-	if pod.Status.Phase != corev1.PodRunning {
-		return false
-	}
-	for _, c := range pod.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
-}
-
-func podStopReason(pod *corev1.Pod) string {
-	s := string(pod.Status.Phase)
-	if pod.Status.Reason != "" {
-		s += ": " + pod.Status.Reason
-	}
-	if pod.Status.Message != "" {
-		s += ": " + pod.Status.Message
-	}
-	return s
-}
-
-// waitingReason surfaces what a pending pod waits for (ImagePullBackOff,
-// CreateContainerConfigError for a missing Secret, ...).
-func waitingReason(pod *corev1.Pod) string {
-	for _, cs := range pod.Status.ContainerStatuses {
-		if w := cs.State.Waiting; w != nil && w.Reason != "" && w.Reason != "ContainerCreating" {
-			if w.Message != "" {
-				return fmt.Sprintf(": %s: %s", w.Reason, w.Message)
-			}
-			return ": " + w.Reason
-		}
-	}
-	for _, c := range pod.Status.Conditions {
-		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Message != "" {
-			return ": " + c.Message
-		}
-	}
-	return ""
-}
-
 func timeOrNil(t time.Time) *metav1.Time {
 	if t.IsZero() {
 		return nil
@@ -270,3 +206,36 @@ func boolStatus(b bool) metav1.ConditionStatus {
 	}
 	return metav1.ConditionFalse
 }
+
+// abandonment is the verdict of the idle rule.
+type abandonment struct {
+	idleSince time.Time
+	timeout   time.Duration
+}
+
+// timesDue: the status times are missing or refreshAfter behind.
+func timesDue(room *gamesv1.GameRoom, p *Presence) bool {
+	st := room.Status
+	if st.LastHeartbeatTime == nil || p.LastHeartbeat.Sub(st.LastHeartbeatTime.Time) >= refreshAfter(room) {
+		return true
+	}
+	return !p.LastActivity.IsZero() && st.LastActivityTime == nil
+}
+
+// refreshAfter is the room's own refresh bound, between StatusRefresh and
+// 1.5 times it, fixed by its name: rooms that started together (a fleet
+// applied at once) would otherwise refresh together, a burst of writes
+// every StatusRefresh; with periods of their own they drift apart.
+func refreshAfter(room *gamesv1.GameRoom) time.Duration {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(room.Namespace + "/" + room.Name))
+	return StatusRefresh + time.Duration(h.Sum32()%1000)*StatusRefresh/2000
+}
+
+// StatusRefresh bounds how far status.lastHeartbeatTime (and
+// lastActivityTime with it) may fall behind the heartbeat in Redis, to
+// within a per-room jitter of up to half of it (refreshAfter). The pod
+// beats every few seconds; copying each beat into the status would be one
+// API write per room per period, so the times are written only with
+// another visible change, or when they are this stale.
+const StatusRefresh = 10 * time.Minute

@@ -2,6 +2,7 @@ package controllers
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 var t0 = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -164,4 +166,42 @@ func TestComputeStatusPresence(t *testing.T) {
 	again := computeStatus(observed{room: room, pod: pod, now: t0.Add(time.Second)})
 	g.Expect(again.Players).To(Equal(room.Status.Players))
 	g.Expect(again.LastHeartbeatTime).To(Equal(room.Status.LastHeartbeatTime))
+}
+
+// deadlineRoom is a room Ready since t0+1s with its ready pod, created at
+// t0, for the pure tests of the silence and idle rules; beat makes a
+// heartbeat at t0+at, with activity at t0+activity (none when zero).
+func deadlineRoom() (room *gamesv1.GameRoom, ready *corev1.Pod, beat func(at time.Duration, connected int, activity time.Duration) *roomcontract.Beat) {
+	room = testRoom().HeartbeatTimeout(30 * time.Second).IdleTimeout(5 * time.Minute).Obj()
+	ready = podOf(room, corev1.PodRunning, true, "10.0.0.1")
+	ready.CreationTimestamp = metav1.NewTime(t0)
+	room.Status.Phase = gamesv1.PhaseReady
+	room.Status.Conditions = []metav1.Condition{
+		{Type: gamesv1.ConditionReady, Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(t0.Add(time.Second))},
+		{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(t0.Add(time.Second))},
+	}
+	beat = func(at time.Duration, connected int, activity time.Duration) *roomcontract.Beat {
+		b := &roomcontract.Beat{Time: t0.Add(at), Connected: connected}
+		if activity != 0 {
+			b.LastActivity = t0.Add(activity)
+		}
+		return b
+	}
+	return room, ready, beat
+}
+
+// Rooms applied together must not refresh together: each has its own
+// bound, from StatusRefresh to 1.5 times it.
+func TestRefreshAfterSpreadsRooms(t *testing.T) {
+	g := NewWithT(t)
+	seen := map[time.Duration]bool{}
+	for i := range 100 {
+		room := gameroomtest.MakeGameRoom(fmt.Sprintf("room-%03d", i), "ns").Obj()
+		d := refreshAfter(room)
+		g.Expect(d).To(BeNumerically(">=", StatusRefresh))
+		g.Expect(d).To(BeNumerically("<", StatusRefresh*3/2))
+		g.Expect(refreshAfter(room)).To(Equal(d), "fixed per room, so restarts keep it")
+		seen[d.Truncate(30*time.Second)] = true
+	}
+	g.Expect(len(seen)).To(BeNumerically(">=", 8), "spread over the range")
 }

@@ -8,31 +8,13 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/roomcontract"
-)
-
-// StatusRefresh bounds how far status.lastHeartbeatTime (and
-// lastActivityTime with it) may fall behind the heartbeat in Redis, to
-// within a per-room jitter of up to half of it (refreshAfter). The pod
-// beats every few seconds; copying each beat into the status would be one
-// API write per room per period, so the times are written only with
-// another visible change, or when they are this stale.
-const StatusRefresh = 10 * time.Minute
-
-// Reasons of the HeartbeatsKnown condition and of a silent pod.
-const (
-	ReasonHeartbeatRead    = "HeartbeatRead"
-	ReasonNoHeartbeat      = "NoHeartbeat"
-	ReasonRedisUnreachable = "RedisUnreachable"
-	ReasonHeartbeatTimeout = "HeartbeatTimeout"
 )
 
 const (
@@ -179,27 +161,20 @@ func readySince(healthy *metav1.Condition, pod *corev1.Pod) time.Time {
 	return t
 }
 
-// replaceSilentPod deletes exactly the pod that was seen silent (the UID
-// precondition keeps a stale view from deleting its replacement); the
+// replaceSilentPod deletes exactly the pod that was seen silent; the
 // deletion brings the room back, and reconcilePod creates the new pod,
 // which resumes the game from Redis.
 func (r *GameRoomReconciler) replaceSilentPod(ctx context.Context, s *scope) error {
-	err := r.Delete(ctx, s.pod, client.Preconditions{UID: &s.pod.UID})
-	switch {
-	case apierrors.IsNotFound(err) || apierrors.IsConflict(err):
-		return nil // already gone or already replaced: someone got here first
-	case err != nil:
+	deleted, err := r.deletePod(ctx, s.pod)
+	if err != nil {
 		return fmt.Errorf("delete silent pod %s: %w", s.pod.Name, err)
+	}
+	if !deleted {
+		return nil
 	}
 	s.silent = true
 	podsReplaced.WithLabelValues("heartbeat_timeout").Inc()
 	s.warning(EventPodSilent, "Delete", "Pod %s sent no heartbeat for %s; deleted it to start a replacement",
 		s.pod.Name, s.room.Spec.HeartbeatTimeoutOrDefault())
 	return nil
-}
-
-// finalPhase: the match is over one way or the other; nothing is
-// replaced, and the collector owns the room.
-func finalPhase(p gamesv1.GameRoomPhase) bool {
-	return p == gamesv1.PhaseFinished || p == gamesv1.PhaseAbandoned
 }

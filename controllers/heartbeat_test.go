@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -21,7 +20,7 @@ import (
 func TestHeartbeatFillsStatusWithoutWriteStorm(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(time.Hour))
 
 	first := writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhasePlaying, lastActivity: suiteClock.Now()})
@@ -61,7 +60,7 @@ func TestHeartbeatFillsStatusWithoutWriteStorm(t *testing.T) {
 func TestSilentPodIsReplacedOnce(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, first := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(10*time.Second).IdleTimeout(time.Hour))
 	replaced := testutil.ToFloat64(podsReplaced.WithLabelValues("heartbeat_timeout"))
 
@@ -105,7 +104,7 @@ func TestSilentPodIsReplacedOnce(t *testing.T) {
 func TestRedisDownReplacesAndCollectsNothing(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	// One room only the idle rule can take, one only the silence rule.
 	idle, idlePod := readyRoom(t, gameroomtest.MakeGameRoom("idle", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour))
 	quiet, quietPod := readyRoom(t, gameroomtest.MakeGameRoom("quiet", ns).IdleTimeout(time.Hour).HeartbeatTimeout(10*time.Second))
@@ -139,115 +138,33 @@ func TestRedisDownReplacesAndCollectsNothing(t *testing.T) {
 	}, waitFor, poll).Should(Succeed())
 }
 
-// The rules as pure functions, at their edges.
-func TestDeadlines(t *testing.T) {
-	room := testRoom().HeartbeatTimeout(30 * time.Second).IdleTimeout(5 * time.Minute).Obj()
-	ready := podOf(room, corev1.PodRunning, true, "10.0.0.1")
-	ready.CreationTimestamp = metav1.NewTime(t0)
-	room.Status.Phase = gamesv1.PhaseReady
-	room.Status.Conditions = []metav1.Condition{
-		{Type: gamesv1.ConditionReady, Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(t0.Add(time.Second))},
-		{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(t0.Add(time.Second))},
-	}
-	beat := func(at time.Duration, connected int, activity time.Duration) *roomcontract.Beat {
-		b := &roomcontract.Beat{Time: t0.Add(at), Connected: connected}
-		if activity != 0 {
-			b.LastActivity = t0.Add(activity)
-		}
-		return b
-	}
+// The silence rule as a pure function, at its edges.
+func TestSilenceDeadline(t *testing.T) {
+	room, ready, beat := deadlineRoom()
 	notReady := podOf(room, corev1.PodRunning, false, "10.0.0.1")
 	finished := room.DeepCopy()
 	finished.Status.Phase = gamesv1.PhaseFinished
-
-	t.Run("silence", func(t *testing.T) {
-		cases := []struct {
-			name string
-			room *gamesv1.GameRoom
-			pod  *corev1.Pod
-			beat *roomcontract.Beat
-			want time.Time // zero: the rule does not apply
-		}{
-			{"never beat: from readiness", room, ready, nil, t0.Add(31 * time.Second)},
-			{"from the last beat", room, ready, beat(time.Minute, 1, 0), t0.Add(90 * time.Second)},
-			{"a beat older than readiness is a previous pod's", room, ready, beat(-time.Hour, 1, 0), t0.Add(31 * time.Second)},
-			{"pod not ready", room, notReady, nil, time.Time{}},
-			{"no pod", room, nil, nil, time.Time{}},
-			{"match over", finished, ready, nil, time.Time{}},
-		}
-		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				got, ok := silenceDeadline(c.room, c.pod, c.beat)
-				NewWithT(t).Expect(ok).To(Equal(!c.want.IsZero()))
-				NewWithT(t).Expect(got).To(BeTemporally("==", c.want))
-			})
-		}
-	})
-	t.Run("idle", func(t *testing.T) {
-		connected := room.DeepCopy()
-		connected.Status.Players.Connected = 1
-		starting := room.DeepCopy()
-		starting.Status.Phase = gamesv1.PhaseStarting
-		cases := []struct {
-			name string
-			room *gamesv1.GameRoom
-			beat *roomcontract.Beat
-			want time.Time
-		}{
-			{"nobody ever came: from Ready", room, nil, t0.Add(5*time.Minute + time.Second)},
-			{"from the last activity", room, beat(time.Hour, 0, 10*time.Minute), t0.Add(15 * time.Minute)},
-			{"someone connected", room, beat(time.Hour, 1, 0), time.Time{}},
-			{"status says connected, no beat", connected, nil, time.Time{}},
-			{"the beat outranks the status", connected, beat(time.Hour, 0, 0), t0.Add(5*time.Minute + time.Second)},
-			{"not serving", starting, nil, time.Time{}},
-		}
-		for _, c := range cases {
-			t.Run(c.name, func(t *testing.T) {
-				got, ok := idleDeadline(c.room, c.beat)
-				NewWithT(t).Expect(ok).To(Equal(!c.want.IsZero()))
-				NewWithT(t).Expect(got).To(BeTemporally("==", c.want))
-			})
-		}
-	})
-}
-
-// The sweep wakes a steady room for nothing, and a room whose heartbeat
-// shows something new at once.
-func TestDue(t *testing.T) {
-	room := testRoom().HeartbeatTimeout(30 * time.Second).Obj()
-	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
-	pod.CreationTimestamp = metav1.NewTime(t0)
-	room.Status = computeStatus(observed{room: room, pod: pod, now: t0,
-		heartbeats: knownCondition(&roomcontract.Beat{}),
-		presence:   presenceOf(roomcontract.Beat{Time: t0, Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0})})
-	steady := &roomcontract.Beat{Time: t0.Add(20 * time.Second), Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0.Add(19 * time.Second)}
-	left := *steady
-	left.Connected = 1
-	over := *steady
-	over.Phase = roomcontract.PhaseFinished
-	late := *steady
-	late.Time = t0.Add(refreshAfter(room))
 	cases := []struct {
 		name string
+		room *gamesv1.GameRoom
+		pod  *corev1.Pod
 		beat *roomcontract.Beat
-		now  time.Time
-		want bool
+		want time.Time // zero: the rule does not apply
 	}{
-		{"steady", steady, t0.Add(21 * time.Second), false},
-		{"a player left", &left, t0.Add(21 * time.Second), true},
-		{"the match ended", &over, t0.Add(21 * time.Second), true},
-		{"times past the refresh bound", &late, late.Time, true},
-		{"silent past the timeout", steady, t0.Add(51 * time.Second), true},
-		{"no beat, within the timeout", nil, t0.Add(29 * time.Second), false},
+		{"never beat: from readiness", room, ready, nil, t0.Add(31 * time.Second)},
+		{"from the last beat", room, ready, beat(time.Minute, 1, 0), t0.Add(90 * time.Second)},
+		{"a beat older than readiness is a previous pod's", room, ready, beat(-time.Hour, 1, 0), t0.Add(31 * time.Second)},
+		{"pod not ready", room, notReady, nil, time.Time{}},
+		{"no pod", room, nil, nil, time.Time{}},
+		{"match over", finished, ready, nil, time.Time{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			NewWithT(t).Expect(due(room, pod, c.beat, c.now)).To(Equal(c.want))
+			got, ok := silenceDeadline(c.room, c.pod, c.beat)
+			NewWithT(t).Expect(ok).To(Equal(!c.want.IsZero()))
+			NewWithT(t).Expect(got).To(BeTemporally("==", c.want))
 		})
 	}
-	unknown := room.DeepCopy()
-	unknown.Status.Conditions[len(unknown.Status.Conditions)-1].Status = metav1.ConditionFalse
-	NewWithT(t).Expect(due(unknown, pod, steady, t0.Add(21*time.Second))).To(BeTrue(), "heartbeats known again: record it")
 }
 
 // What the heartbeat, the silence and the idle verdicts do to the status.
@@ -302,28 +219,12 @@ func TestStatusFromHeartbeat(t *testing.T) {
 	})
 }
 
-// Rooms applied together must not refresh together: each has its own
-// bound, from StatusRefresh to 1.5 times it.
-func TestRefreshAfterSpreadsRooms(t *testing.T) {
-	g := NewWithT(t)
-	seen := map[time.Duration]bool{}
-	for i := range 100 {
-		room := gameroomtest.MakeGameRoom(fmt.Sprintf("room-%03d", i), "ns").Obj()
-		d := refreshAfter(room)
-		g.Expect(d).To(BeNumerically(">=", StatusRefresh))
-		g.Expect(d).To(BeNumerically("<", StatusRefresh*3/2))
-		g.Expect(refreshAfter(room)).To(Equal(d), "fixed per room, so restarts keep it")
-		seen[d.Truncate(30*time.Second)] = true
-	}
-	g.Expect(len(seen)).To(BeNumerically(">=", 8), "spread over the range")
-}
-
 // A reconciler that still sees the silent pod after its replacement exists
 // must not delete the replacement: the delete names the silent pod's UID.
 func TestStaleSilentPodDoesNotKillReplacement(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, first := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(10*time.Second).IdleTimeout(time.Hour))
 	staleRoom := getRoom(g, room)
 	step(11 * time.Second)

@@ -11,6 +11,8 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 )
 
 // reconcilePod makes sure the room has its one game pod: create it when
@@ -71,18 +73,86 @@ func (r *GameRoomReconciler) adoptExisting(ctx context.Context, s *scope, name s
 	return nil
 }
 
-// deleteStoppedPod deletes exactly the pod that was seen stopped: the UID
-// precondition keeps a stale view from deleting its replacement.
-func (r *GameRoomReconciler) deleteStoppedPod(ctx context.Context, s *scope) error {
-	err := r.Delete(ctx, s.pod, client.Preconditions{UID: &s.pod.UID})
+// deletePod deletes exactly the pod that was seen, never a replacement of
+// the same name: the UID precondition keeps a stale view from deleting
+// it. deleted is false when the pod was already gone or replaced, that
+// is, when someone got there first.
+func (r *GameRoomReconciler) deletePod(ctx context.Context, pod *corev1.Pod) (deleted bool, err error) {
+	err = r.Delete(ctx, pod, client.Preconditions{UID: &pod.UID})
 	switch {
 	case apierrors.IsNotFound(err) || apierrors.IsConflict(err):
-		return nil // already gone or already replaced: someone got here first
+		return false, nil
 	case err != nil:
+		return false, err
+	}
+	return true, nil
+}
+
+// deleteStoppedPod deletes exactly the pod that was seen stopped.
+func (r *GameRoomReconciler) deleteStoppedPod(ctx context.Context, s *scope) error {
+	deleted, err := r.deletePod(ctx, s.pod)
+	if err != nil {
 		return fmt.Errorf("delete stopped pod %s: %w", s.pod.Name, err)
+	}
+	if !deleted {
+		return nil
 	}
 	stoppedPodsDeleted.Inc()
 	s.warning(EventPodFailed, "Delete", "Pod %s stopped (%s); deleted it to start a replacement",
 		s.pod.Name, podStopReason(s.pod))
 	return nil
+}
+
+// podFinished: a pod that ran to an end never runs again (restartPolicy
+// Always only ends this way on eviction, node loss or deletion).
+func podFinished(pod *corev1.Pod) bool {
+	return pod.Status.Phase == corev1.PodFailed || pod.Status.Phase == corev1.PodSucceeded
+}
+
+func podReady(pod *corev1.Pod) bool {
+	if pod.Status.Phase != corev1.PodRunning {
+		return false
+	}
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+func podStopReason(pod *corev1.Pod) string {
+	s := string(pod.Status.Phase)
+	if pod.Status.Reason != "" {
+		s += ": " + pod.Status.Reason
+	}
+	if pod.Status.Message != "" {
+		s += ": " + pod.Status.Message
+	}
+	return s
+}
+
+// waitingReason surfaces what a pending pod waits for (ImagePullBackOff,
+// CreateContainerConfigError for a missing Secret, ...).
+func waitingReason(pod *corev1.Pod) string {
+	for _, cs := range pod.Status.ContainerStatuses {
+		if w := cs.State.Waiting; w != nil && w.Reason != "" && w.Reason != "ContainerCreating" {
+			if w.Message != "" {
+				return fmt.Sprintf(": %s: %s", w.Reason, w.Message)
+			}
+			return ": " + w.Reason
+		}
+	}
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Message != "" {
+			return ": " + c.Message
+		}
+	}
+	return ""
+}
+
+// finalPhase: the match is over one way or the other; nothing is
+// replaced, and the collector owns the room.
+func finalPhase(p gamesv1.GameRoomPhase) bool {
+	return p == gamesv1.PhaseFinished || p == gamesv1.PhaseAbandoned
 }

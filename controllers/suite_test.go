@@ -2,9 +2,9 @@ package controllers
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,12 +27,14 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/controlplane"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
-// One API server and one running operator for the whole package; each
-// test works in a namespace of its own.
+// One API server and one running operator for the whole package, started
+// by the first test that needs them (testNamespace), so the pure tests
+// start nothing; each envtest test works in a namespace of its own.
 var (
 	k8s       client.Client // uncached: tests see the truth, not the operator's cache
 	cfg       *rest.Config
@@ -42,10 +44,15 @@ var (
 	// instead of waiting for them.
 	suiteClock = clocktesting.NewFakeClock(time.Now())
 	// suiteRedis is the Redis of the operator and of the tests' heartbeats.
-	suiteRedis *redistest.Server
+	suiteRedis *redisserver.Server
 	rdb        redis.UniversalClient
 	// stopOperator stops the running operator and waits for it.
 	stopOperator func()
+
+	suiteOnce sync.Once
+	suiteErr  error
+	// stopSuite stops whatever startSuite started, in reverse order.
+	stopSuite []func()
 )
 
 var suitePods = PodSettings{
@@ -56,59 +63,62 @@ var suitePods = PodSettings{
 }
 
 func TestMain(m *testing.M) {
-	flag.Parse()
-	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
-		// Fuzz targets are pure: no control plane for them (and none for
-		// each fuzz worker process).
-		os.Exit(m.Run())
+	code := m.Run()
+	for i := len(stopSuite) - 1; i >= 0; i-- {
+		stopSuite[i]()
 	}
-	os.Exit(runSuite(m))
+	os.Exit(code)
 }
 
-func runSuite(m *testing.M) int {
+// testNamespace starts the suite (once, for the first test that needs it)
+// and gives the test a fresh namespace.
+func testNamespace(t *testing.T) string {
+	t.Helper()
+	suiteOnce.Do(func() { suiteErr = startSuite() })
+	if suiteErr != nil {
+		t.Fatalf("start the envtest suite: %v", suiteErr)
+	}
+	return gameroomtest.Namespace(t, k8s)
+}
+
+// startSuite starts the control plane (kube-apiserver, etcd and the
+// garbage collector, which envtest lacks, so deleting a room really
+// deletes its pod), a redis-server and the operator.
+func startSuite() error {
 	ctrl.SetLogger(zap.New(zap.WriteTo(os.Stderr), zap.Level(zapcore.ErrorLevel)))
-	env, err := gameroomtest.NewEnvironment()
+	ctx := context.Background()
+	cp, err := controlplane.Start(ctx, controlplane.Options{
+		AssetsDir:   controlplane.AssetsDir(),
+		CRDDirs:     []string{gameroomtest.RepoPath("config", "crd", "bases")},
+		Controllers: []string{"garbagecollector"},
+	})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
-	cfg, err = env.Start()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "start envtest: %v\n", err)
-		return 1
-	}
-	defer func() {
-		if err := env.Stop(); err != nil {
-			fmt.Fprintf(os.Stderr, "stop envtest: %v\n", err)
+	stopSuite = append(stopSuite, func() {
+		if err := cp.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "stop the control plane: %v\n", err)
 		}
-	}()
-	stopGC, err := gameroomtest.StartGarbageCollector(env, cfg)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer stopGC()
+	})
+	cfg = cp.Config()
 	_ = clientgoscheme.AddToScheme(scheme)
 	_ = gamesv1.AddToScheme(scheme)
 	if k8s, err = client.New(cfg, client.Options{Scheme: scheme}); err != nil {
-		fmt.Fprintf(os.Stderr, "client: %v\n", err)
-		return 1
+		return fmt.Errorf("client: %w", err)
 	}
 	redis.SetLogger(quietRedis{}) // the outage tests would fill the log with dial errors
-	if suiteRedis, err = redistest.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+	if suiteRedis, err = redisserver.Run(ctx, redisserver.Options{}); err != nil {
+		return err
 	}
-	defer suiteRedis.Close()
+	stopSuite = append(stopSuite, suiteRedis.Close)
 	rdb = redis.NewClient(&redis.Options{Addr: suiteRedis.Addr})
-	defer rdb.Close()
+	stopSuite = append(stopSuite, func() { _ = rdb.Close() })
 	if stopOperator, err = startOperator(nil); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
+		return err
 	}
-	code := m.Run()
-	stopOperator()
-	return code
+	// A test may have replaced the operator: stop the one running then.
+	stopSuite = append(stopSuite, func() { stopOperator() })
+	return nil
 }
 
 // startOperator runs the operator as production does, with the same

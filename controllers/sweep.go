@@ -2,7 +2,6 @@ package controllers
 
 import (
 	"context"
-	"hash/fnv"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -175,25 +174,6 @@ func statusBehind(room *gamesv1.GameRoom, b roomcontract.Beat) bool {
 		return true
 	}
 	return timesDue(room, p)
-}
-
-// timesDue: the status times are missing or refreshAfter behind.
-func timesDue(room *gamesv1.GameRoom, p *Presence) bool {
-	st := room.Status
-	if st.LastHeartbeatTime == nil || p.LastHeartbeat.Sub(st.LastHeartbeatTime.Time) >= refreshAfter(room) {
-		return true
-	}
-	return !p.LastActivity.IsZero() && st.LastActivityTime == nil
-}
-
-// refreshAfter is the room's own refresh bound, between StatusRefresh and
-// 1.5 times it, fixed by its name: rooms that started together (a fleet
-// applied at once) would otherwise refresh together, a burst of writes
-// every StatusRefresh; with periods of their own they drift apart.
-func refreshAfter(room *gamesv1.GameRoom) time.Duration {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(room.Namespace + "/" + room.Name))
-	return StatusRefresh + time.Duration(h.Sum32()%1000)*StatusRefresh/2000
 }
 
 func heartbeatsStatus(room *gamesv1.GameRoom) metav1.ConditionStatus {

@@ -2,7 +2,10 @@
 // machine with no cluster. It starts a real control plane, installs the
 // CRDs, starts redis-server, creates the session keys, runs the operator
 // and runs game pods as local processes, until its context ends; then it
-// stops everything it started.
+// stops everything it started. The operator is supervised: when it exits
+// it is restarted. The platform itself stops only when its context ends or
+// a part it cannot run without (the control plane, redis-server, the pod
+// runner) stops.
 package devplatform
 
 import (
@@ -20,9 +23,8 @@ import (
 	"k8s.io/client-go/rest"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
-	"github.com/croupier-dev/croupier/devplatform/childproc"
-	"github.com/croupier-dev/croupier/devplatform/controlplane"
-	"github.com/croupier-dev/croupier/devplatform/redisserver"
+	"github.com/croupier-dev/croupier/internal/controlplane"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
 // Options configure Run; dev.go maps its flags onto them.
@@ -49,19 +51,21 @@ type Options struct {
 
 // platform is what Run started, in start order.
 type platform struct {
-	opts     Options
-	log      logr.Logger
-	state    *stateDir
-	cp       *controlplane.ControlPlane
-	redis    *redisserver.Server
-	runner   *runnerHandle
-	operator *childproc.Process
-	router   *childproc.Process
+	opts   Options
+	log    logr.Logger
+	state  *stateDir
+	cp     *controlplane.ControlPlane
+	redis  *redisserver.Server
+	runner *runnerHandle
+	// supervised are the children kept running (operator, router), in start
+	// order.
+	supervised []*supervisor
 }
 
-// Run starts the platform, blocks until ctx ends or a component dies, and
-// stops everything it started. A component that dies makes Run return an
-// error naming it and quoting its log.
+// Run starts the platform, blocks until ctx ends or a part the platform
+// cannot run without stops, and stops everything it started. Such a part
+// makes Run return an error naming it, saying how it ended and quoting its
+// log.
 func Run(ctx context.Context, opts Options) error {
 	p := &platform{opts: opts, log: newProgressLogger(opts.Out)}
 	ctrllog.SetLogger(p.log)
@@ -112,7 +116,7 @@ func (p *platform) startControlPlane(ctx context.Context) error {
 		return err
 	}
 	p.cp = cp
-	p.log.Info("      control plane up", "apiserver", cp.APIServerURL().String(), "controllers", strings.Join(controlplane.Controllers, ","), "logs", p.state.path("logs"))
+	p.log.Info("      control plane up", "apiserver", cp.APIServerURL().String(), "controllers", strings.Join(controlplane.DefaultControllers, ","), "logs", p.state.path("logs"))
 	p.log.Info("      CRDs established", "crds", strings.Join(cp.CRDs(), ","))
 	return nil
 }
@@ -129,7 +133,7 @@ func (p *platform) writeKubeconfig(context.Context) error {
 }
 
 func (p *platform) startRedis(ctx context.Context) error {
-	r, err := redisserver.Start(ctx, p.opts.RedisServer, p.state.logFile("redis-server"))
+	r, err := redisserver.Run(ctx, redisserver.Options{Binary: p.opts.RedisServer, Out: p.state.logFile("redis-server")})
 	if err != nil {
 		return err
 	}
@@ -142,10 +146,9 @@ func (p *platform) config() *rest.Config { return p.cp.Config() }
 
 // stop stops, in reverse order, whatever start got to.
 func (p *platform) stop() {
-	p.stopRouter()
-	if p.operator != nil {
-		p.log.Info("stopping the operator")
-		p.operator.Stop(10 * time.Second)
+	for i := len(p.supervised) - 1; i >= 0; i-- {
+		p.log.Info("stopping the " + p.supervised[i].child.name)
+		p.supervised[i].stop(10 * time.Second)
 	}
 	if p.runner != nil {
 		p.log.Info("stopping the pod runner and every game pod")
@@ -153,7 +156,7 @@ func (p *platform) stop() {
 	}
 	if p.redis != nil {
 		p.log.Info("stopping redis-server")
-		p.redis.Stop()
+		p.redis.Close()
 	}
 	if p.cp != nil {
 		p.log.Info("stopping kube-controller-manager, kube-apiserver and etcd")
@@ -169,22 +172,29 @@ func (p *platform) stop() {
 	p.log.Info("stopped; nothing left running")
 }
 
-// wait blocks until ctx ends (nil) or a component dies (its error).
+// wait blocks until ctx ends (nil) or a part the platform cannot run
+// without stops (an error naming it). The supervised children restart on
+// their own and are not waited for here.
 func (p *platform) wait(ctx context.Context) error {
+	var err error
+	component := ""
 	select {
 	case <-ctx.Done():
+		p.log.Info("stop requested: stopping everything")
 		return nil
-	case <-p.operator.Done():
-		return p.died(p.operator.ExitError(), "operator")
-	case <-p.router.Done():
-		return p.died(p.router.ExitError(), "router")
 	case <-p.redis.Done():
-		return p.died(p.redis.Err(), "redis-server")
-	case <-p.cp.ControllerManagerDone():
-		return p.died(p.cp.ControllerManagerErr(), controlplane.KubeControllerManager)
+		err, component = p.redis.Err(), "redis-server"
+	case <-p.cp.Done():
+		err = p.cp.Err()
+		var ce *controlplane.ComponentError
+		if errors.As(err, &ce) {
+			component = ce.Component
+		}
 	case <-p.runner.done:
-		return p.died(errors.Join(errors.New("pod runner stopped"), p.runner.err), "")
+		err = errors.Join(errors.New("pod runner stopped"), p.runner.err)
 	}
+	p.log.Error(err, "a part the platform needs stopped; stopping everything")
+	return p.died(err, component)
 }
 
 func (p *platform) died(err error, component string) error {

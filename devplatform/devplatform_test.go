@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,9 +21,9 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/croupier-dev/croupier/devplatform/childproc"
-	"github.com/croupier-dev/croupier/devplatform/controlplane"
 	"github.com/croupier-dev/croupier/devplatform/podrunner"
+	"github.com/croupier-dev/croupier/internal/childproc"
+	"github.com/croupier-dev/croupier/internal/controlplane"
 )
 
 // The test binary stands in for `croupier operator` when Run starts it.
@@ -56,7 +58,8 @@ func fakeOperator(report string) int {
 	if err := fs.Parse(os.Args[2:]); err != nil {
 		return 2
 	}
-	_ = os.WriteFile(report, []byte(strings.Join(append(os.Args[1:], "KUBECONFIG="+os.Getenv("KUBECONFIG")), "\n")), 0o600)
+	lines := append(os.Args[1:], "KUBECONFIG="+os.Getenv("KUBECONFIG"), fmt.Sprintf("PID=%d", os.Getpid()))
+	_ = os.WriteFile(report, []byte(strings.Join(lines, "\n")), 0o600)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/readyz", func(http.ResponseWriter, *http.Request) {})
 	_ = http.ListenAndServe(*probe, mux) //nolint:gosec // test server
@@ -80,15 +83,8 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func assetsDir() string {
-	if d := os.Getenv("KUBEBUILDER_ASSETS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", controlplane.DefaultAssetsDir)
-}
-
 func testOptions(t *testing.T, out *syncBuffer) Options {
-	if err := controlplane.CheckAssets(assetsDir()); err != nil {
+	if err := controlplane.CheckAssets(controlplane.AssetsDir()); err != nil {
 		t.Fatal(err)
 	}
 	self, err := os.Executable()
@@ -97,7 +93,7 @@ func testOptions(t *testing.T, out *syncBuffer) Options {
 	}
 	state := t.TempDir()
 	return Options{
-		AssetsDir: assetsDir(), CRDDir: filepath.Join("controlplane", "testdata", "crds"),
+		AssetsDir: controlplane.AssetsDir(), CRDDir: filepath.Join("..", "internal", "controlplane", "testdata", "crds"),
 		StateDir: state, KubeconfigOut: filepath.Join(state, "kubeconfig"),
 		RedisServer: "redis-server", GameserverImage: "croupier:dev", Binary: self,
 		SessionKeysNamespace: "default", SessionKeysSecret: "croupier-session-keys", Out: out,
@@ -175,5 +171,62 @@ func TestRunReportsAnOperatorThatDies(t *testing.T) {
 	err := Run(context.Background(), testOptions(t, out))
 	g.Expect(err).To(MatchError(ContainSubstring("operator exited: exit status 2")))
 	g.Expect(err).To(MatchError(ContainSubstring("flag provided but not defined: -nonsense")))
+	g.Expect(childproc.Children()).To(BeEmpty(), "processes left behind")
+}
+
+// operatorPid reads the pid the fake operator last reported.
+func operatorPid(g Gomega, report string) int {
+	b, err := os.ReadFile(report)
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "PID="); ok {
+			pid, err := strconv.Atoi(v)
+			g.Expect(err).NotTo(HaveOccurred())
+			return pid
+		}
+	}
+	g.Expect(string(b)).To(ContainSubstring("PID="))
+	return 0
+}
+
+// childNamed finds this process's child running the named program.
+func childNamed(name string) int {
+	for _, pid := range childproc.Children() {
+		if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil && filepath.Base(exe) == name {
+			return pid
+		}
+	}
+	return 0
+}
+
+// An operator that exits is restarted and the exit is named; the platform
+// stops only when the control plane does, and says which part stopped.
+func TestOperatorIsRestartedAndADeadAPIServerStopsThePlatform(t *testing.T) {
+	g := NewWithT(t)
+	out := &syncBuffer{}
+	opts := testOptions(t, out)
+	report := filepath.Join(t.TempDir(), "operator-args")
+	t.Setenv(operatorEnv, report)
+	done := make(chan error, 1)
+	go func() { done <- Run(context.Background(), opts) }()
+	g.Eventually(out.String, time.Minute, 100*time.Millisecond).Should(ContainSubstring("The local platform is up"))
+
+	first := operatorPid(g, report)
+	g.Expect(syscall.Kill(first, syscall.SIGTERM)).To(Succeed())
+	g.Eventually(out.String, 10*time.Second, 50*time.Millisecond).Should(
+		ContainSubstring("operator exited: signal: terminated; restarting it in=1s restart=1"))
+	g.Eventually(out.String, 30*time.Second, 100*time.Millisecond).Should(ContainSubstring("operator restarted"))
+	g.Expect(operatorPid(g, report)).NotTo(Equal(first), "the operator was not started again")
+	g.Consistently(done, time.Second).ShouldNot(Receive(), "the platform stopped with its operator")
+
+	apiserver := childNamed("kube-apiserver")
+	g.Expect(apiserver).NotTo(BeZero(), "no kube-apiserver child")
+	g.Expect(syscall.Kill(apiserver, syscall.SIGKILL)).To(Succeed())
+	var err error
+	g.Eventually(done, time.Minute).Should(Receive(&err))
+	g.Expect(err).To(MatchError(ContainSubstring(fmt.Sprintf("kube-apiserver (pid %d) exited", apiserver))))
+	g.Expect(err).To(MatchError(ContainSubstring("kube-apiserver.log")))
+	g.Expect(out.String()).To(ContainSubstring(fmt.Sprintf("ERROR a part the platform needs stopped; stopping everything: kube-apiserver (pid %d) exited", apiserver)))
+	g.Expect(out.String()).To(ContainSubstring("nothing left running"))
 	g.Expect(childproc.Children()).To(BeEmpty(), "processes left behind")
 }

@@ -3,14 +3,14 @@ package devplatform
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/croupier-dev/croupier/devplatform/childproc"
 	"github.com/croupier-dev/croupier/devplatform/sessionkeys"
+	"github.com/croupier-dev/croupier/internal/childproc"
+	"github.com/croupier-dev/croupier/internal/freeport"
 )
 
 func (p *platform) ensureSessionKeys(ctx context.Context) error {
@@ -48,37 +48,48 @@ func (p *platform) operatorArgs(metricsAddr, probeAddr string) []string {
 	return append(args, p.opts.OperatorArgs...)
 }
 
+// startOperator runs the operator under supervision: it must become
+// ready once, and from then on an exit is followed by a restart.
 func (p *platform) startOperator(ctx context.Context) error {
 	kubeconfig, err := filepath.Abs(p.opts.KubeconfigOut)
 	if err != nil {
 		return err
 	}
-	metricsAddr, err := freeLoopbackAddr()
+	// The same addresses on every restart, so the printed metrics URL holds.
+	metricsAddr, err := freeport.Addr()
 	if err != nil {
 		return err
 	}
-	probeAddr, err := freeLoopbackAddr()
+	probeAddr, err := freeport.Addr()
 	if err != nil {
 		return err
 	}
 	argv := append([]string{p.opts.Binary}, p.operatorArgs(metricsAddr, probeAddr)...)
 	env := append(os.Environ(), "KUBECONFIG="+kubeconfig)
-	proc, err := childproc.Start(childproc.Spec{Name: "operator", Argv: argv, Env: env, Out: p.state.logFile("operator")})
+	op := child{name: "operator", start: func(ctx context.Context) (*childproc.Process, error) {
+		proc, err := childproc.Start(childproc.Spec{Name: "operator", Argv: argv, Env: env, Out: p.state.logFile("operator")})
+		if err != nil {
+			return nil, err
+		}
+		if err := p.waitOperatorReady(ctx, proc, probeAddr); err != nil {
+			proc.Stop(10 * time.Second)
+			return nil, err
+		}
+		return proc, nil
+	}}
+	s, err := supervise(ctx, op, p.log, p.state.path("logs", "operator.log"))
 	if err != nil {
 		return err
 	}
-	p.operator = proc
-	if err := p.waitOperatorReady(ctx, probeAddr); err != nil {
-		return err
-	}
-	p.log.Info("      operator ready", "pid", proc.Pid(), "metrics", "http://"+metricsAddr+"/metrics", "log", p.state.path("logs", "operator.log"))
+	p.supervised = append(p.supervised, s)
+	p.log.Info("      operator ready", "pid", s.current().Pid(), "metrics", "http://"+metricsAddr+"/metrics", "log", p.state.path("logs", "operator.log"))
 	return nil
 }
 
 // waitOperatorReady polls the operator's /readyz, so an operator that
 // rejects its flags or cannot reach the API server is reported now rather
 // than after the banner.
-func (p *platform) waitOperatorReady(ctx context.Context, probeAddr string) error {
+func (p *platform) waitOperatorReady(ctx context.Context, proc *childproc.Process, probeAddr string) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	client := &http.Client{Timeout: time.Second}
@@ -90,20 +101,11 @@ func (p *platform) waitOperatorReady(ctx context.Context, probeAddr string) erro
 			}
 		}
 		select {
-		case <-p.operator.Done():
-			return p.died(p.operator.ExitError(), "operator")
+		case <-proc.Done():
+			return p.died(proc.ExitError(), "operator")
 		case <-ctx.Done():
 			return p.died(fmt.Errorf("operator not ready on %s: %w", probeAddr, ctx.Err()), "operator")
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-}
-
-func freeLoopbackAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
 }

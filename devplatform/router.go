@@ -3,26 +3,42 @@ package devplatform
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	"github.com/croupier-dev/croupier/devplatform/childproc"
+	"github.com/croupier-dev/croupier/internal/childproc"
+	"github.com/croupier-dev/croupier/internal/freeport"
 )
 
 // routerURL is the one URL players use.
 func (p *platform) routerURL() string { return "http://" + p.opts.RouterAddr }
+
+// routerOrigins are the origins a browser may show for the router: its URL
+// and, on a loopback address, the same port as localhost, which is what
+// people often type.
+func (p *platform) routerOrigins() []string {
+	origins := []string{p.routerURL()}
+	if host, port, err := net.SplitHostPort(p.opts.RouterAddr); err == nil {
+		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+			origins = append(origins, "http://"+net.JoinHostPort("localhost", port))
+		}
+	}
+	return origins
+}
 
 // prepareRouter fixes the router's address, copies the session-keys
 // Secret into the state directory as a cluster would mount it, and tells
 // the operator that game pods accept browsers from the router's origin.
 func (p *platform) prepareRouter(ctx context.Context) error {
 	if p.opts.RouterAddr == "" {
-		addr, err := freeLoopbackAddr()
+		addr, err := freeport.Addr()
 		if err != nil {
 			return err
 		}
@@ -31,12 +47,12 @@ func (p *platform) prepareRouter(ctx context.Context) error {
 	if err := p.writeRouterKeys(ctx); err != nil {
 		return err
 	}
-	p.opts.OperatorArgs = append([]string{"--allowed-origins=" + p.routerURL()}, p.opts.OperatorArgs...)
+	p.opts.OperatorArgs = append([]string{"--allowed-origins=" + strings.Join(p.routerOrigins(), ",")}, p.opts.OperatorArgs...)
 	return nil
 }
 
-// startRouter runs `croupier router` as a child in front of every game
-// pod; it verifies tokens with the keys prepareRouter copied.
+// startRouter runs `croupier router` under supervision in front of every
+// game pod; it verifies tokens with the keys prepareRouter copied.
 func (p *platform) startRouter(ctx context.Context) error {
 	keysDir := p.state.path("router-session-keys")
 	kubeconfig, err := filepath.Abs(p.opts.KubeconfigOut)
@@ -49,16 +65,24 @@ func (p *platform) startRouter(ctx context.Context) error {
 		// Ctrl-C should not wait for load balancers there are none of.
 		"--drain-delay=0", "--shutdown-grace=5s",
 	}
-	proc, err := childproc.Start(childproc.Spec{Name: "router", Argv: argv,
-		Env: append(os.Environ(), "KUBECONFIG="+kubeconfig), Out: p.state.logFile("router")})
+	env := append(os.Environ(), "KUBECONFIG="+kubeconfig)
+	router := child{name: "router", start: func(ctx context.Context) (*childproc.Process, error) {
+		proc, err := childproc.Start(childproc.Spec{Name: "router", Argv: argv, Env: env, Out: p.state.logFile("router")})
+		if err != nil {
+			return nil, err
+		}
+		if err := p.waitRouterReady(ctx, proc); err != nil {
+			proc.Stop(10 * time.Second)
+			return nil, err
+		}
+		return proc, nil
+	}}
+	s, err := supervise(ctx, router, p.log, p.state.path("logs", "router.log"))
 	if err != nil {
 		return err
 	}
-	p.router = proc
-	if err := p.waitRouterReady(ctx); err != nil {
-		return err
-	}
-	p.log.Info("      router ready", "url", p.routerURL(), "pid", proc.Pid(), "log", p.state.path("logs", "router.log"))
+	p.supervised = append(p.supervised, s)
+	p.log.Info("      router ready", "url", p.routerURL(), "pid", s.current().Pid(), "log", p.state.path("logs", "router.log"))
 	return nil
 }
 
@@ -84,7 +108,7 @@ func (p *platform) writeRouterKeys(ctx context.Context) error {
 	return nil
 }
 
-func (p *platform) waitRouterReady(ctx context.Context) error {
+func (p *platform) waitRouterReady(ctx context.Context, proc *childproc.Process) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	hc := &http.Client{Timeout: time.Second}
@@ -96,18 +120,11 @@ func (p *platform) waitRouterReady(ctx context.Context) error {
 			}
 		}
 		select {
-		case <-p.router.Done():
-			return p.died(p.router.ExitError(), "router")
+		case <-proc.Done():
+			return p.died(proc.ExitError(), "router")
 		case <-ctx.Done():
 			return p.died(fmt.Errorf("router not ready on %s: %w", p.opts.RouterAddr, ctx.Err()), "router")
 		case <-time.After(200 * time.Millisecond):
 		}
-	}
-}
-
-func (p *platform) stopRouter() {
-	if p.router != nil {
-		p.log.Info("stopping the router")
-		p.router.Stop(10 * time.Second)
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
@@ -17,7 +17,7 @@ var keys = roomcontract.For("ns", "room")
 
 func newLog(t *testing.T) (*Log, redis.UniversalClient) {
 	t.Helper()
-	c := redistest.Start(t).Client(t)
+	c := redisserver.Start(t).Client(t)
 	return New(c, keys), c
 }
 
@@ -141,7 +141,7 @@ func (replayHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 }
 
 func TestClientRetryAfterALostReplyAppendsOnce(t *testing.T) {
-	srv := redistest.Start(t)
+	srv := redisserver.Start(t)
 	c := srv.Client(t)
 	c.AddHook(replayHook{})
 	l := New(c, keys)

@@ -6,13 +6,13 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/housebot"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
 // A bot moves only once its think time is over, and asks for exactly the
 // configured delay, for every move.
 func TestBotWaitsItsDelayBeforeEachMove(t *testing.T) {
-	rdb := redistest.Start(t).Client(t)
+	rdb := redisserver.Start(t).Client(t)
 	const delay = 1500 * time.Millisecond
 	held := newHeldClock()
 	p := startPod(t, rdb, podConfig{opts: cassino.DefaultOptions(3), after: held.after,

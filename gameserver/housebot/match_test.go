@@ -5,7 +5,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/housebot"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
 // One person plays a whole match over the websocket protocol against a
@@ -13,7 +13,7 @@ import (
 func TestPersonPlaysABotToTheEnd(t *testing.T) {
 	for _, level := range []housebot.Level{housebot.LevelGreedy, housebot.LevelRandom} {
 		t.Run(string(level), func(t *testing.T) {
-			rdb := redistest.Start(t).Client(t)
+			rdb := redisserver.Start(t).Client(t)
 			opts := cassino.DefaultOptions(2)
 			p := startPod(t, rdb, podConfig{opts: opts, bots: housebot.Config{Count: 1, Level: level}, serve: true})
 			me := join(t, p.http.URL, "Ada")

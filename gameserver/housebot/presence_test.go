@@ -11,14 +11,14 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/housebot"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/seating"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // Bots alone are nobody at the table: seated, never connected, no
 // activity, so the operator's idle rule collects the room.
 func TestBotsAloneAreNeverConnected(t *testing.T) {
-	rdb := redistest.Start(t).Client(t)
+	rdb := redisserver.Start(t).Client(t)
 	p := startPod(t, rdb, podConfig{opts: cassino.DefaultOptions(4), bots: housebot.Config{Count: 3}})
 	b := p.room.Beat("pod")
 	if b.Seated != 3 || b.Connected != 0 || !b.LastActivity.IsZero() || b.Phase != roomcontract.PhaseWaiting {
@@ -55,7 +55,7 @@ func TestBotsAloneAreNeverConnected(t *testing.T) {
 // When the person leaves mid-match, the bot's moves do not count as
 // activity: the room's last activity stays the person's leaving.
 func TestBotMovesAreNotActivity(t *testing.T) {
-	rdb := redistest.Start(t).Client(t)
+	rdb := redisserver.Start(t).Client(t)
 	var clock atomic.Int64
 	clock.Store(time.Date(2026, 11, 30, 5, 0, 0, 0, time.UTC).UnixMilli())
 	tick := func() time.Time { return time.UnixMilli(clock.Add(60_000)) } // a minute passes per reading

@@ -7,14 +7,14 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/housebot"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // A pod dies while its bot thinks; the pod that replaces it resumes the
 // bot, which moves once, and the match goes on to the end.
 func TestReplacedPodResumesTheBot(t *testing.T) {
-	rdb := redistest.Start(t).Client(t)
+	rdb := redisserver.Start(t).Client(t)
 	bots := housebot.Config{Count: 1, Level: housebot.LevelGreedy}
 	opts := cassino.DefaultOptions(2)
 	clockA := newHeldClock()
@@ -46,7 +46,7 @@ func TestReplacedPodResumesTheBot(t *testing.T) {
 // bots answer the same turn, one move is logged, and both pods agree on
 // it. The random level shows that the repeat decides the very same move.
 func TestOldAndNewPodBotsAnswerTheSameTurnOnce(t *testing.T) {
-	rdb := redistest.Start(t).Client(t)
+	rdb := redisserver.Start(t).Client(t)
 	bots := housebot.Config{Count: 1, Level: housebot.LevelRandom}
 	opts := cassino.DefaultOptions(2)
 	clockA, clockB := newHeldClock(), newHeldClock()

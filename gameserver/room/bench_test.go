@@ -10,7 +10,7 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
 // longestMatch is the longest match the engine allows: 4 players each for
@@ -52,7 +52,7 @@ func playOut(tb testing.TB, r *room.Room, opts cassino.Options, conns []*fakeCon
 }
 
 func recordedMatch(b *testing.B, mod func(*room.Config)) (redis.UniversalClient, int) {
-	rdb := redistest.Start(b).Client(b)
+	rdb := redisserver.Start(b).Client(b)
 	opts := longestMatch()
 	r := openRoom(b, rdb, opts, mod)
 	_, conns := seat(b, r, opts.Players)

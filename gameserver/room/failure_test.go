@@ -13,7 +13,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/protocol"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
 // scriptHook interferes with the action log's script calls: replay runs
@@ -62,7 +62,7 @@ func lastFrame(tb testing.TB, c *fakeConn) map[string]any {
 }
 
 func TestScriptRetriedByTheClientLibraryIsLoggedOnce(t *testing.T) {
-	srv := redistest.Start(t)
+	srv := redisserver.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	defer rdb.Close()
 	rdb.AddHook(&scriptHook{replay: true})
@@ -76,7 +76,7 @@ func TestScriptRetriedByTheClientLibraryIsLoggedOnce(t *testing.T) {
 }
 
 func TestLostReplyThenResendIsPlayedOnce(t *testing.T) {
-	srv := redistest.Start(t)
+	srv := redisserver.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	defer rdb.Close()
 	hook := &scriptHook{}
@@ -171,7 +171,7 @@ func (h *lateScriptHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 // gets the original ack, and the room applies the logged entry, not the
 // resend's play.
 func TestResendWithADifferentActionAppliesTheLoggedOne(t *testing.T) {
-	srv := redistest.Start(t)
+	srv := redisserver.Start(t)
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
 	defer rdb.Close()
 	hook := &lateScriptHook{}

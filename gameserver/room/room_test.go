@@ -14,7 +14,7 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
@@ -95,7 +95,7 @@ func seat(tb testing.TB, r *room.Room, n int) ([]string, []*fakeConn) {
 }
 
 func TestSlowClientIsDisconnectedAndTheRoomGoesOn(t *testing.T) {
-	rdb := redistest.Start(t).Client(t)
+	rdb := redisserver.Start(t).Client(t)
 	opts := cassino.DefaultOptions(2)
 	r := openRoom(t, rdb, opts, nil)
 	_, conns := seat(t, r, 2)
@@ -124,7 +124,7 @@ func TestSlowClientIsDisconnectedAndTheRoomGoesOn(t *testing.T) {
 }
 
 func TestHeartbeatIsWrittenForTheOperator(t *testing.T) {
-	rdb := redistest.Start(t).Client(t)
+	rdb := redisserver.Start(t).Client(t)
 	r := openRoom(t, rdb, cassino.DefaultOptions(2), nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -158,7 +158,7 @@ func TestHeartbeatIsWrittenForTheOperator(t *testing.T) {
 }
 
 func TestOpenResetsConnectionCountsOfADeadPod(t *testing.T) {
-	rdb := redistest.Start(t).Client(t)
+	rdb := redisserver.Start(t).Client(t)
 	r := openRoom(t, rdb, cassino.DefaultOptions(2), nil)
 	seat(t, r, 2)
 	// The pod dies with both players connected; a new one starts.

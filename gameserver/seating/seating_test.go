@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
@@ -16,7 +16,7 @@ var now = time.UnixMilli(1_790_000_000_123)
 
 func newSeats(t *testing.T, n int) *Seats {
 	t.Helper()
-	return New(redistest.Start(t).Client(t), roomcontract.For("ns", "r"), n)
+	return New(redisserver.Start(t).Client(t), roomcontract.For("ns", "r"), n)
 }
 
 func TestJoinSeatsLowestFreeThenRefusesWhenFull(t *testing.T) {

@@ -14,7 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
 // BenchmarkActionLatency measures, for a 2-player room on loopback, the
@@ -81,7 +81,7 @@ func timedTurn(tb testing.TB, bots []*bot) time.Duration {
 }
 
 func redisFloor(b *testing.B, n int) []time.Duration {
-	c := redistest.Start(b).Client(b)
+	c := redisserver.Start(b).Client(b)
 	ctx := context.Background()
 	out := make([]time.Duration, n)
 	payload := strings.Repeat("x", 200)

@@ -22,7 +22,7 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/seating"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 	"github.com/croupier-dev/croupier/roomcontract/session"
@@ -38,7 +38,7 @@ func withOptions(f func(*cassino.Options)) tableOption { return func(t *table) {
 // HTTP server on a loopback port. restart replaces the pod like a crash.
 type table struct {
 	t       testing.TB
-	redis   *redistest.Server
+	redis   *redisserver.Server
 	rdb     redis.UniversalClient
 	keyring *session.Keyring
 	opts    cassino.Options
@@ -62,7 +62,7 @@ func withServer(f func(*wsserver.Config)) tableOption { return func(t *table) { 
 
 func newTable(t testing.TB, players int, opts ...tableOption) *table {
 	t.Helper()
-	srv := redistest.Start(t)
+	srv := redisserver.Start(t)
 	kr, err := session.NewKeyring(map[string][]byte{"2026-11-26": bytes.Repeat([]byte("k"), 32)})
 	if err != nil {
 		t.Fatal(err)

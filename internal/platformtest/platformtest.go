@@ -37,7 +37,7 @@ import (
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/controllers"
 	"github.com/croupier-dev/croupier/devplatform/podrunner"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 	"github.com/croupier-dev/croupier/router"
@@ -67,7 +67,7 @@ type Platform struct {
 	// Config reaches the API server as an administrator.
 	Config *rest.Config
 	// Redis is the platform's redis-server.
-	Redis    *redistest.Server
+	Redis    *redisserver.Server
 	RedisCli redis.UniversalClient
 	// Keys signs and verifies tokens like the game pods do.
 	Keys *session.Keyring
@@ -111,7 +111,7 @@ func Start(opts Options) (p *Platform, err error) {
 	if err := p.startControlPlane(); err != nil {
 		return nil, err
 	}
-	if p.Redis, err = redistest.Run(); err != nil {
+	if p.Redis, err = redisserver.Run(context.Background(), redisserver.Options{}); err != nil {
 		return nil, err
 	}
 	p.stops = append(p.stops, p.Redis.Close)

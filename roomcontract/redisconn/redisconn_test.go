@@ -8,7 +8,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
 func TestValidate(t *testing.T) {
@@ -79,7 +79,7 @@ func TestParseAddrs(t *testing.T) {
 // A Redis that hangs must not hold a caller past its context deadline, nor
 // past CallBound without one: probes and players get an answer.
 func TestCallsAreBoundedWhileRedisHangs(t *testing.T) {
-	srv := redistest.Start(t)
+	srv := redisserver.Start(t)
 	c, err := Options{Addrs: []string{srv.Addr}}.Client()
 	if err != nil {
 		t.Fatal(err)

@@ -48,7 +48,8 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 	rooms, idle := envInt("SCALE_ROOMS", 10000), envInt("SCALE_IDLE", 1000)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	env, cfg := startControlPlane(b)
+	cp := startControlPlane(b)
+	cfg := fullSpeed(cp)
 	cs := kubernetes.NewForConfigOrDie(cfg)
 	crc, view := roomClients(b, ctx, cfg)
 	rdb := startRedis(b)
@@ -78,9 +79,9 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		floorRooms := time.Since(start)
 		must(b, crc.DeleteAllOf(ctx, &gamesv1.GameRoom{}, client.InNamespace("floor")))
 
-		op := startOperator(b, env, cfg, bin, rdb)
+		op := startOperator(b, cp, bin, rdb)
 		time.Sleep(2 * time.Second)
-		rssIdle, err := procRSS(op.cmd.Process.Pid)
+		rssIdle, err := procRSS(op.proc.Pid())
 		must(b, err)
 
 		w := &beater{rdb: rdb, ns: "scale", rooms: rooms, period: heartbeatPeriod, idleLo: 0, idleHi: idle, started: time.Now()}
@@ -281,7 +282,7 @@ func sample(b *testing.B, ctx context.Context, cs kubernetes.Interface, op *oper
 	b.Helper()
 	var s snapshot
 	var err error
-	pid := op.cmd.Process.Pid
+	pid := op.proc.Pid()
 	s.writes, err = apiWrites(ctx, cs)
 	must(b, err)
 	s.cpu, err = procCPU(pid)

@@ -3,47 +3,56 @@
 package scale
 
 import (
+	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 	"k8s.io/client-go/rest"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
-	"github.com/croupier-dev/croupier/internal/redistest"
+	"github.com/croupier-dev/croupier/internal/childproc"
+	"github.com/croupier-dev/croupier/internal/controlplane"
+	"github.com/croupier-dev/croupier/internal/freeport"
+	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
 // The parts the benchmark runs: a control plane, a redis-server, and the
 // operator as its own process, so its CPU and memory are its own.
 
-func startControlPlane(b *testing.B) (*envtest.Environment, *rest.Config) {
+func startControlPlane(b *testing.B) *controlplane.ControlPlane {
 	b.Helper()
-	env, err := gameroomtest.NewEnvironment()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := env.Start()
+	cp, err := controlplane.Start(context.Background(), controlplane.Options{
+		AssetsDir: controlplane.AssetsDir(),
+		CRDDirs:   []string{gameroomtest.RepoPath("config", "crd", "bases")},
+		// No kube-controller-manager: what is measured is the operator's
+		// work on the API server, not a garbage collector's.
+		Controllers: []string{},
+	})
 	if err != nil {
 		b.Fatalf("start the control plane: %v", err)
 	}
-	b.Cleanup(func() { _ = env.Stop() })
-	// The benchmark plays every client at full speed; the floor and the
-	// operator's work are what is measured, not client-go's throttle.
+	b.Cleanup(func() { _ = cp.Stop() })
+	return cp
+}
+
+// fullSpeed is cp's admin configuration without client-go's throttle: the
+// benchmark plays every client at full speed; the floor and the
+// operator's work are what is measured.
+func fullSpeed(cp *controlplane.ControlPlane) *rest.Config {
+	cfg := cp.Config()
 	cfg.QPS, cfg.Burst = -1, 0
-	return env, cfg
+	return cfg
 }
 
 func startRedis(b *testing.B) redis.UniversalClient {
 	b.Helper()
-	srv := redistest.Start(b)
+	srv := redisserver.Start(b)
 	c := redis.NewClient(&redis.Options{Addr: srv.Addr, PoolSize: 64})
 	b.Cleanup(func() { _ = c.Close() })
 	return c
@@ -51,7 +60,7 @@ func startRedis(b *testing.B) redis.UniversalClient {
 
 // operator is `croupier operator` running as its own process.
 type operator struct {
-	cmd         *exec.Cmd
+	proc        *childproc.Process
 	metricsAddr string
 	log         string
 }
@@ -67,38 +76,35 @@ func buildCroupier(b *testing.B) string {
 	return bin
 }
 
-func startOperator(b *testing.B, env *envtest.Environment, cfg *rest.Config, bin string, rdb redis.UniversalClient) *operator {
+func startOperator(b *testing.B, cp *controlplane.ControlPlane, bin string, rdb redis.UniversalClient) *operator {
 	b.Helper()
-	user, err := env.AddUser(envtest.User{Name: "croupier-operator", Groups: []string{"system:masters"}}, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	kubeconfig, err := user.KubeConfig()
-	if err != nil {
-		b.Fatal(err)
-	}
 	dir := b.TempDir()
 	kc := filepath.Join(dir, "kubeconfig")
-	if err := os.WriteFile(kc, kubeconfig, 0o600); err != nil {
+	if err := os.WriteFile(kc, cp.AdminKubeconfig(), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	op := &operator{metricsAddr: freeAddr(b), log: filepath.Join(dir, "operator.log")}
-	probe := freeAddr(b)
+	metricsAddr, err := freeport.Addr()
+	must(b, err)
+	probe, err := freeport.Addr()
+	must(b, err)
+	op := &operator{metricsAddr: metricsAddr, log: filepath.Join(dir, "operator.log")}
 	logf, err := os.Create(op.log)
 	if err != nil {
 		b.Fatal(err)
 	}
 	redisAddr := rdb.(*redis.Client).Options().Addr
-	op.cmd = exec.Command(bin, "operator", "--redis-addrs="+redisAddr,
-		"--metrics-bind-address="+op.metricsAddr, "--health-probe-bind-address="+probe,
-		"--kube-api-qps=1000", "--kube-api-burst=2000", "--workers=16", "--zap-log-level=error")
-	op.cmd.Env = append(os.Environ(), "KUBECONFIG="+kc)
-	op.cmd.Stdout, op.cmd.Stderr = logf, logf
-	op.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := op.cmd.Start(); err != nil {
+	op.proc, err = childproc.Start(childproc.Spec{
+		Name: "operator",
+		Argv: []string{bin, "operator", "--redis-addrs=" + redisAddr,
+			"--metrics-bind-address=" + op.metricsAddr, "--health-probe-bind-address=" + probe,
+			"--kube-api-qps=1000", "--kube-api-burst=2000", "--workers=16", "--zap-log-level=error"},
+		Env: append(os.Environ(), "KUBECONFIG="+kc),
+		Out: logf,
+	})
+	if err != nil {
 		b.Fatalf("start the operator: %v", err)
 	}
-	b.Cleanup(func() { _ = op.cmd.Process.Kill(); _ = op.cmd.Wait(); _ = logf.Close() })
+	b.Cleanup(func() { op.proc.Stop(10 * time.Second); _ = logf.Close() })
 	waitFor(b, time.Minute, "operator /readyz", func() bool {
 		resp, err := http.Get("http://" + probe + "/readyz")
 		if err != nil {
@@ -108,15 +114,6 @@ func startOperator(b *testing.B, env *envtest.Environment, cfg *rest.Config, bin
 		return resp.StatusCode == http.StatusOK
 	})
 	return op
-}
-
-func freeAddr(b *testing.B) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
 }
 
 func waitFor(b *testing.B, limit time.Duration, what string, ok func() bool) {

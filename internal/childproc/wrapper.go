@@ -1,4 +1,4 @@
-package controlplane
+package childproc
 
 import (
 	"fmt"
@@ -8,11 +8,12 @@ import (
 	"strings"
 )
 
-// dieWithParent returns a program that runs binary so that it is killed if
-// this process dies, even by SIGKILL: envtest starts etcd and
-// kube-apiserver without asking for that. It is a tiny script exec'ing
-// util-linux's setpriv --pdeathsig; without setpriv, binary itself.
-func dieWithParent(binary, dir string) (string, error) {
+// DieWithParentWrapper returns a program that runs binary so that it is
+// killed if this process dies, even by SIGKILL, for binaries a library
+// starts (envtest starts etcd and kube-apiserver without asking for
+// that). It is a tiny script in dir exec'ing util-linux's setpriv
+// --pdeathsig; without setpriv, it is binary itself.
+func DieWithParentWrapper(binary, dir string) (string, error) {
 	setpriv, err := exec.LookPath("setpriv")
 	if err != nil {
 		return binary, nil

@@ -43,7 +43,7 @@ func letGo(t *testing.T, room *gamesv1.GameRoom) {
 func TestAbandonedRoomIsMarkedThenDeleted(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, _ := readyRoom(t, hold(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour)))
 	collected := testutil.ToFloat64(roomsCollected.WithLabelValues(collectAbandoned))
 
@@ -88,7 +88,7 @@ func TestAbandonedRoomIsMarkedThenDeleted(t *testing.T) {
 func TestRoomWithoutPlayersIsAbandonedFromReady(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour))
 	step(55 * time.Second)
 	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, time.Second, poll).
@@ -102,7 +102,7 @@ func TestRoomWithoutPlayersIsAbandonedFromReady(t *testing.T) {
 func TestIdleClockSurvivesOperatorRestart(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, pod := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour))
 	writeBeat(t, room, beatOf{seated: 1, connected: 0, lastActivity: suiteClock.Now()})
 	step(40 * time.Second)
@@ -121,7 +121,7 @@ func TestIdleClockSurvivesOperatorRestart(t *testing.T) {
 func TestFinishedRoomIsDeletedAfterTTL(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, pod := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).TTLAfterFinished(time.Minute).HeartbeatTimeout(time.Hour))
 	collected := testutil.ToFloat64(roomsCollected.WithLabelValues(collectFinished))
 
@@ -155,7 +155,7 @@ func TestFinishedRoomIsDeletedAfterTTL(t *testing.T) {
 func TestFinishedRoomWithoutTTLStays(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour))
 	writeBeat(t, room, beatOf{seated: 2, connected: 0, phase: roomcontract.PhaseFinished, lastActivity: suiteClock.Now()})
 	g.Eventually(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, waitFor, poll).
@@ -172,7 +172,7 @@ func TestStaleAbandonedRoomDoesNotDeleteItsSuccessor(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)
 	ctx := context.Background()
-	ns := gameroomtest.Namespace(t, k8s)
+	ns := testNamespace(t)
 	old, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns))
 	stale := old.DeepCopy()
 	stale.Status.Phase = gamesv1.PhaseAbandoned
@@ -196,4 +196,33 @@ func TestStaleAbandonedRoomDoesNotDeleteItsSuccessor(t *testing.T) {
 		g.Expect(r.UID).To(Equal(successor.UID))
 		g.Expect(r.DeletionTimestamp).To(BeNil())
 	}, time.Second, poll).Should(Succeed())
+}
+
+// The idle rule as a pure function, at its edges.
+func TestIdleDeadline(t *testing.T) {
+	room, _, beat := deadlineRoom()
+	connected := room.DeepCopy()
+	connected.Status.Players.Connected = 1
+	starting := room.DeepCopy()
+	starting.Status.Phase = gamesv1.PhaseStarting
+	cases := []struct {
+		name string
+		room *gamesv1.GameRoom
+		beat *roomcontract.Beat
+		want time.Time // zero: the rule does not apply
+	}{
+		{"nobody ever came: from Ready", room, nil, t0.Add(5*time.Minute + time.Second)},
+		{"from the last activity", room, beat(time.Hour, 0, 10*time.Minute), t0.Add(15 * time.Minute)},
+		{"someone connected", room, beat(time.Hour, 1, 0), time.Time{}},
+		{"status says connected, no beat", connected, nil, time.Time{}},
+		{"the beat outranks the status", connected, beat(time.Hour, 0, 0), t0.Add(5*time.Minute + time.Second)},
+		{"not serving", starting, nil, time.Time{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := idleDeadline(c.room, c.beat)
+			NewWithT(t).Expect(ok).To(Equal(!c.want.IsZero()))
+			NewWithT(t).Expect(got).To(BeTemporally("==", c.want))
+		})
+	}
 }

@@ -2,7 +2,8 @@
 // repository's own binaries: etcd and kube-apiserver through envtest, plus a
 // kube-controller-manager running the controllers a single-node platform
 // needs (garbage collection, so owner references cascade, and namespace
-// deletion).
+// deletion). `croupier dev` and the envtest suites all start it here, and
+// every process it starts dies with the process that started it.
 package controlplane
 
 import (
@@ -12,17 +13,19 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
-	"github.com/croupier-dev/croupier/devplatform/childproc"
+	"github.com/croupier-dev/croupier/internal/childproc"
 )
 
-// Controllers run by kube-controller-manager: enough for owner references
-// to cascade and namespaces to be deleted.
-var Controllers = []string{"garbagecollector", "namespace"}
+// DefaultControllers run in kube-controller-manager unless Options say
+// otherwise: enough for owner references to cascade and namespaces to be
+// deleted.
+var DefaultControllers = []string{"garbagecollector", "namespace"}
 
 // Options configure Start.
 type Options struct {
@@ -35,6 +38,10 @@ type Options struct {
 	// Logs receives the output of etcd, kube-apiserver and
 	// kube-controller-manager; nil discards it.
 	Logs func(component string) io.Writer
+	// Controllers run in kube-controller-manager; nil means
+	// DefaultControllers, and an empty list means no
+	// kube-controller-manager at all (a bare envtest).
+	Controllers []string
 	// StartTimeout bounds the start of each component (default 60s: two
 	// busy cores can make kube-apiserver slow to become healthy).
 	StartTimeout time.Duration
@@ -47,6 +54,14 @@ type ControlPlane struct {
 	tmpDir     string
 	kubeconfig []byte
 	crds       []string
+
+	// stopWatch ends the watch on the components; died is closed when one
+	// of them exits on its own, and diedErr says which and how.
+	stopWatch chan struct{}
+	stopOnce  sync.Once
+	died      chan struct{}
+	diedErr   error
+	watched   []component
 }
 
 // Start checks the binaries, then starts etcd and kube-apiserver, installs
@@ -55,6 +70,9 @@ type ControlPlane struct {
 func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	if err := CheckAssets(opts.AssetsDir); err != nil {
 		return nil, err
+	}
+	if opts.Controllers == nil {
+		opts.Controllers = DefaultControllers
 	}
 	if opts.StartTimeout == 0 {
 		opts.StartTimeout = 60 * time.Second
@@ -68,7 +86,8 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 		_ = os.RemoveAll(tmpDir)
 		return nil, err
 	}
-	cp = &ControlPlane{env: env, tmpDir: tmpDir}
+	cp = &ControlPlane{env: env, tmpDir: tmpDir, stopWatch: make(chan struct{}), died: make(chan struct{})}
+	before := childSet()
 	if _, err := cp.env.Start(); err != nil {
 		_ = cp.env.Stop()
 		_ = os.RemoveAll(tmpDir)
@@ -86,10 +105,12 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 			return cp, err
 		}
 	}
-	cp.kcm, err = startControllerManager(opts, cp.tmpDir, cp.kubeconfig)
-	if err != nil {
-		return cp, err
+	if len(opts.Controllers) > 0 {
+		if cp.kcm, err = startControllerManager(opts, cp.tmpDir, cp.kubeconfig); err != nil {
+			return cp, err
+		}
 	}
+	cp.watch(envtestChildren(before))
 	return cp, nil
 }
 
@@ -99,11 +120,11 @@ func newEnvironment(opts Options, tmpDir string) (*envtest.Environment, error) {
 		ControlPlaneStopTimeout:  20 * time.Second,
 	}
 	// Explicit paths, so KUBEBUILDER_ASSETS cannot override the caller's choice.
-	etcd, err := dieWithParent(filepath.Join(opts.AssetsDir, Etcd), tmpDir)
+	etcd, err := childproc.DieWithParentWrapper(filepath.Join(opts.AssetsDir, Etcd), tmpDir)
 	if err != nil {
 		return nil, err
 	}
-	apiserver, err := dieWithParent(filepath.Join(opts.AssetsDir, KubeAPIServer), tmpDir)
+	apiserver, err := childproc.DieWithParentWrapper(filepath.Join(opts.AssetsDir, KubeAPIServer), tmpDir)
 	if err != nil {
 		return nil, err
 	}
@@ -133,18 +154,10 @@ func (cp *ControlPlane) APIServerURL() *url.URL {
 	return u
 }
 
-// ControllerManagerDone is closed if kube-controller-manager exits.
-func (cp *ControlPlane) ControllerManagerDone() <-chan struct{} { return cp.kcm.Done() }
-
-// ControllerManagerErr describes how kube-controller-manager ended.
-func (cp *ControlPlane) ControllerManagerErr() error { return cp.kcm.ExitError() }
-
-// ControllerManagerPid is kube-controller-manager's process id.
-func (cp *ControlPlane) ControllerManagerPid() int { return cp.kcm.Pid() }
-
 // Stop stops kube-controller-manager, kube-apiserver and etcd, in that
 // order, and removes their data.
 func (cp *ControlPlane) Stop() error {
+	cp.stopOnce.Do(func() { close(cp.stopWatch) })
 	if cp.kcm != nil {
 		cp.kcm.Stop(10 * time.Second)
 	}

@@ -1,6 +1,8 @@
-// Package childproc starts the local platform's helper processes so that
-// none of them outlives the platform: each runs in its own process group,
-// is signalled as a group, and dies with its parent.
+// Package childproc starts helper processes (redis-server, the control
+// plane, the operator) so that none of them outlives the process that
+// started it: each runs in its own process group, is signalled as a
+// group, and dies with its parent. The local platform and the test
+// harnesses both start their children through it.
 package childproc
 
 import (
@@ -44,7 +46,7 @@ func Start(spec Spec) (*Process, error) {
 	cmd.Dir = spec.Dir
 	cmd.Stdout = spec.Out
 	cmd.Stderr = spec.Out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = groupDyingWithParent()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
 	}
@@ -114,6 +116,16 @@ func (p *Process) Stop(grace time.Duration) {
 		_ = syscall.Kill(-p.Pid(), syscall.SIGKILL)
 		<-p.done
 	}
+}
+
+// Kill sends SIGKILL to the child's group at once, as a crash would end
+// it, and returns once the child is reaped.
+func (p *Process) Kill() {
+	p.mu.Lock()
+	p.stopped = true
+	p.mu.Unlock()
+	_ = syscall.Kill(-p.Pid(), syscall.SIGKILL)
+	<-p.done
 }
 
 // ExitError describes how the child ended, for messages shown to a user.

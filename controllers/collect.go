@@ -21,20 +21,11 @@ const (
 	collectFinished  = "finished"
 )
 
-// ReasonIdleTimeout is the reason of the Abandoned condition.
-const ReasonIdleTimeout = "IdleTimeout"
-
-// abandonment is the verdict of the idle rule.
-type abandonment struct {
-	idleSince time.Time
-	timeout   time.Duration
-}
-
-// reconcileGC decides whether the room goes: abandoned when nobody was
+// reconcileCollection decides whether the room goes: abandoned when nobody was
 // connected for idleTimeout, or finished ttlAfterFinished ago. It only
 // decides; the room is deleted after its final status is written
 // (collect), so the reason is on record before the room disappears.
-func (r *GameRoomReconciler) reconcileGC(_ context.Context, s *scope) (ctrl.Result, error) {
+func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (ctrl.Result, error) {
 	now := r.Clock.Now()
 	switch {
 	case s.room.Status.Phase == gamesv1.PhaseAbandoned:

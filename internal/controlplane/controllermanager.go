@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/croupier-dev/croupier/devplatform/childproc"
+	"github.com/croupier-dev/croupier/internal/childproc"
 )
 
 func startControllerManager(opts Options, dir string, kubeconfig []byte) (*childproc.Process, error) {
@@ -16,7 +16,7 @@ func startControllerManager(opts Options, dir string, kubeconfig []byte) (*child
 	}
 	spec := childproc.Spec{
 		Name: KubeControllerManager,
-		Argv: append([]string{filepath.Join(opts.AssetsDir, KubeControllerManager)}, controllerManagerArgs(path)...),
+		Argv: append([]string{filepath.Join(opts.AssetsDir, KubeControllerManager)}, controllerManagerArgs(path, opts.Controllers)...),
 	}
 	if opts.Logs != nil {
 		spec.Out = opts.Logs(KubeControllerManager)
@@ -24,10 +24,10 @@ func startControllerManager(opts Options, dir string, kubeconfig []byte) (*child
 	return childproc.Start(spec)
 }
 
-func controllerManagerArgs(kubeconfig string) []string {
+func controllerManagerArgs(kubeconfig string, controllers []string) []string {
 	return []string{
 		"--kubeconfig=" + kubeconfig,
-		"--controllers=" + strings.Join(Controllers, ","),
+		"--controllers=" + strings.Join(controllers, ","),
 		"--leader-elect=false",
 		// Nothing scrapes it locally, so it serves nothing.
 		"--secure-port=0",

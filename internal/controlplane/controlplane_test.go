@@ -3,6 +3,8 @@ package controlplane
 import (
 	"context"
 	"crypto/tls"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,15 +22,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
-// assetsDir is the directory `make tools` fills (exported by make as
-// KUBEBUILDER_ASSETS), falling back to its place in the repository.
-func assetsDir() string {
-	if d := os.Getenv("KUBEBUILDER_ASSETS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", DefaultAssetsDir)
-}
-
 func TestCheckAssetsNamesWhatIsMissing(t *testing.T) {
 	g := NewWithT(t)
 	dir := t.TempDir()
@@ -40,14 +33,14 @@ func TestCheckAssetsNamesWhatIsMissing(t *testing.T) {
 }
 
 func TestControlPlaneCascadesOwnerReferencesAndStopsCleanly(t *testing.T) {
-	if err := CheckAssets(assetsDir()); err != nil {
+	if err := CheckAssets(AssetsDir()); err != nil {
 		t.Fatal(err)
 	}
 	g := NewWithT(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
-	cp, err := Start(ctx, Options{AssetsDir: assetsDir(), CRDDirs: []string{filepath.Join("testdata", "crds")}})
+	cp, err := Start(ctx, Options{AssetsDir: AssetsDir(), CRDDirs: []string{filepath.Join("testdata", "crds")}})
 	g.Expect(err).NotTo(HaveOccurred())
 	stopped := false
 	defer func() {
@@ -100,11 +93,36 @@ func TestControlPlaneCascadesOwnerReferencesAndStopsCleanly(t *testing.T) {
 		}, 45*time.Second, 200*time.Millisecond).Should(BeTrue(), "the namespace controller never removed the namespace")
 	})
 
-	kcm, api := cp.ControllerManagerPid(), cp.APIServerURL()
+	kcm, api := cp.Pids()[KubeControllerManager], cp.APIServerURL()
+	g.Expect(cp.Done()).NotTo(BeClosed())
+	g.Expect(syscall.Kill(kcm, syscall.SIGKILL)).To(Succeed())
+	g.Eventually(cp.Done(), 10*time.Second).Should(BeClosed())
+	g.Expect(cp.Err()).To(MatchError("kube-controller-manager exited: signal: killed"))
 	g.Expect(cp.Stop()).To(Succeed())
 	stopped = true
 	g.Expect(syscall.Kill(kcm, 0)).To(MatchError(syscall.ESRCH), "kube-controller-manager still running")
 	insecure := &http.Client{Timeout: time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}} //nolint:gosec // probing a stopped local server
 	_, err = insecure.Get(api.String() + "healthz")
 	g.Expect(err).To(HaveOccurred(), "kube-apiserver still serving")
+}
+
+// A component that stops on its own is reported by name; an empty
+// controller list starts no kube-controller-manager.
+func TestADeadComponentIsNamed(t *testing.T) {
+	g := NewWithT(t)
+	cp, err := Start(context.Background(), Options{AssetsDir: AssetsDir(), Controllers: []string{}})
+	g.Expect(err).NotTo(HaveOccurred())
+	defer func() { _ = cp.Stop() }()
+	pids := cp.Pids()
+	g.Expect(pids).NotTo(HaveKey(KubeControllerManager))
+	g.Expect(pids).To(HaveKey(Etcd))
+	g.Expect(pids).To(HaveKey(KubeAPIServer))
+	g.Consistently(cp.Done(), time.Second).ShouldNot(BeClosed())
+
+	g.Expect(syscall.Kill(pids[Etcd], syscall.SIGKILL)).To(Succeed())
+	g.Eventually(cp.Done(), 10*time.Second).Should(BeClosed())
+	var ce *ComponentError
+	g.Expect(errors.As(cp.Err(), &ce)).To(BeTrue())
+	g.Expect(ce.Component).To(Equal(Etcd))
+	g.Expect(cp.Err()).To(MatchError(fmt.Sprintf("etcd (pid %d) exited", pids[Etcd])))
 }

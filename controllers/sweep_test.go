@@ -1,0 +1,51 @@
+package controllers
+
+import (
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/croupier-dev/croupier/roomcontract"
+)
+
+// The sweep wakes a steady room for nothing, and a room whose heartbeat
+// shows something new at once.
+func TestDue(t *testing.T) {
+	room := testRoom().HeartbeatTimeout(30 * time.Second).Obj()
+	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
+	pod.CreationTimestamp = metav1.NewTime(t0)
+	room.Status = computeStatus(observed{room: room, pod: pod, now: t0,
+		heartbeats: knownCondition(&roomcontract.Beat{}),
+		presence:   presenceOf(roomcontract.Beat{Time: t0, Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0})})
+	steady := &roomcontract.Beat{Time: t0.Add(20 * time.Second), Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0.Add(19 * time.Second)}
+	left := *steady
+	left.Connected = 1
+	over := *steady
+	over.Phase = roomcontract.PhaseFinished
+	late := *steady
+	late.Time = t0.Add(refreshAfter(room))
+	cases := []struct {
+		name string
+		beat *roomcontract.Beat
+		now  time.Time
+		want bool
+	}{
+		{"steady", steady, t0.Add(21 * time.Second), false},
+		{"a player left", &left, t0.Add(21 * time.Second), true},
+		{"the match ended", &over, t0.Add(21 * time.Second), true},
+		{"times past the refresh bound", &late, late.Time, true},
+		{"silent past the timeout", steady, t0.Add(51 * time.Second), true},
+		{"no beat, within the timeout", nil, t0.Add(29 * time.Second), false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			NewWithT(t).Expect(due(room, pod, c.beat, c.now)).To(Equal(c.want))
+		})
+	}
+	unknown := room.DeepCopy()
+	unknown.Status.Conditions[len(unknown.Status.Conditions)-1].Status = metav1.ConditionFalse
+	NewWithT(t).Expect(due(unknown, pod, steady, t0.Add(21*time.Second))).To(BeTrue(), "heartbeats known again: record it")
+}

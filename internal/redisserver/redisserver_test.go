@@ -1,0 +1,71 @@
+package redisserver
+
+import (
+	"context"
+	"net"
+	"syscall"
+	"testing"
+	"time"
+
+	. "github.com/onsi/gomega"
+	"github.com/redis/go-redis/v9"
+)
+
+func TestServerAnswersOnLoopbackWithoutPersistence(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	s := Start(t)
+	host, _, _ := net.SplitHostPort(s.Addr)
+	g.Expect(host).To(Equal("127.0.0.1"))
+
+	c := s.Client(t)
+	g.Expect(c.Set(ctx, "k", "v", 0).Err()).To(Succeed())
+	g.Expect(c.ConfigGet(ctx, "save").Val()).To(HaveKeyWithValue("save", ""))
+	g.Expect(c.ConfigGet(ctx, "appendonly").Val()).To(HaveKeyWithValue("appendonly", "no"))
+}
+
+func TestRestartComesBackEmptyOnTheSameAddress(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	s := Start(t)
+	addr := s.Addr
+	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	defer c.Close()
+	g.Expect(c.Set(ctx, "k", "v", 0).Err()).To(Succeed())
+
+	s.Stop()
+	g.Expect(s.Done()).To(BeClosed())
+	g.Expect(s.Err()).To(MatchError("redis-server exited: signal: killed"))
+	_, err := net.DialTimeout("tcp", addr, time.Second)
+	g.Expect(err).To(HaveOccurred(), "still listening after Stop")
+
+	g.Expect(s.Restart()).To(Succeed())
+	g.Expect(s.Addr).To(Equal(addr))
+	g.Expect(s.Done()).NotTo(BeClosed())
+	g.Eventually(func() error { return c.Ping(ctx).Err() }, 5*time.Second, 20*time.Millisecond).Should(Succeed())
+	g.Expect(c.Exists(ctx, "k").Val()).To(BeZero(), "a key survived the restart")
+}
+
+func TestCloseStopsItForGood(t *testing.T) {
+	g := NewWithT(t)
+	s, err := Run(context.Background(), Options{})
+	g.Expect(err).NotTo(HaveOccurred())
+	s.Close()
+	g.Expect(s.Done()).To(BeClosed())
+	g.Expect(s.dir).NotTo(BeAnExistingFile())
+	_, err = net.DialTimeout("tcp", s.Addr, time.Second)
+	g.Expect(err).To(HaveOccurred())
+}
+
+func TestAnExitIsReportedWithItsStatus(t *testing.T) {
+	g := NewWithT(t)
+	s := Start(t)
+	g.Expect(syscall.Kill(s.Pid(), syscall.SIGTERM)).To(Succeed())
+	g.Eventually(s.Done(), 5*time.Second).Should(BeClosed())
+	g.Expect(s.Err()).To(MatchError("redis-server exited"), "a clean exit has no status to add")
+}
+
+func TestMissingBinaryNamesTheFix(t *testing.T) {
+	_, err := Run(context.Background(), Options{Binary: "redis-server-that-does-not-exist"})
+	NewWithT(t).Expect(err).To(MatchError(ContainSubstring("make deps")))
+}

@@ -3,6 +3,7 @@ package devplatform
 import (
 	"context"
 	"flag"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -58,7 +59,10 @@ func TestRunStartsTheRouterWithTheSessionKeys(t *testing.T) {
 	g.Expect(out.String()).To(ContainSubstring("Players reach every room at\n\n    http://" + listen + "\n"))
 	op, err := os.ReadFile(report)
 	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(strings.Split(string(op), "\n")).To(ContainElement("--allowed-origins=http://"+listen), "game pods accept browsers from the router's origin")
+	_, port, err := net.SplitHostPort(listen)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(strings.Split(string(op), "\n")).To(ContainElement("--allowed-origins=http://"+listen+",http://localhost:"+port),
+		"game pods accept browsers from the router's origin, by address or as localhost")
 	cancel()
 	g.Eventually(done, time.Minute).Should(Receive(BeNil()))
 }

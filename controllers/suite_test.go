@@ -125,7 +125,12 @@ func startSuite() error {
 // cache, against the suite's Redis; configure adjusts its settings.
 func startOperator(configure func(*GameRoomReconciler)) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	opRedis := redis.NewClient(&redis.Options{Addr: suiteRedis.Addr, MaxRetries: 1,
+	// A large pool: once PoolSize dials in a row failed, go-redis answers
+	// with the last dial error for up to a second without dialing, and an
+	// outage test whose last failed dial lands just after Redis is back
+	// would see the cleanup fail once and retry it a (stepped-clock) minute
+	// later. The tests are about the operator, not that breaker.
+	opRedis := redis.NewClient(&redis.Options{Addr: suiteRedis.Addr, MaxRetries: 1, PoolSize: 1000,
 		DialTimeout: 200 * time.Millisecond, ReadTimeout: time.Second, WriteTimeout: time.Second})
 	done, err := startManager(ctx, opRedis, configure)
 	if err != nil {

@@ -87,7 +87,8 @@ func (s *Server) args() []string {
 }
 
 func (s *Server) start(ctx context.Context) error {
-	proc, err := childproc.Start(childproc.Spec{Name: "redis-server", Argv: append([]string{s.path}, s.args()...), Dir: s.dir, Out: s.out})
+	// --dir is redis-server's working directory; it changes to it itself.
+	proc, err := childproc.Start(childproc.Spec{Name: "redis-server", Argv: append([]string{s.path}, s.args()...), Out: s.out})
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,9 @@ func (p *Process) ExitError() error {
 	<-p.done
 	err := p.Err()
 	if err == nil {
-		return fmt.Errorf("%s exited", p.name)
+		// A role that handles SIGTERM exits 0; say so, so a line about an
+		// unexpected exit always names the status.
+		return fmt.Errorf("%s exited: exit status 0", p.name)
 	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {

@@ -62,7 +62,7 @@ func TestAnExitIsReportedWithItsStatus(t *testing.T) {
 	s := Start(t)
 	g.Expect(syscall.Kill(s.Pid(), syscall.SIGTERM)).To(Succeed())
 	g.Eventually(s.Done(), 5*time.Second).Should(BeClosed())
-	g.Expect(s.Err()).To(MatchError("redis-server exited"), "a clean exit has no status to add")
+	g.Expect(s.Err()).To(MatchError("redis-server exited: exit status 0"), "a clean exit names its status too")
 }
 
 func TestMissingBinaryNamesTheFix(t *testing.T) {

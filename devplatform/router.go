@@ -97,6 +97,11 @@ func (p *platform) writeRouterKeys(ctx context.Context) error {
 		return fmt.Errorf("read the session keys for the router: %w", err)
 	}
 	dir := p.state.path("router-session-keys")
+	// Keys of an earlier run must not keep verifying tokens: the router
+	// trusts exactly the Secret as it is now.
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("clear old session keys: %w", err)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}

@@ -40,6 +40,10 @@ func TestRunStartsTheRouterWithTheSessionKeys(t *testing.T) {
 	opts := testOptions(t, out)
 	report := filepath.Join(t.TempDir(), "operator-args")
 	t.Setenv(operatorEnv, report)
+	// A key an earlier run left behind must not reach this router.
+	stale := filepath.Join(opts.StateDir, "router-session-keys")
+	g.Expect(os.MkdirAll(stale, 0o700)).To(Succeed())
+	g.Expect(os.WriteFile(filepath.Join(stale, "2020-01-01"), []byte(strings.Repeat("o", 32)), 0o600)).To(Succeed())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
@@ -49,7 +53,7 @@ func TestRunStartsTheRouterWithTheSessionKeys(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	args := strings.Split(string(b), "\n")
 	g.Expect(args[0]).To(Equal("router"))
-	g.Expect(args).To(ContainElement("KEYS=1"), "the router got the Secret's key")
+	g.Expect(args).To(ContainElement("KEYS=1"), "the router got the Secret's key, and no key of an earlier run")
 	var listen string
 	for _, a := range args {
 		if v, ok := strings.CutPrefix(a, "--listen-address="); ok {

@@ -22,6 +22,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/internal/controlplane"
 )
 
 var (
@@ -30,16 +31,17 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	env, err := gameroomtest.NewEnvironment()
+	// The API server alone: validation needs no controllers.
+	cp, err := controlplane.Start(context.Background(), controlplane.Options{
+		AssetsDir:   controlplane.AssetsDir(),
+		CRDDirs:     []string{gameroomtest.RepoPath("config", "crd", "bases")},
+		Controllers: []string{},
+	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	cfg, err = env.Start()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "start envtest: %v\n", err)
-		os.Exit(1)
-	}
+	cfg = cp.Config()
 	scheme := runtime.NewScheme()
 	_ = clientgoscheme.AddToScheme(scheme)
 	_ = gamesv1.AddToScheme(scheme)
@@ -50,8 +52,8 @@ func TestMain(m *testing.M) {
 	} else {
 		fmt.Fprintf(os.Stderr, "client: %v\n", err)
 	}
-	if err := env.Stop(); err != nil {
-		fmt.Fprintf(os.Stderr, "stop envtest: %v\n", err)
+	if err := cp.Stop(); err != nil {
+		fmt.Fprintf(os.Stderr, "stop the control plane: %v\n", err)
 	}
 	os.Exit(code)
 }

@@ -29,7 +29,6 @@ import (
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/config"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -37,6 +36,7 @@ import (
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/controllers"
 	"github.com/croupier-dev/croupier/devplatform/podrunner"
+	"github.com/croupier-dev/croupier/internal/controlplane"
 	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 	"github.com/croupier-dev/croupier/roomcontract/session"
@@ -76,7 +76,6 @@ type Platform struct {
 	// PodLogs holds one log file per game pod, <namespace>_<pod>.log.
 	PodLogs string
 
-	env      *envtest.Environment
 	dir      string
 	key      []byte
 	stops    []func()
@@ -159,21 +158,21 @@ func (p *Platform) buildBinary() error {
 }
 
 func (p *Platform) startControlPlane() error {
-	env, err := gameroomtest.NewEnvironment()
-	if err != nil {
-		return err
-	}
-	env.ControlPlaneStartTimeout = time.Minute
-	cfg, err := env.Start()
+	// The platform's own control plane: kube-controller-manager's garbage
+	// collector takes a deleted room's pod, as on a cluster.
+	cp, err := controlplane.Start(context.Background(), controlplane.Options{
+		AssetsDir: controlplane.AssetsDir(),
+		CRDDirs:   []string{gameroomtest.RepoPath("config", "crd", "bases")},
+	})
 	if err != nil {
 		return fmt.Errorf("start the control plane: %w", err)
 	}
-	p.env, p.Config = env, cfg
-	p.stops = append(p.stops, func() { _ = env.Stop() })
+	p.Config = cp.Config()
+	p.stops = append(p.stops, func() { _ = cp.Stop() })
 	scheme := runtime.NewScheme()
 	_ = clientgoscheme.AddToScheme(scheme)
 	_ = gamesv1.AddToScheme(scheme)
-	p.Client, err = client.New(cfg, client.Options{Scheme: scheme})
+	p.Client, err = client.New(p.Config, client.Options{Scheme: scheme})
 	return err
 }
 

@@ -2,8 +2,6 @@ package gameroomtest
 
 import (
 	"context"
-	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -11,7 +9,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/envtest"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 )
@@ -21,26 +18,6 @@ import (
 func RepoPath(elem ...string) string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(append([]string{filepath.Dir(file), "..", "..", ".."}, elem...)...)
-}
-
-// NewEnvironment returns an envtest environment with the GameRoom CRD, or a
-// readable error when the control-plane binaries are missing.
-func NewEnvironment() (*envtest.Environment, error) {
-	assets := os.Getenv("KUBEBUILDER_ASSETS")
-	if assets == "" {
-		return nil, fmt.Errorf("KUBEBUILDER_ASSETS is not set: run the tests with `make test`, " +
-			"or build the control plane with `make tools` and export KUBEBUILDER_ASSETS=<repo>/bin/k8s/<version>")
-	}
-	for _, bin := range []string{"kube-apiserver", "etcd"} {
-		if _, err := os.Stat(filepath.Join(assets, bin)); err != nil {
-			return nil, fmt.Errorf("KUBEBUILDER_ASSETS=%s has no %s: run `make tools` to build it: %w", assets, bin, err)
-		}
-	}
-	return &envtest.Environment{
-		CRDDirectoryPaths:     []string{RepoPath("config", "crd", "bases")},
-		ErrorIfCRDPathMissing: true,
-		BinaryAssetsDirectory: assets,
-	}, nil
 }
 
 // Namespace creates a fresh namespace for one test, enforcing the Pod

@@ -2,6 +2,8 @@ package wsserver_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +94,9 @@ func TestNoHelloInTimeIsClosedWith4004(t *testing.T) {
 }
 
 // Shutdown (SIGTERM) closes every player's connection with 1001 so that
-// clients reconnect at once, and refuses new ones the same way.
+// clients reconnect at once, and refuses new ones before the upgrade with
+// 503 not_ready: a client (or the router) that reaches a pod on its way
+// out is told to retry, never handed a websocket that closes at once.
 func TestShutdownClosesEveryConnectionWith1001(t *testing.T) {
 	tb := newTable(t, 2)
 	bots := tb.seatAll()
@@ -115,13 +119,16 @@ func TestShutdownClosesEveryConnectionWith1001(t *testing.T) {
 		}
 	}
 	ws, resp, err := websocket.DefaultDialer.Dial(tb.wsURL(), nil)
-	if err != nil {
-		t.Fatalf("dial during shutdown: %v (%v)", err, resp)
+	if err == nil {
+		ws.Close()
+		t.Fatal("a new websocket was accepted during shutdown")
 	}
-	defer ws.Close()
-	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if _, _, err := ws.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseGoingAway) {
-		t.Fatalf("new connection during shutdown: %v, want close 1001", err)
+	if resp == nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("dial during shutdown: %v (%v), want 503", err, resp)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if !strings.Contains(string(body), `"not_ready"`) {
+		t.Fatalf("refusal during shutdown: %s, want not_ready", body)
 	}
 }
 

@@ -97,6 +97,12 @@ func (s *Server) track(c *conn) bool {
 	return !s.closing
 }
 
+func (s *Server) isClosing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closing
+}
+
 func (s *Server) untrack(c *conn) {
 	<-c.writerDone
 	s.mu.Lock()

@@ -70,6 +70,12 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
 		return
 	}
+	if s.isClosing() {
+		// Refused before the upgrade, so the router answers
+		// room_unavailable and the client retries into the next pod.
+		writeError(w, http.StatusServiceUnavailable, CodeNotReady, "the pod is shutting down; retry shortly")
+		return
+	}
 	ws, err := s.upgrader().Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader answered with the HTTP error

@@ -43,7 +43,9 @@ func TestThePodIsReplacedMidMatch(t *testing.T) {
 	g.Expect(final.Scores).To(Equal(want.Scores), "a different result than the uninterrupted match")
 	g.Expect(final.Winners).To(Equal(want.Winners))
 	for _, p := range players {
-		g.Expect(p.closes).To(Equal([]int{1012}), "seat %d", p.joined.Seat)
+		// A reconnect that lands while the move is still under way may be
+		// told 1012 again; any other close is a defect.
+		g.Expect(p.closes).To(And(Not(BeEmpty()), HaveEach(1012)), "seat %d", p.joined.Seat)
 	}
 	g.Expect(getRoom(g, ns, "moving").Status.PodName).To(Equal("moving-game"))
 }
@@ -62,7 +64,7 @@ func TestTheRouterRestartsMidMatch(t *testing.T) {
 	g.Expect(final.Scores).To(Equal(want.Scores))
 	g.Expect(final.Winners).To(Equal(want.Winners))
 	for _, p := range players {
-		g.Expect(p.closes).To(Equal([]int{1001}), "seat %d: the router's shutdown is 1001", p.joined.Seat)
+		g.Expect(p.closes).To(And(Not(BeEmpty()), HaveEach(1001)), "seat %d: the router's shutdown is 1001", p.joined.Seat)
 	}
 	resp, err := http.Get(plat.URL() + "/readyz")
 	g.Expect(err).NotTo(HaveOccurred())

@@ -51,12 +51,26 @@ func join(t testing.TB, ns, room, name string) *player {
 	return &player{t: t, joined: plat.Join(t, ns, room, name)}
 }
 
-// connect opens the websocket and says hello, retrying through 503s and
-// refused dials (a restarting router) with jittered exponential back-off.
+// connect opens the websocket and says hello, retrying with jittered
+// exponential back-off, as PROTOCOL.md's reconnect loop does, through 503s,
+// refused dials (a restarting router) and a 1012 or 1001 that ends the
+// connection before its view (a move still under way).
 func (p *player) connect() {
 	p.t.Helper()
 	backoff := 50 * time.Millisecond
 	deadline := time.Now().Add(time.Minute)
+	for {
+		if p.connectOnce(deadline, &backoff) {
+			return
+		}
+		time.Sleep(backoff/2 + rand.N(backoff/2+1))
+		backoff = min(backoff*2, 2*time.Second)
+	}
+}
+
+// connectOnce dials and says hello; false means "try again".
+func (p *player) connectOnce(deadline time.Time, backoff *time.Duration) bool {
+	p.t.Helper()
 	for {
 		conn, resp, err := p.dial()
 		if err == nil {
@@ -73,8 +87,8 @@ func (p *player) connect() {
 		if (status != 0 && status != http.StatusServiceUnavailable) || time.Now().After(deadline) {
 			p.t.Fatalf("seat %d: connect: %v (status %d)", p.joined.Seat, err, status)
 		}
-		time.Sleep(backoff/2 + rand.N(backoff/2+1))
-		backoff = min(backoff*2, 2*time.Second)
+		time.Sleep(*backoff/2 + rand.N(*backoff/2+1))
+		*backoff = min(*backoff*2, 2*time.Second)
 	}
 	hello := map[string]any{"v": 1, "type": "hello", "token": p.joined.Token}
 	if p.seen {
@@ -83,11 +97,15 @@ func (p *player) connect() {
 	p.write(hello)
 	for {
 		f, err := p.read()
+		moving := websocket.IsCloseError(err, websocket.CloseServiceRestart, websocket.CloseGoingAway)
+		if moving && time.Now().Before(deadline) {
+			return false
+		}
 		if err != nil {
 			p.t.Fatalf("seat %d: after hello: %v", p.joined.Seat, err)
 		}
 		if f.Type == "view" {
-			return
+			return true
 		}
 	}
 }

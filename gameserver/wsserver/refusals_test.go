@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
@@ -231,5 +232,38 @@ func TestRateLimit(t *testing.T) {
 	}
 	if codes[2] != "rate_limited" || codes[0] == "rate_limited" {
 		t.Fatalf("errors %v, want the last one rate_limited", codes)
+	}
+}
+
+// An action before hello gets hello_required, and one before every seat is
+// taken gets not_started; neither closes the connection or logs anything.
+func TestActionsBeforeHelloAndBeforeTheMatch(t *testing.T) {
+	tb := newTable(t, 2)
+	j := tb.join(`{"name":"early"}`)
+	if j.status != http.StatusOK {
+		t.Fatalf("join: %+v", j)
+	}
+	b := newBot(t, j.Seat, j.Token)
+	ws, resp, err := websocket.DefaultDialer.Dial(tb.wsURL(), nil)
+	if err != nil {
+		t.Fatalf("dial: %v (%v)", err, resp)
+	}
+	b.ws = ws
+	trail := map[string]any{"v": 1, "type": "action", "action_id": "early-1", "action": map[string]any{"type": "trail", "card": "AH"}}
+	b.write(trail)
+	if f := b.until(func(f frame) bool { return f.Type == protocol.TypeError }); f.Code != "hello_required" {
+		t.Fatalf("action before hello: %s, want hello_required", f.raw)
+	}
+	// The same connection still takes its hello.
+	b.write(map[string]any{"v": 1, "type": "hello", "token": b.token})
+	if w := b.read(); w.Type != protocol.TypeWelcome {
+		t.Fatalf("hello after the refusal: %s", w.raw)
+	}
+	b.write(trail)
+	if f := b.until(func(f frame) bool { return f.Type == protocol.TypeError }); f.Code != "not_started" {
+		t.Fatalf("action with a free seat left: %s, want not_started", f.raw)
+	}
+	if n := tb.logLen(); n != 0 {
+		t.Fatalf("the log has %d entries; refused actions must log nothing", n)
 	}
 }

@@ -54,7 +54,7 @@ func runGameserver(args []string) error {
 
 	var keys atomic.Pointer[session.Keyring]
 	keys.Store(cfg.Keys)
-	go reloadKeys(ctx, cfg.SessionKeysDir, &keys, log)
+	go reloadKeys(ctx, cfg.SessionKeysDir, &keys, log, keyReloadPeriod)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -123,10 +123,15 @@ func openRoom(ctx context.Context, cfg room.Config, log logr.Logger) (*room.Room
 	}
 }
 
+// keyReloadPeriod is how often the game pod and the router reread their
+// session-key directory (docs/GAMESERVER.md, docs/ROUTER.md).
+const keyReloadPeriod = 30 * time.Second
+
 // reloadKeys picks up keys added to (or removed from) the mounted Secret,
-// so a rotation needs no restart. A broken directory keeps the old keys.
-func reloadKeys(ctx context.Context, dir string, keys *atomic.Pointer[session.Keyring], log logr.Logger) {
-	t := time.NewTicker(30 * time.Second)
+// every period, so a rotation needs no restart. A broken directory keeps
+// the old keys.
+func reloadKeys(ctx context.Context, dir string, keys *atomic.Pointer[session.Keyring], log logr.Logger, period time.Duration) {
+	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
 		select {

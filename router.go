@@ -95,7 +95,7 @@ func runRouter(args []string) error {
 	ctx := ctrl.SetupSignalHandler()
 	var keys atomic.Pointer[session.Keyring]
 	keys.Store(first)
-	go reloadKeys(ctx, c.keysDir, &keys, log)
+	go reloadKeys(ctx, c.keysDir, &keys, log, keyReloadPeriod)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

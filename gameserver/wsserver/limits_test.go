@@ -2,9 +2,12 @@ package wsserver_test
 
 import (
 	"context"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -134,4 +137,57 @@ func TestShutdownClosesEveryConnectionWith1001(t *testing.T) {
 
 func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
+}
+
+// The server pings at nine tenths of PongWait (54 s of the default 60 s);
+// a client that answers stays, and one that stays silent is dropped once
+// PongWait has passed without a pong or a message.
+func TestPingsKeepAnsweringClientsAndDropSilentOnes(t *testing.T) {
+	const pongWait = 3 * time.Second
+	tb := newTable(t, 2, withServer(func(c *wsserver.Config) { c.PongWait = pongWait }))
+	bots := tb.seatAll()
+	answering, silent := bots[0], bots[1]
+
+	var pings atomic.Int32
+	answering.ws.SetPingHandler(func(d string) error {
+		pings.Add(1)
+		return answering.ws.WriteControl(websocket.PongMessage, []byte(d), time.Now().Add(time.Second))
+	})
+	silent.ws.SetPingHandler(func(string) error { return nil })
+
+	dropped := make(chan error, 1)
+	go func() {
+		_ = silent.ws.SetReadDeadline(time.Now().Add(4 * pongWait))
+		for {
+			if _, _, err := silent.ws.ReadMessage(); err != nil {
+				dropped <- err
+				return
+			}
+		}
+	}()
+	stayUntil := time.Now().Add(5 * pongWait / 2)
+	_ = answering.ws.SetReadDeadline(stayUntil)
+	for {
+		_, _, err := answering.ws.ReadMessage()
+		if err == nil {
+			continue
+		}
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			t.Fatalf("the client that answers pings was dropped: %v", err)
+		}
+		break
+	}
+	if n := pings.Load(); n < 2 {
+		t.Fatalf("%d pings in %s, want one every %s", n, 5*pongWait/2, pongWait*9/10)
+	}
+	select {
+	case err := <-dropped:
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			t.Fatal("the silent client was never dropped")
+		}
+	case <-time.After(5 * pongWait):
+		t.Fatal("the silent client was never dropped")
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -27,7 +28,7 @@ func fakeRouter(report string) int {
 		return 2
 	}
 	entries, _ := os.ReadDir(*keys)
-	_ = os.WriteFile(report+".router", []byte(strings.Join(append(os.Args[1:], "KEYS="+strconv.Itoa(len(entries))), "\n")), 0o600)
+	_ = os.WriteFile(report+".router", []byte(strings.Join(append(os.Args[1:], "KEYS="+strconv.Itoa(len(entries)), "PID="+strconv.Itoa(os.Getpid())), "\n")), 0o600)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/readyz", func(http.ResponseWriter, *http.Request) {})
 	_ = http.ListenAndServe(*listen, mux) //nolint:gosec // test server
@@ -67,6 +68,33 @@ func TestRunStartsTheRouterWithTheSessionKeys(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(strings.Split(string(op), "\n")).To(ContainElement("--allowed-origins=http://"+listen+",http://localhost:"+port),
 		"game pods accept browsers from the router's origin, by address or as localhost")
+
+	// A router that crashes is restarted on the same address, and the exit
+	// is named.
+	first := routerPid(g, report)
+	g.Expect(syscall.Kill(first, syscall.SIGKILL)).To(Succeed())
+	g.Eventually(out.String, 10*time.Second, 50*time.Millisecond).Should(
+		ContainSubstring("router exited: signal: killed; restarting it in=1s restart=1"))
+	g.Eventually(out.String, 30*time.Second, 100*time.Millisecond).Should(ContainSubstring("router restarted"))
+	g.Eventually(func() int { return routerPid(g, report) }, 10*time.Second).ShouldNot(Equal(first))
+	resp, err := http.Get("http://" + listen + "/readyz")
+	g.Expect(err).NotTo(HaveOccurred(), "the restarted router serves on the same address")
+	resp.Body.Close()
 	cancel()
 	g.Eventually(done, time.Minute).Should(Receive(BeNil()))
+}
+
+// routerPid is the pid the stand-in router last wrote into its report.
+func routerPid(g Gomega, report string) int {
+	b, err := os.ReadFile(report + ".router")
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "PID="); ok {
+			pid, err := strconv.Atoi(v)
+			g.Expect(err).NotTo(HaveOccurred())
+			return pid
+		}
+	}
+	g.Expect(false).To(BeTrue(), "no PID in the router's report")
+	return 0
 }

@@ -2,10 +2,14 @@ package wsserver_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/protocol"
@@ -122,5 +126,41 @@ func TestHealthzFailsWhenTheHeartbeatLoopStops(t *testing.T) {
 	<-stopped
 	if code := status(); code != http.StatusServiceUnavailable {
 		t.Fatalf("/healthz after the heartbeat loop stopped: %d, want 503", code)
+	}
+}
+
+// A hello the room cannot serve gets an internal error and close 1013,
+// "try again later": the client reconnects, and is not told its session is
+// bad. (A room whose memory may lag its log, after a write that failed,
+// must reread the log before it welcomes anyone; with Redis gone it
+// cannot.)
+func TestHelloWithoutStorageGetsInternalAnd1013(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	mover, other := bots[0], bots[1]
+	if !mover.myTurn() {
+		mover, other = other, mover
+	}
+	tb.redis.Stop()
+	if f := mover.act("lost", mover.view.Legal[0]); f.Type != "error" {
+		t.Fatalf("an action with Redis gone: %s, want an error", f.raw)
+	}
+	_ = other.ws.Close()
+	ws, resp, err := websocket.DefaultDialer.Dial(tb.wsURL(), nil)
+	if err != nil {
+		t.Fatalf("dial: %v (%v)", err, resp)
+	}
+	defer ws.Close()
+	hello, _ := json.Marshal(map[string]any{"v": 1, "type": "hello", "token": other.token})
+	if err := ws.WriteMessage(websocket.TextMessage, hello); err != nil {
+		t.Fatal(err)
+	}
+	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, raw, err := ws.ReadMessage()
+	if err != nil || !strings.Contains(string(raw), `"code":"internal"`) {
+		t.Fatalf("answer to hello without storage: %s, %v; want an internal error", raw, err)
+	}
+	if _, _, err := ws.ReadMessage(); !websocket.IsCloseError(err, websocket.CloseTryAgainLater) {
+		t.Fatalf("after the error: %v, want close 1013", err)
 	}
 }

@@ -18,7 +18,8 @@ func TestChartOperatorArgsParse(t *testing.T) {
 		nil,
 		{"redis.bundled=false", "redis.mode=sentinel", "redis.addrs=s:26379", "redis.masterName=main",
 			"redis.username=u", "redis.passwordSecret=auth", "operator.auditRetention=72h",
-			"gameserver.allowedOrigins[0]=https://play.example", "operator.replicas=2"},
+			"gameserver.allowedOrigins[0]=https://play.example", "operator.replicas=2", "redis.tls=true",
+			"gameservers.namespaces={tables,lobby}"},
 	} {
 		args := chartRoleArgs(t, "templates/operator-deployment.yaml", "operator", set)
 		if _, err := parseOperatorFlags(args); err != nil {

@@ -62,7 +62,7 @@ type GameRoomReconciler struct {
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;update;patch;delete
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms/finalizers,verbs=update
-// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch;create;delete
+// +kubebuilder:rbac:groups="",namespace=system,resources=pods,verbs=get;list;watch;create;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings one room's pod and status up to date, or, for a room

@@ -67,6 +67,7 @@ func (w *heartbeatSweep) pass(ctx context.Context) error {
 		podOf[client.ObjectKeyFromObject(&pods.Items[i])] = &pods.Items[i]
 	}
 	countPhases(rooms.Items)
+	countPlayers(rooms.Items)
 	for lo := 0; lo < len(rooms.Items); lo += sweepBatch {
 		batch := rooms.Items[lo:min(lo+sweepBatch, len(rooms.Items))]
 		if err := w.sweepBatch(ctx, batch, podOf); err != nil {

@@ -51,6 +51,9 @@ func TestChartRedisKeepsItsDataOnAVolume(t *testing.T) {
 	if pvc.Spec.StorageClassName == nil || *pvc.Spec.StorageClassName != "fast" {
 		t.Errorf("Redis volume StorageClass %v, want fast", pvc.Spec.StorageClassName)
 	}
+	if r := s.Spec.PersistentVolumeClaimRetentionPolicy; r != nil && (r.WhenDeleted == appsv1.DeletePersistentVolumeClaimRetentionPolicyType || r.WhenScaled == appsv1.DeletePersistentVolumeClaimRetentionPolicyType) {
+		t.Errorf("the Redis volume is deleted with the StatefulSet (%+v): an uninstall would lose every game", r)
+	}
 	c := s.Spec.Template.Spec.Containers[0]
 	mounted := slices.ContainsFunc(c.VolumeMounts, func(m corev1.VolumeMount) bool { return m.Name == pvc.Name && m.MountPath == "/data" })
 	_, conf := redisSecrets(t, objs)

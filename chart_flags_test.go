@@ -3,6 +3,7 @@ package main
 import (
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,8 +23,11 @@ func TestChartOperatorArgsParse(t *testing.T) {
 			"gameservers.namespaces={tables,lobby}"},
 	} {
 		args := chartRoleArgs(t, "templates/operator-deployment.yaml", "operator", set)
-		if _, err := parseOperatorFlags(args); err != nil {
+		c, err := parseOperatorFlags(args)
+		if err != nil {
 			t.Errorf("values %v: the operator refuses the chart's flags: %v", set, err)
+		} else if want := slices.Contains(set, "redis.tls=true"); c.redis.TLS != want {
+			t.Errorf("values %v: the operator's Redis TLS is %v", set, c.redis.TLS)
 		}
 	}
 }

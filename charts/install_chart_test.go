@@ -41,7 +41,10 @@ func startCluster(t *testing.T) *cluster {
 	}
 	c := &cluster{kubeconfig: kubeconfig, client: kubernetes.NewForConfigOrDie(cp.Config())}
 	for _, ns := range []string{"games", "tables", "lobby"} {
-		if _, err := c.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}}, metav1.CreateOptions{}); err != nil {
+		// The API server warns about any workload whose pods this level
+		// would refuse.
+		restricted := map[string]string{"pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/warn": "restricted"}
+		if _, err := c.client.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns, Labels: restricted}}, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -90,6 +93,9 @@ func TestChartInstallUpgradeRotateUninstall(t *testing.T) {
 		if !strings.Contains(notes, want) {
 			t.Errorf("install notes lack %q:\n%s", want, notes)
 		}
+	}
+	if strings.Contains(notes, "PodSecurity") {
+		t.Errorf("the API server warns that a workload breaks the restricted profile:\n%s", notes)
 	}
 	keys := c.secret(t, "games", "croupier-session-keys")
 	password := c.secret(t, "games", "croupier-redis")

@@ -181,4 +181,7 @@ func TestChartExternalRedis(t *testing.T) {
 	if msg := helmFails(t, "redis.tls=true"); !strings.Contains(msg, "redis.tls applies to an external Redis") {
 		t.Errorf("redis.tls with the bundled Redis: %s", msg)
 	}
+	if msg := helmFails(t, "redis.passwordSecret=mine"); !strings.Contains(msg, "redis.passwordSecret applies to an external Redis") {
+		t.Errorf("redis.passwordSecret with the bundled Redis: %s", msg)
+	}
 }

@@ -81,6 +81,9 @@ release namespace (the operator and the router read them there). */ -}}
 the bundled Redis, else redis.passwordSecret (empty: no password). */ -}}
 {{- define "croupier.redisSecret" -}}
 {{- if .Values.redis.bundled -}}
+{{- if .Values.redis.passwordSecret -}}
+{{- fail "redis.passwordSecret applies to an external Redis (redis.bundled=false); the bundled Redis generates its own password" -}}
+{{- end -}}
 {{- printf "%s-redis" (include "croupier.fullname" .) -}}
 {{- else -}}
 {{- .Values.redis.passwordSecret -}}

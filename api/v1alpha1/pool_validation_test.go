@@ -3,6 +3,7 @@ package v1alpha1_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
@@ -140,6 +142,20 @@ func TestPoolScaleSubresource(t *testing.T) {
 	g.Expect(k8s.SubResource("scale").Update(ctx, p, client.WithSubResourceBody(scale))).To(Succeed())
 	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(p), p)).To(Succeed())
 	g.Expect(p.Spec.Replicas).To(BeEquivalentTo(4))
+}
+
+// The pool sample sits apart from the room samples, so that applying
+// config/samples/ on the local platform starts no pool; it must stay valid
+// all the same, exactly as kubectl sends it.
+func TestPoolSampleIsValid(t *testing.T) {
+	g := NewWithT(t)
+	b, err := os.ReadFile(gameroomtest.RepoPath("config", "samples", "pool", "games_v1alpha1_gameroompool.yaml"))
+	g.Expect(err).NotTo(HaveOccurred())
+	u := &unstructured.Unstructured{}
+	g.Expect(yaml.Unmarshal(b, &u.Object)).To(Succeed())
+	u.SetNamespace(gameroomtest.Namespace(t, k8s))
+	g.Expect(k8s.Create(context.Background(), u, strict)).To(Succeed())
+	g.Expect(u.GetKind()).To(Equal("GameRoomPool"))
 }
 
 func pool(ns, name string, spec map[string]any) *unstructured.Unstructured {

@@ -192,10 +192,10 @@ func makeReady(t *testing.T, room *gamesv1.GameRoom) *gamesv1.GameRoom {
 }
 
 // claim claims the room as a matchmaker does: one Update with the
-// resourceVersion it read.
+// resourceVersion it read, at the operator's now.
 func claim(room *gamesv1.GameRoom, by string) error {
 	r := room.DeepCopy()
-	pool.Claim(r, by, time.Now())
+	pool.Claim(r, by, suiteClock.Now())
 	return k8s.Update(context.Background(), r)
 }
 
@@ -459,4 +459,31 @@ func TestPoolReportsRoomsItCannotCreate(t *testing.T) {
 		return out
 	}, waitFor, poll).Should(ContainElement(EventRoomsCreateFailed))
 	g.Expect(roomsOf(g, p)).To(BeEmpty())
+}
+
+// A warm room waits for its claim however long it takes; once claimed, it
+// is collected idleTimeout after the claim if nobody comes.
+func TestWarmRoomIsNotAbandonedUntilClaimed(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := poolNamespace(t)
+	p := createPool(t, gameroomtest.MakeGameRoomPool("quick", ns, 1).
+		Room(gameroomtest.MakeGameRoom("", "").IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour)))
+	room := makeReady(t, &waitWarm(t, p, 1)[0])
+
+	writeBeat(t, room, beatOf{})
+	step(10 * time.Minute)
+	writeBeat(t, room, beatOf{})
+	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, 2*time.Second, poll).
+		Should(Equal(gamesv1.PhaseReady))
+
+	g.Expect(claim(getRoom(g, room), "matchmaker/ana")).To(Succeed())
+	step(50 * time.Second)
+	writeBeat(t, room, beatOf{})
+	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, 2*time.Second, poll).
+		Should(Equal(gamesv1.PhaseReady), "the idle clock starts at the claim, not at Ready")
+
+	step(15 * time.Second)
+	writeBeat(t, room, beatOf{})
+	g.Eventually(func(g Gomega) { roomGone(g, room) }, poolWaitFor, poll).Should(Succeed())
 }

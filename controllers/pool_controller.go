@@ -8,6 +8,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -44,9 +45,11 @@ type GameRoomPoolReconciler struct {
 // references, except the claimed ones, which no longer have one.
 func (r *GameRoomPoolReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	p := &gamesv1.GameRoomPool{}
-	if err := r.Get(ctx, req.NamespacedName, p); err != nil {
+	if err := r.Get(ctx, req.NamespacedName, p); apierrors.IsNotFound(err) {
 		r.expect.forget(req.NamespacedName)
-		return ctrl.Result{}, client.IgnoreNotFound(err)
+		return ctrl.Result{}, nil
+	} else if err != nil {
+		return ctrl.Result{}, err
 	}
 	if !p.DeletionTimestamp.IsZero() {
 		return ctrl.Result{}, nil

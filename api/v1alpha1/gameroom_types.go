@@ -35,6 +35,13 @@ type GameRoomSpec struct {
 	// +optional
 	MaxPlayers int32 `json:"maxPlayers,omitempty"`
 
+	// Listed puts the room in the lobby (`GET /v1/rooms?game=`), where
+	// anyone may pick it. Unlisted rooms are reached by their name or by a
+	// claim (quick play).
+	// +kubebuilder:default=false
+	// +optional
+	Listed bool `json:"listed,omitempty"`
+
 	// Rules are the options of the game, fixed for the whole match.
 	// +kubebuilder:default={}
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="rules are immutable: they are fixed for the whole match"

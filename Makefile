@@ -129,7 +129,7 @@ IMAGE_VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || ech
 IMAGE_REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 CA_CERTS ?= /etc/ssl/certs/ca-certificates.crt
-IMAGE_ENV := CROUPIER_IMAGE_TAR=$(IMAGE_TAR) CROUPIER_IMAGE_TAG=$(IMG) CROUPIER_IMAGE_CA_CERTS=$(CA_CERTS)
+IMAGE_ENV := CROUPIER_IMAGE_TAR=$(IMAGE_TAR) CROUPIER_IMAGE_OCI=$(IMAGE_OCI) CROUPIER_IMAGE_TAG=$(IMG) CROUPIER_IMAGE_CA_CERTS=$(CA_CERTS)
 
 .PHONY: image
 image: ## Build the image IMG into bin/croupier-image.tar (docker or podman load) and bin/croupier-image.oci (OCI layout).

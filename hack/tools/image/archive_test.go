@@ -31,7 +31,21 @@ type layerFile struct {
 	data []byte
 }
 
+// archives holds each tarball read so far: the checks only read, and
+// unpacking 50 MB once per check would dominate the run.
+var archives = map[string]*archive{}
+
 func readArchive(t *testing.T, p string) *archive {
+	t.Helper()
+	if a, ok := archives[p]; ok {
+		return a
+	}
+	a := unpackArchive(t, p)
+	archives[p] = a
+	return a
+}
+
+func unpackArchive(t *testing.T, p string) *archive {
 	t.Helper()
 	f, err := os.Open(p)
 	if err != nil {

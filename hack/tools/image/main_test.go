@@ -23,6 +23,7 @@ var repoRoot = func() string {
 var (
 	builtOnce sync.Once
 	builtTar  string
+	builtOCI  string
 	builtErr  error
 	builtDir  string
 )
@@ -41,7 +42,9 @@ func imageUnderTest(t *testing.T) string {
 			return
 		}
 		builtTar = filepath.Join(builtDir, "croupier-image.tar")
+		builtOCI = filepath.Join(builtDir, "croupier-image.oci")
 		o := defaultOptions(builtTar)
+		o.ociPath = builtOCI
 		o.revision = gitOutput("rev-parse", "HEAD")
 		o.epoch = gitOutput("log", "-1", "--format=%ct")
 		_, builtErr = build(context.Background(), o)
@@ -58,6 +61,20 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(builtDir)
 	}
 	os.Exit(code)
+}
+
+// layoutUnderTest is the OCI layout written beside imageUnderTest.
+func layoutUnderTest(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("CROUPIER_IMAGE_TAR") != "" {
+		p := os.Getenv("CROUPIER_IMAGE_OCI")
+		if p == "" {
+			t.Fatal("CROUPIER_IMAGE_TAR is set but CROUPIER_IMAGE_OCI, its layout, is not")
+		}
+		return p
+	}
+	imageUnderTest(t)
+	return builtOCI
 }
 
 // defaultOptions are main's defaults, for the repository under test.

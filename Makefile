@@ -129,12 +129,13 @@ IMAGE_VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || ech
 IMAGE_REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 CA_CERTS ?= /etc/ssl/certs/ca-certificates.crt
+IMAGE_GOARCH ?= $(shell go env GOARCH)
 IMAGE_ENV := CROUPIER_IMAGE_TAR=$(IMAGE_TAR) CROUPIER_IMAGE_OCI=$(IMAGE_OCI) CROUPIER_IMAGE_TAG=$(IMG) CROUPIER_IMAGE_CA_CERTS=$(CA_CERTS)
 
 .PHONY: image
-image: ## Build the image IMG into bin/croupier-image.tar (docker or podman load) and bin/croupier-image.oci (OCI layout).
+image: ## Build the image IMG (linux/IMAGE_GOARCH) into bin/croupier-image.tar (docker or podman load) and bin/croupier-image.oci (OCI layout).
 	@[[ -f $(CA_CERTS) ]] || hack/install-deps.sh
-	go -C hack/tools/image run . -repo $(CURDIR) -tag $(IMG) -ca-certs $(CA_CERTS) -source-date-epoch $(SOURCE_DATE_EPOCH) -version $(IMAGE_VERSION) -revision "$(IMAGE_REVISION)" -tar $(IMAGE_TAR) -oci $(IMAGE_OCI)
+	go -C hack/tools/image run . -repo $(CURDIR) -tag $(IMG) -goarch $(IMAGE_GOARCH) -ca-certs $(CA_CERTS) -source-date-epoch $(SOURCE_DATE_EPOCH) -version $(IMAGE_VERSION) -revision "$(IMAGE_REVISION)" -tar $(IMAGE_TAR) -oci $(IMAGE_OCI)
 
 .PHONY: image-check
 image-check: image ## Check the image: non-root user, entrypoint, no shell, the binary runs, size, same digest when rebuilt.

@@ -59,6 +59,18 @@ type GameRoomSpec struct {
 	// +optional
 	HeartbeatTimeout *metav1.Duration `json:"heartbeatTimeout,omitempty"`
 
+	// StartTimeout is how long the room may wait, from its creation, for its
+	// game pod to become ready for the first time. A room that never started
+	// within it (an image that cannot be pulled, a pod that crashes, a pod no
+	// node can take) is collected. Once the pod has been ready, heartbeats
+	// and idleTimeout take over.
+	// +kubebuilder:default="5m"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('10s')",message="startTimeout must be at least 10s"
+	// +optional
+	StartTimeout *metav1.Duration `json:"startTimeout,omitempty"`
+
 	// SessionTTL is how long a player's session token stays valid.
 	// +kubebuilder:default="24h"
 	// +kubebuilder:validation:Type=string

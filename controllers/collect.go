@@ -22,7 +22,8 @@ const (
 )
 
 // reconcileCollection decides whether the room goes: abandoned when nobody was
-// connected for idleTimeout, or finished ttlAfterFinished ago. It only
+// connected for idleTimeout, finished ttlAfterFinished ago, or never
+// started within startTimeout (checkStart). It only
 // decides; the room is deleted after its final status is written
 // (collect), so the reason is on record before the room disappears.
 func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (ctrl.Result, error) {
@@ -34,9 +35,16 @@ func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (c
 		return ctrl.Result{}, nil
 	case s.room.Status.Phase == gamesv1.PhaseFinished || (s.presence != nil && s.presence.Finished):
 		return r.finishedTTL(s, now), nil
-	case !s.beatRead:
-		// Redis did not answer: no evidence that the room is empty.
+	case r.Redis != nil && !s.beatRead:
+		// Redis did not answer: no evidence that the room is empty, nor
+		// that its pod never beat.
 		return ctrl.Result{}, nil
+	}
+	if res := r.checkStart(s, now); s.startTimedOut != nil || res.RequeueAfter > 0 {
+		return res, nil
+	}
+	if !s.beatRead {
+		return ctrl.Result{}, nil // heartbeats are not read at all: idleness is unknown
 	}
 	deadline, ok := idleDeadline(s.room, s.beat)
 	if !ok {
@@ -115,13 +123,25 @@ func finishedAt(room *gamesv1.GameRoom, now time.Time) time.Time {
 	return now
 }
 
+// collectable: the collector decided on the room and its status, as
+// written, says why; a status re-read after a conflict may not.
+func collectable(s *scope) bool {
+	switch s.collect {
+	case "":
+		return false
+	case collectStartTimeout:
+		return s.room.Status.Phase == gamesv1.PhaseFailed
+	}
+	return finalPhase(s.room.Status.Phase)
+}
+
 // collect deletes a room the collector decided on, after its final status
 // and events are written. The UID precondition makes a second try (a
 // retry, a stale reconcile, a new leader) a no-op instead of a second
 // delete; the pod goes with the room through its owner reference, and
 // the finalizer then removes the room's Redis keys.
 func (r *GameRoomReconciler) collect(ctx context.Context, s *scope) error {
-	if s.collect == "" || !finalPhase(s.room.Status.Phase) {
+	if !collectable(s) {
 		return nil
 	}
 	err := r.Delete(ctx, s.room, client.Preconditions{UID: &s.room.UID}, client.PropagationPolicy(metav1.DeletePropagationBackground))

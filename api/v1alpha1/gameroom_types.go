@@ -246,6 +246,9 @@ const (
 	ConditionReady = "Ready"
 	// ConditionPodHealthy is True while the room's game pod is ready.
 	ConditionPodHealthy = "PodHealthy"
+	// ConditionStarted turns True once the room's game pod was first ready,
+	// and stays True. While it is False, spec.startTimeout runs.
+	ConditionStarted = "Started"
 	// ConditionHeartbeatsKnown is True while the operator can read the
 	// room's heartbeat from Redis. While it is False nothing is replaced or
 	// collected for missing heartbeats: an unreachable Redis is not
@@ -313,8 +316,8 @@ type GameRoomStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Conditions: Ready, PodHealthy, HeartbeatsKnown and, once abandoned,
-	// Abandoned.
+	// Conditions: Ready, PodHealthy, Started, HeartbeatsKnown and, once
+	// abandoned, Abandoned.
 	// +listType=map
 	// +listMapKey=type
 	// +patchStrategy=merge

@@ -32,6 +32,20 @@ func setPodStatusWith(t *testing.T, pod *corev1.Pod, phase corev1.PodPhase, muta
 	}, waitFor, poll).Should(Succeed())
 }
 
+// retried changes what the kubelet or the scheduler says, as a retry does.
+func retried(p *corev1.Pod) {
+	for i := range p.Status.ContainerStatuses {
+		if w := p.Status.ContainerStatuses[i].State.Waiting; w != nil {
+			w.Message += " (retried)"
+		}
+	}
+	for i := range p.Status.Conditions {
+		if p.Status.Conditions[i].Type == corev1.PodScheduled {
+			p.Status.Conditions[i].Message += " (retried)"
+		}
+	}
+}
+
 // countOf is how many events of reason the room got.
 func countOf(g Gomega, room *gamesv1.GameRoom, reason string) int {
 	n := 0
@@ -115,11 +129,14 @@ func TestPodThatCannotStartSaysWhy(t *testing.T) {
 				g.Expect(countOf(g, room, tc.reason)).To(Equal(1))
 			}, waitFor, poll).Should(Succeed())
 
-			// The kubelet keeps saying it; the room says it once.
+			// The kubelet retries and says it again in other words (a longer
+			// back-off); the room's message follows, its event is not repeated.
 			setPodStatusWith(t, pod, tc.phase, func(p *corev1.Pod) {
 				tc.status(p)
-				p.Labels = map[string]string{"touched": "again"} // ignored by a status write; the status is rewritten all the same
+				retried(p)
 			})
+			g.Eventually(func(g Gomega) *metav1.Condition { return condition(getRoom(g, room), gamesv1.ConditionPodHealthy) },
+				waitFor, poll).Should(HaveField("Message", ContainSubstring("(retried)")))
 			g.Consistently(func(g Gomega) int { return countOf(g, room, tc.reason) }, time.Second, 200*time.Millisecond).
 				Should(Equal(1))
 		})

@@ -87,6 +87,20 @@ func TestRoomInUnpreparedNamespaceIsToldWhy(t *testing.T) {
 		g.Expect(eventReasons(g, lost)).NotTo(ContainElement(EventRoomFailed), "one Warning says it")
 	}, 2*time.Second, 200*time.Millisecond).Should(Succeed())
 
+	// The operator's cache holds the prepared namespace's game pods, spec
+	// stripped, and nothing of the other namespace.
+	stray := buildPod(lost, suitePods)
+	stray.OwnerReferences = nil
+	g.Expect(k8s.Create(context.Background(), stray)).To(Succeed())
+	g.Eventually(func(g Gomega) {
+		g.Expect(condition(getRoom(g, served), gamesv1.ConditionPodHealthy)).To(HaveField("Reason", ReasonPodPending))
+		var cached corev1.PodList
+		g.Expect(suiteRecs.List(context.Background(), &cached, client.HasLabels{LabelRoom})).To(Succeed())
+		g.Expect(cached.Items).To(ConsistOf(And(HaveField("Namespace", prepared), HaveField("Spec.Containers", BeEmpty()))))
+	}, waitFor, poll).Should(Succeed())
+	g.Expect(suiteRecs.Get(context.Background(), client.ObjectKeyFromObject(stray), &corev1.Pod{})).NotTo(Succeed())
+	g.Expect(k8s.Delete(context.Background(), stray)).To(Succeed())
+
 	// Deleting it needs no pod access in its namespace.
 	g.Expect(k8s.Delete(context.Background(), lost)).To(Succeed())
 	g.Eventually(func(g Gomega) { roomGone(g, lost) }, waitFor, poll).Should(Succeed())

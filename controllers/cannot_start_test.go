@@ -13,6 +13,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // Rooms that cannot start, against a real API server: the tests play the
@@ -222,4 +223,34 @@ func TestStartedRoomOutlivesStartTimeout(t *testing.T) {
 		g.Expect(condition(r, gamesv1.ConditionReady)).To(HaveField("Reason", ReasonCrashLooping))
 		g.Expect(condition(r, gamesv1.ConditionStarted)).To(HaveField("Status", metav1.ConditionTrue))
 	}, 2*time.Second, poll).Should(Succeed())
+}
+
+// A started room whose replacement pod never comes up has nobody
+// connected: it is abandoned after idleTimeout, not kept forever.
+func TestStartedRoomWithoutAServingPodIsAbandoned(t *testing.T) {
+	g := NewWithT(t)
+	ns := testNamespace(t)
+	resetClock(t)
+	room, pod := readyRoom(t, hold(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour)))
+	writeBeat(t, room, beatOf{seated: 2, connected: 2, lastActivity: suiteClock.Now()})
+	g.Eventually(func(g Gomega) int32 { return getRoom(g, room).Status.Players.Connected }, waitFor, poll).Should(BeEquivalentTo(2))
+	g.Expect(rdb.Del(context.Background(), roomcontract.For(ns, room.Name).Heartbeat()).Err()).To(Succeed()) // the beat expired
+
+	step(30 * time.Second)
+	setPodStatusWith(t, pod, corev1.PodPending, waiting("ImagePullBackOff", "Back-off pulling image"))
+	g.Eventually(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, waitFor, poll).
+		Should(Equal(gamesv1.PhaseStarting))
+	step(50 * time.Second)
+	g.Consistently(func(g Gomega) *metav1.Time { return getRoom(g, room).DeletionTimestamp }, time.Second, poll).Should(BeNil(),
+		"a minute counts from when the pod stopped serving")
+
+	step(15 * time.Second)
+	g.Eventually(func(g Gomega) {
+		r := getRoom(g, room)
+		g.Expect(r.DeletionTimestamp).NotTo(BeNil())
+		g.Expect(r.Status.Phase).To(Equal(gamesv1.PhaseAbandoned))
+		g.Expect(condition(r, gamesv1.ConditionAbandoned)).To(HaveField("Reason", ReasonIdleTimeout))
+	}, waitFor, poll).Should(Succeed())
+	g.Eventually(func(g Gomega) []string { return eventReasons(g, room) }, waitFor, poll).
+		Should(ContainElement(EventRoomAbandoned))
 }

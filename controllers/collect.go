@@ -60,15 +60,22 @@ func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (c
 }
 
 // idleDeadline is when the room counts as abandoned: idleTimeout after the
-// last time anyone was at the table, or after the room became ready if
-// nobody ever came. Every input is durable (the heartbeat in Redis, the
-// status), so an operator restart does not reset the clock. ok is false
-// while someone is connected or the room is not serving.
+// last time anyone was at the table, or after the room last became ready
+// (or stopped serving) if nobody came since. A started room whose pod is
+// not serving has nobody connected, so a replacement that never comes up
+// is collected too, instead of holding the room forever. Every input is
+// durable (the heartbeat in Redis, the status), so an operator restart
+// does not reset the clock. ok is false while someone is connected, and
+// for a room that never started (the start rule's).
 func idleDeadline(room *gamesv1.GameRoom, beat *roomcontract.Beat) (time.Time, bool) {
-	if room.Status.Phase != gamesv1.PhaseReady && room.Status.Phase != gamesv1.PhasePlaying {
+	serving := room.Status.Phase == gamesv1.PhaseReady || room.Status.Phase == gamesv1.PhasePlaying
+	if !serving && !started(room, room.Status, nil, false) {
 		return time.Time{}, false
 	}
-	connected := room.Status.Players.Connected
+	var connected int32 // the players counted in the status left with the pod
+	if serving {
+		connected = room.Status.Players.Connected
+	}
 	if beat != nil {
 		connected = int32(beat.Connected)
 	}
@@ -76,7 +83,7 @@ func idleDeadline(room *gamesv1.GameRoom, beat *roomcontract.Beat) (time.Time, b
 		return time.Time{}, false
 	}
 	var since time.Time
-	if c := meta.FindStatusCondition(room.Status.Conditions, gamesv1.ConditionReady); c != nil && c.Status == metav1.ConditionTrue {
+	if c := meta.FindStatusCondition(room.Status.Conditions, gamesv1.ConditionReady); c != nil && (c.Status == metav1.ConditionTrue || !serving) {
 		since = c.LastTransitionTime.Time
 	}
 	if t := room.Status.LastActivityTime; t != nil && t.After(since) {

@@ -62,9 +62,9 @@ type GameRoomSpec struct {
 	// StartTimeout is how long the room may wait, from its creation, for its
 	// game pod to become ready for the first time. A room that never started
 	// within it (an image that cannot be pulled, a pod that crashes, a pod no
-	// node can take) is collected. It no longer applies once the room has
-	// started (condition Started), so a game is never lost to a slow
-	// replacement pod.
+	// node can take) is collected. Once the room has started (condition
+	// Started), idleTimeout applies instead: a room whose pod is not
+	// serving has nobody connected.
 	// +kubebuilder:default="5m"
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`

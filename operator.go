@@ -42,12 +42,15 @@ type operatorConfig struct {
 	kubeQPS   float64
 	kubeBurst int
 	workers   int
-	zap       zap.Options
+	// roomNamespaces are the namespaces prepared for game pods; empty:
+	// every namespace.
+	roomNamespaces []string
+	zap            zap.Options
 }
 
 func parseOperatorFlags(args []string) (operatorConfig, error) {
 	var c operatorConfig
-	var redisAddrs, origins string
+	var redisAddrs, origins, roomNamespaces string
 	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
 	fs.StringVar(&c.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint; 0 disables it")
 	fs.StringVar(&c.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz; 0 disables them")
@@ -69,6 +72,7 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	fs.Float64Var(&c.kubeQPS, "kube-api-qps", 100, "queries per second the operator may send the API server")
 	fs.IntVar(&c.kubeBurst, "kube-api-burst", 200, "burst of queries above --kube-api-qps")
 	fs.IntVar(&c.workers, "workers", 8, "rooms reconciled at once")
+	fs.StringVar(&roomNamespaces, "room-namespaces", "", "comma-separated namespaces prepared for game pods: pods are watched and created only there, and a GameRoom elsewhere is told so; empty: every namespace")
 	c.zap.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -78,6 +82,10 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	c.pods.Redis = c.redis
 	c.pods.Redis.Password = "" // pods read it from --redis-secret; it never goes into a pod spec
 	c.pods.AllowedOrigins = redisconn.ParseAddrs(origins)
+	var err error
+	if c.roomNamespaces, err = controllers.ParseRoomNamespaces(roomNamespaces); err != nil {
+		return c, fmt.Errorf("--room-namespaces: %w", err)
+	}
 	return c, c.validate()
 }
 
@@ -135,7 +143,7 @@ func runOperator(args []string) error {
 	defer rdb.Close()
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                        scheme,
-		Cache:                         controllers.CacheOptions(),
+		Cache:                         controllers.CacheOptions(c.roomNamespaces...),
 		Metrics:                       metricsserver.Options{BindAddress: c.metricsAddr},
 		HealthProbeBindAddress:        c.probeAddr,
 		LeaderElection:                c.leaderElect,
@@ -158,6 +166,7 @@ func runOperator(args []string) error {
 		AuditRetention: c.auditRetention,
 		CleanupTimeout: c.cleanupTimeout,
 		Workers:        c.workers,
+		RoomNamespaces: c.roomNamespaces,
 	}
 	if err := rec.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the GameRoom controller: %w", err)
@@ -177,6 +186,7 @@ func runOperator(args []string) error {
 		return err
 	}
 	ctrl.Log.WithName("operator").Info("starting", "gameserverImage", c.pods.Image,
-		"redisMode", c.redis.Mode, "redisAddrs", c.redis.Addrs, "leaderElection", c.leaderElect)
+		"redisMode", c.redis.Mode, "redisAddrs", c.redis.Addrs, "leaderElection", c.leaderElect,
+		"roomNamespaces", c.roomNamespaces)
 	return mgr.Start(ctrl.SetupSignalHandler())
 }

@@ -36,7 +36,7 @@ var (
 	}, []string{"state"})
 	roomsCollected = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "croupier_gamerooms_collected_total",
-		Help: "GameRooms the operator deleted, by reason (abandoned, finished).",
+		Help: "GameRooms the operator deleted, by reason (abandoned, finished, start_timeout).",
 	}, []string{"reason"})
 	heartbeatAge = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "croupier_heartbeat_age_seconds",

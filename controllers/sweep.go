@@ -159,6 +159,9 @@ func due(room *gamesv1.GameRoom, pod *corev1.Pod, beat *roomcontract.Beat, now t
 	if d, ok := idleDeadline(room, beat); ok && !now.Before(d) {
 		return true
 	}
+	if d, ok := startDeadline(room, pod, beat); ok && !now.Before(d) {
+		return true
+	}
 	return beat != nil && statusBehind(room, *beat)
 }
 

@@ -314,6 +314,11 @@ func (in *GameRoomSpec) DeepCopyInto(out *GameRoomSpec) {
 		*out = new(v1.Duration)
 		**out = **in
 	}
+	if in.StartTimeout != nil {
+		in, out := &in.StartTimeout, &out.StartTimeout
+		*out = new(v1.Duration)
+		**out = **in
+	}
 	if in.SessionTTL != nil {
 		in, out := &in.SessionTTL, &out.SessionTTL
 		*out = new(v1.Duration)

@@ -5,18 +5,8 @@ import (
 	"slices"
 )
 
-// grow is the capacity of an arena's next chunk: doubling from small, so
-// that a quiet table allocates little and a crowded one few times.
-func grow(prev, need int) int {
-	return max(min(2*prev, 4096), need, 8)
-}
-
-// cardsOf returns the loose cards of mask, in table order.
+// cardsOf returns the loose cards of mask, in table order, in the scratch.
 func (g *generator) cardsOf(mask uint64) []Card {
-	n := bits.OnesCount64(mask)
-	if cap(g.cards)-len(g.cards) < n {
-		g.cards = make([]Card, 0, grow(cap(g.cards), n))
-	}
 	start := len(g.cards)
 	for mask != 0 {
 		i := bits.TrailingZeros64(mask)
@@ -26,15 +16,17 @@ func (g *generator) cardsOf(mask uint64) []Card {
 	return g.cards[start:len(g.cards):len(g.cards)]
 }
 
+func (g *generator) oneCard(c Card) []Card {
+	g.cards = append(g.cards, c)
+	return g.cards[len(g.cards)-1 : len(g.cards) : len(g.cards)]
+}
+
 // setCards turns set masks into card sets, ordered by their first card.
 func (g *generator) setCards(sets []uint64) [][]Card {
 	if len(sets) == 0 {
 		return nil
 	}
 	slices.SortFunc(sets, func(a, b uint64) int { return bits.TrailingZeros64(a) - bits.TrailingZeros64(b) })
-	if cap(g.sets)-len(g.sets) < len(sets) {
-		g.sets = make([][]Card, 0, grow(cap(g.sets), len(sets)))
-	}
 	start := len(g.sets)
 	for _, m := range sets {
 		g.sets = append(g.sets, g.cardsOf(m))
@@ -47,9 +39,6 @@ func (g *generator) setCards(sets []uint64) [][]Card {
 func (g *generator) buildIDs(idx []int, pick int, extra int) []string {
 	if pick == 0 && extra < 0 {
 		return nil
-	}
-	if cap(g.ids)-len(g.ids) < len(g.s.Builds) {
-		g.ids = make([]string, 0, grow(cap(g.ids), len(g.s.Builds)))
 	}
 	start := len(g.ids)
 	for i, b := range g.s.Builds {
@@ -64,4 +53,60 @@ func (g *generator) buildIDs(idx []int, pick int, extra int) []string {
 		}
 	}
 	return g.ids[start:len(g.ids):len(g.ids)]
+}
+
+// export copies the actions out of the scratch into lists of their own:
+// one each for the actions, their cards, their sets and their build ids,
+// however many actions there are. Each action's slices stay distinct, and
+// empty ones nil, as if allocated one by one.
+func (g *generator) export(scratch []Action) []Action {
+	if len(scratch) == 0 {
+		return nil
+	}
+	var nCards, nSets, nIDs int
+	for _, a := range scratch {
+		nCards += len(a.Cards)
+		for _, set := range a.Sets {
+			nCards += len(set)
+		}
+		nSets += len(a.Sets)
+		nIDs += len(a.Builds)
+	}
+	out := make([]Action, len(scratch))
+	var cards []Card
+	var sets [][]Card
+	var ids []string
+	if nCards > 0 {
+		cards = make([]Card, 0, nCards)
+	}
+	if nSets > 0 {
+		sets = make([][]Card, 0, nSets)
+	}
+	if nIDs > 0 {
+		ids = make([]string, 0, nIDs)
+	}
+	carve := func(cs []Card) []Card {
+		start := len(cards)
+		cards = append(cards, cs...)
+		return cards[start:len(cards):len(cards)]
+	}
+	for i, a := range scratch {
+		if a.Sets != nil {
+			start := len(sets)
+			for _, set := range a.Sets {
+				sets = append(sets, carve(set))
+			}
+			a.Sets = sets[start:len(sets):len(sets)]
+		}
+		if a.Cards != nil {
+			a.Cards = carve(a.Cards)
+		}
+		if a.Builds != nil {
+			start := len(ids)
+			ids = append(ids, a.Builds...)
+			a.Builds = ids[start:len(ids):len(ids)]
+		}
+		out[i] = a
+	}
+	return out
 }

@@ -77,27 +77,30 @@ func (ct *classTable) add(vec uint64, s classSet) (uint64, bool) {
 	return vec + s.vec, true
 }
 
-// setsBySum lists every multiset of loose cards summing to 1..10, by sum.
-func (ct *classTable) setsBySum() [11][]classSet {
-	var out [11][]classSet
-	var parts, arena []classCount
-	var walk func(class int, vec uint64, total int)
-	walk = func(class int, vec uint64, total int) {
-		if total > 0 {
-			start := len(arena)
-			arena = append(arena, parts...)
-			out[total] = append(out[total], classSet{vec: vec, parts: arena[start:len(arena):len(arena)]})
-		}
-		for i := class; i < ct.n; i++ {
-			for n := 1; n <= int(ct.size[i]) && total+n*int(ct.value[i]) <= 10; n++ {
-				parts = append(parts, classCount{i, n})
-				walk(i+1, vec+uint64(n)<<(classBits*i), total+n*int(ct.value[i]))
-				parts = parts[:len(parts)-1]
-			}
+// fillSetsBySum lists every multiset of loose cards summing to 1..10, by
+// sum, into g.bySum, reusing its lists.
+func (g *generator) fillSetsBySum() {
+	for v := range g.bySum {
+		g.bySum[v] = g.bySum[v][:0]
+	}
+	g.parts, g.walk = g.parts[:0], g.walk[:0]
+	g.walkSets(0, 0, 0)
+}
+
+func (g *generator) walkSets(class int, vec uint64, total int) {
+	ct := &g.ct
+	if total > 0 {
+		start := len(g.parts)
+		g.parts = append(g.parts, g.walk...)
+		g.bySum[total] = append(g.bySum[total], classSet{vec: vec, parts: g.parts[start:len(g.parts):len(g.parts)]})
+	}
+	for i := class; i < ct.n; i++ {
+		for n := 1; n <= int(ct.size[i]) && total+n*int(ct.value[i]) <= 10; n++ {
+			g.walk = append(g.walk, classCount{i, n})
+			g.walkSets(i+1, vec+uint64(n)<<(classBits*i), total+n*int(ct.value[i]))
+			g.walk = g.walk[:len(g.walk)-1]
 		}
 	}
-	walk(0, 0, 0)
-	return out
 }
 
 // mask is the table mask of vec: the first cards of each class.
@@ -113,10 +116,10 @@ func (ct *classTable) mask(vec uint64) uint64 {
 
 // split gives disjoint table masks to set vectors that fit the table
 // together, handing out each class's cards in table order.
-func (ct *classTable) split(sets []uint64) []uint64 {
+func (ct *classTable) split(out, sets []uint64) []uint64 {
 	var used [maxClasses]int
-	out := make([]uint64, len(sets))
 	for k, vec := range sets {
+		out = append(out, 0)
 		for i := 0; i < ct.n; i++ {
 			n := ct.count(vec, i)
 			for _, at := range ct.cards[i][used[i] : used[i]+n] {

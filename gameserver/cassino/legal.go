@@ -1,5 +1,7 @@
 package cassino
 
+import "sync"
+
 // LegalActions lists every action seat may take now, or nil when it is not
 // seat's turn. Captures that take the same cards are listed once, whatever
 // the grouping into sets, since they have the same outcome.
@@ -11,10 +13,16 @@ func (m *Match) LegalActions(seat int) []Action {
 	return s.legalActions(seat)
 }
 
+// generators keeps the scratch of move generation between calls: listing
+// runs for every view, and its working lists would otherwise be garbage
+// each time.
+var generators = sync.Pool{New: func() any { return new(generator) }}
+
 func (s *state) legalActions(seat int) []Action {
-	var g generator
+	g := generators.Get().(*generator)
+	defer generators.Put(g)
 	g.init(s)
-	var out []Action
+	out := g.out[:0]
 	for _, c := range s.Hands[seat] {
 		out = g.appendCaptures(out, c)
 	}
@@ -28,7 +36,8 @@ func (s *state) legalActions(seat int) []Action {
 		}
 		out = append(out, TrailAction(c))
 	}
-	return out
+	g.out = out
+	return g.export(out)
 }
 
 // MaxLegalPlays bounds the captures and builds LegalActions lists. Real
@@ -39,32 +48,43 @@ func (s *state) legalActions(seat int) []Action {
 const MaxLegalPlays = 4096
 
 // generator enumerates actions on one table, sharing the class sums of the
-// loose cards between the cards of the hand. A crowded table has thousands
-// of legal actions, so their lists are carved out of shared arenas instead
-// of being allocated one by one.
+// loose cards between the cards of the hand. Its lists are scratch reused
+// from call to call; export copies the result out in four allocations.
 type generator struct {
-	s       *state
-	ct      classTable
-	bySum   [11][]classSet // multisets of loose cards by their sum
-	reach   [11][]union    // unions of disjoint sets of one sum, from nothing
-	done    [11]bool
+	s     *state
+	ct    classTable
+	bySum [11][]classSet // multisets of loose cards by their sum
+	parts []classCount   // the parts of every classSet of bySum
+	walk  []classCount   // the path of the walk that fills bySum
+	reach [11][]union    // unions of disjoint sets of one sum, from nothing
+	done  [11]bool
+	plain []union // unions a build starts from
+	seen  maskSet
+	out   []Action
+	// The actions of out point into these; export copies them.
 	cards   []Card
 	sets    [][]Card
 	ids     []string
 	scratch []uint64
+	split   []uint64
+	picks   []int
 }
 
 func (g *generator) init(s *state) {
 	g.s = s
+	g.ct = classTable{}
 	g.ct.init(s.Table)
-	g.bySum = g.ct.setsBySum()
+	g.done = [11]bool{}
+	g.cards, g.sets, g.ids = g.cards[:0], g.sets[:0], g.ids[:0]
+	g.fillSetsBySum()
 }
 
 // reachFrom0 is every union of disjoint sets summing to v (with the empty
 // union first).
 func (g *generator) reachFrom0(v int) []union {
 	if !g.done[v] {
-		g.reach[v] = unions(&g.ct, []union{{parent: -1}}, g.bySum[v], MaxLegalPlays)
+		g.reach[v] = append(g.reach[v][:0], union{parent: -1})
+		g.reach[v] = g.unions(g.reach[v], g.bySum[v], MaxLegalPlays)
 		g.done[v] = true
 	}
 	return g.reach[v]
@@ -73,54 +93,59 @@ func (g *generator) reachFrom0(v int) []union {
 func (g *generator) appendCaptures(out []Action, c Card) []Action {
 	s := g.s
 	if c.IsCourt() {
-		return append(out, s.courtCaptures(c)...)
+		return g.appendCourtCaptures(out, c)
 	}
 	v := c.Value()
 	reach := g.reachFrom0(v)
-	var builds []int
+	builds := g.picks[:0]
 	for i, b := range s.Builds {
 		if b.Value == v {
 			builds = append(builds, i)
 		}
 	}
+	g.picks = builds
 	for i, u := range reach {
 		for j := 0; j < 1<<len(builds) && len(out) < MaxLegalPlays; j++ {
 			if u.vec == 0 && j == 0 {
 				continue
 			}
 			g.scratch = setsOf(g.scratch[:0], reach, i)
-			out = append(out, CaptureAction(c, g.setCards(g.ct.split(g.scratch)), g.buildIDs(builds, j, -1)...))
+			g.split = g.ct.split(g.split[:0], g.scratch)
+			out = append(out, CaptureAction(c, g.setCards(g.split), g.buildIDs(builds, j, -1)...))
 		}
 	}
 	return out
 }
 
-// courtCaptures: a court pairs with one card of its rank (one action per
-// class of card: QH and QD are the same play), or takes all it must.
-func (s *state) courtCaptures(c Card) []Action {
+// appendCourtCaptures: a court pairs with one card of its rank (one action
+// per class of card: QH and QD are the same play), or takes all it must.
+func (g *generator) appendCourtCaptures(out []Action, c Card) []Action {
+	s := g.s
 	take := s.courtTake(c)
-	var same []Card
+	if take == 0 {
+		return out
+	}
+	same := 0
 	for _, t := range s.Table {
 		if t.Rank() == c.Rank() {
-			same = append(same, t)
+			same++
 		}
 	}
-	if take == 0 {
-		return nil
-	}
-	if take == len(same) {
-		sets := make([][]Card, len(same))
-		for i, t := range same {
-			sets[i] = []Card{t}
+	if take == same {
+		start := len(g.sets)
+		for _, t := range s.Table {
+			if t.Rank() == c.Rank() {
+				g.sets = append(g.sets, g.oneCard(t))
+			}
 		}
-		return []Action{CaptureAction(c, sets)}
+		return append(out, CaptureAction(c, g.sets[start:len(g.sets):len(g.sets)]))
 	}
-	var out []Action
-	seen := map[int]bool{}
-	for _, t := range same {
-		if !seen[roleOf(t)] {
+	var seen [3]bool
+	for _, t := range s.Table {
+		if t.Rank() == c.Rank() && !seen[roleOf(t)] {
 			seen[roleOf(t)] = true
-			out = append(out, CaptureAction(c, [][]Card{{t}}))
+			g.sets = append(g.sets, g.oneCard(t))
+			out = append(out, CaptureAction(c, g.sets[len(g.sets)-1:len(g.sets):len(g.sets)]))
 		}
 	}
 	return out
@@ -139,20 +164,22 @@ func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
 		if !s.holdsValue(seat, c, v) {
 			continue
 		}
-		var joinable []int
+		joinable := g.picks[:0]
 		for i, b := range s.Builds {
 			if b.Value == v {
 				joinable = append(joinable, i)
 			}
 		}
+		g.picks = joinable
 		reach0 := g.reachFrom0(v)
 		plain := reach0
 		if v > cv {
-			starts := make([]union, 0, len(g.bySum[v-cv]))
+			starts := g.plain[:0]
 			for _, set := range g.bySum[v-cv] {
 				starts = append(starts, union{vec: set.vec, parent: -1})
 			}
-			plain = unions(&g.ct, starts, g.bySum[v], MaxLegalPlays-len(out))
+			plain = g.unions(starts, g.bySum[v], MaxLegalPlays-len(out))
+			g.plain = plain
 		}
 		out = g.appendBuildsFrom(out, c, v, plain, joinable, -1)
 		for i, b := range s.Builds {
@@ -166,13 +193,13 @@ func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
 
 func (g *generator) appendBuildsFrom(out []Action, c Card, v int, reach []union, joinable []int, inc int) []Action {
 	for _, u := range reach {
+		var cards []Card
+		if u.vec != 0 {
+			cards = g.cardsOf(g.ct.mask(u.vec))
+		}
 		for j := 0; j < 1<<len(joinable) && len(out) < MaxLegalPlays; j++ {
 			if u.vec == 0 && j == 0 && inc < 0 {
 				continue
-			}
-			var cards []Card
-			if u.vec != 0 {
-				cards = g.cardsOf(g.ct.mask(u.vec))
 			}
 			out = append(out, BuildAction(c, v, cards, g.buildIDs(joinable, j, inc)...))
 		}

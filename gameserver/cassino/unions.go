@@ -8,29 +8,31 @@ type union struct {
 	set    uint64
 }
 
-// unions extends the starting unions by sets that still fit the table,
-// breadth first, and returns every distinct reachable union once, at most
-// limit of them.
-func unions(ct *classTable, starts []union, sets []classSet, limit int) []union {
-	out := make([]union, 0, min(limit, len(starts)+len(sets)))
-	var seen maskSet
-	for _, u := range starts {
-		if len(out) < limit && seen.add(u.vec) {
-			out = append(out, u)
+// unions extends the starting unions already in us by sets that still fit
+// the table, breadth first, and returns every distinct reachable union
+// once, at most limit of them, in us's memory.
+func (g *generator) unions(us []union, sets []classSet, limit int) []union {
+	ct := &g.ct
+	g.seen.reset()
+	starts := len(us)
+	us = us[:0]
+	for k := 0; k < starts; k++ {
+		if u := us[:starts][k]; len(us) < limit && g.seen.add(u.vec) {
+			us = append(us, u)
 		}
 	}
-	for i := 0; i < len(out); i++ {
-		base := out[i].vec
+	for i := 0; i < len(us); i++ {
+		base := us[i].vec
 		for _, set := range sets {
-			if len(out) >= limit {
-				return out
+			if len(us) >= limit {
+				return us
 			}
-			if v, ok := ct.add(base, set); ok && seen.add(v) {
-				out = append(out, union{vec: v, parent: i, set: set.vec})
+			if v, ok := ct.add(base, set); ok && g.seen.add(v) {
+				us = append(us, union{vec: v, parent: i, set: set.vec})
 			}
 		}
 	}
-	return out
+	return us
 }
 
 // setsOf follows the parents of union i back to its start and appends the
@@ -77,6 +79,17 @@ func (ms *maskSet) add(m uint64) bool {
 			return true
 		}
 	}
+}
+
+// reset empties the set, keeping its slots unless a crowded table made
+// them so many that clearing them would cost more than growing anew.
+func (ms *maskSet) reset() {
+	if len(ms.slots) > 1024 {
+		ms.slots = nil
+	} else {
+		clear(ms.slots)
+	}
+	ms.n, ms.zero = 0, false
 }
 
 func (ms *maskSet) rehash() {

@@ -3,6 +3,7 @@ package cassino
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -122,15 +123,18 @@ func (s *state) evolveBuilt(e Event) error {
 	if rerr != nil {
 		return rerr
 	}
-	want := append([]Card{e.Card}, e.Cards...)
+	var buf [deckSize]Card
+	want := append(append(buf[:0], e.Card), e.Cards...)
 	for _, i := range idx {
-		want = append(want, s.Builds[i].Cards()...)
+		for _, set := range s.Builds[i].Sets {
+			want = append(want, set...)
+		}
 	}
-	nb := TableBuild{ID: e.Build, Value: e.Value, Sets: cloneSets(e.Sets), Owner: e.Seat}
+	nb := TableBuild{ID: e.Build, Value: e.Value, Sets: packSets(e.Sets), Owner: e.Seat}
 	if err := checkBuildShape(nb); err != nil {
 		return err
 	}
-	if !sameCards(nb.Cards(), want) {
+	if !sameCardSets(nb.Sets, want) {
 		return errors.New("the build's sets are not the cards played and joined")
 	}
 	isNew := e.Build == s.newBuildID()
@@ -145,8 +149,8 @@ func (s *state) evolveBuilt(e Event) error {
 	if isNew {
 		s.NextBuild++
 	}
-	s.Table = without(s.Table, e.Cards)
-	s.Hands[e.Seat] = without(s.Hands[e.Seat], []Card{e.Card})
+	s.Table = dropCards(s.Table, e.Cards)
+	s.Hands[e.Seat] = dropCard(s.Hands[e.Seat], e.Card)
 	s.advanceTurn()
 	return nil
 }
@@ -176,14 +180,18 @@ func checkBuildShape(b TableBuild) error {
 	return nil
 }
 
-func sameCards(a, b []Card) bool {
-	if len(a) != len(b) {
-		return false
+// sameCardSets reports whether the sets hold exactly the cards of want,
+// which holds no card twice (they come from a hand, the loose cards and
+// builds). Equal masks of len(want) bits then mean equal multisets.
+func sameCardSets(sets [][]Card, want []Card) bool {
+	n := 0
+	var m uint64
+	for _, set := range sets {
+		n += len(set)
+		m |= cardMask(set)
 	}
-	x, y := slices.Clone(a), slices.Clone(b)
-	slices.Sort(x)
-	slices.Sort(y)
-	return slices.Equal(x, y)
+	w := cardMask(want)
+	return n == len(want) && m == w && bits.OnesCount64(w) == n
 }
 
 func cloneNonEmpty(cs []Card) []Card {

@@ -19,7 +19,7 @@ func splitSets(cs []Card, v, extra int) ([][]Card, bool) {
 		byValue[c.Value()] = append(byValue[c.Value()], c)
 		counts = counts.plus(c.Value(), 1)
 	}
-	p := valueSplitter{v: v, extra: extra, failed: map[splitKey]bool{}}
+	p := valueSplitter{v: v, extra: extra}
 	if !p.solve(counts, extra > 0) {
 		return nil, false
 	}
@@ -87,6 +87,9 @@ func (p *valueSplitter) solve(rest valueCounts, needExtra bool) bool {
 	}
 	if p.try(rest, hi, p.v, false) {
 		return true
+	}
+	if p.failed == nil {
+		p.failed = map[splitKey]bool{} // most splits never fail once
 	}
 	p.failed[key] = true
 	return false

@@ -55,17 +55,18 @@ func (s *state) n() int { return s.Options.Players }
 
 func (s *state) clone() *state {
 	c := *s
-	c.Deck = cloneCards(s.Deck)
-	c.Hands = cloneHands(s.Hands)
-	c.Table = cloneCards(s.Table)
+	bCards, bSets := buildsSize(s.Builds)
+	p := newPacker(len(s.Deck)+len(s.Table)+listsSize(s.Hands)+listsSize(s.Piles)+bCards,
+		len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners))
+	c.Deck = p.copyCards(s.Deck)
+	c.Hands = p.copyLists(s.Hands)
+	c.Table = p.copyCards(s.Table)
 	c.Builds = make([]TableBuild, len(s.Builds))
-	for i, b := range s.Builds {
-		c.Builds[i] = b.clone()
-	}
-	c.Piles = cloneHands(s.Piles)
-	c.Sweeps = append([]int(nil), s.Sweeps...)
-	c.Scores = append([]int(nil), s.Scores...)
-	c.Winners = append([]int(nil), s.Winners...)
+	p.copyBuilds(c.Builds, s.Builds)
+	c.Piles = p.copyLists(s.Piles)
+	c.Sweeps = p.copyInts(s.Sweeps)
+	c.Scores = p.copyInts(s.Scores)
+	c.Winners = p.copyInts(s.Winners)
 	return &c
 }
 
@@ -77,6 +78,15 @@ func cloneHands(h [][]Card) [][]Card {
 		out[i] = cloneCards(cs)
 	}
 	return out
+}
+
+// packSets is cloneSets in two allocations whatever the number of sets.
+func packSets(s [][]Card) [][]Card {
+	if s == nil {
+		return nil
+	}
+	p := newPacker(listsSize(s), len(s), 0)
+	return p.copyLists(s)
 }
 
 func cloneSets(s [][]Card) [][]Card {

@@ -52,13 +52,15 @@ func (s *state) checkPlayEvent(e Event) error {
 	return nil
 }
 
+// removeBuilds removes the builds at idx in place (see dropCards).
 func removeBuilds(bs []TableBuild, idx []int) []TableBuild {
-	out := make([]TableBuild, 0, len(bs))
+	out := bs[:0]
 	for i, b := range bs {
 		if !containsInt(idx, i) {
 			out = append(out, b)
 		}
 	}
+	clear(bs[len(out):])
 	return out
 }
 

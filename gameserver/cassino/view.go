@@ -30,16 +30,24 @@ type View struct {
 // spectator's view: no hand and no legal actions.
 func (m *Match) View(seat int) View {
 	s := &m.s
+	n := s.n()
+	seated := seat >= 0 && seat < n
+	bCards, bSets := buildsSize(s.Builds)
+	cards := len(s.Table) + bCards
+	if seated {
+		cards += len(s.Hands[seat])
+	}
+	p := newPacker(cards, bSets, 4*n+len(s.Winners))
 	v := View{
 		Seat:         seat,
 		Options:      s.Options,
-		Table:        cloneCards(s.Table),
+		Table:        p.copyCards(s.Table),
 		Builds:       make([]TableBuild, len(s.Builds)),
-		HandCounts:   make([]int, s.n()),
-		PileCounts:   make([]int, s.n()),
+		HandCounts:   p.zeroInts(n),
+		PileCounts:   p.zeroInts(n),
 		DeckCount:    len(s.Deck),
-		Sweeps:       append([]int(nil), s.Sweeps...),
-		Scores:       append([]int(nil), s.Scores...),
+		Sweeps:       p.copyInts(s.Sweeps),
+		Scores:       p.copyInts(s.Scores),
 		Dealer:       s.Dealer,
 		Turn:         s.Turn,
 		Deal:         s.Deal,
@@ -47,17 +55,15 @@ func (m *Match) View(seat int) View {
 		LastDeal:     len(s.Deck) == 0,
 		LastCapturer: s.LastCapturer,
 		Finished:     s.Finished,
-		Winners:      append([]int(nil), s.Winners...),
+		Winners:      p.copyInts(s.Winners),
 	}
-	for i, b := range s.Builds {
-		v.Builds[i] = b.clone()
-	}
+	p.copyBuilds(v.Builds, s.Builds)
 	for i := range s.Hands {
 		v.HandCounts[i] = len(s.Hands[i])
 		v.PileCounts[i] = len(s.Piles[i])
 	}
-	if seat >= 0 && seat < s.n() {
-		v.Hand = cloneCards(s.Hands[seat])
+	if seated {
+		v.Hand = p.copyCards(s.Hands[seat])
 		v.Legal = m.LegalActions(seat)
 	}
 	return v

@@ -55,13 +55,25 @@ func (g *generator) buildIDs(idx []int, pick int, extra int) []string {
 	return g.ids[start:len(g.ids):len(g.ids)]
 }
 
+// legalMem holds a short list of legal actions, which is most of them, in
+// one allocation; a longer list gets its own.
+type legalMem struct {
+	actions [8]Action
+	cards   [32]Card
+	sets    [12][]Card
+	ids     [4]string
+}
+
 // export copies the actions out of the scratch into lists of their own:
 // one each for the actions, their cards, their sets and their build ids,
 // however many actions there are. Each action's slices stay distinct, and
 // empty ones nil, as if allocated one by one.
-func (g *generator) export(scratch []Action) []Action {
+func (g *generator) export(scratch []Action, mem *legalMem) []Action {
 	if len(scratch) == 0 {
 		return nil
+	}
+	if mem == nil {
+		mem = new(legalMem)
 	}
 	var nCards, nSets, nIDs int
 	for _, a := range scratch {
@@ -72,19 +84,10 @@ func (g *generator) export(scratch []Action) []Action {
 		nSets += len(a.Sets)
 		nIDs += len(a.Builds)
 	}
-	out := make([]Action, len(scratch))
-	var cards []Card
-	var sets [][]Card
-	var ids []string
-	if nCards > 0 {
-		cards = make([]Card, 0, nCards)
-	}
-	if nSets > 0 {
-		sets = make([][]Card, 0, nSets)
-	}
-	if nIDs > 0 {
-		ids = make([]string, 0, nIDs)
-	}
+	out := within(mem.actions[:], len(scratch))[:len(scratch)]
+	cards := within(mem.cards[:], nCards)
+	sets := within(mem.sets[:], nSets)
+	ids := within(mem.ids[:], nIDs)
 	carve := func(cs []Card) []Card {
 		start := len(cards)
 		cards = append(cards, cs...)

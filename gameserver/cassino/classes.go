@@ -7,8 +7,15 @@ package cassino
 // once per choice of suits, and keeps a crowded table tractable.
 
 // classBits is the width of one class's count in a vector: a class holds
-// at most 3 cards (the hearts, diamonds and clubs of a rank).
-const classBits = 2
+// at most 3 cards (the hearts, diamonds and clubs of a rank), which takes
+// two bits; the third is a guard that lets add compare every count at once.
+const classBits = 3
+
+// countMask and guards pick the counts and the guard bits of a vector.
+const (
+	countMask = 1<<(classBits-1) - 1
+	guards    = 0x4924924924924924 // bit 2 of each 3-bit field, 21 fields
+)
 
 // maxClasses: ten ranks, each with a spade class and an other class, and
 // the big casino.
@@ -20,18 +27,15 @@ const maxClasses = 21
 type classTable struct {
 	table []Card
 	n     int
+	sizes uint64 // the vector of every class's size
 	value [maxClasses]uint8
 	size  [maxClasses]uint8
 	cards [maxClasses][3]uint8 // indexes into table, in table order
 }
 
-// classCount is n cards of one class.
-type classCount struct{ class, n int }
-
-// classSet is a multiset of classes: its vector and its non-zero counts.
+// classSet is a multiset of classes, as a vector.
 type classSet struct {
-	vec   uint64
-	parts []classCount
+	vec uint64
 }
 
 func roleOf(c Card) int {
@@ -60,19 +64,22 @@ func (ct *classTable) init(table []Card) {
 		k := *id - 1
 		ct.cards[k][ct.size[k]] = uint8(i)
 		ct.size[k]++
+		ct.sizes += 1 << (classBits * k)
 	}
 }
 
 func (ct *classTable) count(vec uint64, class int) int {
-	return int(vec>>(classBits*class)) & (1<<classBits - 1)
+	return int(vec>>(classBits*class)) & countMask
 }
 
 // add is vec plus the set, if the table holds enough cards of each class.
+// Each count of the set is taken from what vec leaves of its class, with
+// the guard bit above it set: a count that does not fit borrows the guard,
+// and no borrow crosses into the next class.
 func (ct *classTable) add(vec uint64, s classSet) (uint64, bool) {
-	for _, p := range s.parts {
-		if ct.count(vec, p.class)+p.n > int(ct.size[p.class]) {
-			return 0, false
-		}
+	left := ct.sizes - vec
+	if ((left|guards)-s.vec)&guards != guards {
+		return 0, false
 	}
 	return vec + s.vec, true
 }
@@ -83,22 +90,17 @@ func (g *generator) fillSetsBySum() {
 	for v := range g.bySum {
 		g.bySum[v] = g.bySum[v][:0]
 	}
-	g.parts, g.walk = g.parts[:0], g.walk[:0]
 	g.walkSets(0, 0, 0)
 }
 
 func (g *generator) walkSets(class int, vec uint64, total int) {
 	ct := &g.ct
 	if total > 0 {
-		start := len(g.parts)
-		g.parts = append(g.parts, g.walk...)
-		g.bySum[total] = append(g.bySum[total], classSet{vec: vec, parts: g.parts[start:len(g.parts):len(g.parts)]})
+		g.bySum[total] = append(g.bySum[total], classSet{vec: vec})
 	}
 	for i := class; i < ct.n; i++ {
 		for n := 1; n <= int(ct.size[i]) && total+n*int(ct.value[i]) <= 10; n++ {
-			g.walk = append(g.walk, classCount{i, n})
 			g.walkSets(i+1, vec+uint64(n)<<(classBits*i), total+n*int(ct.value[i]))
-			g.walk = g.walk[:len(g.walk)-1]
 		}
 	}
 }

@@ -80,6 +80,40 @@ func (s *state) dealEvent() Event {
 	return e
 }
 
+// isDealEvent reports whether e is exactly dealEvent(), without building
+// it: every play that empties the hands folds a deal.
+func (s *state) isDealEvent(e Event) bool {
+	n := s.n()
+	if e.Deal != s.Deal+1 || len(e.Hands) != n || len(e.Counts) != n {
+		return false
+	}
+	i := 0
+	for k := 1; k <= n; k++ {
+		seat := (s.Dealer + k) % n
+		take := min(cardsPerDeal, len(s.Deck)-i)
+		if take > 0 {
+			if !slices.Equal(e.Hands[seat], s.Deck[i:i+take]) {
+				return false
+			}
+		} else if len(e.Hands[seat]) != 0 {
+			return false
+		}
+		if e.Counts[seat] != take {
+			return false
+		}
+		i += take
+	}
+	var table []Card
+	if s.Deal == 0 {
+		take := min(cardsPerDeal, len(s.Deck)-i)
+		if take > 0 {
+			table = s.Deck[i : i+take]
+		}
+		i += take
+	}
+	return slices.Equal(e.Table, table) && e.Last == (i == len(s.Deck))
+}
+
 func (s *state) evolveDealt(e Event) error {
 	if s.Finished || s.HandOver {
 		return errors.New("no hand is in play")
@@ -87,14 +121,12 @@ func (s *state) evolveDealt(e Event) error {
 	if !s.allHandsEmpty() {
 		return errors.New("cards are dealt only when every hand is empty")
 	}
-	want := s.dealEvent()
-	if !slices.EqualFunc(e.Hands, want.Hands, slices.Equal) || !slices.Equal(e.Table, want.Table) ||
-		e.Deal != want.Deal || e.Last != want.Last || !slices.Equal(e.Counts, want.Counts) {
+	if !s.isDealEvent(e) {
 		return errors.New("the dealt cards are not the top of the deck")
 	}
 	taken := 0
 	for seat, h := range e.Hands {
-		s.Hands[seat] = cloneCards(h)
+		s.Hands[seat] = append(s.Hands[seat][:0], h...)
 		taken += len(h)
 	}
 	s.Table = append(s.Table, e.Table...)

@@ -10,7 +10,7 @@ func (m *Match) LegalActions(seat int) []Action {
 	if s.Finished || s.HandOver || seat != s.Turn {
 		return nil
 	}
-	return s.legalActions(seat)
+	return s.legalActions(seat, nil)
 }
 
 // generators keeps the scratch of move generation between calls: listing
@@ -18,7 +18,8 @@ func (m *Match) LegalActions(seat int) []Action {
 // each time.
 var generators = sync.Pool{New: func() any { return new(generator) }}
 
-func (s *state) legalActions(seat int) []Action {
+// legalActions lists seat's actions in mem when they fit (nil: allocate).
+func (s *state) legalActions(seat int, mem *legalMem) []Action {
 	g := generators.Get().(*generator)
 	defer generators.Put(g)
 	g.init(s)
@@ -37,7 +38,7 @@ func (s *state) legalActions(seat int) []Action {
 		out = append(out, TrailAction(c))
 	}
 	g.out = out
-	return g.export(out)
+	return g.export(out, mem)
 }
 
 // MaxLegalPlays bounds the captures and builds LegalActions lists. Real
@@ -54,8 +55,6 @@ type generator struct {
 	s     *state
 	ct    classTable
 	bySum [11][]classSet // multisets of loose cards by their sum
-	parts []classCount   // the parts of every classSet of bySum
-	walk  []classCount   // the path of the walk that fills bySum
 	reach [11][]union    // unions of disjoint sets of one sum, from nothing
 	done  [11]bool
 	plain []union // unions a build starts from

@@ -11,18 +11,38 @@ type packer struct {
 	ints  []int
 }
 
-func newPacker(cards, lists, ints int) packer {
-	var p packer
-	if cards > 0 {
-		p.cards = make([]Card, 0, cards)
+// packMem holds a packer's lists in the common case: the lists of a state
+// or a view fit, and one allocation serves them all. A list that does not
+// fit gets an allocation of its own.
+type packMem struct {
+	cards  [128]Card // the 52 cards and room to grow (see state.clone)
+	lists  [12][]Card
+	ints   [12]int
+	builds [4]TableBuild
+}
+
+// newPacker returns a packer for that many cards, lists and ints, and the
+// list of builds it will copy (nil for none, as make would give for 0).
+func newPacker(cards, lists, ints, builds int) (packer, []TableBuild) {
+	return packIn(new(packMem), cards, lists, ints, builds)
+}
+
+// packIn is newPacker in memory the caller allocated.
+func packIn(mem *packMem, cards, lists, ints, builds int) (packer, []TableBuild) {
+	return packer{
+		cards: within(mem.cards[:], cards),
+		lists: within(mem.lists[:], lists),
+		ints:  within(mem.ints[:], ints),
+	}, within(mem.builds[:], builds)[:builds]
+}
+
+// within is an empty list of capacity n in inline when it fits, or else
+// newly allocated.
+func within[T any](inline []T, n int) []T {
+	if n <= len(inline) {
+		return inline[:0:n]
 	}
-	if lists > 0 {
-		p.lists = make([][]Card, 0, lists)
-	}
-	if ints > 0 {
-		p.ints = make([]int, 0, ints)
-	}
-	return p
+	return make([]T, 0, n)
 }
 
 // copyCards is cloneCards out of the pack: nil when cs is empty.
@@ -33,6 +53,26 @@ func (p *packer) copyCards(cs []Card) []Card {
 	start := len(p.cards)
 	p.cards = append(p.cards, cs...)
 	return p.cards[start:len(p.cards):len(p.cards)]
+}
+
+// copyCardsRoom is copyCards with room for extra more cards, so that
+// appending them allocates nothing.
+func (p *packer) copyCardsRoom(cs []Card, extra int) []Card {
+	if len(cs)+extra == 0 {
+		return nil
+	}
+	start := len(p.cards)
+	p.cards = append(p.cards, cs...)
+	end := len(p.cards)
+	p.cards = p.cards[:end+extra]
+	return p.cards[start : end : end+extra]
+}
+
+// takeLists carves n empty lists out of the pack.
+func (p *packer) takeLists(n int) [][]Card {
+	start := len(p.lists)
+	p.lists = p.lists[:start+n]
+	return p.lists[start : start+n : start+n]
 }
 
 // copyLists is cloneHands out of the pack: a list of n lists, never nil.

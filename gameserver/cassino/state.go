@@ -56,14 +56,37 @@ func (s *state) n() int { return s.Options.Players }
 func (s *state) clone() *state {
 	c := *s
 	bCards, bSets := buildsSize(s.Builds)
-	p := newPacker(len(s.Deck)+len(s.Table)+listsSize(s.Hands)+listsSize(s.Piles)+bCards,
-		len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners))
+	// The copy is usually made to fold a play of the seat to move: room
+	// for a trail on the table, a capture of everything into its pile and
+	// the next deal into the hands makes those appends allocation-free.
+	tableRoom, pileRoom, handRoom := 1, len(s.Table)+bCards+1, 0
+	if len(s.Deck) > 0 {
+		handRoom = cardsPerDeal
+	}
+	cards := len(s.Deck) + len(s.Table) + tableRoom + listsSize(s.Hands) + len(s.Hands)*handRoom + listsSize(s.Piles) + pileRoom + bCards
+	p, builds := newPacker(cards, len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners), len(s.Builds))
 	c.Deck = p.copyCards(s.Deck)
-	c.Hands = p.copyLists(s.Hands)
-	c.Table = p.copyCards(s.Table)
-	c.Builds = make([]TableBuild, len(s.Builds))
+	c.Hands = make([][]Card, 0)
+	if s.Hands != nil {
+		c.Hands = p.takeLists(len(s.Hands))
+		for i, h := range s.Hands {
+			c.Hands[i] = p.copyCardsRoom(h, max(handRoom-len(h), 0))
+		}
+	}
+	c.Table = p.copyCardsRoom(s.Table, tableRoom)
+	c.Builds = builds
 	p.copyBuilds(c.Builds, s.Builds)
-	c.Piles = p.copyLists(s.Piles)
+	c.Piles = make([][]Card, 0)
+	if s.Piles != nil {
+		c.Piles = p.takeLists(len(s.Piles))
+		for i, pile := range s.Piles {
+			room := 0
+			if i == s.Turn {
+				room = pileRoom
+			}
+			c.Piles[i] = p.copyCardsRoom(pile, room)
+		}
+	}
 	c.Sweeps = p.copyInts(s.Sweeps)
 	c.Scores = p.copyInts(s.Scores)
 	c.Winners = p.copyInts(s.Winners)
@@ -85,7 +108,7 @@ func packSets(s [][]Card) [][]Card {
 	if s == nil {
 		return nil
 	}
-	p := newPacker(listsSize(s), len(s), 0)
+	p := packer{cards: make([]Card, 0, listsSize(s)), lists: make([][]Card, 0, len(s))}
 	return p.copyLists(s)
 }
 

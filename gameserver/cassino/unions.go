@@ -54,6 +54,7 @@ func setsOf(out []uint64, us []union, i int) []uint64 {
 // generation on a crowded table, where a Go map costs twice as much.
 type maskSet struct {
 	slots []uint64 // 0 marks a free slot; the mask 0 is kept in zero
+	used  []uint32 // the slots filled, so that reset clears only them
 	n     int
 	zero  bool
 }
@@ -75,26 +76,26 @@ func (ms *maskSet) add(m uint64) bool {
 			return false
 		case 0:
 			ms.slots[i] = m
+			ms.used = append(ms.used, uint32(i))
 			ms.n++
 			return true
 		}
 	}
 }
 
-// reset empties the set, keeping its slots unless a crowded table made
-// them so many that clearing them would cost more than growing anew.
+// reset empties the set, keeping its slots for the next use.
 func (ms *maskSet) reset() {
-	if len(ms.slots) > 1024 {
-		ms.slots = nil
-	} else {
-		clear(ms.slots)
+	for _, i := range ms.used {
+		ms.slots[i] = 0
 	}
+	ms.used = ms.used[:0]
 	ms.n, ms.zero = 0, false
 }
 
 func (ms *maskSet) rehash() {
 	old := ms.slots
 	ms.slots = make([]uint64, max(16, 2*len(old)))
+	ms.used = ms.used[:0]
 	ms.n = 0
 	for _, m := range old {
 		if m != 0 {

@@ -26,6 +26,13 @@ type View struct {
 	Legal        []Action     `json:"legal,omitempty"`
 }
 
+// viewMem is the memory of a view and its legal actions in the common
+// case, one allocation per view.
+type viewMem struct {
+	pack  packMem
+	legal legalMem
+}
+
 // View returns what seat may see. A seat outside the match gets a
 // spectator's view: no hand and no legal actions.
 func (m *Match) View(seat int) View {
@@ -37,12 +44,13 @@ func (m *Match) View(seat int) View {
 	if seated {
 		cards += len(s.Hands[seat])
 	}
-	p := newPacker(cards, bSets, 4*n+len(s.Winners))
+	mem := new(viewMem)
+	p, builds := packIn(&mem.pack, cards, bSets, 4*n+len(s.Winners), len(s.Builds))
 	v := View{
 		Seat:         seat,
 		Options:      s.Options,
 		Table:        p.copyCards(s.Table),
-		Builds:       make([]TableBuild, len(s.Builds)),
+		Builds:       builds,
 		HandCounts:   p.zeroInts(n),
 		PileCounts:   p.zeroInts(n),
 		DeckCount:    len(s.Deck),
@@ -64,7 +72,9 @@ func (m *Match) View(seat int) View {
 	}
 	if seated {
 		v.Hand = p.copyCards(s.Hands[seat])
-		v.Legal = m.LegalActions(seat)
+		if !s.Finished && !s.HandOver && seat == s.Turn {
+			v.Legal = s.legalActions(seat, &mem.legal)
+		}
 	}
 	return v
 }

@@ -58,10 +58,10 @@ func (g *generator) buildIDs(idx []int, pick int, extra int) []string {
 // legalMem holds a short list of legal actions, which is most of them, in
 // one allocation; a longer list gets its own.
 type legalMem struct {
-	actions [8]Action
-	cards   [32]Card
-	sets    [12][]Card
-	ids     [4]string
+	actions [6]Action
+	cards   [16]Card
+	sets    [6][]Card
+	ids     [2]string
 }
 
 // export copies the actions out of the scratch into lists of their own:

@@ -15,25 +15,34 @@ type packer struct {
 // or a view fit, and one allocation serves them all. A list that does not
 // fit gets an allocation of its own.
 type packMem struct {
-	cards  [128]Card // the 52 cards and room to grow (see state.clone)
-	lists  [12][]Card
-	ints   [12]int
-	builds [4]TableBuild
+	cards  [96]Card // the 52 cards and room to grow (see state.clone)
+	lists  [8][]Card
+	ints   [10]int
+	builds [3]TableBuild
+}
+
+// viewPackMem is packMem for a view: the table, a hand and the builds.
+type viewPackMem struct {
+	cards  [20]Card
+	lists  [4][]Card
+	ints   [10]int
+	builds [2]TableBuild
 }
 
 // newPacker returns a packer for that many cards, lists and ints, and the
 // list of builds it will copy (nil for none, as make would give for 0).
 func newPacker(cards, lists, ints, builds int) (packer, []TableBuild) {
-	return packIn(new(packMem), cards, lists, ints, builds)
+	mem := new(packMem)
+	return packIn(mem.cards[:], mem.lists[:], mem.ints[:], mem.builds[:], cards, lists, ints, builds)
 }
 
 // packIn is newPacker in memory the caller allocated.
-func packIn(mem *packMem, cards, lists, ints, builds int) (packer, []TableBuild) {
+func packIn(mc []Card, ml [][]Card, mi []int, mb []TableBuild, cards, lists, ints, builds int) (packer, []TableBuild) {
 	return packer{
-		cards: within(mem.cards[:], cards),
-		lists: within(mem.lists[:], lists),
-		ints:  within(mem.ints[:], ints),
-	}, within(mem.builds[:], builds)[:builds]
+		cards: within(mc, cards),
+		lists: within(ml, lists),
+		ints:  within(mi, ints),
+	}, within(mb, builds)[:builds]
 }
 
 // within is an empty list of capacity n in inline when it fits, or else

@@ -29,7 +29,7 @@ type View struct {
 // viewMem is the memory of a view and its legal actions in the common
 // case, one allocation per view.
 type viewMem struct {
-	pack  packMem
+	pack  viewPackMem
 	legal legalMem
 }
 
@@ -45,7 +45,8 @@ func (m *Match) View(seat int) View {
 		cards += len(s.Hands[seat])
 	}
 	mem := new(viewMem)
-	p, builds := packIn(&mem.pack, cards, bSets, 4*n+len(s.Winners), len(s.Builds))
+	pm := &mem.pack
+	p, builds := packIn(pm.cards[:], pm.lists[:], pm.ints[:], pm.builds[:], cards, bSets, 4*n+len(s.Winners), len(s.Builds))
 	v := View{
 		Seat:         seat,
 		Options:      s.Options,

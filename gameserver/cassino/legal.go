@@ -23,7 +23,7 @@ func (s *state) legalActions(seat int, mem *legalMem) []Action {
 	g := generators.Get().(*generator)
 	defer generators.Put(g)
 	g.init(s)
-	out := g.out[:0]
+	out := g.raw[:0]
 	for _, c := range s.Hands[seat] {
 		out = g.appendCaptures(out, c)
 	}
@@ -35,9 +35,9 @@ func (s *state) legalActions(seat int, mem *legalMem) []Action {
 		if blocked || (!s.Options.TrailWhenCaptureAvailable && s.canCapture(c)) {
 			continue
 		}
-		out = append(out, TrailAction(c))
+		out = append(out, rawAction{kind: kindTrail, card: c})
 	}
-	g.out = out
+	g.raw = out
 	return g.export(out, mem)
 }
 
@@ -59,11 +59,13 @@ type generator struct {
 	done  [11]bool
 	plain []union // unions a build starts from
 	seen  maskSet
-	out   []Action
-	// The actions of out point into these; export copies them.
+	// The plays found, without pointers (so that filling them costs no
+	// write barrier): their cards, sets and build ids are spans of cards,
+	// sets and ids, which export turns into actions.
+	raw     []rawAction
 	cards   []Card
-	sets    [][]Card
-	ids     []string
+	sets    []span  // spans of cards
+	ids     []uint8 // indexes of builds
 	scratch []uint64
 	split   []uint64
 	picks   []int
@@ -89,7 +91,7 @@ func (g *generator) reachFrom0(v int) []union {
 	return g.reach[v]
 }
 
-func (g *generator) appendCaptures(out []Action, c Card) []Action {
+func (g *generator) appendCaptures(out []rawAction, c Card) []rawAction {
 	s := g.s
 	if c.IsCourt() {
 		return g.appendCourtCaptures(out, c)
@@ -110,7 +112,7 @@ func (g *generator) appendCaptures(out []Action, c Card) []Action {
 			}
 			g.scratch = setsOf(g.scratch[:0], reach, i)
 			g.split = g.ct.split(g.split[:0], g.scratch)
-			out = append(out, CaptureAction(c, g.setCards(g.split), g.buildIDs(builds, j, -1)...))
+			out = append(out, rawAction{kind: kindCapture, card: c, sets: g.setCards(g.split), ids: g.buildIDs(builds, j, -1)})
 		}
 	}
 	return out
@@ -118,7 +120,7 @@ func (g *generator) appendCaptures(out []Action, c Card) []Action {
 
 // appendCourtCaptures: a court pairs with one card of its rank (one action
 // per class of card: QH and QD are the same play), or takes all it must.
-func (g *generator) appendCourtCaptures(out []Action, c Card) []Action {
+func (g *generator) appendCourtCaptures(out []rawAction, c Card) []rawAction {
 	s := g.s
 	take := s.courtTake(c)
 	if take == 0 {
@@ -137,14 +139,14 @@ func (g *generator) appendCourtCaptures(out []Action, c Card) []Action {
 				g.sets = append(g.sets, g.oneCard(t))
 			}
 		}
-		return append(out, CaptureAction(c, g.sets[start:len(g.sets):len(g.sets)]))
+		return append(out, rawAction{kind: kindCapture, card: c, sets: spanFrom(start, len(g.sets))})
 	}
 	var seen [3]bool
 	for _, t := range s.Table {
 		if t.Rank() == c.Rank() && !seen[roleOf(t)] {
 			seen[roleOf(t)] = true
 			g.sets = append(g.sets, g.oneCard(t))
-			out = append(out, CaptureAction(c, g.sets[len(g.sets)-1:len(g.sets):len(g.sets)]))
+			out = append(out, rawAction{kind: kindCapture, card: c, sets: spanFrom(len(g.sets)-1, len(g.sets))})
 		}
 	}
 	return out
@@ -153,7 +155,7 @@ func (g *generator) appendCourtCaptures(out []Action, c Card) []Action {
 // appendBuilds adds every build seat can make with c: for each value it
 // still holds a card of, c either joins loose cards into a set or increases
 // one single build, and further loose sets and builds of that value join.
-func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
+func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction {
 	s := g.s
 	if c.IsCourt() {
 		return out
@@ -190,9 +192,9 @@ func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
 	return out
 }
 
-func (g *generator) appendBuildsFrom(out []Action, c Card, v int, reach []union, joinable []int, inc int) []Action {
+func (g *generator) appendBuildsFrom(out []rawAction, c Card, v int, reach []union, joinable []int, inc int) []rawAction {
 	for _, u := range reach {
-		var cards []Card
+		var cards span
 		if u.vec != 0 {
 			cards = g.cardsOf(g.ct.mask(u.vec))
 		}
@@ -200,7 +202,7 @@ func (g *generator) appendBuildsFrom(out []Action, c Card, v int, reach []union,
 			if u.vec == 0 && j == 0 && inc < 0 {
 				continue
 			}
-			out = append(out, BuildAction(c, v, cards, g.buildIDs(joinable, j, inc)...))
+			out = append(out, rawAction{kind: kindBuild, card: c, value: int8(v), cards: cards, ids: g.buildIDs(joinable, j, inc)})
 		}
 	}
 	return out

@@ -1,5 +1,7 @@
 package cassino
 
+import "math/bits"
+
 // Loose number cards of one rank and one role for scoring (a spade, the big
 // casino, or neither) are interchangeable for every rule and every score:
 // 7H, 7D and 7C only ever differ by name. Move generation therefore counts
@@ -30,7 +32,8 @@ type classTable struct {
 	sizes uint64 // the vector of every class's size
 	value [maxClasses]uint8
 	size  [maxClasses]uint8
-	cards [maxClasses][3]uint8 // indexes into table, in table order
+	cards [maxClasses][3]uint8  // indexes into table, in table order
+	first [maxClasses][4]uint64 // table mask of the first k cards of a class
 }
 
 // classSet is a multiset of classes, as a vector.
@@ -63,6 +66,7 @@ func (ct *classTable) init(table []Card) {
 		}
 		k := *id - 1
 		ct.cards[k][ct.size[k]] = uint8(i)
+		ct.first[k][ct.size[k]+1] = ct.first[k][ct.size[k]] | 1<<i
 		ct.size[k]++
 		ct.sizes += 1 << (classBits * k)
 	}
@@ -108,10 +112,10 @@ func (g *generator) walkSets(class int, vec uint64, total int) {
 // mask is the table mask of vec: the first cards of each class.
 func (ct *classTable) mask(vec uint64) uint64 {
 	var m uint64
-	for i := 0; i < ct.n; i++ {
-		for _, at := range ct.cards[i][:ct.count(vec, i)] {
-			m |= 1 << at
-		}
+	for vec != 0 {
+		i := bits.TrailingZeros64(vec) / classBits
+		m |= ct.first[i][ct.count(vec, i)]
+		vec &^= countMask << (classBits * i)
 	}
 	return m
 }
@@ -120,15 +124,16 @@ func (ct *classTable) mask(vec uint64) uint64 {
 // together, handing out each class's cards in table order.
 func (ct *classTable) split(out, sets []uint64) []uint64 {
 	var used [maxClasses]int
-	for k, vec := range sets {
-		out = append(out, 0)
-		for i := 0; i < ct.n; i++ {
+	for _, vec := range sets {
+		var m uint64
+		for vec != 0 {
+			i := bits.TrailingZeros64(vec) / classBits
 			n := ct.count(vec, i)
-			for _, at := range ct.cards[i][used[i] : used[i]+n] {
-				out[k] |= 1 << at
-			}
+			m |= ct.first[i][used[i]+n] &^ ct.first[i][used[i]]
 			used[i] += n
+			vec &^= countMask << (classBits * i)
 		}
+		out = append(out, m)
 	}
 	return out
 }

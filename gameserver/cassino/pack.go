@@ -29,14 +29,9 @@ type viewPackMem struct {
 	builds [2]TableBuild
 }
 
-// newPacker returns a packer for that many cards, lists and ints, and the
-// list of builds it will copy (nil for none, as make would give for 0).
-func newPacker(cards, lists, ints, builds int) (packer, []TableBuild) {
-	mem := new(packMem)
-	return packIn(mem.cards[:], mem.lists[:], mem.ints[:], mem.builds[:], cards, lists, ints, builds)
-}
-
-// packIn is newPacker in memory the caller allocated.
+// packIn returns a packer for that many cards, lists and ints, carved from
+// the given memory when they fit, and the list of builds it will copy
+// into (never nil, as make gives).
 func packIn(mc []Card, ml [][]Card, mi []int, mb []TableBuild, cards, lists, ints, builds int) (packer, []TableBuild) {
 	return packer{
 		cards: within(mc, cards),

@@ -53,8 +53,15 @@ type state struct {
 
 func (s *state) n() int { return s.Options.Players }
 
+// stateBlock is a state and the memory of its lists, allocated together.
+type stateBlock struct {
+	s   state
+	mem packMem
+}
+
 func (s *state) clone() *state {
-	c := *s
+	blk := &stateBlock{s: *s}
+	c := &blk.s
 	bCards, bSets := buildsSize(s.Builds)
 	// The copy is usually made to fold a play of the seat to move: room
 	// for a trail on the table, a capture of everything into its pile and
@@ -64,7 +71,9 @@ func (s *state) clone() *state {
 		handRoom = cardsPerDeal
 	}
 	cards := len(s.Deck) + len(s.Table) + tableRoom + listsSize(s.Hands) + len(s.Hands)*handRoom + listsSize(s.Piles) + pileRoom + bCards
-	p, builds := newPacker(cards, len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners), len(s.Builds))
+	mem := &blk.mem
+	p, builds := packIn(mem.cards[:], mem.lists[:], mem.ints[:], mem.builds[:],
+		cards, len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners), len(s.Builds))
 	c.Deck = p.copyCards(s.Deck)
 	c.Hands = make([][]Card, 0)
 	if s.Hands != nil {
@@ -90,7 +99,7 @@ func (s *state) clone() *state {
 	c.Sweeps = p.copyInts(s.Sweeps)
 	c.Scores = p.copyInts(s.Scores)
 	c.Winners = p.copyInts(s.Winners)
-	return &c
+	return c
 }
 
 func cloneCards(cs []Card) []Card { return append([]Card(nil), cs...) }

@@ -56,15 +56,20 @@ func (s *state) evolveHandStarted(e Event) error {
 
 // dealEvent deals the top of the deck: four to each seat from the dealer's
 // left, then, on the first deal of a hand, four to the table.
-func (s *state) dealEvent() Event {
+// Its lists come from p when they fit there (p may be nil).
+func (s *state) dealEvent(p *packer) Event {
 	n := s.n()
-	e := Event{Type: EventDealt, Deal: s.Deal + 1, Hands: make([][]Card, n), Counts: make([]int, n)}
+	cards := min(len(s.Deck), (n+1)*cardsPerDeal)
+	if !p.fits(cards, n, n) {
+		p = &packer{cards: make([]Card, 0, cards), lists: make([][]Card, 0, n), ints: make([]int, 0, n)}
+	}
+	e := Event{Type: EventDealt, Deal: s.Deal + 1, Hands: p.takeLists(n), Counts: p.zeroInts(n)}
 	i := 0
 	for k := 1; k <= n; k++ {
 		seat := (s.Dealer + k) % n
 		take := min(cardsPerDeal, len(s.Deck)-i)
 		if take > 0 {
-			e.Hands[seat] = cloneCards(s.Deck[i : i+take])
+			e.Hands[seat] = p.copyCards(s.Deck[i : i+take])
 		}
 		e.Counts[seat] = take
 		i += take
@@ -72,7 +77,7 @@ func (s *state) dealEvent() Event {
 	if s.Deal == 0 {
 		take := min(cardsPerDeal, len(s.Deck)-i)
 		if take > 0 {
-			e.Table = cloneCards(s.Deck[i : i+take])
+			e.Table = p.copyCards(s.Deck[i : i+take])
 		}
 		i += take
 	}

@@ -47,7 +47,11 @@ func (s *state) decide(seat int, a Action) (*state, []Event, error) {
 	if rerr != nil {
 		return nil, nil, rerr
 	}
-	r := &recorder{s: s.clone()}
+	blk := s.cloneBlock()
+	r := &recorder{s: &blk.s, events: blk.ev.events[:0], p: blk.ev.packer()}
+	if play.Type == EventCaptured {
+		play.Sets = r.p.copySets(play.Sets) // checkCapture left the action's own
+	}
 	r.emit(play)
 	if play.Type == EventCaptured && r.s.Options.Sweeps && r.s.tableEmpty() && !r.s.lastPlayDone() {
 		r.emit(Event{Type: EventSwept, Seat: seat})
@@ -67,7 +71,21 @@ func (s *state) lastPlayDone() bool { return s.allHandsEmpty() && len(s.Deck) ==
 type recorder struct {
 	s      *state
 	events []Event
+	p      *packer // the memory of the events' lists (nil: allocate)
 	err    error
+}
+
+// eventMem holds the events of one play and their lists in the common
+// case, inside the block of the state they are folded into.
+type eventMem struct {
+	events [2]Event
+	cards  [24]Card
+	lists  [6][]Card
+	ints   [4]int
+}
+
+func (em *eventMem) packer() *packer {
+	return &packer{cards: em.cards[:0], lists: em.lists[:0], ints: em.ints[:0]}
 }
 
 func (r *recorder) emit(e Event) {
@@ -88,7 +106,7 @@ func (r *recorder) settle() {
 		return
 	}
 	if len(s.Deck) > 0 {
-		r.emit(s.dealEvent())
+		r.emit(s.dealEvent(r.p))
 		return
 	}
 	if !s.tableEmpty() {
@@ -100,7 +118,7 @@ func (r *recorder) settle() {
 		return
 	}
 	r.emit(s.startHandEvent())
-	r.emit(s.dealEvent())
+	r.emit(s.dealEvent(r.p))
 }
 
 // evolve folds one event. It checks that the event fits the state, so a

@@ -72,6 +72,24 @@ func (p *packer) copyCardsRoom(cs []Card, extra int) []Card {
 	return p.cards[start : end : end+extra]
 }
 
+// fits reports whether the pack has room for that many more cards, lists
+// and ints (a nil packer has none).
+func (p *packer) fits(cards, lists, ints int) bool {
+	return p != nil && cap(p.cards)-len(p.cards) >= cards && cap(p.lists)-len(p.lists) >= lists &&
+		cap(p.ints)-len(p.ints) >= ints
+}
+
+// copySets is packSets out of the pack when it fits.
+func (p *packer) copySets(s [][]Card) [][]Card {
+	if s == nil {
+		return nil
+	}
+	if !p.fits(listsSize(s), len(s), 0) {
+		return packSets(s)
+	}
+	return p.copyLists(s)
+}
+
 // takeLists carves n empty lists out of the pack.
 func (p *packer) takeLists(n int) [][]Card {
 	start := len(p.lists)

@@ -53,13 +53,17 @@ type state struct {
 
 func (s *state) n() int { return s.Options.Players }
 
-// stateBlock is a state and the memory of its lists, allocated together.
+// stateBlock is a state and the memory of its lists, allocated together,
+// with room for the events that a play folded into it usually makes.
 type stateBlock struct {
 	s   state
 	mem packMem
+	ev  eventMem
 }
 
-func (s *state) clone() *state {
+func (s *state) clone() *state { return &s.cloneBlock().s }
+
+func (s *state) cloneBlock() *stateBlock {
 	blk := &stateBlock{s: *s}
 	c := &blk.s
 	bCards, bSets := buildsSize(s.Builds)
@@ -99,7 +103,7 @@ func (s *state) clone() *state {
 	c.Sweeps = p.copyInts(s.Sweeps)
 	c.Scores = p.copyInts(s.Scores)
 	c.Winners = p.copyInts(s.Winners)
-	return c
+	return blk
 }
 
 func cloneCards(cs []Card) []Card { return append([]Card(nil), cs...) }

@@ -31,7 +31,8 @@ func (s *state) checkBuild(seat int, a Action) (Event, *RuleError) {
 			return Event{}, ruleErr(CodeCourtInBuild, "the %s is a court card: courts never enter a build", t)
 		}
 	}
-	idx, err := s.checkBuildIDs(a.Builds, CodeIllegalBuild)
+	var buf [8]int
+	idx, err := s.checkBuildIDs(a.Builds, CodeIllegalBuild, buf[:0])
 	if err != nil {
 		return Event{}, err
 	}
@@ -119,7 +120,8 @@ func (s *state) evolveBuilt(e Event) error {
 	if err := s.checkLoose(e.Cards, ""); err != nil {
 		return err
 	}
-	idx, rerr := s.checkBuildIDs(e.Builds, "")
+	var idxBuf [8]int
+	idx, rerr := s.checkBuildIDs(e.Builds, "", idxBuf[:0])
 	if rerr != nil {
 		return rerr
 	}

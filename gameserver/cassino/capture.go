@@ -17,7 +17,8 @@ func (s *state) checkCapture(seat int, a Action) (Event, *RuleError) {
 	if err := s.checkLoose(named, CodeIllegalCapture); err != nil {
 		return Event{}, err
 	}
-	if _, err := s.checkBuildIDs(a.Builds, CodeIllegalCapture); err != nil {
+	var idxBuf [8]int
+	if _, err := s.checkBuildIDs(a.Builds, CodeIllegalCapture, idxBuf[:0]); err != nil {
 		return Event{}, err
 	}
 	var err *RuleError
@@ -108,7 +109,8 @@ func (s *state) evolveCaptured(e Event) error {
 	if err := s.checkLoose(loose, ""); err != nil {
 		return err
 	}
-	idx, rerr := s.checkBuildIDs(e.Builds, "")
+	var idxBuf [8]int
+	idx, rerr := s.checkBuildIDs(e.Builds, "", idxBuf[:0])
 	if rerr != nil {
 		return rerr
 	}

@@ -78,6 +78,7 @@ type recorder struct {
 // eventMem holds the events of one play and their lists in the common
 // case, inside the block of the state they are folded into.
 type eventMem struct {
+	p      packer
 	events [2]Event
 	cards  [24]Card
 	lists  [6][]Card
@@ -85,7 +86,8 @@ type eventMem struct {
 }
 
 func (em *eventMem) packer() *packer {
-	return &packer{cards: em.cards[:0], lists: em.lists[:0], ints: em.ints[:0]}
+	em.p = packer{cards: em.cards[:0], lists: em.lists[:0], ints: em.ints[:0]}
+	return &em.p
 }
 
 func (r *recorder) emit(e Event) {

@@ -37,7 +37,7 @@ func packIn(mc []Card, ml [][]Card, mi []int, mb []TableBuild, cards, lists, int
 		cards: within(mc, cards),
 		lists: within(ml, lists),
 		ints:  within(mi, ints),
-	}, within(mb, builds)[:builds]
+	}, within(mb, builds+1)[:builds] // room for a new build
 }
 
 // within is an empty list of capacity n in inline when it fits, or else

@@ -12,7 +12,7 @@ import (
 // increases one single build (the card alone is added to it); any other
 // named loose cards must form further sets of that value and named builds
 // of that value are joined whole, which makes a multiple build.
-func (s *state) checkBuild(seat int, a Action) (Event, *RuleError) {
+func (s *state) checkBuild(seat int, a Action, p *packer) (Event, *RuleError) {
 	c, v := a.Card, a.Value
 	if c.IsCourt() {
 		return Event{}, ruleErr(CodeCourtInBuild, "a %s has no value, so it cannot build", rankName(c.Rank()))
@@ -46,7 +46,7 @@ func (s *state) checkBuild(seat int, a Action) (Event, *RuleError) {
 	if err != nil {
 		return Event{}, err
 	}
-	sets, err := s.buildSets(c, v, a.Cards, inc, joined)
+	sets, err := s.buildSets(c, v, a.Cards, inc, joined, p)
 	if err != nil {
 		return Event{}, err
 	}
@@ -54,7 +54,7 @@ func (s *state) checkBuild(seat int, a Action) (Event, *RuleError) {
 	if len(idx) > 0 {
 		id = s.Builds[idx[0]].ID
 	}
-	return Event{Type: EventBuilt, Seat: seat, Card: c, Cards: cloneNonEmpty(a.Cards), Builds: cloneIDs(a.Builds),
+	return Event{Type: EventBuilt, Seat: seat, Card: c, Cards: p.dupCards(a.Cards), Builds: p.dupIDs(a.Builds),
 		Value: v, Sets: sets, Build: id}, nil
 }
 
@@ -85,29 +85,41 @@ func (s *state) buildRoles(seat int, c Card, v int, idx []int) (inc int, joined 
 // buildSets splits the played card and the named loose cards into sets of
 // v and returns the sets of the resulting build: joined builds first, then
 // the set holding the played card, then the other loose sets.
-func (s *state) buildSets(c Card, v int, loose []Card, inc int, joined []int) ([][]Card, *RuleError) {
+func (s *state) buildSets(c Card, v int, loose []Card, inc int, joined []int, p *packer) ([][]Card, *RuleError) {
 	var played []Card
 	var rest [][]Card
 	var ok bool
 	if inc >= 0 {
-		played = append(s.Builds[inc].Cards(), c)
-		rest, ok = splitSets(loose, v, 0)
+		b := s.Builds[inc]
+		played = p.cards0(listsSize(b.Sets) + 1)
+		for _, set := range b.Sets {
+			played = append(played, set...)
+		}
+		played = append(played, c)
+		rest, ok = splitSetsIn(loose, v, 0, p)
 	} else {
 		var parts [][]Card
-		parts, ok = splitSets(loose, v, v-c.Value())
+		parts, ok = splitSetsIn(loose, v, v-c.Value(), p)
+		var first []Card
 		if ok && v > c.Value() {
-			played, rest = parts[0], parts[1:]
+			first, rest = parts[0], parts[1:]
 		} else {
 			rest = parts
 		}
-		played = append(cloneCards(played), c)
+		played = append(append(p.cards0(len(first)+1), first...), c)
 	}
 	if !ok {
 		return nil, ruleErr(CodeIllegalBuild, "your %s and %s do not make sets of %d", c, joinCards(loose), v)
 	}
-	var sets [][]Card
+	n := 1 + len(rest)
 	for _, i := range joined {
-		sets = append(sets, cloneSets(s.Builds[i].Sets)...)
+		n += len(s.Builds[i].Sets)
+	}
+	sets := p.lists0(n)[:0]
+	for _, i := range joined {
+		for _, set := range s.Builds[i].Sets {
+			sets = append(sets, p.dupCards(set))
+		}
 	}
 	sets = append(sets, played)
 	return append(sets, rest...), nil

@@ -1,8 +1,7 @@
 package cassino
 
-// checkCapture validates a capture and returns its event, whose Sets are
-// still the action's own: decide copies them.
-func (s *state) checkCapture(seat int, a Action) (Event, *RuleError) {
+// checkCapture validates a capture and returns its event.
+func (s *state) checkCapture(seat int, a Action, p *packer) (Event, *RuleError) {
 	if len(a.Sets) == 0 && len(a.Builds) == 0 {
 		return Event{}, ruleErr(CodeIllegalCapture, "name the cards or builds your %s takes", a.Card)
 	}
@@ -30,7 +29,7 @@ func (s *state) checkCapture(seat int, a Action) (Event, *RuleError) {
 	if err != nil {
 		return Event{}, err
 	}
-	return Event{Type: EventCaptured, Seat: seat, Card: a.Card, Sets: a.Sets, Builds: cloneIDs(a.Builds)}, nil
+	return Event{Type: EventCaptured, Seat: seat, Card: a.Card, Sets: p.copySets(a.Sets), Builds: p.dupIDs(a.Builds)}, nil
 }
 
 func (s *state) checkNumberCapture(a Action) *RuleError {

@@ -9,6 +9,7 @@ type packer struct {
 	cards []Card
 	lists [][]Card
 	ints  []int
+	ids   []string
 }
 
 // packMem holds a packer's lists in the common case: the lists of a state
@@ -88,6 +89,46 @@ func (p *packer) copySets(s [][]Card) [][]Card {
 		return packSets(s)
 	}
 	return p.copyLists(s)
+}
+
+// cards0 is an empty list with room for n cards, from the pack when it
+// has room (p may be nil) and allocated otherwise.
+func (p *packer) cards0(n int) []Card {
+	if !p.fits(n, 0, 0) {
+		return make([]Card, 0, n)
+	}
+	start := len(p.cards)
+	p.cards = p.cards[:start+n]
+	return p.cards[start : start : start+n]
+}
+
+// lists0 is make([][]Card, n), from the pack when it has room.
+func (p *packer) lists0(n int) [][]Card {
+	if !p.fits(0, n, 0) {
+		return make([][]Card, n)
+	}
+	return p.takeLists(n)
+}
+
+// dupCards is cloneNonEmpty, from the pack when it has room.
+func (p *packer) dupCards(cs []Card) []Card {
+	if len(cs) == 0 {
+		return nil
+	}
+	return append(p.cards0(len(cs)), cs...)
+}
+
+// dupIDs is cloneIDs, from the pack when it has room.
+func (p *packer) dupIDs(ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	if p == nil || cap(p.ids)-len(p.ids) < len(ids) {
+		return cloneIDs(ids)
+	}
+	start := len(p.ids)
+	p.ids = append(p.ids, ids...)
+	return p.ids[start:len(p.ids):len(p.ids)]
 }
 
 // takeLists carves n empty lists out of the pack.

@@ -5,7 +5,11 @@ package cassino
 // values matter, so the search runs on counts per value, largest value
 // first, with failures memoized: even a build naming every number card on
 // the table is decided in a moment.
-func splitSets(cs []Card, v, extra int) ([][]Card, bool) {
+func splitSets(cs []Card, v, extra int) ([][]Card, bool) { return splitSetsIn(cs, v, extra, nil) }
+
+// splitSetsIn is splitSets with the sets from p when it has room (p may
+// be nil).
+func splitSetsIn(cs []Card, v, extra int, p *packer) ([][]Card, bool) {
 	total := sum(cs)
 	if total < extra || (total-extra)%v != 0 {
 		return nil, false
@@ -17,9 +21,9 @@ func splitSets(cs []Card, v, extra int) ([][]Card, bool) {
 		}
 		counts = counts.plus(c.Value(), 1)
 	}
-	p := valueSplitter{v: v, extra: extra}
-	p.sets = p.setBuf[:0]
-	if !p.solve(counts, extra > 0) {
+	sp := valueSplitter{v: v, extra: extra}
+	sp.sets = sp.setBuf[:0]
+	if !sp.solve(counts, extra > 0) {
 		return nil, false
 	}
 	// Each value's cards are handed out in the order of cs.
@@ -33,19 +37,17 @@ func splitSets(cs []Card, v, extra int) ([][]Card, bool) {
 		}
 		return 0 // not reached: the counts came from cs
 	}
-	pk := packer{cards: make([]Card, 0, len(cs)), lists: make([][]Card, len(p.sets))}
-	out := pk.lists
+	out := p.lists0(len(sp.sets))
 	k := 0
-	if p.extraAt >= 0 {
+	if sp.extraAt >= 0 {
 		k = 1 // the extra set goes first
 	}
-	for i, set := range p.sets {
-		start := len(pk.cards)
+	for i, set := range sp.sets {
+		cards := p.cards0(int(set.n))
 		for _, val := range set.values[:set.n] {
-			pk.cards = append(pk.cards, take(int(val)))
+			cards = append(cards, take(int(val)))
 		}
-		cards := pk.cards[start:len(pk.cards):len(pk.cards)]
-		if i == p.extraAt {
+		if i == sp.extraAt {
 			out[0] = cards
 		} else {
 			out[k] = cards

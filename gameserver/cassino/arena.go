@@ -82,10 +82,10 @@ func (g *generator) buildIDs(idx []int, pick int, extra int) span {
 // legalMem holds a short list of legal actions, which is most of them, in
 // one allocation; a longer list gets its own.
 type legalMem struct {
-	actions [6]Action
-	cards   [16]Card
-	sets    [6][]Card
-	ids     [2]string
+	actions [8]Action
+	cards   [24]Card
+	sets    [8][]Card
+	ids     [4]string
 }
 
 // export turns the plays found into actions with lists of their own: one

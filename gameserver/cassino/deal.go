@@ -30,6 +30,18 @@ func (s *state) expectedDealer() int {
 	return (s.Dealer + 1) % s.n()
 }
 
+// emptyLists is n empty lists, ls emptied in place when it has n (evolve
+// runs on a state of its own).
+func emptyLists(ls [][]Card, n int) [][]Card {
+	if len(ls) != n {
+		return make([][]Card, n)
+	}
+	for i := range ls {
+		ls[i] = ls[i][:0]
+	}
+	return ls
+}
+
 func (s *state) evolveHandStarted(e Event) error {
 	switch {
 	case s.Finished:
@@ -44,10 +56,14 @@ func (s *state) evolveHandStarted(e Event) error {
 	n := s.n()
 	s.Hand, s.Dealer, s.Deal = e.Hand, e.Dealer, 0
 	s.Deck = shuffled(s.Seed, s.Hand)
-	s.Hands = make([][]Card, n)
-	s.Table, s.Builds = nil, nil
-	s.Piles = make([][]Card, n)
-	s.Sweeps = make([]int, n)
+	s.Hands = emptyLists(s.Hands, n)
+	s.Table, s.Builds = s.Table[:0], nil
+	s.Piles = emptyLists(s.Piles, n)
+	if len(s.Sweeps) == n {
+		clear(s.Sweeps)
+	} else {
+		s.Sweeps = make([]int, n)
+	}
 	s.LastCapturer = -1
 	s.HandOver = false
 	s.Turn = (s.Dealer + 1) % n

@@ -91,10 +91,11 @@ type eventMem struct {
 	lists  [12][]Card
 	ints   [4]int
 	ids    [2]string
+	split  valueSplitter
 }
 
 func (em *eventMem) packer() *packer {
-	em.p = packer{cards: em.cards[:0], lists: em.lists[:0], ints: em.ints[:0], ids: em.ids[:0]}
+	em.p = packer{cards: em.cards[:0], lists: em.lists[:0], ints: em.ints[:0], ids: em.ids[:0], split: &em.split}
 	return &em.p
 }
 

@@ -10,6 +10,7 @@ type packer struct {
 	lists [][]Card
 	ints  []int
 	ids   []string
+	split *valueSplitter // scratch of splitSetsIn (nil: allocate)
 }
 
 // packMem holds a packer's lists in the common case: the lists of a state

@@ -21,7 +21,13 @@ func splitSetsIn(cs []Card, v, extra int, p *packer) ([][]Card, bool) {
 		}
 		counts = counts.plus(c.Value(), 1)
 	}
-	sp := valueSplitter{v: v, extra: extra}
+	var sp *valueSplitter
+	if p != nil && p.split != nil {
+		sp = p.split
+	} else {
+		sp = new(valueSplitter)
+	}
+	*sp = valueSplitter{v: v, extra: extra}
 	sp.sets = sp.setBuf[:0]
 	if !sp.solve(counts, extra > 0) {
 		return nil, false

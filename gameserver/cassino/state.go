@@ -142,7 +142,20 @@ func (s *state) build(id string) (int, *TableBuild) {
 }
 
 // newBuildID is the id the next new build gets.
-func (s *state) newBuildID() string { return fmt.Sprintf("b%d", s.NextBuild) }
+func (s *state) newBuildID() string {
+	if s.NextBuild >= 0 && s.NextBuild < len(smallBuildIDs) {
+		return smallBuildIDs[s.NextBuild]
+	}
+	return fmt.Sprintf("b%d", s.NextBuild)
+}
+
+// smallBuildIDs are the ids of the first builds of a match, made once.
+var smallBuildIDs = func() (ids [256]string) {
+	for i := range ids {
+		ids[i] = fmt.Sprintf("b%d", i)
+	}
+	return ids
+}()
 
 func (s *state) allHandsEmpty() bool {
 	for _, h := range s.Hands {

@@ -61,11 +61,28 @@ type stateBlock struct {
 	ev  eventMem
 }
 
-func (s *state) clone() *state { return &s.cloneBlock().s }
+// stateCopy is a state and the memory of its lists, for a copy that
+// folds no play (Evolve, snapshots).
+type stateCopy struct {
+	s   state
+	mem packMem
+}
+
+func (s *state) clone() *state {
+	c := &stateCopy{}
+	s.copyInto(&c.s, &c.mem)
+	return &c.s
+}
 
 func (s *state) cloneBlock() *stateBlock {
-	blk := &stateBlock{s: *s}
-	c := &blk.s
+	blk := &stateBlock{}
+	s.copyInto(&blk.s, &blk.mem)
+	return blk
+}
+
+// copyInto makes c a deep copy of s whose lists live in mem when they fit.
+func (s *state) copyInto(c *state, mem *packMem) {
+	*c = *s
 	bCards, bSets := buildsSize(s.Builds)
 	// The copy is usually made to fold a play of the seat to move: room
 	// for a trail on the table, a capture of everything into its pile and
@@ -75,7 +92,6 @@ func (s *state) cloneBlock() *stateBlock {
 		handRoom = cardsPerDeal
 	}
 	cards := len(s.Deck) + len(s.Table) + tableRoom + listsSize(s.Hands) + len(s.Hands)*handRoom + listsSize(s.Piles) + pileRoom + bCards
-	mem := &blk.mem
 	p, builds := packIn(mem.cards[:], mem.lists[:], mem.ints[:], mem.builds[:],
 		cards, len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners), len(s.Builds))
 	c.Deck = p.copyCards(s.Deck)
@@ -103,7 +119,6 @@ func (s *state) cloneBlock() *stateBlock {
 	c.Sweeps = p.copyInts(s.Sweeps)
 	c.Scores = p.copyInts(s.Scores)
 	c.Winners = p.copyInts(s.Winners)
-	return blk
 }
 
 func cloneCards(cs []Card) []Card { return append([]Card(nil), cs...) }

@@ -207,10 +207,3 @@ func sameCardSets(sets [][]Card, want []Card) bool {
 	w := cardMask(want)
 	return n == len(want) && m == w && bits.OnesCount64(w) == n
 }
-
-func cloneNonEmpty(cs []Card) []Card {
-	if len(cs) == 0 {
-		return nil
-	}
-	return cloneCards(cs)
-}

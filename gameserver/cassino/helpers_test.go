@@ -12,3 +12,11 @@ func sameCards(a, b []Card) bool {
 	slices.Sort(y)
 	return slices.Equal(x, y)
 }
+
+// cloneNonEmpty copies cs, nil when it is empty.
+func cloneNonEmpty(cs []Card) []Card {
+	if len(cs) == 0 {
+		return nil
+	}
+	return cloneCards(cs)
+}

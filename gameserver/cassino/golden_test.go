@@ -26,7 +26,7 @@ const goldenMatches = 384
 // (code and message) or events of random and mutated actions, and the
 // final snapshot. Each match hashes to one line of
 // testdata/golden/matches.txt; a line that changes names the match. The
-// file was written by the engine before its allocation-free rewrite, so an
+// file was written by the engine before its rewrite for speed, so an
 // optimization that changes any byte a client sees fails here.
 func TestGoldenMatches(t *testing.T) {
 	var got []string

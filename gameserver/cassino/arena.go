@@ -5,54 +5,67 @@ import (
 	"slices"
 )
 
-// grow is the capacity of an arena's next chunk: doubling from small, so
-// that a quiet table allocates little and a crowded one few times.
-func grow(prev, need int) int {
-	return max(min(2*prev, 4096), need, 8)
+// span is the part [start, end) of one of the generator's lists; an empty
+// span stands for a nil list.
+type span struct{ start, end int32 }
+
+func spanFrom(start, end int) span { return span{int32(start), int32(end)} }
+
+func (sp span) len() int { return int(sp.end - sp.start) }
+
+const (
+	kindCapture = iota
+	kindBuild
+	kindTrail
+)
+
+var kindTypes = [...]ActionType{kindCapture: Capture, kindBuild: Build, kindTrail: Trail}
+
+// rawAction is an Action in the generator's scratch: cards is a span of
+// the generator's cards, sets a span of its sets, ids a span of its ids.
+type rawAction struct {
+	kind  uint8
+	card  Card
+	value int8
+	cards span
+	sets  span
+	ids   span
 }
 
-// cardsOf returns the loose cards of mask, in table order.
-func (g *generator) cardsOf(mask uint64) []Card {
-	n := bits.OnesCount64(mask)
-	if cap(g.cards)-len(g.cards) < n {
-		g.cards = make([]Card, 0, grow(cap(g.cards), n))
-	}
+// cardsOf adds the loose cards of mask, in table order, to the scratch.
+func (g *generator) cardsOf(mask uint64) span {
 	start := len(g.cards)
 	for mask != 0 {
 		i := bits.TrailingZeros64(mask)
 		g.cards = append(g.cards, g.s.Table[i])
 		mask &^= 1 << i
 	}
-	return g.cards[start:len(g.cards):len(g.cards)]
+	return spanFrom(start, len(g.cards))
+}
+
+func (g *generator) oneCard(c Card) span {
+	g.cards = append(g.cards, c)
+	return spanFrom(len(g.cards)-1, len(g.cards))
 }
 
 // setCards turns set masks into card sets, ordered by their first card.
-func (g *generator) setCards(sets []uint64) [][]Card {
-	if len(sets) == 0 {
-		return nil
-	}
+func (g *generator) setCards(sets []uint64) span {
 	slices.SortFunc(sets, func(a, b uint64) int { return bits.TrailingZeros64(a) - bits.TrailingZeros64(b) })
-	if cap(g.sets)-len(g.sets) < len(sets) {
-		g.sets = make([][]Card, 0, grow(cap(g.sets), len(sets)))
-	}
 	start := len(g.sets)
 	for _, m := range sets {
 		g.sets = append(g.sets, g.cardsOf(m))
 	}
-	return g.sets[start:len(g.sets):len(g.sets)]
+	return spanFrom(start, len(g.sets))
 }
 
-// buildIDs returns, in table order, the ids of the builds picked by the
-// bits of pick, plus the build at index extra (if >= 0).
-func (g *generator) buildIDs(idx []int, pick int, extra int) []string {
-	if pick == 0 && extra < 0 {
-		return nil
-	}
-	if cap(g.ids)-len(g.ids) < len(g.s.Builds) {
-		g.ids = make([]string, 0, grow(cap(g.ids), len(g.s.Builds)))
-	}
+// buildIDs adds, in table order, the builds picked by the bits of pick,
+// plus the build at index extra (if >= 0).
+func (g *generator) buildIDs(idx []int, pick int, extra int) span {
 	start := len(g.ids)
-	for i, b := range g.s.Builds {
+	if pick == 0 && extra < 0 {
+		return spanFrom(start, start)
+	}
+	for i := range g.s.Builds {
 		chosen := i == extra
 		for k, at := range idx {
 			if at == i && pick&(1<<k) != 0 {
@@ -60,8 +73,70 @@ func (g *generator) buildIDs(idx []int, pick int, extra int) []string {
 			}
 		}
 		if chosen {
-			g.ids = append(g.ids, b.ID)
+			g.ids = append(g.ids, uint8(i))
 		}
 	}
-	return g.ids[start:len(g.ids):len(g.ids)]
+	return spanFrom(start, len(g.ids))
+}
+
+// legalMem holds a short list of legal actions, which is most of them, in
+// one allocation; a longer list gets its own.
+type legalMem struct {
+	actions [8]Action
+	cards   [24]Card
+	sets    [8][]Card
+	ids     [4]string
+}
+
+// export turns the plays found into actions with lists of their own: one
+// list each for the actions, their cards, their sets and their build ids,
+// however many actions there are (in mem when they fit). Each action's
+// slices stay distinct, and empty ones nil, as if allocated one by one.
+func (g *generator) export(raw []rawAction, mem *legalMem) []Action {
+	if len(raw) == 0 {
+		return nil
+	}
+	if mem == nil {
+		mem = new(legalMem)
+	}
+	var nCards, nSets, nIDs int
+	for _, r := range raw {
+		nCards += r.cards.len()
+		for _, sp := range g.sets[r.sets.start:r.sets.end] {
+			nCards += sp.len()
+		}
+		nSets += r.sets.len()
+		nIDs += r.ids.len()
+	}
+	out := within(mem.actions[:], len(raw))[:len(raw)]
+	cards := within(mem.cards[:], nCards)
+	sets := within(mem.sets[:], nSets)
+	ids := within(mem.ids[:], nIDs)
+	carve := func(sp span) []Card {
+		start := len(cards)
+		cards = append(cards, g.cards[sp.start:sp.end]...)
+		return cards[start:len(cards):len(cards)]
+	}
+	for i, r := range raw {
+		a := &out[i]
+		a.Type, a.Card, a.Value = kindTypes[r.kind], r.card, int(r.value)
+		if r.sets.len() > 0 {
+			start := len(sets)
+			for _, sp := range g.sets[r.sets.start:r.sets.end] {
+				sets = append(sets, carve(sp))
+			}
+			a.Sets = sets[start:len(sets):len(sets)]
+		}
+		if r.cards.len() > 0 {
+			a.Cards = carve(r.cards)
+		}
+		if r.ids.len() > 0 {
+			start := len(ids)
+			for _, b := range g.ids[r.ids.start:r.ids.end] {
+				ids = append(ids, g.s.Builds[b].ID)
+			}
+			a.Builds = ids[start:len(ids):len(ids)]
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package cassino
 import (
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -11,7 +12,7 @@ import (
 // increases one single build (the card alone is added to it); any other
 // named loose cards must form further sets of that value and named builds
 // of that value are joined whole, which makes a multiple build.
-func (s *state) checkBuild(seat int, a Action) (Event, *RuleError) {
+func (s *state) checkBuild(seat int, a Action, p *packer) (Event, *RuleError) {
 	c, v := a.Card, a.Value
 	if c.IsCourt() {
 		return Event{}, ruleErr(CodeCourtInBuild, "a %s has no value, so it cannot build", rankName(c.Rank()))
@@ -30,7 +31,8 @@ func (s *state) checkBuild(seat int, a Action) (Event, *RuleError) {
 			return Event{}, ruleErr(CodeCourtInBuild, "the %s is a court card: courts never enter a build", t)
 		}
 	}
-	idx, err := s.checkBuildIDs(a.Builds, CodeIllegalBuild)
+	var buf [8]int
+	idx, err := s.checkBuildIDs(a.Builds, CodeIllegalBuild, buf[:0])
 	if err != nil {
 		return Event{}, err
 	}
@@ -44,7 +46,7 @@ func (s *state) checkBuild(seat int, a Action) (Event, *RuleError) {
 	if err != nil {
 		return Event{}, err
 	}
-	sets, err := s.buildSets(c, v, a.Cards, inc, joined)
+	sets, err := s.buildSets(c, v, a.Cards, inc, joined, p)
 	if err != nil {
 		return Event{}, err
 	}
@@ -52,7 +54,7 @@ func (s *state) checkBuild(seat int, a Action) (Event, *RuleError) {
 	if len(idx) > 0 {
 		id = s.Builds[idx[0]].ID
 	}
-	return Event{Type: EventBuilt, Seat: seat, Card: c, Cards: cloneNonEmpty(a.Cards), Builds: cloneIDs(a.Builds),
+	return Event{Type: EventBuilt, Seat: seat, Card: c, Cards: p.dupCards(a.Cards), Builds: p.dupIDs(a.Builds),
 		Value: v, Sets: sets, Build: id}, nil
 }
 
@@ -83,29 +85,41 @@ func (s *state) buildRoles(seat int, c Card, v int, idx []int) (inc int, joined 
 // buildSets splits the played card and the named loose cards into sets of
 // v and returns the sets of the resulting build: joined builds first, then
 // the set holding the played card, then the other loose sets.
-func (s *state) buildSets(c Card, v int, loose []Card, inc int, joined []int) ([][]Card, *RuleError) {
+func (s *state) buildSets(c Card, v int, loose []Card, inc int, joined []int, p *packer) ([][]Card, *RuleError) {
 	var played []Card
 	var rest [][]Card
 	var ok bool
 	if inc >= 0 {
-		played = append(s.Builds[inc].Cards(), c)
-		rest, ok = splitSets(loose, v, 0)
+		b := s.Builds[inc]
+		played = p.cards0(listsSize(b.Sets) + 1)
+		for _, set := range b.Sets {
+			played = append(played, set...)
+		}
+		played = append(played, c)
+		rest, ok = splitSetsIn(loose, v, 0, p)
 	} else {
 		var parts [][]Card
-		parts, ok = splitSets(loose, v, v-c.Value())
+		parts, ok = splitSetsIn(loose, v, v-c.Value(), p)
+		var first []Card
 		if ok && v > c.Value() {
-			played, rest = parts[0], parts[1:]
+			first, rest = parts[0], parts[1:]
 		} else {
 			rest = parts
 		}
-		played = append(cloneCards(played), c)
+		played = append(append(p.cards0(len(first)+1), first...), c)
 	}
 	if !ok {
 		return nil, ruleErr(CodeIllegalBuild, "your %s and %s do not make sets of %d", c, joinCards(loose), v)
 	}
-	var sets [][]Card
+	n := 1 + len(rest)
 	for _, i := range joined {
-		sets = append(sets, cloneSets(s.Builds[i].Sets)...)
+		n += len(s.Builds[i].Sets)
+	}
+	sets := p.lists0(n)[:0]
+	for _, i := range joined {
+		for _, set := range s.Builds[i].Sets {
+			sets = append(sets, p.dupCards(set))
+		}
 	}
 	sets = append(sets, played)
 	return append(sets, rest...), nil
@@ -118,19 +132,23 @@ func (s *state) evolveBuilt(e Event) error {
 	if err := s.checkLoose(e.Cards, ""); err != nil {
 		return err
 	}
-	idx, rerr := s.checkBuildIDs(e.Builds, "")
+	var idxBuf [8]int
+	idx, rerr := s.checkBuildIDs(e.Builds, "", idxBuf[:0])
 	if rerr != nil {
 		return rerr
 	}
-	want := append([]Card{e.Card}, e.Cards...)
+	var buf [deckSize]Card
+	want := append(append(buf[:0], e.Card), e.Cards...)
 	for _, i := range idx {
-		want = append(want, s.Builds[i].Cards()...)
+		for _, set := range s.Builds[i].Sets {
+			want = append(want, set...)
+		}
 	}
-	nb := TableBuild{ID: e.Build, Value: e.Value, Sets: cloneSets(e.Sets), Owner: e.Seat}
+	nb := TableBuild{ID: e.Build, Value: e.Value, Sets: packSets(e.Sets), Owner: e.Seat}
 	if err := checkBuildShape(nb); err != nil {
 		return err
 	}
-	if !sameCards(nb.Cards(), want) {
+	if !sameCardSets(nb.Sets, want) {
 		return errors.New("the build's sets are not the cards played and joined")
 	}
 	isNew := e.Build == s.newBuildID()
@@ -145,8 +163,8 @@ func (s *state) evolveBuilt(e Event) error {
 	if isNew {
 		s.NextBuild++
 	}
-	s.Table = without(s.Table, e.Cards)
-	s.Hands[e.Seat] = without(s.Hands[e.Seat], []Card{e.Card})
+	s.Table = dropCards(s.Table, e.Cards)
+	s.Hands[e.Seat] = dropCard(s.Hands[e.Seat], e.Card)
 	s.advanceTurn()
 	return nil
 }
@@ -176,19 +194,16 @@ func checkBuildShape(b TableBuild) error {
 	return nil
 }
 
-func sameCards(a, b []Card) bool {
-	if len(a) != len(b) {
-		return false
+// sameCardSets reports whether the sets hold exactly the cards of want,
+// which holds no card twice (they come from a hand, the loose cards and
+// builds). Equal masks of len(want) bits then mean equal multisets.
+func sameCardSets(sets [][]Card, want []Card) bool {
+	n := 0
+	var m uint64
+	for _, set := range sets {
+		n += len(set)
+		m |= cardMask(set)
 	}
-	x, y := slices.Clone(a), slices.Clone(b)
-	slices.Sort(x)
-	slices.Sort(y)
-	return slices.Equal(x, y)
-}
-
-func cloneNonEmpty(cs []Card) []Card {
-	if len(cs) == 0 {
-		return nil
-	}
-	return cloneCards(cs)
+	w := cardMask(want)
+	return n == len(want) && m == w && bits.OnesCount64(w) == n
 }

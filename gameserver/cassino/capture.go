@@ -1,11 +1,12 @@
 package cassino
 
 // checkCapture validates a capture and returns its event.
-func (s *state) checkCapture(seat int, a Action) (Event, *RuleError) {
+func (s *state) checkCapture(seat int, a Action, p *packer) (Event, *RuleError) {
 	if len(a.Sets) == 0 && len(a.Builds) == 0 {
 		return Event{}, ruleErr(CodeIllegalCapture, "name the cards or builds your %s takes", a.Card)
 	}
-	var named []Card
+	var buf [deckSize]Card
+	named := buf[:0]
 	for _, set := range a.Sets {
 		if len(set) == 0 {
 			return Event{}, ruleErr(CodeIllegalCapture, "a set of cards to take cannot be empty")
@@ -15,7 +16,8 @@ func (s *state) checkCapture(seat int, a Action) (Event, *RuleError) {
 	if err := s.checkLoose(named, CodeIllegalCapture); err != nil {
 		return Event{}, err
 	}
-	if _, err := s.checkBuildIDs(a.Builds, CodeIllegalCapture); err != nil {
+	var idxBuf [8]int
+	if _, err := s.checkBuildIDs(a.Builds, CodeIllegalCapture, idxBuf[:0]); err != nil {
 		return Event{}, err
 	}
 	var err *RuleError
@@ -27,7 +29,7 @@ func (s *state) checkCapture(seat int, a Action) (Event, *RuleError) {
 	if err != nil {
 		return Event{}, err
 	}
-	return Event{Type: EventCaptured, Seat: seat, Card: a.Card, Sets: cloneSets(a.Sets), Builds: cloneIDs(a.Builds)}, nil
+	return Event{Type: EventCaptured, Seat: seat, Card: a.Card, Sets: p.copySets(a.Sets), Builds: p.dupIDs(a.Builds)}, nil
 }
 
 func (s *state) checkNumberCapture(a Action) *RuleError {
@@ -98,26 +100,30 @@ func (s *state) evolveCaptured(e Event) error {
 	if err := s.checkPlayEvent(e); err != nil {
 		return err
 	}
-	var loose []Card
+	var buf [deckSize]Card
+	loose := buf[:0]
 	for _, set := range e.Sets {
 		loose = append(loose, set...)
 	}
 	if err := s.checkLoose(loose, ""); err != nil {
 		return err
 	}
-	idx, rerr := s.checkBuildIDs(e.Builds, "")
+	var idxBuf [8]int
+	idx, rerr := s.checkBuildIDs(e.Builds, "", idxBuf[:0])
 	if rerr != nil {
 		return rerr
 	}
 	pile := append(s.Piles[e.Seat], e.Card)
 	pile = append(pile, loose...)
 	for _, i := range idx {
-		pile = append(pile, s.Builds[i].Cards()...)
+		for _, set := range s.Builds[i].Sets {
+			pile = append(pile, set...)
+		}
 	}
 	s.Piles[e.Seat] = pile
-	s.Table = without(s.Table, loose)
+	s.Table = dropCards(s.Table, loose)
 	s.Builds = removeBuilds(s.Builds, idx)
-	s.Hands[e.Seat] = without(s.Hands[e.Seat], []Card{e.Card})
+	s.Hands[e.Seat] = dropCard(s.Hands[e.Seat], e.Card)
 	s.LastCapturer = e.Seat
 	s.advanceTurn()
 	return nil

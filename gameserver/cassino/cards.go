@@ -137,15 +137,34 @@ func indexOf(cs []Card, c Card) int {
 
 func contains(cs []Card, c Card) bool { return indexOf(cs, c) >= 0 }
 
-// without returns cs minus the cards of drop, keeping order, in a new slice.
-func without(cs []Card, drop []Card) []Card {
-	out := make([]Card, 0, len(cs))
+// dropCards removes the cards of drop from cs in place, keeping order. Only
+// evolve uses it, always on a state of its own (a fresh copy), so nothing
+// else sees the list change.
+func dropCards(cs []Card, drop []Card) []Card {
+	out := cs[:0]
 	for _, c := range cs {
 		if !contains(drop, c) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// dropCard removes c from cs in place, keeping order (see dropCards).
+func dropCard(cs []Card, c Card) []Card {
+	if i := indexOf(cs, c); i >= 0 {
+		return append(cs[:i], cs[i+1:]...)
+	}
+	return cs
+}
+
+// cardMask has bit c set for each card of cs.
+func cardMask(cs []Card) uint64 {
+	var m uint64
+	for _, c := range cs {
+		m |= 1 << (c & 63)
+	}
+	return m
 }
 
 func sum(cs []Card) int {

@@ -1,5 +1,7 @@
 package cassino
 
+import "math/bits"
+
 // Loose number cards of one rank and one role for scoring (a spade, the big
 // casino, or neither) are interchangeable for every rule and every score:
 // 7H, 7D and 7C only ever differ by name. Move generation therefore counts
@@ -7,8 +9,15 @@ package cassino
 // once per choice of suits, and keeps a crowded table tractable.
 
 // classBits is the width of one class's count in a vector: a class holds
-// at most 3 cards (the hearts, diamonds and clubs of a rank).
-const classBits = 2
+// at most 3 cards (the hearts, diamonds and clubs of a rank), which takes
+// two bits; the third is a guard that lets add compare every count at once.
+const classBits = 3
+
+// countMask and guards pick the counts and the guard bits of a vector.
+const (
+	countMask = 1<<(classBits-1) - 1
+	guards    = 0x4924924924924924 // bit 2 of each 3-bit field, 21 fields
+)
 
 // maxClasses: ten ranks, each with a spade class and an other class, and
 // the big casino.
@@ -20,18 +29,16 @@ const maxClasses = 21
 type classTable struct {
 	table []Card
 	n     int
+	sizes uint64 // the vector of every class's size
 	value [maxClasses]uint8
 	size  [maxClasses]uint8
-	cards [maxClasses][3]uint8 // indexes into table, in table order
+	cards [maxClasses][3]uint8  // indexes into table, in table order
+	first [maxClasses][4]uint64 // table mask of the first k cards of a class
 }
 
-// classCount is n cards of one class.
-type classCount struct{ class, n int }
-
-// classSet is a multiset of classes: its vector and its non-zero counts.
+// classSet is a multiset of classes, as a vector.
 type classSet struct {
-	vec   uint64
-	parts []classCount
+	vec uint64
 }
 
 func roleOf(c Card) int {
@@ -59,71 +66,74 @@ func (ct *classTable) init(table []Card) {
 		}
 		k := *id - 1
 		ct.cards[k][ct.size[k]] = uint8(i)
+		ct.first[k][ct.size[k]+1] = ct.first[k][ct.size[k]] | 1<<i
 		ct.size[k]++
+		ct.sizes += 1 << (classBits * k)
 	}
 }
 
 func (ct *classTable) count(vec uint64, class int) int {
-	return int(vec>>(classBits*class)) & (1<<classBits - 1)
+	return int(vec>>(classBits*class)) & countMask
 }
 
 // add is vec plus the set, if the table holds enough cards of each class.
+// Each count of the set is taken from what vec leaves of its class, with
+// the guard bit above it set: a count that does not fit borrows the guard,
+// and no borrow crosses into the next class.
 func (ct *classTable) add(vec uint64, s classSet) (uint64, bool) {
-	for _, p := range s.parts {
-		if ct.count(vec, p.class)+p.n > int(ct.size[p.class]) {
-			return 0, false
-		}
+	left := ct.sizes - vec
+	if ((left|guards)-s.vec)&guards != guards {
+		return 0, false
 	}
 	return vec + s.vec, true
 }
 
-// setsBySum lists every multiset of loose cards summing to 1..10, by sum.
-func (ct *classTable) setsBySum() [11][]classSet {
-	var out [11][]classSet
-	var parts, arena []classCount
-	var walk func(class int, vec uint64, total int)
-	walk = func(class int, vec uint64, total int) {
-		if total > 0 {
-			start := len(arena)
-			arena = append(arena, parts...)
-			out[total] = append(out[total], classSet{vec: vec, parts: arena[start:len(arena):len(arena)]})
-		}
-		for i := class; i < ct.n; i++ {
-			for n := 1; n <= int(ct.size[i]) && total+n*int(ct.value[i]) <= 10; n++ {
-				parts = append(parts, classCount{i, n})
-				walk(i+1, vec+uint64(n)<<(classBits*i), total+n*int(ct.value[i]))
-				parts = parts[:len(parts)-1]
-			}
+// fillSetsBySum lists every multiset of loose cards summing to 1..10, by
+// sum, into g.bySum, reusing its lists.
+func (g *generator) fillSetsBySum() {
+	for v := range g.bySum {
+		g.bySum[v] = g.bySum[v][:0]
+	}
+	g.walkSets(0, 0, 0)
+}
+
+func (g *generator) walkSets(class int, vec uint64, total int) {
+	ct := &g.ct
+	if total > 0 {
+		g.bySum[total] = append(g.bySum[total], classSet{vec: vec})
+	}
+	for i := class; i < ct.n; i++ {
+		for n := 1; n <= int(ct.size[i]) && total+n*int(ct.value[i]) <= 10; n++ {
+			g.walkSets(i+1, vec+uint64(n)<<(classBits*i), total+n*int(ct.value[i]))
 		}
 	}
-	walk(0, 0, 0)
-	return out
 }
 
 // mask is the table mask of vec: the first cards of each class.
 func (ct *classTable) mask(vec uint64) uint64 {
 	var m uint64
-	for i := 0; i < ct.n; i++ {
-		for _, at := range ct.cards[i][:ct.count(vec, i)] {
-			m |= 1 << at
-		}
+	for vec != 0 {
+		i := bits.TrailingZeros64(vec) / classBits
+		m |= ct.first[i][ct.count(vec, i)]
+		vec &^= countMask << (classBits * i)
 	}
 	return m
 }
 
 // split gives disjoint table masks to set vectors that fit the table
 // together, handing out each class's cards in table order.
-func (ct *classTable) split(sets []uint64) []uint64 {
+func (ct *classTable) split(out, sets []uint64) []uint64 {
 	var used [maxClasses]int
-	out := make([]uint64, len(sets))
-	for k, vec := range sets {
-		for i := 0; i < ct.n; i++ {
+	for _, vec := range sets {
+		var m uint64
+		for vec != 0 {
+			i := bits.TrailingZeros64(vec) / classBits
 			n := ct.count(vec, i)
-			for _, at := range ct.cards[i][used[i] : used[i]+n] {
-				out[k] |= 1 << at
-			}
+			m |= ct.first[i][used[i]+n] &^ ct.first[i][used[i]]
 			used[i] += n
+			vec &^= countMask << (classBits * i)
 		}
+		out = append(out, m)
 	}
 	return out
 }

@@ -30,6 +30,18 @@ func (s *state) expectedDealer() int {
 	return (s.Dealer + 1) % s.n()
 }
 
+// emptyLists is n empty lists, ls emptied in place when it has n (evolve
+// runs on a state of its own).
+func emptyLists(ls [][]Card, n int) [][]Card {
+	if len(ls) != n {
+		return make([][]Card, n)
+	}
+	for i := range ls {
+		ls[i] = ls[i][:0]
+	}
+	return ls
+}
+
 func (s *state) evolveHandStarted(e Event) error {
 	switch {
 	case s.Finished:
@@ -44,10 +56,14 @@ func (s *state) evolveHandStarted(e Event) error {
 	n := s.n()
 	s.Hand, s.Dealer, s.Deal = e.Hand, e.Dealer, 0
 	s.Deck = shuffled(s.Seed, s.Hand)
-	s.Hands = make([][]Card, n)
-	s.Table, s.Builds = nil, nil
-	s.Piles = make([][]Card, n)
-	s.Sweeps = make([]int, n)
+	s.Hands = emptyLists(s.Hands, n)
+	s.Table, s.Builds = s.Table[:0], nil
+	s.Piles = emptyLists(s.Piles, n)
+	if len(s.Sweeps) == n {
+		clear(s.Sweeps)
+	} else {
+		s.Sweeps = make([]int, n)
+	}
 	s.LastCapturer = -1
 	s.HandOver = false
 	s.Turn = (s.Dealer + 1) % n
@@ -56,15 +72,20 @@ func (s *state) evolveHandStarted(e Event) error {
 
 // dealEvent deals the top of the deck: four to each seat from the dealer's
 // left, then, on the first deal of a hand, four to the table.
-func (s *state) dealEvent() Event {
+// Its lists come from p when they fit there (p may be nil).
+func (s *state) dealEvent(p *packer) Event {
 	n := s.n()
-	e := Event{Type: EventDealt, Deal: s.Deal + 1, Hands: make([][]Card, n), Counts: make([]int, n)}
+	cards := min(len(s.Deck), (n+1)*cardsPerDeal)
+	if !p.fits(cards, n, n) {
+		p = &packer{cards: make([]Card, 0, cards), lists: make([][]Card, 0, n), ints: make([]int, 0, n)}
+	}
+	e := Event{Type: EventDealt, Deal: s.Deal + 1, Hands: p.takeLists(n), Counts: p.zeroInts(n)}
 	i := 0
 	for k := 1; k <= n; k++ {
 		seat := (s.Dealer + k) % n
 		take := min(cardsPerDeal, len(s.Deck)-i)
 		if take > 0 {
-			e.Hands[seat] = cloneCards(s.Deck[i : i+take])
+			e.Hands[seat] = p.copyCards(s.Deck[i : i+take])
 		}
 		e.Counts[seat] = take
 		i += take
@@ -72,12 +93,46 @@ func (s *state) dealEvent() Event {
 	if s.Deal == 0 {
 		take := min(cardsPerDeal, len(s.Deck)-i)
 		if take > 0 {
-			e.Table = cloneCards(s.Deck[i : i+take])
+			e.Table = p.copyCards(s.Deck[i : i+take])
 		}
 		i += take
 	}
 	e.Last = i == len(s.Deck)
 	return e
+}
+
+// isDealEvent reports whether e is exactly dealEvent(), without building
+// it: every play that empties the hands folds a deal.
+func (s *state) isDealEvent(e Event) bool {
+	n := s.n()
+	if e.Deal != s.Deal+1 || len(e.Hands) != n || len(e.Counts) != n {
+		return false
+	}
+	i := 0
+	for k := 1; k <= n; k++ {
+		seat := (s.Dealer + k) % n
+		take := min(cardsPerDeal, len(s.Deck)-i)
+		if take > 0 {
+			if !slices.Equal(e.Hands[seat], s.Deck[i:i+take]) {
+				return false
+			}
+		} else if len(e.Hands[seat]) != 0 {
+			return false
+		}
+		if e.Counts[seat] != take {
+			return false
+		}
+		i += take
+	}
+	var table []Card
+	if s.Deal == 0 {
+		take := min(cardsPerDeal, len(s.Deck)-i)
+		if take > 0 {
+			table = s.Deck[i : i+take]
+		}
+		i += take
+	}
+	return slices.Equal(e.Table, table) && e.Last == (i == len(s.Deck))
 }
 
 func (s *state) evolveDealt(e Event) error {
@@ -87,14 +142,12 @@ func (s *state) evolveDealt(e Event) error {
 	if !s.allHandsEmpty() {
 		return errors.New("cards are dealt only when every hand is empty")
 	}
-	want := s.dealEvent()
-	if !slices.EqualFunc(e.Hands, want.Hands, slices.Equal) || !slices.Equal(e.Table, want.Table) ||
-		e.Deal != want.Deal || e.Last != want.Last || !slices.Equal(e.Counts, want.Counts) {
+	if !s.isDealEvent(e) {
 		return errors.New("the dealt cards are not the top of the deck")
 	}
 	taken := 0
 	for seat, h := range e.Hands {
-		s.Hands[seat] = cloneCards(h)
+		s.Hands[seat] = append(s.Hands[seat][:0], h...)
 		taken += len(h)
 	}
 	s.Table = append(s.Table, e.Table...)

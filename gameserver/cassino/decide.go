@@ -5,32 +5,39 @@ import (
 	"fmt"
 )
 
-// checkAction validates an action against the state and returns the play
-// event it makes. It never changes the state.
-func (s *state) checkAction(seat int, a Action) (Event, *RuleError) {
+// checkTurn checks what comes before the rules of the play: the match goes
+// on, it is seat's turn, and seat holds the card. With checkPlay it
+// validates an action against the state; neither changes the state.
+func (s *state) checkTurn(seat int, a Action) *RuleError {
 	if s.Finished {
-		return Event{}, ruleErr(CodeGameOver, "the match is over")
+		return ruleErr(CodeGameOver, "the match is over")
 	}
 	if seat < 0 || seat >= s.n() || seat != s.Turn {
-		return Event{}, ruleErr(CodeNotYourTurn, "it is not your turn: seat %d plays now", s.Turn)
+		return ruleErr(CodeNotYourTurn, "it is not your turn: seat %d plays now", s.Turn)
 	}
 	if !a.Card.Valid() {
-		return Event{}, ruleErr(CodeBadAction, "name the card you play")
+		return ruleErr(CodeBadAction, "name the card you play")
 	}
 	if !contains(s.Hands[seat], a.Card) {
-		return Event{}, ruleErr(CodeCardNotInHand, "you do not hold the %s", a.Card)
+		return ruleErr(CodeCardNotInHand, "you do not hold the %s", a.Card)
 	}
+	return nil
+}
+
+// checkPlay checks the play itself; the lists of its event come from p
+// (nil: allocated).
+func (s *state) checkPlay(seat int, a Action, p *packer) (Event, *RuleError) {
 	switch a.Type {
 	case Capture:
 		if a.Value != 0 || len(a.Cards) > 0 {
 			return Event{}, ruleErr(CodeBadAction, "a capture names sets of cards and builds, nothing else")
 		}
-		return s.checkCapture(seat, a)
+		return s.checkCapture(seat, a, p)
 	case Build:
 		if len(a.Sets) > 0 {
 			return Event{}, ruleErr(CodeBadAction, "a build names loose cards, not sets")
 		}
-		return s.checkBuild(seat, a)
+		return s.checkBuild(seat, a, p)
 	case Trail:
 		if len(a.Sets)+len(a.Cards)+len(a.Builds) > 0 || a.Value != 0 {
 			return Event{}, ruleErr(CodeBadAction, "a trail names only its card")
@@ -43,11 +50,15 @@ func (s *state) checkAction(seat int, a Action) (Event, *RuleError) {
 // decide computes the events of an action on a copy of the state and
 // returns the copy with them folded in; s itself is untouched.
 func (s *state) decide(seat int, a Action) (*state, []Event, error) {
-	play, rerr := s.checkAction(seat, a)
+	if rerr := s.checkTurn(seat, a); rerr != nil {
+		return nil, nil, rerr
+	}
+	blk := s.cloneBlock()
+	r := &recorder{s: &blk.s, events: blk.ev.events[:0], p: blk.ev.packer()}
+	play, rerr := s.checkPlay(seat, a, r.p)
 	if rerr != nil {
 		return nil, nil, rerr
 	}
-	r := &recorder{s: s.clone()}
 	r.emit(play)
 	if play.Type == EventCaptured && r.s.Options.Sweeps && r.s.tableEmpty() && !r.s.lastPlayDone() {
 		r.emit(Event{Type: EventSwept, Seat: seat})
@@ -67,7 +78,25 @@ func (s *state) lastPlayDone() bool { return s.allHandsEmpty() && len(s.Deck) ==
 type recorder struct {
 	s      *state
 	events []Event
+	p      *packer // the memory of the events' lists (nil: allocate)
 	err    error
+}
+
+// eventMem holds the events of one play and their lists in the common
+// case, inside the block of the state they are folded into.
+type eventMem struct {
+	p      packer
+	events [2]Event
+	cards  [40]Card
+	lists  [12][]Card
+	ints   [4]int
+	ids    [2]string
+	split  valueSplitter
+}
+
+func (em *eventMem) packer() *packer {
+	em.p = packer{cards: em.cards[:0], lists: em.lists[:0], ints: em.ints[:0], ids: em.ids[:0], split: &em.split}
+	return &em.p
 }
 
 func (r *recorder) emit(e Event) {
@@ -88,7 +117,7 @@ func (r *recorder) settle() {
 		return
 	}
 	if len(s.Deck) > 0 {
-		r.emit(s.dealEvent())
+		r.emit(s.dealEvent(r.p))
 		return
 	}
 	if !s.tableEmpty() {
@@ -100,7 +129,7 @@ func (r *recorder) settle() {
 		return
 	}
 	r.emit(s.startHandEvent())
-	r.emit(s.dealEvent())
+	r.emit(s.dealEvent(r.p))
 }
 
 // evolve folds one event. It checks that the event fits the state, so a

@@ -1,5 +1,7 @@
 package cassino
 
+import "sync"
+
 // LegalActions lists every action seat may take now, or nil when it is not
 // seat's turn. Captures that take the same cards are listed once, whatever
 // the grouping into sets, since they have the same outcome.
@@ -8,13 +10,20 @@ func (m *Match) LegalActions(seat int) []Action {
 	if s.Finished || s.HandOver || seat != s.Turn {
 		return nil
 	}
-	return s.legalActions(seat)
+	return s.legalActions(seat, nil)
 }
 
-func (s *state) legalActions(seat int) []Action {
-	var g generator
+// generators keeps the scratch of move generation between calls: listing
+// runs for every view, and its working lists would otherwise be garbage
+// each time.
+var generators = sync.Pool{New: func() any { return new(generator) }}
+
+// legalActions lists seat's actions in mem when they fit (nil: allocate).
+func (s *state) legalActions(seat int, mem *legalMem) []Action {
+	g := generators.Get().(*generator)
+	defer generators.Put(g)
 	g.init(s)
-	var out []Action
+	out := g.raw[:0]
 	for _, c := range s.Hands[seat] {
 		out = g.appendCaptures(out, c)
 	}
@@ -26,9 +35,10 @@ func (s *state) legalActions(seat int) []Action {
 		if blocked || (!s.Options.TrailWhenCaptureAvailable && s.canCapture(c)) {
 			continue
 		}
-		out = append(out, TrailAction(c))
+		out = append(out, rawAction{kind: kindTrail, card: c})
 	}
-	return out
+	g.raw = out
+	return g.export(out, mem)
 }
 
 // MaxLegalPlays bounds the captures and builds LegalActions lists. Real
@@ -39,88 +49,104 @@ func (s *state) legalActions(seat int) []Action {
 const MaxLegalPlays = 4096
 
 // generator enumerates actions on one table, sharing the class sums of the
-// loose cards between the cards of the hand. A crowded table has thousands
-// of legal actions, so their lists are carved out of shared arenas instead
-// of being allocated one by one.
+// loose cards between the cards of the hand. Its lists are scratch reused
+// from call to call; export copies the result out in four allocations.
 type generator struct {
-	s       *state
-	ct      classTable
-	bySum   [11][]classSet // multisets of loose cards by their sum
-	reach   [11][]union    // unions of disjoint sets of one sum, from nothing
-	done    [11]bool
+	s     *state
+	ct    classTable
+	bySum [11][]classSet // multisets of loose cards by their sum
+	reach [11][]union    // unions of disjoint sets of one sum, from nothing
+	done  [11]bool
+	plain []union // unions a build starts from
+	seen  maskSet
+	// The plays found, without pointers (so that filling them costs no
+	// write barrier): their cards, sets and build ids are spans of cards,
+	// sets and ids, which export turns into actions.
+	raw     []rawAction
 	cards   []Card
-	sets    [][]Card
-	ids     []string
+	sets    []span  // spans of cards
+	ids     []uint8 // indexes of builds
 	scratch []uint64
+	split   []uint64
+	picks   []int
 }
 
 func (g *generator) init(s *state) {
 	g.s = s
+	g.ct = classTable{}
 	g.ct.init(s.Table)
-	g.bySum = g.ct.setsBySum()
+	g.done = [11]bool{}
+	g.cards, g.sets, g.ids = g.cards[:0], g.sets[:0], g.ids[:0]
+	g.fillSetsBySum()
 }
 
 // reachFrom0 is every union of disjoint sets summing to v (with the empty
 // union first).
 func (g *generator) reachFrom0(v int) []union {
 	if !g.done[v] {
-		g.reach[v] = unions(&g.ct, []union{{parent: -1}}, g.bySum[v], MaxLegalPlays)
+		g.reach[v] = append(g.reach[v][:0], union{parent: -1})
+		g.reach[v] = g.unions(g.reach[v], g.bySum[v], MaxLegalPlays)
 		g.done[v] = true
 	}
 	return g.reach[v]
 }
 
-func (g *generator) appendCaptures(out []Action, c Card) []Action {
+func (g *generator) appendCaptures(out []rawAction, c Card) []rawAction {
 	s := g.s
 	if c.IsCourt() {
-		return append(out, s.courtCaptures(c)...)
+		return g.appendCourtCaptures(out, c)
 	}
 	v := c.Value()
 	reach := g.reachFrom0(v)
-	var builds []int
+	builds := g.picks[:0]
 	for i, b := range s.Builds {
 		if b.Value == v {
 			builds = append(builds, i)
 		}
 	}
+	g.picks = builds
 	for i, u := range reach {
 		for j := 0; j < 1<<len(builds) && len(out) < MaxLegalPlays; j++ {
 			if u.vec == 0 && j == 0 {
 				continue
 			}
 			g.scratch = setsOf(g.scratch[:0], reach, i)
-			out = append(out, CaptureAction(c, g.setCards(g.ct.split(g.scratch)), g.buildIDs(builds, j, -1)...))
+			g.split = g.ct.split(g.split[:0], g.scratch)
+			out = append(out, rawAction{kind: kindCapture, card: c, sets: g.setCards(g.split), ids: g.buildIDs(builds, j, -1)})
 		}
 	}
 	return out
 }
 
-// courtCaptures: a court pairs with one card of its rank (one action per
-// class of card: QH and QD are the same play), or takes all it must.
-func (s *state) courtCaptures(c Card) []Action {
+// appendCourtCaptures: a court pairs with one card of its rank (one action
+// per class of card: QH and QD are the same play), or takes all it must.
+func (g *generator) appendCourtCaptures(out []rawAction, c Card) []rawAction {
+	s := g.s
 	take := s.courtTake(c)
-	var same []Card
+	if take == 0 {
+		return out
+	}
+	same := 0
 	for _, t := range s.Table {
 		if t.Rank() == c.Rank() {
-			same = append(same, t)
+			same++
 		}
 	}
-	if take == 0 {
-		return nil
-	}
-	if take == len(same) {
-		sets := make([][]Card, len(same))
-		for i, t := range same {
-			sets[i] = []Card{t}
+	if take == same {
+		start := len(g.sets)
+		for _, t := range s.Table {
+			if t.Rank() == c.Rank() {
+				g.sets = append(g.sets, g.oneCard(t))
+			}
 		}
-		return []Action{CaptureAction(c, sets)}
+		return append(out, rawAction{kind: kindCapture, card: c, sets: spanFrom(start, len(g.sets))})
 	}
-	var out []Action
-	seen := map[int]bool{}
-	for _, t := range same {
-		if !seen[roleOf(t)] {
+	var seen [3]bool
+	for _, t := range s.Table {
+		if t.Rank() == c.Rank() && !seen[roleOf(t)] {
 			seen[roleOf(t)] = true
-			out = append(out, CaptureAction(c, [][]Card{{t}}))
+			g.sets = append(g.sets, g.oneCard(t))
+			out = append(out, rawAction{kind: kindCapture, card: c, sets: spanFrom(len(g.sets)-1, len(g.sets))})
 		}
 	}
 	return out
@@ -129,7 +155,7 @@ func (s *state) courtCaptures(c Card) []Action {
 // appendBuilds adds every build seat can make with c: for each value it
 // still holds a card of, c either joins loose cards into a set or increases
 // one single build, and further loose sets and builds of that value join.
-func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
+func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction {
 	s := g.s
 	if c.IsCourt() {
 		return out
@@ -139,20 +165,22 @@ func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
 		if !s.holdsValue(seat, c, v) {
 			continue
 		}
-		var joinable []int
+		joinable := g.picks[:0]
 		for i, b := range s.Builds {
 			if b.Value == v {
 				joinable = append(joinable, i)
 			}
 		}
+		g.picks = joinable
 		reach0 := g.reachFrom0(v)
 		plain := reach0
 		if v > cv {
-			starts := make([]union, 0, len(g.bySum[v-cv]))
+			starts := g.plain[:0]
 			for _, set := range g.bySum[v-cv] {
 				starts = append(starts, union{vec: set.vec, parent: -1})
 			}
-			plain = unions(&g.ct, starts, g.bySum[v], MaxLegalPlays-len(out))
+			plain = g.unions(starts, g.bySum[v], MaxLegalPlays-len(out))
+			g.plain = plain
 		}
 		out = g.appendBuildsFrom(out, c, v, plain, joinable, -1)
 		for i, b := range s.Builds {
@@ -164,17 +192,17 @@ func (g *generator) appendBuilds(out []Action, seat int, c Card) []Action {
 	return out
 }
 
-func (g *generator) appendBuildsFrom(out []Action, c Card, v int, reach []union, joinable []int, inc int) []Action {
+func (g *generator) appendBuildsFrom(out []rawAction, c Card, v int, reach []union, joinable []int, inc int) []rawAction {
 	for _, u := range reach {
+		var cards span
+		if u.vec != 0 {
+			cards = g.cardsOf(g.ct.mask(u.vec))
+		}
 		for j := 0; j < 1<<len(joinable) && len(out) < MaxLegalPlays; j++ {
 			if u.vec == 0 && j == 0 && inc < 0 {
 				continue
 			}
-			var cards []Card
-			if u.vec != 0 {
-				cards = g.cardsOf(g.ct.mask(u.vec))
-			}
-			out = append(out, BuildAction(c, v, cards, g.buildIDs(joinable, j, inc)...))
+			out = append(out, rawAction{kind: kindBuild, card: c, value: int8(v), cards: cards, ids: g.buildIDs(joinable, j, inc)})
 		}
 	}
 	return out

@@ -31,7 +31,7 @@ func New(setup Setup) (m *Match, opening []Event, err error) {
 	}
 	r := &recorder{s: s}
 	r.emit(s.startHandEvent())
-	r.emit(s.dealEvent())
+	r.emit(s.dealEvent(nil))
 	if r.err != nil {
 		return nil, nil, r.err
 	}

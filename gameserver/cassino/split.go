@@ -5,35 +5,59 @@ package cassino
 // values matter, so the search runs on counts per value, largest value
 // first, with failures memoized: even a build naming every number card on
 // the table is decided in a moment.
-func splitSets(cs []Card, v, extra int) ([][]Card, bool) {
+func splitSets(cs []Card, v, extra int) ([][]Card, bool) { return splitSetsIn(cs, v, extra, nil) }
+
+// splitSetsIn is splitSets with the sets from p when it has room (p may
+// be nil).
+func splitSetsIn(cs []Card, v, extra int, p *packer) ([][]Card, bool) {
 	total := sum(cs)
 	if total < extra || (total-extra)%v != 0 {
 		return nil, false
 	}
-	var byValue [11][]Card
 	var counts valueCounts
 	for _, c := range cs {
 		if c.Value() == 0 {
 			return nil, false
 		}
-		byValue[c.Value()] = append(byValue[c.Value()], c)
 		counts = counts.plus(c.Value(), 1)
 	}
-	p := valueSplitter{v: v, extra: extra, failed: map[splitKey]bool{}}
-	if !p.solve(counts, extra > 0) {
+	var sp *valueSplitter
+	if p != nil && p.split != nil {
+		sp = p.split
+	} else {
+		sp = new(valueSplitter)
+	}
+	*sp = valueSplitter{v: v, extra: extra}
+	sp.sets = sp.setBuf[:0]
+	if !sp.solve(counts, extra > 0) {
 		return nil, false
 	}
-	out := make([][]Card, 0, len(p.sets))
-	for _, set := range p.sets {
-		cards := make([]Card, len(set.values))
-		for i, val := range set.values {
-			cards[i] = byValue[val][0]
-			byValue[val] = byValue[val][1:]
+	// Each value's cards are handed out in the order of cs.
+	var next [11]int
+	take := func(val int) Card {
+		for i := next[val]; i < len(cs); i++ {
+			if cs[i].Value() == val {
+				next[val] = i + 1
+				return cs[i]
+			}
 		}
-		if set.extra {
-			out = append([][]Card{cards}, out...)
+		return 0 // not reached: the counts came from cs
+	}
+	out := p.lists0(len(sp.sets))
+	k := 0
+	if sp.extraAt >= 0 {
+		k = 1 // the extra set goes first
+	}
+	for i, set := range sp.sets {
+		cards := p.cards0(int(set.n))
+		for _, val := range set.values[:set.n] {
+			cards = append(cards, take(int(val)))
+		}
+		if i == sp.extraAt {
+			out[0] = cards
 		} else {
-			out = append(out, cards)
+			out[k] = cards
+			k++
 		}
 	}
 	return out, true
@@ -61,7 +85,8 @@ type splitKey struct {
 }
 
 type valueSet struct {
-	values []int
+	values [10]int8 // non-increasing; they sum to at most 10
+	n      int8
 	extra  bool
 }
 
@@ -71,10 +96,20 @@ type valueSplitter struct {
 	v, extra int
 	failed   map[splitKey]bool
 	sets     []valueSet
+	setBuf   [8]valueSet
+	extraAt  int // index in sets of the extra set, once solved
 }
 
 func (p *valueSplitter) solve(rest valueCounts, needExtra bool) bool {
 	if rest == 0 {
+		if !needExtra {
+			p.extraAt = -1
+			for i, s := range p.sets {
+				if s.extra {
+					p.extraAt = i
+				}
+			}
+		}
 		return !needExtra
 	}
 	key := splitKey{rest, needExtra}
@@ -88,6 +123,9 @@ func (p *valueSplitter) solve(rest valueCounts, needExtra bool) bool {
 	if p.try(rest, hi, p.v, false) {
 		return true
 	}
+	if p.failed == nil {
+		p.failed = map[splitKey]bool{} // most splits never fail once
+	}
 	p.failed[key] = true
 	return false
 }
@@ -96,30 +134,34 @@ func (p *valueSplitter) try(rest valueCounts, hi, target int, isExtra bool) bool
 	if hi > target {
 		return false
 	}
-	values := []int{hi}
-	var walk func(left valueCounts, limit, total int) bool
-	walk = func(left valueCounts, limit, total int) bool {
-		if total == target {
-			p.sets = append(p.sets, valueSet{values: append([]int(nil), values...), extra: isExtra})
-			if p.solve(left, !isExtra && p.needsExtra()) {
-				return true
-			}
-			p.sets = p.sets[:len(p.sets)-1]
-			return false
+	cur := valueSet{n: 1, extra: isExtra}
+	cur.values[0] = int8(hi)
+	return p.walk(&cur, rest.plus(hi, -1), hi, hi, target)
+}
+
+// walk completes cur, whose values total total, with values of at most
+// limit until they make target, then solves what is left.
+func (p *valueSplitter) walk(cur *valueSet, left valueCounts, limit, total, target int) bool {
+	if total == target {
+		p.sets = append(p.sets, *cur)
+		if p.solve(left, !cur.extra && p.needsExtra()) {
+			return true
 		}
-		for val := min(limit, target-total); val > 0; val-- {
-			if left.of(val) == 0 {
-				continue
-			}
-			values = append(values, val)
-			if walk(left.plus(val, -1), val, total+val) {
-				return true
-			}
-			values = values[:len(values)-1]
-		}
+		p.sets = p.sets[:len(p.sets)-1]
 		return false
 	}
-	return walk(rest.plus(hi, -1), hi, hi)
+	for val := min(limit, target-total); val > 0; val-- {
+		if left.of(val) == 0 {
+			continue
+		}
+		cur.values[cur.n] = int8(val)
+		cur.n++
+		if p.walk(cur, left.plus(val, -1), val, total+val, target) {
+			return true
+		}
+		cur.n--
+	}
+	return false
 }
 
 // needsExtra reports whether the extra set is still owed.

@@ -53,20 +53,72 @@ type state struct {
 
 func (s *state) n() int { return s.Options.Players }
 
+// stateBlock is a state and the memory of its lists, allocated together,
+// with room for the events that a play folded into it usually makes.
+type stateBlock struct {
+	s   state
+	mem packMem
+	ev  eventMem
+}
+
+// stateCopy is a state and the memory of its lists, for a copy that
+// folds no play (Evolve, snapshots).
+type stateCopy struct {
+	s   state
+	mem packMem
+}
+
 func (s *state) clone() *state {
-	c := *s
-	c.Deck = cloneCards(s.Deck)
-	c.Hands = cloneHands(s.Hands)
-	c.Table = cloneCards(s.Table)
-	c.Builds = make([]TableBuild, len(s.Builds))
-	for i, b := range s.Builds {
-		c.Builds[i] = b.clone()
+	c := &stateCopy{}
+	s.copyInto(&c.s, &c.mem)
+	return &c.s
+}
+
+func (s *state) cloneBlock() *stateBlock {
+	blk := &stateBlock{}
+	s.copyInto(&blk.s, &blk.mem)
+	return blk
+}
+
+// copyInto makes c a deep copy of s whose lists live in mem when they fit.
+func (s *state) copyInto(c *state, mem *packMem) {
+	*c = *s
+	bCards, bSets := buildsSize(s.Builds)
+	// The copy is usually made to fold a play of the seat to move: room
+	// for a trail on the table, a capture of everything into its pile and
+	// the next deal into the hands makes those appends allocation-free.
+	tableRoom, pileRoom, handRoom := 1, len(s.Table)+bCards+1, 0
+	if len(s.Deck) > 0 {
+		handRoom = cardsPerDeal
 	}
-	c.Piles = cloneHands(s.Piles)
-	c.Sweeps = append([]int(nil), s.Sweeps...)
-	c.Scores = append([]int(nil), s.Scores...)
-	c.Winners = append([]int(nil), s.Winners...)
-	return &c
+	cards := len(s.Deck) + len(s.Table) + tableRoom + listsSize(s.Hands) + len(s.Hands)*handRoom + listsSize(s.Piles) + pileRoom + bCards
+	p, builds := packIn(mem.cards[:], mem.lists[:], mem.ints[:], mem.builds[:],
+		cards, len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners), len(s.Builds))
+	c.Deck = p.copyCards(s.Deck)
+	c.Hands = make([][]Card, 0)
+	if s.Hands != nil {
+		c.Hands = p.takeLists(len(s.Hands))
+		for i, h := range s.Hands {
+			c.Hands[i] = p.copyCardsRoom(h, max(handRoom-len(h), 0))
+		}
+	}
+	c.Table = p.copyCardsRoom(s.Table, tableRoom)
+	c.Builds = builds
+	p.copyBuilds(c.Builds, s.Builds)
+	c.Piles = make([][]Card, 0)
+	if s.Piles != nil {
+		c.Piles = p.takeLists(len(s.Piles))
+		for i, pile := range s.Piles {
+			room := 0
+			if i == s.Turn {
+				room = pileRoom
+			}
+			c.Piles[i] = p.copyCardsRoom(pile, room)
+		}
+	}
+	c.Sweeps = p.copyInts(s.Sweeps)
+	c.Scores = p.copyInts(s.Scores)
+	c.Winners = p.copyInts(s.Winners)
 }
 
 func cloneCards(cs []Card) []Card { return append([]Card(nil), cs...) }
@@ -77,6 +129,15 @@ func cloneHands(h [][]Card) [][]Card {
 		out[i] = cloneCards(cs)
 	}
 	return out
+}
+
+// packSets is cloneSets in two allocations whatever the number of sets.
+func packSets(s [][]Card) [][]Card {
+	if s == nil {
+		return nil
+	}
+	p := packer{cards: make([]Card, 0, listsSize(s)), lists: make([][]Card, 0, len(s))}
+	return p.copyLists(s)
 }
 
 func cloneSets(s [][]Card) [][]Card {
@@ -96,7 +157,20 @@ func (s *state) build(id string) (int, *TableBuild) {
 }
 
 // newBuildID is the id the next new build gets.
-func (s *state) newBuildID() string { return fmt.Sprintf("b%d", s.NextBuild) }
+func (s *state) newBuildID() string {
+	if s.NextBuild >= 0 && s.NextBuild < len(smallBuildIDs) {
+		return smallBuildIDs[s.NextBuild]
+	}
+	return fmt.Sprintf("b%d", s.NextBuild)
+}
+
+// smallBuildIDs are the ids of the first builds of a match, made once.
+var smallBuildIDs = func() (ids [256]string) {
+	for i := range ids {
+		ids[i] = fmt.Sprintf("b%d", i)
+	}
+	return ids
+}()
 
 func (s *state) allHandsEmpty() bool {
 	for _, h := range s.Hands {

@@ -19,9 +19,8 @@ func (s *state) checkLoose(named []Card, code string) *RuleError {
 }
 
 // checkBuildIDs checks that the ids name distinct builds on the table and
-// returns them in table order.
-func (s *state) checkBuildIDs(ids []string, code string) ([]int, *RuleError) {
-	var idx []int
+// returns them in table order, appended to idx (an empty buffer).
+func (s *state) checkBuildIDs(ids []string, code string, idx []int) ([]int, *RuleError) {
 	for i, id := range ids {
 		at, _ := s.build(id)
 		if at < 0 {
@@ -52,13 +51,15 @@ func (s *state) checkPlayEvent(e Event) error {
 	return nil
 }
 
+// removeBuilds removes the builds at idx in place (see dropCards).
 func removeBuilds(bs []TableBuild, idx []int) []TableBuild {
-	out := make([]TableBuild, 0, len(bs))
+	out := bs[:0]
 	for i, b := range bs {
 		if !containsInt(idx, i) {
 			out = append(out, b)
 		}
 	}
+	clear(bs[len(out):])
 	return out
 }
 

@@ -20,7 +20,7 @@ func (s *state) evolveTrailed(e Event) error {
 	if err := s.checkPlayEvent(e); err != nil {
 		return err
 	}
-	s.Hands[e.Seat] = without(s.Hands[e.Seat], []Card{e.Card})
+	s.Hands[e.Seat] = dropCard(s.Hands[e.Seat], e.Card)
 	s.Table = append(s.Table, e.Card)
 	s.advanceTurn()
 	return nil

@@ -8,29 +8,31 @@ type union struct {
 	set    uint64
 }
 
-// unions extends the starting unions by sets that still fit the table,
-// breadth first, and returns every distinct reachable union once, at most
-// limit of them.
-func unions(ct *classTable, starts []union, sets []classSet, limit int) []union {
-	out := make([]union, 0, min(limit, len(starts)+len(sets)))
-	var seen maskSet
-	for _, u := range starts {
-		if len(out) < limit && seen.add(u.vec) {
-			out = append(out, u)
+// unions extends the starting unions already in us by sets that still fit
+// the table, breadth first, and returns every distinct reachable union
+// once, at most limit of them, in us's memory.
+func (g *generator) unions(us []union, sets []classSet, limit int) []union {
+	ct := &g.ct
+	g.seen.reset()
+	starts := len(us)
+	us = us[:0]
+	for k := 0; k < starts; k++ {
+		if u := us[:starts][k]; len(us) < limit && g.seen.add(u.vec) {
+			us = append(us, u)
 		}
 	}
-	for i := 0; i < len(out); i++ {
-		base := out[i].vec
+	for i := 0; i < len(us); i++ {
+		base := us[i].vec
 		for _, set := range sets {
-			if len(out) >= limit {
-				return out
+			if len(us) >= limit {
+				return us
 			}
-			if v, ok := ct.add(base, set); ok && seen.add(v) {
-				out = append(out, union{vec: v, parent: i, set: set.vec})
+			if v, ok := ct.add(base, set); ok && g.seen.add(v) {
+				us = append(us, union{vec: v, parent: i, set: set.vec})
 			}
 		}
 	}
-	return out
+	return us
 }
 
 // setsOf follows the parents of union i back to its start and appends the
@@ -52,6 +54,7 @@ func setsOf(out []uint64, us []union, i int) []uint64 {
 // generation on a crowded table, where a Go map costs twice as much.
 type maskSet struct {
 	slots []uint64 // 0 marks a free slot; the mask 0 is kept in zero
+	used  []uint32 // the slots filled, so that reset clears only them
 	n     int
 	zero  bool
 }
@@ -73,15 +76,26 @@ func (ms *maskSet) add(m uint64) bool {
 			return false
 		case 0:
 			ms.slots[i] = m
+			ms.used = append(ms.used, uint32(i))
 			ms.n++
 			return true
 		}
 	}
 }
 
+// reset empties the set, keeping its slots for the next use.
+func (ms *maskSet) reset() {
+	for _, i := range ms.used {
+		ms.slots[i] = 0
+	}
+	ms.used = ms.used[:0]
+	ms.n, ms.zero = 0, false
+}
+
 func (ms *maskSet) rehash() {
 	old := ms.slots
 	ms.slots = make([]uint64, max(16, 2*len(old)))
+	ms.used = ms.used[:0]
 	ms.n = 0
 	for _, m := range old {
 		if m != 0 {

@@ -26,20 +26,37 @@ type View struct {
 	Legal        []Action     `json:"legal,omitempty"`
 }
 
+// viewMem is the memory of a view and its legal actions in the common
+// case, one allocation per view.
+type viewMem struct {
+	pack  viewPackMem
+	legal legalMem
+}
+
 // View returns what seat may see. A seat outside the match gets a
 // spectator's view: no hand and no legal actions.
 func (m *Match) View(seat int) View {
 	s := &m.s
+	n := s.n()
+	seated := seat >= 0 && seat < n
+	bCards, bSets := buildsSize(s.Builds)
+	cards := len(s.Table) + bCards
+	if seated {
+		cards += len(s.Hands[seat])
+	}
+	mem := new(viewMem)
+	pm := &mem.pack
+	p, builds := packIn(pm.cards[:], pm.lists[:], pm.ints[:], pm.builds[:], cards, bSets, 4*n+len(s.Winners), len(s.Builds))
 	v := View{
 		Seat:         seat,
 		Options:      s.Options,
-		Table:        cloneCards(s.Table),
-		Builds:       make([]TableBuild, len(s.Builds)),
-		HandCounts:   make([]int, s.n()),
-		PileCounts:   make([]int, s.n()),
+		Table:        p.copyCards(s.Table),
+		Builds:       builds,
+		HandCounts:   p.zeroInts(n),
+		PileCounts:   p.zeroInts(n),
 		DeckCount:    len(s.Deck),
-		Sweeps:       append([]int(nil), s.Sweeps...),
-		Scores:       append([]int(nil), s.Scores...),
+		Sweeps:       p.copyInts(s.Sweeps),
+		Scores:       p.copyInts(s.Scores),
 		Dealer:       s.Dealer,
 		Turn:         s.Turn,
 		Deal:         s.Deal,
@@ -47,18 +64,18 @@ func (m *Match) View(seat int) View {
 		LastDeal:     len(s.Deck) == 0,
 		LastCapturer: s.LastCapturer,
 		Finished:     s.Finished,
-		Winners:      append([]int(nil), s.Winners...),
+		Winners:      p.copyInts(s.Winners),
 	}
-	for i, b := range s.Builds {
-		v.Builds[i] = b.clone()
-	}
+	p.copyBuilds(v.Builds, s.Builds)
 	for i := range s.Hands {
 		v.HandCounts[i] = len(s.Hands[i])
 		v.PileCounts[i] = len(s.Piles[i])
 	}
-	if seat >= 0 && seat < s.n() {
-		v.Hand = cloneCards(s.Hands[seat])
-		v.Legal = m.LegalActions(seat)
+	if seated {
+		v.Hand = p.copyCards(s.Hands[seat])
+		if !s.Finished && !s.HandOver && seat == s.Turn {
+			v.Legal = s.legalActions(seat, &mem.legal)
+		}
 	}
 	return v
 }

@@ -18,11 +18,10 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/croupier-dev/croupier/gameserver/config"
 	"github.com/croupier-dev/croupier/gameserver/housebot"
+	"github.com/croupier-dev/croupier/gameserver/metrics"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
 	"github.com/croupier-dev/croupier/roomcontract/session"
@@ -63,17 +62,16 @@ func Run(args []string) error {
 		log.Error(err, "reload session keys; keeping the previous ones")
 	})
 
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := room.NewMetrics(reg)
+	reg := metrics.NewRegistry()
+	roomMetrics := room.NewMetrics(reg)
 	srv := wsserver.New(wsserver.Config{
 		RoomID:         cfg.Room.Namespace + "/" + cfg.Room.Name,
 		Keys:           keys.Load,
 		SessionTTL:     cfg.SessionTTL,
 		AllowedOrigins: cfg.AllowedOrigins,
 		Redis:          rdb,
-		Gatherer:       reg,
-		Metrics:        metrics,
+		Registry:       reg,
+		Metrics:        roomMetrics,
 		Log:            log,
 	})
 	httpSrv := &http.Server{Addr: cfg.ListenAddr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -82,7 +80,7 @@ func Run(args []string) error {
 	log.Info("listening", "addr", cfg.ListenAddr)
 
 	rm, err := openRoom(ctx, room.Config{
-		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: metrics, Seed: cfg.Seed,
+		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: roomMetrics, Seed: cfg.Seed,
 	}, log)
 	if err != nil {
 		return err

@@ -1,7 +1,7 @@
 // Command croupier-gameserver is the game pod alone: what `croupier
 // gameserver` runs, in a binary that links nothing of the other roles (no
 // Kubernetes client, no operator), so a room's pod starts faster and holds
-// less memory. It ships in the same image, beside croupier.
+// less memory. The one image can carry both binaries.
 package main
 
 import (
@@ -12,14 +12,17 @@ import (
 )
 
 func main() {
-	args := os.Args[1:]
-	// The pod's arguments are those of `croupier gameserver`; the role
-	// name is accepted so the same arguments run either binary.
-	if len(args) > 0 && args[0] == "gameserver" {
-		args = args[1:]
-	}
-	if err := pod.Run(args); err != nil {
+	if err := pod.Run(serverArgs(os.Args[1:])); err != nil {
 		fmt.Fprintf(os.Stderr, "croupier-gameserver: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// serverArgs drops a leading role name: a pod's arguments are those of
+// `croupier gameserver`, so the same pod spec runs either binary.
+func serverArgs(args []string) []string {
+	if len(args) > 0 && args[0] == "gameserver" {
+		return args[1:]
+	}
+	return args
 }

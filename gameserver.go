@@ -2,148 +2,28 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"log/slog"
-	"net/http"
-	"os"
-	"os/signal"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/croupier-dev/croupier/gameserver/config"
-	"github.com/croupier-dev/croupier/gameserver/housebot"
-	"github.com/croupier-dev/croupier/gameserver/room"
-	"github.com/croupier-dev/croupier/gameserver/wsserver"
+	"github.com/croupier-dev/croupier/gameserver/pod"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
 func init() {
-	roles["gameserver"] = role{summary: "serve one game room (runs in the room's pod)", run: runGameserver}
-}
-
-// runGameserver serves one room, configured by the pod contract's
-// environment (see docs/GAMESERVER.md). It serves probes at once and the
-// game once the room is recovered from Redis.
-func runGameserver(args []string) error {
-	fs := flag.NewFlagSet("gameserver", flag.ContinueOnError)
-	fs.Usage = func() {
-		fs.Output().Write([]byte("usage: croupier gameserver\n\nConfigured by CROUPIER_* environment variables; see docs/GAMESERVER.md.\n"))
-	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, err := config.Load(os.Getenv)
-	if err != nil {
-		return err
-	}
-	log := logr.FromSlogHandler(slog.NewJSONHandler(os.Stderr, nil)).WithValues("room", cfg.Room.Namespace+"/"+cfg.Room.Name, "pod", cfg.Pod)
-	rdb, err := cfg.Redis.Client()
-	if err != nil {
-		return err
-	}
-	defer rdb.Close()
-
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
-
-	var keys atomic.Pointer[session.Keyring]
-	keys.Store(cfg.Keys)
-	go reloadKeys(ctx, cfg.SessionKeysDir, &keys, log, keyReloadPeriod)
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := room.NewMetrics(reg)
-	srv := wsserver.New(wsserver.Config{
-		RoomID:         cfg.Room.Namespace + "/" + cfg.Room.Name,
-		Keys:           keys.Load,
-		SessionTTL:     cfg.SessionTTL,
-		AllowedOrigins: cfg.AllowedOrigins,
-		Redis:          rdb,
-		Gatherer:       reg,
-		Metrics:        metrics,
-		Log:            log,
-	})
-	httpSrv := &http.Server{Addr: cfg.ListenAddr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- httpSrv.ListenAndServe() }()
-	log.Info("listening", "addr", cfg.ListenAddr)
-
-	rm, err := openRoom(ctx, room.Config{
-		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: metrics, Seed: cfg.Seed,
-	}, log)
-	if err != nil {
-		return err
-	}
-	bots := housebot.New(housebot.Options{Room: rm, Config: cfg.Bots, Players: cfg.Options.Players, Log: log})
-	if err := bots.Seat(ctx); err != nil {
-		return err
-	}
-	go bots.Run(ctx)
-	srv.SetRoom(rm)
-	log.Info("room recovered", "seq", rm.Seq(), "phase", rm.Phase(), "bots", cfg.Bots.Count)
-	go rm.RunHeartbeat(ctx, cfg.Pod, cfg.HeartbeatPeriod)
-
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	// Players first, with 1001, so they reconnect to the next pod at once.
-	if err := srv.Shutdown(shutdown); err != nil {
-		log.Error(err, "close the players' connections")
-	}
-	if err := httpSrv.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
-}
-
-// openRoom retries recovery until Redis answers: a pod that starts before
-// Redis should become ready later, not crash-loop.
-func openRoom(ctx context.Context, cfg room.Config, log logr.Logger) (*room.Room, error) {
-	for wait := 250 * time.Millisecond; ; wait = min(wait*2, 10*time.Second) {
-		rm, err := room.Open(ctx, cfg)
-		if err == nil {
-			return rm, nil
-		}
-		log.Error(err, "recover the room; retrying", "in", wait.String())
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(wait):
-		}
-	}
+	roles["gameserver"] = role{summary: "serve one game room (runs in the room's pod)", run: pod.Run}
 }
 
 // keyReloadPeriod is how often the game pod and the router reread their
 // session-key directory (docs/GAMESERVER.md, docs/ROUTER.md).
-const keyReloadPeriod = 30 * time.Second
+const keyReloadPeriod = session.ReloadPeriod
 
 // reloadKeys picks up keys added to (or removed from) the mounted Secret,
 // every period, so a rotation needs no restart. A broken directory keeps
 // the old keys.
 func reloadKeys(ctx context.Context, dir string, keys *atomic.Pointer[session.Keyring], log logr.Logger, period time.Duration) {
-	t := time.NewTicker(period)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		k, err := session.ReadKeyDir(dir)
-		if err != nil {
-			log.Error(err, "reload session keys; keeping the previous ones")
-			continue
-		}
-		keys.Store(k)
-	}
+	session.Reload(ctx, dir, keys, period, func(err error) {
+		log.Error(err, "reload session keys; keeping the previous ones")
+	})
 }

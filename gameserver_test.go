@@ -15,6 +15,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/croupier-dev/croupier/gameserver/pod"
 	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract"
 )
@@ -45,7 +46,7 @@ func TestGameserverSeedAndSIGTERM(t *testing.T) {
 		t.Setenv(k, v)
 	}
 	done := make(chan error, 1)
-	go func() { done <- runGameserver(nil) }()
+	go func() { done <- pod.Run(nil) }()
 
 	base := "http://" + addr
 	deadline := time.Now().Add(20 * time.Second)

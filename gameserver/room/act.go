@@ -59,7 +59,7 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 		}
 		return cassino.CodeBadAction, err.Error()
 	}
-	ack, err := r.appendAction(ctx, seat, act, events)
+	ack, logged, err := r.appendAction(ctx, seat, act, events)
 	if errors.Is(err, actionlog.ErrOutcomeUnknown) {
 		r.stale = true
 		r.cfg.Log.Error(err, "log action: outcome unknown", "seat", seat)
@@ -82,13 +82,14 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 		// retried our script after a lost reply, or an earlier attempt
 		// whose outcome was unknown landed. The log's entry is applied,
 		// whatever this request carried.
-		logged, same, err := r.loggedEvents(ctx, ack.Seq, act)
+		loggedEvs, same, err := r.loggedEvents(ctx, ack.Seq, act)
 		if err != nil {
 			r.stale = true
 			r.cfg.Log.Error(err, "read back a logged action", "seq", ack.Seq)
 			return protocol.CodeOutcomeUnknown, "the action_id is stored but the room could not read it back; resend it with the same action_id"
 		}
-		events, duplicate = logged, !same
+		events, duplicate = loggedEvs, !same
+		logged = nil
 	}
 	if err := r.match.Evolve(events...); err != nil {
 		r.stale = true
@@ -107,22 +108,25 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 		r.cfg.Metrics.Actions.Inc()
 	}
 	r.send(seat, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: act.ActionID, Seq: ack.Seq, Duplicate: duplicate}))
-	r.broadcastEntry(ack.Seq, seat, act.ActionID, events)
+	r.broadcastEntry(ack.Seq, seat, act.ActionID, events, logged)
 	r.cfg.Metrics.Latency.Observe(time.Since(began).Seconds())
 	r.maybeSnapshot(ctx)
 	return "", ""
 }
 
-func (r *Room) appendAction(ctx context.Context, seat int, act protocol.Act, events []cassino.Event) (actionlog.Ack, error) {
+// appendAction logs the action with its events and returns the events'
+// JSON too: the broadcast reuses it.
+func (r *Room) appendAction(ctx context.Context, seat int, act protocol.Act, events []cassino.Event) (actionlog.Ack, []byte, error) {
 	action, err := json.Marshal(act.Action)
 	if err != nil {
-		return actionlog.Ack{}, err
+		return actionlog.Ack{}, nil, err
 	}
 	evs, err := json.Marshal(events)
 	if err != nil {
-		return actionlog.Ack{}, err
+		return actionlog.Ack{}, nil, err
 	}
-	return r.log.Append(ctx, r.seq, actionlog.Entry{ActionID: act.ActionID, Seat: seat, Action: action, Events: evs})
+	ack, err := r.log.Append(ctx, r.seq, actionlog.Entry{ActionID: act.ActionID, Seat: seat, Action: action, Events: evs})
+	return ack, evs, err
 }
 
 // loggedEvents reads the entry at seq; same reports whether it holds act

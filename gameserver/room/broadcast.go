@@ -11,10 +11,7 @@ import (
 // eventMessage redacts events for seat: events carry full information in
 // the log and are cut down only here, on the way out.
 func eventMessage(seat int, seq int64, actor int, actionID string, events []cassino.Event, view *cassino.View) protocol.Event {
-	out := make([]cassino.Event, len(events))
-	for i, e := range events {
-		out[i] = e.For(seat)
-	}
+	out := redact(seat, events)
 	if actionID == startActionID && actor == startSeat {
 		actionID = ""
 	}
@@ -22,11 +19,13 @@ func eventMessage(seat int, seq int64, actor int, actionID string, events []cass
 }
 
 // broadcastEntry sends a logged entry, redacted, with the seat's view after
-// it, to every connected seat.
-func (r *Room) broadcastEntry(seq int64, actor int, actionID string, events []cassino.Event) {
+// it, to every connected seat. logged is the events' JSON as written to
+// the log, or nil.
+func (r *Room) broadcastEntry(seq int64, actor int, actionID string, events []cassino.Event, logged []byte) {
+	frames := newEntryFrames(seq, actor, actionID, events, logged)
 	for seat, c := range r.conns {
 		v := r.match.View(seat)
-		r.send(seat, c, protocol.Encode(eventMessage(seat, seq, actor, actionID, events, &v)))
+		r.send(seat, c, frames.frame(seat, &v))
 	}
 }
 

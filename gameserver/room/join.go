@@ -60,7 +60,7 @@ func (r *Room) broadcastStart(ctx context.Context) {
 		r.sendViews()
 		return
 	}
-	r.broadcastEntry(e.Seq, e.Seat, "", events)
+	r.broadcastEntry(e.Seq, e.Seat, "", events, nil)
 }
 
 // sendViews sends every connected seat a full view.

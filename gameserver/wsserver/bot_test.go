@@ -49,6 +49,9 @@ type bot struct {
 	truth func(seq int64, seat int) ([]cassino.Card, bool)
 	sent  int
 	fast  bool // benchmarks: skip the redaction checks
+	// received is when the last frame read arrived, before it was decoded:
+	// latency is the server's, not the test client's JSON decoding.
+	received time.Time
 }
 
 func newBot(t testing.TB, seat int, token string) *bot {
@@ -86,6 +89,7 @@ func (b *bot) read() frame {
 	b.t.Helper()
 	_ = b.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 	_, raw, err := b.ws.ReadMessage()
+	b.received = time.Now()
 	if err != nil {
 		b.t.Fatalf("seat %d read: %v", b.seat, err)
 	}

@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/croupier-dev/croupier/gameserver/actionlog"
 	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/metrics"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/seating"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
@@ -52,7 +52,7 @@ type table struct {
 	pod     redis.UniversalClient // the pod's own client, built as in production
 	http    *httptest.Server
 	conns   *connSet
-	reg     *prometheus.Registry
+	reg     *metrics.Registry
 }
 
 type tableOption func(*table)
@@ -83,9 +83,9 @@ func newTable(t testing.TB, players int, opts ...tableOption) *table {
 
 func (tb *table) start() {
 	tb.t.Helper()
-	tb.reg = prometheus.NewRegistry()
-	metrics := room.NewMetrics(tb.reg)
-	tb.metrics = metrics
+	tb.reg = metrics.NewRegistry()
+	counted := room.NewMetrics(tb.reg)
+	tb.metrics = counted
 	pod, err := redisconn.Options{Addrs: []string{tb.redis.Addr}}.Client()
 	if err != nil {
 		tb.t.Fatal(err)
@@ -94,7 +94,7 @@ func (tb *table) start() {
 	rc := room.Config{
 		Keys: keys, Options: tb.opts, Redis: pod, Log: logr.Discard(),
 		Seed:    func() (int64, error) { return tb.seed, nil },
-		Metrics: metrics,
+		Metrics: counted,
 	}
 	tb.roomCfg(&rc)
 	rm, err := room.Open(context.Background(), rc)
@@ -103,7 +103,7 @@ func (tb *table) start() {
 	}
 	sc := wsserver.Config{
 		RoomID: roomID, Keys: func() *session.Keyring { return tb.keyring },
-		SessionTTL: time.Hour, Redis: pod, Gatherer: tb.reg, Metrics: metrics, Log: logr.Discard(),
+		SessionTTL: time.Hour, Redis: pod, Registry: tb.reg, Metrics: counted, Log: logr.Discard(),
 		RatePerSec: 10000, RateBurst: 10000, // bots play far faster than people
 	}
 	tb.srvCfg(&sc)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
 )
@@ -71,7 +70,7 @@ func TestFloodingClientIsClosedWith1008(t *testing.T) {
 	if !strings.Contains(last, `"rate_limited"`) {
 		t.Fatalf("last frame before the close: %s, want a rate_limited error", last)
 	}
-	if n := testutil.ToFloat64(tb.metrics.FloodClosed); n != 1 {
+	if n := tb.metrics.FloodClosed.Value(); n != 1 {
 		t.Fatalf("croupier_game_flooding_clients_total = %v, want 1", n)
 	}
 }

@@ -11,10 +11,9 @@ import (
 	"time"
 
 	"github.com/go-logr/logr"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/croupier-dev/croupier/gameserver/metrics"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
@@ -26,8 +25,8 @@ type Config struct {
 	SessionTTL     time.Duration
 	AllowedOrigins []string // empty: same host only
 	Redis          redis.UniversalClient
-	Gatherer       prometheus.Gatherer
-	Metrics        *room.Metrics // the room's, shared; nil: not counted
+	Registry       *metrics.Registry // served on /metrics; nil: no /metrics
+	Metrics        *room.Metrics     // the room's, shared; nil: not counted
 	Log            logr.Logger
 	Now            func() time.Time
 
@@ -156,8 +155,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /ws", s.websocket)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	if s.cfg.Gatherer != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+	if s.cfg.Registry != nil {
+		mux.Handle("GET /metrics", s.cfg.Registry)
 	}
 	return mux
 }

@@ -1,0 +1,95 @@
+package room
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/protocol"
+)
+
+// entryFrames encodes one logged entry for each seat, as
+// protocol.Encode(eventMessage(...)) would, byte for byte, but without
+// encoding twice what every seat shares: the events, when redaction
+// leaves them alone (every entry but a deal), are the JSON already
+// written to the log, and the envelope is written by hand. Only the view
+// is encoded per seat, since it holds the seat's hand and, for the seat
+// to move, its legal actions. frames_test.go holds the equality.
+type entryFrames struct {
+	seq      int64
+	actor    int
+	actionID string
+	events   []cassino.Event
+	// logged is the JSON of events as written to the log; nil when the
+	// caller does not have it.
+	logged []byte
+	// shared reports that every seat gets the same events.
+	shared bool
+	head   []byte // the envelope up to the events, the same for every seat
+}
+
+func newEntryFrames(seq int64, actor int, actionID string, events []cassino.Event, logged []byte) *entryFrames {
+	if actionID == startActionID && actor == startSeat {
+		actionID = ""
+	}
+	f := &entryFrames{seq: seq, actor: actor, actionID: actionID, events: events, logged: logged, shared: len(events) > 0}
+	for _, e := range events {
+		if e.Hands != nil { // the one field Event.For cuts down
+			f.shared = false
+		}
+	}
+	f.head = f.appendHead(make([]byte, 0, 96))
+	return f
+}
+
+// appendHead writes the fields of protocol.Event before "events", in its
+// field order.
+func (f *entryFrames) appendHead(b []byte) []byte {
+	b = append(b, `{"v":`...)
+	b = strconv.AppendInt(b, protocol.Version, 10)
+	b = append(b, `,"type":`...)
+	b = appendJSONString(b, protocol.TypeEvent)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendInt(b, f.seq, 10)
+	b = append(b, `,"seat":`...)
+	b = strconv.AppendInt(b, int64(f.actor), 10)
+	if f.actionID != "" {
+		b = append(b, `,"action_id":`...)
+		b = appendJSONString(b, f.actionID)
+	}
+	return append(b, `,"events":`...)
+}
+
+// frame is the seat's event frame, with the seat's view after the entry.
+func (f *entryFrames) frame(seat int, view *cassino.View) []byte {
+	events := f.logged
+	if !f.shared || events == nil {
+		events = protocol.Encode(redact(seat, f.events))
+	}
+	v := protocol.Encode(view)
+	b := make([]byte, 0, len(f.head)+len(events)+len(`,"view":`)+len(v)+1)
+	b = append(b, f.head...)
+	b = append(b, events...)
+	b = append(b, `,"view":`...)
+	b = append(b, v...)
+	return append(b, '}')
+}
+
+// redact returns the copy of events seat may see.
+func redact(seat int, events []cassino.Event) []cassino.Event {
+	out := make([]cassino.Event, len(events))
+	for i, e := range events {
+		out[i] = e.For(seat)
+	}
+	return out
+}
+
+// appendJSONString writes s as encoding/json does (HTML-safe escaping
+// included), so hand-written envelopes match encoded ones.
+func appendJSONString(b []byte, s string) []byte {
+	q, err := json.Marshal(s)
+	if err != nil {
+		panic("room: encode a string: " + err.Error()) // strings always encode
+	}
+	return append(b, q...)
+}

@@ -2,6 +2,7 @@ package matchmaker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -63,12 +64,22 @@ type Matchmaker struct {
 	times    CoordTimes
 	coord    *coord
 	requests *requests
-	rooms    *kubeRooms
-	joiner   *joiner
+	rooms    roomSource
+	joiner   seatJoiner
 	cache    cache.Cache
 	mux      *http.ServeMux
 	gather   prometheus.Gatherer
 	synced   atomic.Bool
+}
+
+// roomSource obtains a room of a table and offers its seats.
+type roomSource interface {
+	obtain(ctx context.Context, t Table, give offer) error
+}
+
+// seatJoiner seats a player in a room it was handed a seat of.
+type seatJoiner interface {
+	join(ctx context.Context, room, name string) (map[string]json.RawMessage, error)
 }
 
 // New builds a Matchmaker; Start runs its cache.

@@ -30,6 +30,9 @@ type kubeRooms struct {
 	startWait time.Duration
 	// claimTries bounds claim attempts (each a 409 lost to another replica).
 	claimTries int
+	// taken are rooms this replica claimed or is claiming, until its cache
+	// shows them claimed: its own players never race each other for one.
+	taken takenRooms
 }
 
 type poolRef struct{ Namespace, Name string }
@@ -124,6 +127,10 @@ func (k *kubeRooms) fromPool(ctx context.Context, t Table, give offer) (bool, er
 	for _, gr := range cands {
 		if tries >= k.claimTries {
 			break
+		}
+		key := gr.Namespace + "/" + gr.Name
+		if !k.taken.take(key) {
+			continue
 		}
 		tries++
 		room := claim(gr, k.by)

@@ -16,7 +16,10 @@ import (
 // POST /v1/play to the first one started.
 func (p *Platform) startMatchmaker() (string, error) {
 	rdb := redis.NewClient(&redis.Options{Addr: p.Redis.Addr, PoolSize: 64})
-	opts := matchmaker.Options{Config: p.Config, Redis: rdb, Log: p.opts.Log, ID: fmt.Sprintf("matchmaker-%d", len(p.mmURLs))}
+	opts := matchmaker.Options{
+		Config: p.Config, Redis: rdb, Log: p.opts.Log, ID: fmt.Sprintf("matchmaker-%d", len(p.mmURLs)),
+		TemplatePool: PlayNamespace + "/" + TemplatePool,
+	}
 	if p.opts.Matchmaker != nil {
 		p.opts.Matchmaker(&opts)
 	}

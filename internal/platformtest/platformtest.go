@@ -139,6 +139,9 @@ func Start(opts Options) (p *Platform, err error) {
 	if err := p.startRunner(); err != nil {
 		return nil, err
 	}
+	if err := p.makePlayNamespace(); err != nil {
+		return nil, err
+	}
 	for range max(1, opts.Matchmakers) {
 		if _, err := p.startMatchmaker(); err != nil {
 			return nil, err

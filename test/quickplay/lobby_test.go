@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/router"

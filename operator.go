@@ -22,7 +22,7 @@ import (
 )
 
 func init() {
-	roles["operator"] = role{summary: "run the GameRoom controller", run: runOperator}
+	roles["operator"] = role{summary: "run the GameRoom and GameRoomPool controllers", run: runOperator}
 }
 
 // operatorConfig is everything the operator's flags set.
@@ -160,6 +160,14 @@ func runOperator(args []string) error {
 	}
 	if err := rec.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the GameRoom controller: %w", err)
+	}
+	pools := &controllers.GameRoomPoolReconciler{
+		Client:   mgr.GetClient(),
+		Recorder: mgr.GetEventRecorder("croupier-operator"),
+		Clock:    clock.RealClock{},
+	}
+	if err := pools.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("set up the GameRoomPool controller: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return err

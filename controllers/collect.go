@@ -13,6 +13,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/roomcontract"
+	"github.com/croupier-dev/croupier/roomcontract/pool"
 )
 
 // Why a room is collected: the label of croupier_gamerooms_collected_total.
@@ -55,9 +56,10 @@ func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (c
 // last time anyone was at the table, or after the room became ready if
 // nobody ever came. Every input is durable (the heartbeat in Redis, the
 // status), so an operator restart does not reset the clock. ok is false
-// while someone is connected or the room is not serving.
+// while someone is connected, the room is not serving, or it waits warm in
+// a pool; a claimed room's clock starts no earlier than its claim.
 func idleDeadline(room *gamesv1.GameRoom, beat *roomcontract.Beat) (time.Time, bool) {
-	if room.Status.Phase != gamesv1.PhaseReady && room.Status.Phase != gamesv1.PhasePlaying {
+	if room.Status.Phase != gamesv1.PhaseReady && room.Status.Phase != gamesv1.PhasePlaying || pool.IsWarm(room) {
 		return time.Time{}, false
 	}
 	connected := room.Status.Players.Connected
@@ -73,6 +75,9 @@ func idleDeadline(room *gamesv1.GameRoom, beat *roomcontract.Beat) (time.Time, b
 	}
 	if t := room.Status.LastActivityTime; t != nil && t.After(since) {
 		since = t.Time
+	}
+	if t, ok := pool.ClaimedAt(room); ok && t.After(since) {
+		since = t
 	}
 	if beat != nil && beat.LastActivity.After(since) {
 		since = beat.LastActivity

@@ -2,14 +2,18 @@ package v1alpha1_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
 
 	. "github.com/onsi/gomega"
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/rest"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
@@ -165,4 +169,41 @@ func pool(ns, name string, spec map[string]any) *unstructured.Unstructured {
 		"metadata":   map[string]any{"name": name, "namespace": ns},
 		"spec":       spec,
 	}}
+}
+
+// kubectl get grp shows READY, CLAIMED, DESIRED and AGE, and -o wide adds
+// REPLICAS, GAME and SEATS: the columns the API server serves as a Table.
+func TestPoolPrinterColumns(t *testing.T) {
+	g := NewWithT(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	ctx := context.Background()
+	p := gameroomtest.MakeGameRoomPool("warm", ns, 3).Obj()
+	g.Expect(k8s.Create(ctx, p)).To(Succeed())
+	p.Status.Ready, p.Status.Claimed, p.Status.Replicas, p.Status.Desired = 2, 5, 3, 3
+	g.Expect(k8s.Status().Update(ctx, p)).To(Succeed())
+
+	hc, err := rest.HTTPClientFor(cfg)
+	g.Expect(err).NotTo(HaveOccurred())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet,
+		strings.TrimSuffix(cfg.Host, "/")+"/apis/games.croupier.dev/v1alpha1/namespaces/"+ns+"/gameroompools", nil)
+	g.Expect(err).NotTo(HaveOccurred())
+	req.Header.Set("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io")
+	resp, err := hc.Do(req)
+	g.Expect(err).NotTo(HaveOccurred())
+	defer resp.Body.Close()
+	g.Expect(resp.StatusCode).To(Equal(http.StatusOK), "GET %s", req.URL)
+	var table metav1.Table
+	g.Expect(json.NewDecoder(resp.Body).Decode(&table)).To(Succeed())
+	var wide, narrow []string
+	for _, c := range table.ColumnDefinitions {
+		wide = append(wide, c.Name)
+		if c.Priority == 0 {
+			narrow = append(narrow, c.Name)
+		}
+	}
+	g.Expect(narrow).To(Equal([]string{"Name", "Ready", "Claimed", "Desired", "Age"}))
+	g.Expect(wide).To(Equal([]string{"Name", "Ready", "Claimed", "Desired", "Age", "Replicas", "Game", "Seats"}))
+	g.Expect(table.Rows).To(HaveLen(1))
+	g.Expect(table.Rows[0].Cells[:4]).To(Equal([]any{"warm", float64(2), float64(5), float64(3)}))
+	g.Expect(table.Rows[0].Cells[5:]).To(Equal([]any{float64(3), "cassino", float64(2)}))
 }

@@ -9,6 +9,8 @@
 package pool
 
 import (
+	"time"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
@@ -23,6 +25,11 @@ const (
 	// AnnotationClaimedBy says who claimed the room (for people reading
 	// it; nothing acts on it).
 	AnnotationClaimedBy = "games.croupier.dev/claimed-by"
+	// AnnotationClaimedAt is when the room was claimed (RFC 3339). A warm
+	// room is never idle; once claimed, its idle clock starts here, so a
+	// room warm for longer than its idleTimeout is not collected between
+	// its claim and its first player's arrival.
+	AnnotationClaimedAt = "games.croupier.dev/claimed-at"
 )
 
 // Kind is the pool's kind, as it appears in a room's owner references.
@@ -31,8 +38,7 @@ const Kind = "GameRoomPool"
 // Claimable reports whether a claim may take the room now: a pool room,
 // not claimed, warm (phase Ready), nobody seated, not being deleted.
 func Claimable(room *gamesv1.GameRoom) bool {
-	return room.Labels[LabelPool] != "" &&
-		!IsClaimed(room) &&
+	return IsWarm(room) &&
 		room.DeletionTimestamp == nil &&
 		room.Status.Phase == gamesv1.PhaseReady &&
 		room.Status.Players.Seated == 0
@@ -49,8 +55,8 @@ func IsClaimed(room *gamesv1.GameRoom) bool {
 // annotation are added and the pool's owner reference removed, so the pool
 // neither counts nor deletes the room, and deleting the pool does not
 // delete it. The caller then Updates the room with the resourceVersion it
-// read; by is recorded in the claimed-by annotation.
-func Claim(room *gamesv1.GameRoom, by string) {
+// read; by is recorded in the claimed-by annotation, now in claimed-at.
+func Claim(room *gamesv1.GameRoom, by string, now time.Time) {
 	if room.Labels == nil {
 		room.Labels = map[string]string{}
 	}
@@ -59,6 +65,7 @@ func Claim(room *gamesv1.GameRoom, by string) {
 		room.Annotations = map[string]string{}
 	}
 	room.Annotations[AnnotationClaimedBy] = by
+	room.Annotations[AnnotationClaimedAt] = now.UTC().Format(time.RFC3339)
 	var refs []metav1.OwnerReference
 	for _, ref := range room.OwnerReferences {
 		if !isPoolRef(ref.APIVersion, ref.Kind) {
@@ -70,4 +77,17 @@ func Claim(room *gamesv1.GameRoom, by string) {
 
 func isPoolRef(apiVersion, kind string) bool {
 	return kind == Kind && apiVersion == gamesv1.GroupVersion.String()
+}
+
+// IsWarm reports whether the room waits in its pool: a pool room not
+// claimed. Nobody is expected at a warm room, so it is never idle.
+func IsWarm(room *gamesv1.GameRoom) bool {
+	return room.Labels[LabelPool] != "" && !IsClaimed(room)
+}
+
+// ClaimedAt is the claimed-at annotation; ok is false when it is absent or
+// malformed.
+func ClaimedAt(room *gamesv1.GameRoom) (t time.Time, ok bool) {
+	t, err := time.Parse(time.RFC3339, room.Annotations[AnnotationClaimedAt])
+	return t, err == nil
 }

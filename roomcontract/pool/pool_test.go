@@ -2,6 +2,7 @@ package pool_test
 
 import (
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -49,7 +50,8 @@ func TestClaimMarksTheRoomAndReleasesItFromThePool(t *testing.T) {
 		{APIVersion: "games.croupier.dev/v1alpha1", Kind: "GameRoomPool", Name: "quick", UID: "u1"},
 		{APIVersion: "example.com/v1", Kind: "Tournament", Name: "cup", UID: "u2"},
 	}
-	pool.Claim(r, "matchmaker/player-7")
+	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.FixedZone("CET", 3600))
+	pool.Claim(r, "matchmaker/player-7", at)
 	if !pool.IsClaimed(r) || r.Labels[pool.LabelClaimed] != "true" {
 		t.Errorf("labels = %v, want %s=true", r.Labels, pool.LabelClaimed)
 	}
@@ -58,6 +60,12 @@ func TestClaimMarksTheRoomAndReleasesItFromThePool(t *testing.T) {
 	}
 	if got := r.Annotations[pool.AnnotationClaimedBy]; got != "matchmaker/player-7" {
 		t.Errorf("claimed-by = %q", got)
+	}
+	if got, ok := pool.ClaimedAt(r); !ok || !got.Equal(at) {
+		t.Errorf("claimed-at = %v %v (%q), want %v", got, ok, r.Annotations[pool.AnnotationClaimedAt], at)
+	}
+	if pool.IsWarm(r) {
+		t.Error("a claimed room is still warm")
 	}
 	if len(r.OwnerReferences) != 1 || r.OwnerReferences[0].Kind != "Tournament" {
 		t.Errorf("owner references = %v, want only the Tournament's", r.OwnerReferences)
@@ -69,8 +77,19 @@ func TestClaimMarksTheRoomAndReleasesItFromThePool(t *testing.T) {
 
 func TestClaimOfABareRoom(t *testing.T) {
 	r := &gamesv1.GameRoom{}
-	pool.Claim(r, "x")
+	pool.Claim(r, "x", time.Now())
 	if !pool.IsClaimed(r) || r.OwnerReferences != nil {
 		t.Errorf("got labels %v, refs %v", r.Labels, r.OwnerReferences)
+	}
+}
+
+func TestClaimedAtMissingOrMalformed(t *testing.T) {
+	r := warm()
+	if _, ok := pool.ClaimedAt(r); ok {
+		t.Error("no annotation: ok")
+	}
+	r.Annotations = map[string]string{pool.AnnotationClaimedAt: "yesterday"}
+	if _, ok := pool.ClaimedAt(r); ok {
+		t.Error("malformed annotation: ok")
 	}
 }

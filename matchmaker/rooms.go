@@ -153,7 +153,7 @@ func (k *kubeRooms) fromPool(ctx context.Context, t Table, give offer) (bool, er
 // longer the pool's, so the pool refills and never deletes it.
 func claim(gr *gamesv1.GameRoom, by string) *gamesv1.GameRoom {
 	room := gr.DeepCopy()
-	pool.Claim(room, by)
+	pool.Claim(room, by, time.Now())
 	return room
 }
 

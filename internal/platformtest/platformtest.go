@@ -247,6 +247,10 @@ func (p *Platform) startOperator() error {
 	if err := rec.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("operator: %w", err)
 	}
+	pools := &controllers.GameRoomPoolReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("croupier-operator"), Clock: clock.RealClock{}}
+	if err := pools.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("pool controller: %w", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

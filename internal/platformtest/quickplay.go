@@ -12,6 +12,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/roomcontract/pool"
@@ -48,25 +49,40 @@ func (p *Platform) makePlayNamespace() error {
 	return nil
 }
 
-// WarmRooms makes n ready rooms of spec in ns carrying poolName's label,
-// as a warm pool keeps them, and waits until the router routes to each.
-func (p *Platform) WarmRooms(t testing.TB, ns, poolName string, n int, spec gamesv1.GameRoomSpec) []string {
+// WarmPool makes a GameRoomPool of replicas rooms of spec in ns and waits
+// until each is ready and routed; the test's end deletes the pool before
+// the namespace's rooms, so it does not refill them.
+func (p *Platform) WarmPool(t testing.TB, ns, name string, replicas int32, spec gamesv1.GameRoomSpec) {
 	t.Helper()
-	names := make([]string, n)
-	for i := range n {
-		names[i] = fmt.Sprintf("%s-%03d", poolName, i)
-		gr := &gamesv1.GameRoom{
-			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: names[i], Labels: map[string]string{pool.LabelPool: poolName}},
-			Spec:       *spec.DeepCopy(),
-		}
-		if err := p.Client.Create(context.Background(), gr); err != nil {
-			t.Fatalf("create warm room: %v", err)
-		}
+	gp := &gamesv1.GameRoomPool{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name},
+		Spec:       gamesv1.GameRoomPoolSpec{Replicas: replicas, Template: gamesv1.GameRoomTemplate{Spec: *spec.DeepCopy()}},
 	}
-	for _, name := range names {
-		p.WaitReady(t, ns, name)
+	if err := p.Client.Create(context.Background(), gp); err != nil {
+		t.Fatalf("create pool: %v", err)
 	}
-	return names
+	t.Cleanup(func() { _ = p.Client.Delete(context.Background(), gp) })
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		var list gamesv1.GameRoomList
+		if err := p.Client.List(context.Background(), &list, client.InNamespace(ns), client.MatchingLabels{pool.LabelPool: name}); err != nil {
+			t.Fatal(err)
+		}
+		ready := 0
+		for i := range list.Items {
+			gr := &list.Items[i]
+			if f, status := p.Facts(t, ns, gr.Name); status == http.StatusOK && f.Routable && pool.Claimable(gr) {
+				ready++
+			}
+		}
+		if ready >= int(replicas) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pool %s/%s: %d of %d rooms ready within 5 minutes", ns, name, ready, replicas)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }
 
 // WaitReady waits until the room's phase is Ready and the router routes to it.

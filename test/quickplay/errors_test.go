@@ -16,7 +16,7 @@ import (
 func TestBadQuickPlaysAreRefusedAndChangeNothing(t *testing.T) {
 	const target = 43
 	ns := plat.Namespace(t)
-	plat.WarmRooms(t, ns, "bad", 1, twoSeats(target))
+	plat.WarmPool(t, ns, "bad", 1, twoSeats(target))
 	before := len(roomsIn(t, platformtest.PlayNamespace))
 	ok := `"game":"cassino","players":2,"rules":{"targetScore":43},"name":"Ann","request_id":"bad-00000001"`
 	for _, tt := range []struct{ name, body, code string }{

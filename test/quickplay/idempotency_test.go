@@ -17,7 +17,7 @@ import (
 func TestSameRequestIDGetsTheSameSeatOnce(t *testing.T) {
 	const target = 41
 	ns := plat.Namespace(t)
-	plat.WarmRooms(t, ns, "idem", 2, twoSeats(target))
+	plat.WarmPool(t, ns, "idem", 2, twoSeats(target))
 	body := playBody(target, "Ann", fmt.Sprintf("idem-%d", time.Now().UnixNano()))
 
 	answers := make([][]byte, 3)

@@ -26,6 +26,8 @@ type memRooms struct {
 	seats    map[string]int32
 	obtained atomic.Int32
 	fail     bool
+	// hold, when set, keeps every obtain waiting until it is closed.
+	hold chan struct{}
 }
 
 func newMemRooms() *memRooms {
@@ -35,6 +37,9 @@ func newMemRooms() *memRooms {
 func (r *memRooms) obtain(ctx context.Context, t Table, give offer) error {
 	if r.fail {
 		return errNoRoom
+	}
+	if r.hold != nil {
+		<-r.hold
 	}
 	time.Sleep(time.Duration(rand.IntN(20)) * time.Millisecond)
 	room := fmt.Sprintf("ns/room-%d", r.obtained.Add(1))
@@ -185,23 +190,48 @@ func TestNoRoomAnywhereFailsEveryWaiterAndLeavesNothingQueued(t *testing.T) {
 	assertBucketEmpty(t, ms[0], req.Table())
 }
 
-func TestAPlayerWhoGivesUpLeavesTheQueue(t *testing.T) {
+func TestAPlayerWhoGivesUpLeavesTheQueueAndItsSeatGoesToTheNext(t *testing.T) {
 	rooms := newMemRooms()
+	rooms.hold = make(chan struct{})
 	ms := replicas(t, 1, rooms)
 	req := PlayRequest{Game: "cassino", Players: 2, Name: "p", RequestID: "r-00000000"}
-	// Alone, the first player gets a room and its seat; the room keeps the
-	// other seat free for the next player.
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	if _, err := ms[0].seat(ctx, req); err != nil {
+	b := keysOf(req.Table())
+	ctx := context.Background()
+	// Ann obtains a room, slowly; Bob waits for it, then gives up.
+	ann := make(chan error, 1)
+	go func() { _, err := ms[0].seat(ctx, req); ann <- err }()
+	waitFor(t, func() bool { n, _ := ms[0].coord.rdb.ZCard(ctx, b.keys[3]).Result(); return n == 1 })
+	bobCtx, bobGivesUp := context.WithCancel(ctx)
+	bob := make(chan error, 1)
+	go func() { _, err := ms[0].seat(bobCtx, req); bob <- err }()
+	waitFor(t, func() bool { n, _ := ms[0].coord.rdb.LLen(ctx, b.keys[1]).Result(); return n == 2 })
+	bobGivesUp()
+	if err := <-bob; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Bob: %v, want canceled", err)
+	}
+	close(rooms.hold)
+	if err := <-ann; err != nil {
 		t.Fatal(err)
 	}
-	free, _ := ms[0].coord.rdb.LRange(context.Background(), keysOf(req.Table()).keys[0], 0, -1).Result()
-	if len(free) != 1 {
-		t.Fatalf("free seats %v, want the room's second seat", free)
+	if free, _ := ms[0].coord.rdb.LRange(ctx, b.keys[0], 0, -1).Result(); len(free) != 1 {
+		t.Errorf("free seats %v: want the room's second seat, kept for the next player", free)
 	}
-	q, _ := ms[0].coord.rdb.LLen(context.Background(), keysOf(req.Table()).keys[1]).Result()
-	if q != 0 {
-		t.Errorf("queue holds %d players after the only player was seated", q)
+	if q, _ := ms[0].coord.rdb.LLen(ctx, b.keys[1]).Result(); q != 0 {
+		t.Errorf("queue holds %d after Bob gave up and Ann sat", q)
+	}
+	// Cy takes the seat Bob did not, in Ann's room.
+	if _, err := ms[0].seat(ctx, req); err != nil || rooms.obtained.Load() != 1 {
+		t.Errorf("Cy: %v, %d rooms obtained, want Ann's room", err, rooms.obtained.Load())
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10s")
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

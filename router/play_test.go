@@ -90,3 +90,19 @@ func TestPlayWithTheMatchmakerDownIs503(t *testing.T) {
 		t.Errorf("got %d %v, want 503 %s with Retry-After", status, body, CodePlayUnavailable)
 	}
 }
+
+// Quick plays count against an address's joins.
+func TestPlayIsLimitedWithJoins(t *testing.T) {
+	mm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"namespace":"games","name":"t1"}`))
+	}))
+	defer mm.Close()
+	tr := startRouter(t, func(o *Options) { o.MatchmakerURL = mm.URL; o.Limits.JoinsPerIPPerMinute = 1 })
+	if status, body, _ := postPlay(t, tr.url, `{}`); status != http.StatusOK {
+		t.Fatalf("first play: %d %v", status, body)
+	}
+	status, body, h := postPlay(t, tr.url, `{}`)
+	if status != http.StatusTooManyRequests || body["code"] != CodeTooManyJoins || h.Get("Retry-After") == "" {
+		t.Errorf("second play: %d %v, want 429 %s", status, body, CodeTooManyJoins)
+	}
+}

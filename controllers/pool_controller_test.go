@@ -18,6 +18,7 @@ import (
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 	"sigs.k8s.io/controller-runtime/pkg/config"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
@@ -486,4 +487,71 @@ func TestWarmRoomIsNotAbandonedUntilClaimed(t *testing.T) {
 	step(15 * time.Second)
 	writeBeat(t, room, beatOf{})
 	g.Eventually(func(g Gomega) { roomGone(g, room) }, poolWaitFor, poll).Should(Succeed())
+}
+
+// Filling a pool never overshoots, though the operator's cache lags its
+// own creations: at no moment are there more rooms than replicas.
+func TestPoolFillNeverOvershoots(t *testing.T) {
+	g := NewWithT(t)
+	ns := poolNamespace(t)
+	p := createPool(t, gameroomtest.MakeGameRoomPool("quick", ns, 20))
+	most := 0
+	g.Eventually(func(g Gomega) {
+		n := len(roomsOf(g, p))
+		most = max(most, n)
+		g.Expect(n).To(Equal(20))
+	}, poolWaitFor, 10*time.Millisecond).Should(Succeed())
+	g.Consistently(func(g Gomega) int {
+		n := len(roomsOf(g, p))
+		most = max(most, n)
+		return n
+	}, 2*time.Second, poll).Should(Equal(20))
+	g.Expect(most).To(Equal(20))
+
+	scalePool(t, p, 25)
+	waitWarm(t, p, 25)
+	g.Consistently(func(g Gomega) []gamesv1.GameRoom { return roomsOf(g, p) }, 2*time.Second, poll).Should(HaveLen(25))
+}
+
+// A cache that does not show the rooms just created must not make the
+// pool create them again: reconciled twice over the same stale list, the
+// pool creates its rooms once, and waits for the cache.
+func TestPoolWaitsForItsCacheToShowItsRooms(t *testing.T) {
+	g := NewWithT(t)
+	ns := poolNamespace(t)
+	// With replicas 0 the running pool controller creates nothing here
+	// (it deletes what this test's reconciler creates, hence the count of
+	// creations rather than of rooms).
+	p := createPool(t, gameroomtest.MakeGameRoomPool("quick", ns, 0))
+	p.Spec.Replicas = 2 // as this reconciler reads it
+	created := 0
+
+	w, err := client.NewWithWatch(cfg, client.Options{Scheme: scheme})
+	g.Expect(err).NotTo(HaveOccurred())
+	stale := interceptor.NewClient(w, interceptor.Funcs{
+		Get: func(_ context.Context, _ client.WithWatch, _ client.ObjectKey, obj client.Object, _ ...client.GetOption) error {
+			p.DeepCopyInto(obj.(*gamesv1.GameRoomPool))
+			return nil
+		},
+		List: func(context.Context, client.WithWatch, client.ObjectList, ...client.ListOption) error {
+			return nil // the cache has seen no room yet
+		},
+		SubResourcePatch: func(context.Context, client.Client, string, client.Object, client.Patch, ...client.SubResourcePatchOption) error {
+			return nil
+		},
+		Create: func(ctx context.Context, c client.WithWatch, obj client.Object, opts ...client.CreateOption) error {
+			created++
+			return c.Create(ctx, obj, opts...)
+		},
+	})
+	rec := &GameRoomPoolReconciler{Client: stale, Recorder: events.NewFakeRecorder(10), Clock: suiteClock}
+	req := ctrl.Request{NamespacedName: client.ObjectKeyFromObject(p)}
+	_, err = rec.Reconcile(context.Background(), req)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(created).To(Equal(2))
+
+	res, err := rec.Reconcile(context.Background(), req)
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(res.RequeueAfter).To(BeNumerically(">", 0), "a timer in case the cache's events were lost")
+	g.Expect(created).To(Equal(2), "the rooms were created again")
 }

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-logr/logr"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -46,14 +45,13 @@ var DefaultCoordTimes = CoordTimes{
 type coord struct {
 	rdb   redis.UniversalClient
 	times CoordTimes
-	log   logr.Logger
 
 	mu      sync.Mutex
 	waiters map[string]chan struct{}
 }
 
-func newCoord(rdb redis.UniversalClient, times CoordTimes, log logr.Logger) *coord {
-	return &coord{rdb: rdb, times: times, log: log, waiters: map[string]chan struct{}{}}
+func newCoord(rdb redis.UniversalClient, times CoordTimes) *coord {
+	return &coord{rdb: rdb, times: times, waiters: map[string]chan struct{}{}}
 }
 
 // bucketKeys are the keys of one table in Redis; they share a hash tag.

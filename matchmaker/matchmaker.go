@@ -135,7 +135,7 @@ func New(opts Options) (*Matchmaker, error) {
 	}
 	m := &Matchmaker{
 		opts: opts, log: opts.Log.WithName("matchmaker"), times: times, cache: c,
-		coord:    newCoord(opts.Redis, times, opts.Log.WithName("matchmaker")),
+		coord:    newCoord(opts.Redis, times),
 		requests: &requests{rdb: opts.Redis, pendingTTL: opts.PlayTimeout + 10*time.Second, resultTTL: opts.ResultTTL, pollEvery: 50 * time.Millisecond},
 		rooms:    &kubeRooms{cache: c, client: w, by: opts.ID, template: tmpl, startWait: opts.StartTimeout, claimTries: 32},
 		joiner: &joiner{cache: c, retries: 3, http: &http.Client{

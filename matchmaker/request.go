@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -161,5 +160,3 @@ func normalRules(r gamesv1.CassinoRules, players int32) gamesv1.CassinoRules {
 	out.TargetScore = &target
 	return out
 }
-
-var errNoRoom = errors.New("no room can be had for this table")

@@ -2,6 +2,7 @@ package matchmaker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -34,6 +35,9 @@ type kubeRooms struct {
 	// shows them claimed: its own players never race each other for one.
 	taken takenRooms
 }
+
+// errNoRoom: none of the three ways gives a room of the table.
+var errNoRoom = errors.New("no room can be had for this table")
 
 type poolRef struct{ Namespace, Name string }
 

@@ -22,7 +22,11 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 	ticket := randomID()
 	wake, stop := m.coord.notices(ticket)
 	defer stop()
+	seated := false
 	defer func() {
+		if seated {
+			return // a seated player's ticket is out of the queue already
+		}
 		// Out of the queue even when ctx is gone; a seat that reached the
 		// mailbox meanwhile goes back.
 		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
@@ -40,6 +44,7 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 		case stepSeat:
 			answer, jerr := m.joiner.join(ctx, st.room, req.Name)
 			if jerr == nil {
+				seated = true
 				return answer, nil
 			}
 			if !errors.Is(jerr, errSeatGone) {

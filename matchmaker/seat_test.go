@@ -71,7 +71,7 @@ func replicas(t *testing.T, n int, rooms *memRooms) []*Matchmaker {
 	for range n {
 		rdb := srv.Client(t)
 		times := withDefaultTimes(CoordTimes{Poll: 200 * time.Millisecond})
-		m := &Matchmaker{log: logr.Discard(), times: times, coord: newCoord(rdb, times, logr.Discard()), rooms: rooms, joiner: rooms}
+		m := &Matchmaker{log: logr.Discard(), times: times, coord: newCoord(rdb, times), rooms: rooms, joiner: rooms}
 		go m.coord.listen(ctx)
 		out = append(out, m)
 	}

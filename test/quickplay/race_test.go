@@ -67,6 +67,12 @@ func TestTwoHundredPlayersAtOnceFillExactlyOneHundredRooms(t *testing.T) {
 	if made := len(roomsIn(t, platformtest.PlayNamespace)) - madeBefore; made != 0 {
 		t.Errorf("%d rooms made from the template though the pool had rooms to claim", made)
 	}
+	// The matchmaker counts what it did.
+	for _, m := range []string{"croupier_matchmaker_claims_total", `croupier_matchmaker_plays_total{result="seated"}`} {
+		if v := metric(t, plat.MatchmakerURLs()[0], m); v < players/2 {
+			t.Errorf("%s = %v after %d claims", m, v, players/2)
+		}
+	}
 	// The pods agree: every claimed room reports two seated.
 	for room := range byRoom {
 		deadline := time.Now().Add(30 * time.Second)

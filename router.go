@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/url"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +31,7 @@ type routerConfig struct {
 	keysDir           string
 	allowedOrigins    []string
 	trustForwardedFor bool
+	matchmakerURL     string
 	limits            router.Limits
 	drainDelay, grace time.Duration
 	kubeQPS           float64
@@ -45,6 +47,7 @@ func parseRouterFlags(args []string) (routerConfig, error) {
 	fs.StringVar(&namespaces, "namespaces", "", "comma-separated namespaces whose rooms are served; empty: all")
 	fs.StringVar(&c.keysDir, "session-keys-dir", "/var/run/croupier/session-keys", "directory of session signing keys (the mounted session-keys Secret), reread every 30s")
 	fs.StringVar(&origins, "allowed-origins", "", "comma-separated browser Origins allowed to open websockets; empty: the router's own host only")
+	fs.StringVar(&c.matchmakerURL, "matchmaker-url", "", "base URL of the matchmaker that POST /v1/play is carried to (e.g. http://croupier-matchmaker:8090); empty: quick play is off")
 	fs.BoolVar(&c.trustForwardedFor, "trust-forwarded-for", false, "take the client address from the last X-Forwarded-For entry (behind a proxy that appends it)")
 	fs.IntVar(&c.limits.MaxConns, "max-connections", router.DefaultMaxConns, "open websockets this replica carries at most")
 	fs.IntVar(&c.limits.MaxConnsPerIP, "max-connections-per-ip", router.DefaultMaxConnsPerIP, "open websockets of one client address at most")
@@ -67,6 +70,8 @@ func parseRouterFlags(args []string) (routerConfig, error) {
 		return c, errors.New("--session-keys-dir must not be empty: the router checks every token")
 	case c.drainDelay < 0 || c.grace <= 0:
 		return c, fmt.Errorf("--drain-delay %s must not be negative and --shutdown-grace %s must be positive", c.drainDelay, c.grace)
+	case c.matchmakerURL != "" && !validBaseURL(c.matchmakerURL):
+		return c, fmt.Errorf("--matchmaker-url %q must be an http(s) URL with a host and no query", c.matchmakerURL)
 	case c.limits.MaxConns < 1 || c.limits.MaxConnsPerIP < 1 || c.limits.JoinsPerIPPerMinute < 1:
 		return c, errors.New("--max-connections, --max-connections-per-ip and --joins-per-ip-per-minute must be at least 1")
 	}
@@ -101,7 +106,7 @@ func runRouter(args []string) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	r, err := router.New(router.Options{
 		Keys: keys.Load, AllowedOrigins: c.allowedOrigins, TrustForwardedFor: c.trustForwardedFor,
-		Limits: c.limits, Registerer: reg, Log: ctrl.Log,
+		Limits: c.limits, Registerer: reg, Log: ctrl.Log, MatchmakerURL: c.matchmakerURL,
 		Static: staticHandler(),
 	})
 	if err != nil {
@@ -127,4 +132,11 @@ func runRouter(args []string) error {
 	}
 	stopServing()
 	return <-served
+}
+
+// validBaseURL: http or https, a host, nothing after the path.
+func validBaseURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.RawQuery == "" && u.Fragment == "" && u.User == nil
 }

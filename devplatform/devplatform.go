@@ -57,9 +57,11 @@ type platform struct {
 	cp     *controlplane.ControlPlane
 	redis  *redisserver.Server
 	runner *runnerHandle
-	// supervised are the children kept running (operator, router), in start
-	// order.
+	// supervised are the children kept running (operator, matchmaker,
+	// router), in start order.
 	supervised []*supervisor
+	// matchmakerURL is where the router carries quick plays.
+	matchmakerURL string
 }
 
 // Run starts the platform, blocks until ctx ends or a part the platform
@@ -93,6 +95,8 @@ func (p *platform) start(ctx context.Context) error {
 		{"pod runner", p.startRunner},
 		{"router keys", p.prepareRouter},
 		{"operator", p.startOperator},
+		{"quick-play pool", p.ensureTemplatePool},
+		{"matchmaker", p.startMatchmaker},
 		{"router", p.startRouter},
 	}
 	for i, s := range steps {

@@ -47,6 +47,9 @@ func fakeOperator(report string) int {
 	if len(os.Args) > 1 && os.Args[1] == "router" {
 		return fakeRouter(report)
 	}
+	if len(os.Args) > 1 && os.Args[1] == "matchmaker" {
+		return fakeMatchmaker(report)
+	}
 	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
 	probe := fs.String("health-probe-bind-address", "", "")
 	fs.String("metrics-bind-address", "", "")
@@ -93,7 +96,7 @@ func testOptions(t *testing.T, out *syncBuffer) Options {
 	}
 	state := t.TempDir()
 	return Options{
-		AssetsDir: controlplane.AssetsDir(), CRDDir: filepath.Join("..", "internal", "controlplane", "testdata", "crds"),
+		AssetsDir: controlplane.AssetsDir(), CRDDir: filepath.Join("..", "config", "crd", "bases"),
 		StateDir: state, KubeconfigOut: filepath.Join(state, "kubeconfig"),
 		RedisServer: "redis-server", GameserverImage: "croupier:dev", Binary: self,
 		SessionKeysNamespace: "default", SessionKeysSecret: "croupier-session-keys", Out: out,

@@ -62,6 +62,7 @@ func (p *platform) startRouter(ctx context.Context) error {
 	argv := []string{p.opts.Binary, "router",
 		"--listen-address=" + p.opts.RouterAddr,
 		"--session-keys-dir=" + keysDir,
+		"--matchmaker-url=" + p.matchmakerURL,
 		// Ctrl-C should not wait for load balancers there are none of.
 		"--drain-delay=0", "--shutdown-grace=5s",
 	}

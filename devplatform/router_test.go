@@ -22,6 +22,7 @@ func fakeRouter(report string) int {
 	fs := flag.NewFlagSet("router", flag.ContinueOnError)
 	listen := fs.String("listen-address", "", "")
 	keys := fs.String("session-keys-dir", "", "")
+	fs.String("matchmaker-url", "", "")
 	fs.String("drain-delay", "", "")
 	fs.String("shutdown-grace", "", "")
 	if err := fs.Parse(os.Args[2:]); err != nil {

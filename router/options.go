@@ -31,6 +31,11 @@ type Options struct {
 	// the connection's address is the client's.
 	TrustForwardedFor bool
 	Limits            Limits
+	// MatchmakerURL is where POST /v1/play is carried (the matchmaker's
+	// base URL); empty answers it 503 quick_play_unavailable.
+	MatchmakerURL string
+	// PlayTimeout bounds one forwarded quick play; zero is DefaultPlayTimeout.
+	PlayTimeout time.Duration
 	// Dial opens connections to game pods; nil is a plain TCP dial. Every
 	// address it is given comes from the route table.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)

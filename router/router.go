@@ -30,6 +30,7 @@ type Router struct {
 	// draining: shutdown began; readiness is false from then on.
 	draining atomic.Bool
 	podHTTP  *http.Client
+	playHTTP *http.Client
 }
 
 // New returns a Router with an empty table: it is not ready until Watch
@@ -71,12 +72,18 @@ func New(opts Options) (*Router, error) {
 		// that did not come from the table.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+	if opts.PlayTimeout == 0 {
+		r.opts.PlayTimeout = DefaultPlayTimeout
+	}
+	r.playHTTP = newPlayClient(r.opts.PlayTimeout)
 	r.mux = r.routes()
 	return r, nil
 }
 
 func (r *Router) routes() *http.ServeMux {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/rooms", r.lobby)
+	mux.HandleFunc("POST /v1/play", r.play)
 	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}", r.roomFacts)
 	mux.HandleFunc("POST /v1/rooms/{namespace}/{name}/join", r.join)
 	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}/ws", r.websocket)

@@ -25,6 +25,9 @@ type RoomFacts struct {
 type route struct {
 	facts    RoomFacts
 	endpoint string
+	// listed: the room is in the lobby (spec.listed, not being deleted).
+	listed bool
+	bots   int32
 }
 
 // table is room → route, fed by the GameRoom watch. A room is routable
@@ -56,6 +59,10 @@ func routeOf(gr *gamesv1.GameRoom) route {
 		Phase:  string(gr.Status.Phase),
 		Rules:  gr.Spec.Rules,
 	}}
+	r.listed = listedRoom(gr) && gr.DeletionTimestamp == nil
+	if gr.Spec.Bots != nil {
+		r.bots = gr.Spec.Bots.Count
+	}
 	if healthy && gr.Status.Endpoint != "" && gr.DeletionTimestamp == nil {
 		r.endpoint = gr.Status.Endpoint
 		r.facts.Routable = true

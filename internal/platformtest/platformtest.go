@@ -38,6 +38,7 @@ import (
 	"github.com/croupier-dev/croupier/devplatform/podrunner"
 	"github.com/croupier-dev/croupier/internal/controlplane"
 	"github.com/croupier-dev/croupier/internal/redisserver"
+	"github.com/croupier-dev/croupier/matchmaker"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 	"github.com/croupier-dev/croupier/router"
@@ -55,6 +56,12 @@ type Options struct {
 	// Router adjusts the router's options (limits, origins, Static ...)
 	// before each start of the router.
 	Router func(*router.Options)
+	// Matchmaker adjusts each matchmaker replica's options (template
+	// pool, timeouts) before it starts.
+	Matchmaker func(*matchmaker.Options)
+	// Matchmakers is how many matchmaker replicas run (default 1); they
+	// share Redis, as replicas behind one Service do.
+	Matchmakers int
 	// Log receives the components' logs; the zero value discards them.
 	Log logr.Logger
 }
@@ -83,6 +90,7 @@ type Platform struct {
 	rt       *routerRun
 	addr     string
 	dials    atomic.Int64
+	mmURLs   []string
 }
 
 // Start brings the platform up. Call it from TestMain and Stop it after.
@@ -130,6 +138,14 @@ func Start(opts Options) (p *Platform, err error) {
 	}
 	if err := p.startRunner(); err != nil {
 		return nil, err
+	}
+	if err := p.makePlayNamespace(); err != nil {
+		return nil, err
+	}
+	for range max(1, opts.Matchmakers) {
+		if _, err := p.startMatchmaker(); err != nil {
+			return nil, err
+		}
 	}
 	if err := p.StartRouter(); err != nil {
 		return nil, err
@@ -230,6 +246,10 @@ func (p *Platform) startOperator() error {
 	}
 	if err := rec.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("operator: %w", err)
+	}
+	pools := &controllers.GameRoomPoolReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("croupier-operator"), Clock: clock.RealClock{}}
+	if err := pools.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("pool controller: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})

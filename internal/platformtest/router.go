@@ -38,7 +38,7 @@ func (p *Platform) StartRouter() error {
 	if p.rt != nil {
 		return nil
 	}
-	opts := router.Options{Keys: func() *session.Keyring { return p.Keys }, Log: p.opts.Log, Dial: p.countDial}
+	opts := router.Options{Keys: func() *session.Keyring { return p.Keys }, Log: p.opts.Log, Dial: p.countDial, MatchmakerURL: p.mmURLs[0]}
 	if p.opts.Router != nil {
 		p.opts.Router(&opts)
 	}

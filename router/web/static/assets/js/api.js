@@ -8,7 +8,7 @@ export class APIError extends Error {
   }
 }
 
-async function call(method, path, body) {
+async function call(method, path, body, signal) {
   let res;
   try {
     res = await fetch(path, {
@@ -16,8 +16,10 @@ async function call(method, path, body) {
       headers: body ? { 'Content-Type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : undefined,
       cache: 'no-store',
+      signal,
     });
-  } catch {
+  } catch (e) {
+    if (signal?.aborted) throw new APIError(0, 'aborted', 'Stopped.');
     throw new APIError(0, 'network', 'The server cannot be reached. Check your connection and try again.');
   }
   let data = null;
@@ -42,4 +44,15 @@ export function roomFacts(ns, name) {
 
 export function join(ns, name, playerName) {
   return call('POST', `${roomPath(ns, name)}/join`, { name: playerName });
+}
+
+// lobby lists the listed rooms of game, the ones to sit at first.
+export function lobby(game) {
+  return call('GET', `/v1/rooms?game=${encodeURIComponent(game)}`);
+}
+
+// quickPlay asks for a seat at any table of the game, seats and rules;
+// the answer is a join's, plus the room's namespace and name.
+export function quickPlay(body, signal) {
+  return call('POST', '/v1/play', body, signal);
 }

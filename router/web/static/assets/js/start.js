@@ -1,5 +1,7 @@
 // The start page: open a room by "namespace/name" (or a pasted room link).
 import { $, show } from './dom.js';
+import { startLobby } from './lobby.js';
+import { startQuickPlay } from './quickplay.js';
 
 const LABEL = '[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?';
 const ROOM = new RegExp(`^(${LABEL})/(${LABEL}(\\.${LABEL})*)$`);
@@ -28,3 +30,6 @@ $('open-room').addEventListener('submit', (ev) => {
   show(err, false);
   location.assign(`/r/${room}`);
 });
+
+startQuickPlay();
+startLobby();

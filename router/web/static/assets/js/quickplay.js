@@ -1,0 +1,105 @@
+// Play now: ask the matchmaker for a seat, then open the room with the
+// session already in place. After a while without a table, offer a bot.
+// The wait before the offer is ?bot_after=<seconds> (default 20).
+import { $, show } from './dom.js';
+import { APIError, quickPlay } from './api.js';
+import { lastName, rememberName, saveSession } from './session.js';
+
+const RETRIES = 5;
+const WORDS = {
+  no_room: 'No table can be found right now. Try again in a moment, or play a bot.',
+  bad_name: 'A name is 1 to 32 characters, without control characters.',
+  quick_play_unavailable: 'Quick play is not offered here: open a room by its name below.',
+};
+
+function botAfterMs() {
+  const s = Number(new URLSearchParams(location.search).get('bot_after'));
+  return Number.isFinite(s) && s >= 0 && s <= 600 && s !== 0 ? s * 1000 : 20000;
+}
+
+const requestID = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+let search = null; // { controller, timer }
+
+function status(text) {
+  $('play-status').textContent = text;
+  show($('play-status'), !!text);
+}
+
+function fail(e) {
+  const err = $('play-error');
+  err.textContent = WORDS[e.code] || e.message;
+  err.dataset.code = e.code || '';
+  show(err, true);
+}
+
+// seat asks until a seat comes or the error is not worth retrying; a retry
+// carries the same request_id, so it can never take a second seat.
+async function seat(body, signal) {
+  for (let i = 0; ; i++) {
+    try {
+      return await quickPlay(body, signal);
+    } catch (e) {
+      const again = e instanceof APIError && !signal.aborted && i < RETRIES &&
+        (e.code === 'network' || e.code === 'matchmaker_unavailable' || e.code === 'too_many_joins');
+      if (!again) throw e;
+      await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
+    }
+  }
+}
+
+function stop() {
+  if (!search) return;
+  clearTimeout(search.timer);
+  search.controller.abort();
+  search = null;
+}
+
+async function play(withBot) {
+  const name = $('play-name').value.trim();
+  show($('play-error'), false);
+  if (!name || name.length > 32) {
+    fail({ code: 'bad_name' });
+    return;
+  }
+  stop();
+  const players = Number($('play-seats').value) || 2;
+  const body = { game: 'cassino', players, name, request_id: requestID() };
+  if (withBot) body.bots = players - 1;
+  const controller = new AbortController();
+  const mine = { controller, timer: 0 };
+  search = mine;
+  $('play-now').disabled = true;
+  show($('play-bot'), false);
+  status(withBot ? 'Setting up a table with bots…' : 'Looking for a table…');
+  if (!withBot) mine.timer = setTimeout(() => show($('play-bot'), true), botAfterMs());
+  try {
+    const s = await seat(body, controller.signal);
+    rememberName(name);
+    const room = `${s.namespace}/${s.name}`;
+    saveSession(room, { token: s.token, seat: s.seat, player_id: s.player_id, expires_at: s.expires_at, ws: s.ws, name });
+    status('Table found: taking your seat…');
+    location.assign(`/r/${room}`);
+  } catch (e) {
+    if (search !== mine) return; // replaced by the bot's search
+    status('');
+    fail(e);
+  } finally {
+    if (search === mine) {
+      clearTimeout(mine.timer);
+      search = null;
+      $('play-now').disabled = false;
+      show($('play-bot'), false);
+    }
+  }
+}
+
+export function startQuickPlay() {
+  const input = $('play-name');
+  if (!input.value) input.value = lastName();
+  $('play-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    play(false);
+  });
+  $('play-bot').addEventListener('click', () => play(true));
+}

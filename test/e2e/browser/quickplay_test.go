@@ -1,0 +1,98 @@
+package browser
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+)
+
+// seatedLimit bounds a quick play that waits for a new room's pod.
+const seatedLimit = 2 * time.Minute
+
+// pressPlayNow opens the start page (with query q) and presses Play now
+// for a table of two.
+func pressPlayNow(p *player, start string) {
+	p.t.Helper()
+	p.do("press Play now", 2*step,
+		chromedp.Navigate(start),
+		chromedp.WaitVisible(chromedp.ID("play-name")),
+		clearField("play-name"),
+		chromedp.SendKeys(chromedp.ID("play-name"), p.name),
+		chromedp.SetValue(chromedp.ID("play-seats"), "2"),
+		chromedp.Click(chromedp.ID("play-now")),
+	)
+}
+
+// atTable waits until the page sits at a table and returns the room path.
+func atTable(p *player) string {
+	p.t.Helper()
+	p.do("sit at the table", seatedLimit, chromedp.WaitVisible(chromedp.CSS(`#hand [data-card]`)))
+	return eval[string](p, "read the address", `location.pathname`, step)
+}
+
+// Two people press Play now on the start page, one after the other: they
+// land on one room page, at two seats, dealt in; the start page lists a
+// listed room meanwhile.
+func TestTwoBrowsersPressPlayNowAndMeetAtOneTable(t *testing.T) {
+	p := platform(t)
+	ns := p.Namespace(t)
+	listed := gameroomtest.MakeGameRoom("open-table", ns).Players(4).Listed(true).Obj()
+	if err := p.Client.Create(context.Background(), listed); err != nil {
+		t.Fatal(err)
+	}
+	b := startBrowser(t)
+	ann, bob := b.newPlayer("Ann"), b.newPlayer("Bob")
+	ann.do("use a phone-sized screen", step, chromedp.EmulateViewport(360, 780))
+	pressPlayNow(ann, p.URL()+"/")
+	if s := poll[string](ann, "see the search", `document.getElementById('play-status').textContent`, step); !strings.Contains(s, "Looking for a table") {
+		t.Errorf("status while searching: %q", s)
+	}
+	pressPlayNow(bob, p.URL()+"/")
+	annRoom, bobRoom := atTable(ann), atTable(bob)
+	if annRoom != bobRoom || !strings.HasPrefix(annRoom, "/r/") {
+		t.Fatalf("Ann at %s, Bob at %s: want one table", annRoom, bobRoom)
+	}
+	if a, b := seatOf(ann), seatOf(bob); a == b {
+		t.Errorf("both at seat %d", a)
+	}
+	ann.screenshot("quick-play-table")
+	fitsWidth(ann, 360)
+
+	// The start page lists the listed room (refetched, not only at load).
+	bob.do("open the start page", step, chromedp.Navigate(p.URL()+"/"))
+	poll[bool](bob, "see the listed room in the lobby", `!!document.querySelector('#lobby-rooms li[data-room="`+ns+`/open-table"] a[href="/r/`+ns+`/open-table"]')`, 20*time.Second)
+	bob.screenshot("lobby")
+	for _, pl := range []*player{ann, bob} {
+		pl.noPageErrors()
+	}
+}
+
+// Nobody else comes: after the configured wait the page offers a bot, and
+// taking it seats the person at a table with a bot, dealt in at once.
+func TestPlayABotInsteadAfterTheWait(t *testing.T) {
+	p := platform(t)
+	b := startBrowser(t)
+	ann := b.newPlayer("Ann")
+	ann.do("ask for three seats, which nobody else wants", 2*step,
+		chromedp.Navigate(p.URL()+"/?bot_after=1"),
+		chromedp.WaitVisible(chromedp.ID("play-name")),
+		clearField("play-name"),
+		chromedp.SendKeys(chromedp.ID("play-name"), ann.name),
+		chromedp.SetValue(chromedp.ID("play-seats"), "3"),
+		chromedp.Click(chromedp.ID("play-now")),
+	)
+	ann.do("take the bot offer", 20*time.Second,
+		chromedp.WaitVisible(chromedp.ID("play-bot")),
+		chromedp.Click(chromedp.ID("play-bot")),
+	)
+	atTable(ann)
+	if bots := eval[int](ann, "count the bots' seats", `document.querySelectorAll('#seats [data-connected="false"]').length`, step); bots != 2 {
+		t.Errorf("%d seats not connected at a 3-seat table with bots; want the 2 bots", bots)
+	}
+	ann.noPageErrors()
+}

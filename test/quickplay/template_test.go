@@ -1,0 +1,46 @@
+package quickplay
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/croupier-dev/croupier/internal/platformtest"
+)
+
+// With no room to claim, two players at once get one room made from the
+// template pool, and sit at it together.
+func TestWithoutWarmRoomsTwoPlayersShareOneNewRoom(t *testing.T) {
+	const target = 51
+	before := roomsIn(t, platformtest.PlayNamespace)
+	seats := playAll(t, []map[string]any{
+		playBody(target, "Ann", "tmpl-ann-"+t.Name()[:4]+"0001"),
+		playBody(target, "Bob", "tmpl-bob-"+t.Name()[:4]+"0001"),
+	})
+	a, b := seats[0], seats[1]
+	if a.Namespace != platformtest.PlayNamespace || a.Name != b.Name || a.Seat == b.Seat {
+		t.Fatalf("Ann at %s/%s seat %d, Bob at %s/%s seat %d: want one new room, two seats", a.Namespace, a.Name, a.Seat, b.Namespace, b.Name, b.Seat)
+	}
+	if _, existed := before[a.Name]; existed || !strings.HasPrefix(a.Name, "play-") {
+		t.Errorf("room %s is not a new room from the template", a.Name)
+	}
+	after := roomsIn(t, platformtest.PlayNamespace)
+	if len(after) != len(before)+1 {
+		t.Errorf("%d rooms made for two players, want 1", len(after)-len(before))
+	}
+	gr := after[a.Name]
+	if gr.Spec.Rules.TargetScore == nil || *gr.Spec.Rules.TargetScore != target || gr.Spec.MaxPlayers != 2 || gr.Spec.Listed {
+		t.Errorf("new room's spec %+v: want 2 seats, target %d, unlisted", gr.Spec, target)
+	}
+}
+
+// A quick play with a bot gets a room of its own with the bot seated: one
+// person is enough to start.
+func TestQuickPlayWithABotStartsAtOnce(t *testing.T) {
+	body := playBody(61, "Ann", "bot-"+t.Name()[:6]+"01")
+	body["bots"] = 1
+	seats := playAll(t, []map[string]any{body})
+	gr := roomsIn(t, seats[0].Namespace)[seats[0].Name]
+	if gr.Spec.Bots == nil || gr.Spec.Bots.Count != 1 {
+		t.Fatalf("room %s has bots %+v, want one", gr.Name, gr.Spec.Bots)
+	}
+}

@@ -53,6 +53,7 @@ func parseMatchmakerFlags(args []string) (matchmakerConfig, error) {
 	fs.StringVar(&redisAddrs, "redis-addrs", "localhost:6379", "comma-separated Redis addresses (Sentinel addresses in sentinel mode)")
 	fs.StringVar(&c.redis.MasterName, "redis-master-name", "", "Sentinel master name (sentinel mode only)")
 	fs.StringVar(&c.redis.Username, "redis-username", "", "Redis ACL user name, if any")
+	fs.BoolVar(&c.redis.TLS, "redis-tls", false, "connect to Redis with TLS")
 	fs.Float64Var(&c.kubeQPS, "kube-api-qps", 50, "queries per second to the API server (claims and creates)")
 	fs.IntVar(&c.kubeBurst, "kube-api-burst", 100, "burst of queries above --kube-api-qps")
 	c.zap.BindFlags(fs)

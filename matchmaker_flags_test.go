@@ -10,15 +10,15 @@ func TestChartMatchmakerArgsParse(t *testing.T) {
 	for _, set := range [][]string{
 		nil,
 		{"matchmaker.templatePool=games/quickplay", "gameservers.namespaces={t1,t2}", "redis.bundled=false",
-			"redis.mode=sentinel", "redis.addrs=s:26379", "redis.masterName=main", "redis.username=u"},
+			"redis.mode=sentinel", "redis.addrs=s:26379", "redis.masterName=main", "redis.username=u", "redis.tls=true"},
 	} {
 		args := chartRoleArgs(t, "templates/matchmaker-deployment.yaml", "matchmaker", set)
 		c, err := parseMatchmakerFlags(args)
 		if err != nil {
 			t.Errorf("values %v: the matchmaker refuses the chart's flags: %v", set, err)
 		}
-		if len(set) > 0 && (c.templatePool != "games/quickplay" || strings.Join(c.namespaces, ",") != "t1,t2") {
-			t.Errorf("values %v: template pool %q, namespaces %v", set, c.templatePool, c.namespaces)
+		if len(set) > 0 && (c.templatePool != "games/quickplay" || strings.Join(c.namespaces, ",") != "t1,t2" || !c.redis.TLS) {
+			t.Errorf("values %v: template pool %q, namespaces %v, Redis TLS %v", set, c.templatePool, c.namespaces, c.redis.TLS)
 		}
 	}
 }

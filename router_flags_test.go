@@ -13,9 +13,26 @@ func TestChartRouterArgsParse(t *testing.T) {
 			"router.trustForwardedFor=true", "router.limits.idleTimeout=2m", "router.drainDelay=1m"},
 	} {
 		args := chartRoleArgs(t, "templates/router-deployment.yaml", "router", set)
-		if _, err := parseRouterFlags(args); err != nil {
+		c, err := parseRouterFlags(args)
+		if err != nil {
 			t.Errorf("values %v: the router refuses the chart's flags: %v", set, err)
+		} else if want := "http://croupier-matchmaker.default.svc:8090"; c.matchmakerURL != want {
+			t.Errorf("values %v: the router carries quick plays to %q, want the chart's matchmaker %q", set, c.matchmakerURL, want)
 		}
+	}
+}
+
+// With the matchmaker switched off the router answers quick plays itself
+// (quick_play_unavailable) instead of carrying them to a Service that is
+// not there.
+func TestChartRouterWithoutMatchmaker(t *testing.T) {
+	args := chartRoleArgs(t, "templates/router-deployment.yaml", "router", []string{"matchmaker.enabled=false"})
+	c, err := parseRouterFlags(args)
+	if err != nil {
+		t.Fatalf("the router refuses the chart's flags: %v", err)
+	}
+	if c.matchmakerURL != "" {
+		t.Errorf("matchmaker disabled, yet the router carries quick plays to %q", c.matchmakerURL)
 	}
 }
 

@@ -201,6 +201,10 @@ func registeredMetrics(t *testing.T) map[string]bool {
 			return err
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			if name, ok := gamePodMetric(n); ok {
+				names[name] = true
+				return true
+			}
 			lit, ok := n.(*ast.CompositeLit)
 			if !ok {
 				return true
@@ -231,4 +235,26 @@ func registeredMetrics(t *testing.T) map[string]bool {
 		t.Fatal(err)
 	}
 	return names
+}
+
+// gamePodMetric reads a metric the game pod registers with its own small
+// registry (gameserver/metrics): metrics.NewX(reg, "name", ...).
+func gamePodMetric(n ast.Node) (string, bool) {
+	call, ok := n.(*ast.CallExpr)
+	if !ok || len(call.Args) < 2 {
+		return "", false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || !strings.HasPrefix(sel.Sel.Name, "New") {
+		return "", false
+	}
+	if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "metrics" {
+		return "", false
+	}
+	lit, ok := call.Args[1].(*ast.BasicLit)
+	if !ok || lit.Kind != token.STRING {
+		return "", false
+	}
+	name, err := strconv.Unquote(lit.Value)
+	return name, err == nil
 }

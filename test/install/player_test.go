@@ -21,6 +21,7 @@ type frame struct {
 	Seq      int64         `json:"seq"`
 	ActionID string        `json:"action_id"`
 	Code     string        `json:"code"`
+	Phase    string        `json:"phase"`
 	View     *cassino.View `json:"view"`
 	raw      []byte
 }
@@ -43,13 +44,39 @@ type player struct {
 	conn    *websocket.Conn
 	lastSeq int64
 	view    *cassino.View
+	phase   string // of the last welcome or view
 	sent    int
 }
 
-// join takes a seat of the room through the router at base, retrying
-// while the room is not ready (503).
+// waitRoutable waits until the router at base says the room's pod is
+// ready (GET /v1/rooms/<ns>/<room>): a room just created is not in its
+// watch yet.
+func waitRoutable(t testing.TB, base, ns, room string) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var facts router.RoomFacts
+		status := 0
+		if resp, err := http.Get(base + "/v1/rooms/" + ns + "/" + room); err == nil {
+			status = resp.StatusCode
+			_ = json.NewDecoder(resp.Body).Decode(&facts)
+			resp.Body.Close()
+		}
+		if status == http.StatusOK && facts.Routable {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("room %s/%s not routable within a minute: status %d, facts %+v", ns, room, status, facts)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// join takes a seat of the room through the router at base, once the
+// room is routable, retrying while its pod is not ready (503).
 func join(t testing.TB, base, ns, room, name string) *player {
 	t.Helper()
+	waitRoutable(t, base, ns, room)
 	body, _ := json.Marshal(map[string]string{"name": name})
 	deadline := time.Now().Add(time.Minute)
 	for {
@@ -95,8 +122,7 @@ func (p *player) connect(base string) {
 	}
 	p.conn = conn
 	p.write(map[string]any{"v": 1, "type": "hello", "token": p.joined.Token})
-	for p.view == nil {
-		p.read()
+	for p.read().Type != "view" {
 	}
 }
 
@@ -131,7 +157,10 @@ func (p *player) read() frame {
 		if f.View != nil {
 			p.view = f.View
 		}
+	case "welcome":
+		p.phase = f.Phase
 	case "view":
+		p.phase = f.Phase
 		if f.View != nil {
 			p.view, p.lastSeq = f.View, f.Seq
 		}

@@ -63,7 +63,7 @@ lint: vet ## Fail when a file is not gofmt-clean.
 ENGINE_PKG := ./gameserver/cassino/
 
 .PHONY: test
-test: deps tools lint ## Run every test (installs what it needs first).
+test: deps tools lint image-check ## Run every test (installs what it needs first).
 	go test $(GO_TEST_FLAGS) $$(go list ./... | grep -v '/gameserver/cassino$$')
 	go test -count=1 $(ENGINE_PKG)
 
@@ -118,3 +118,26 @@ $(K8S_BIN)/etcd:
 	hack/build-tool.sh go.etcd.io/etcd/server/v3 $@
 $(HELM):
 	hack/build-tool.sh helm.sh/helm/v3/cmd/helm $@ "$(HELM_LDFLAGS)"
+
+##@ Image
+
+# The image is built without a container engine (hack/tools/image): every
+# time inside is the last commit's, so one commit gives one digest.
+IMAGE_TAR ?= $(BIN)/croupier-image.tar
+IMAGE_OCI ?= $(BIN)/croupier-image.oci
+IMAGE_VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+IMAGE_REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+CA_CERTS ?= /etc/ssl/certs/ca-certificates.crt
+IMAGE_GOARCH ?= $(shell go env GOARCH)
+IMAGE_ENV := CROUPIER_IMAGE_TAR=$(IMAGE_TAR) CROUPIER_IMAGE_OCI=$(IMAGE_OCI) CROUPIER_IMAGE_TAG=$(IMG) CROUPIER_IMAGE_CA_CERTS=$(CA_CERTS)
+
+.PHONY: image
+image: ## Build the image IMG (linux/IMAGE_GOARCH) into bin/croupier-image.tar (docker or podman load) and bin/croupier-image.oci (OCI layout).
+	@[[ -f $(CA_CERTS) ]] || hack/install-deps.sh
+	go -C hack/tools/image run . -repo $(CURDIR) -tag $(IMG) -goarch $(IMAGE_GOARCH) -ca-certs $(CA_CERTS) -source-date-epoch $(SOURCE_DATE_EPOCH) -version $(IMAGE_VERSION) -revision "$(IMAGE_REVISION)" -tar $(IMAGE_TAR) -oci $(IMAGE_OCI)
+
+.PHONY: image-check
+image-check: image ## Check the image: non-root user, entrypoint, no shell, the binary runs, size, same digest when rebuilt.
+	go -C hack/tools/image vet .
+	$(IMAGE_ENV) go -C hack/tools/image test -count=1 -v .

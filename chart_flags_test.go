@@ -3,6 +3,7 @@ package main
 import (
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,11 +19,15 @@ func TestChartOperatorArgsParse(t *testing.T) {
 		nil,
 		{"redis.bundled=false", "redis.mode=sentinel", "redis.addrs=s:26379", "redis.masterName=main",
 			"redis.username=u", "redis.passwordSecret=auth", "operator.auditRetention=72h",
-			"gameserver.allowedOrigins[0]=https://play.example", "operator.replicas=2"},
+			"gameserver.allowedOrigins[0]=https://play.example", "operator.replicas=2", "redis.tls=true",
+			"gameservers.namespaces={tables,lobby}"},
 	} {
 		args := chartRoleArgs(t, "templates/operator-deployment.yaml", "operator", set)
-		if _, err := parseOperatorFlags(args); err != nil {
+		c, err := parseOperatorFlags(args)
+		if err != nil {
 			t.Errorf("values %v: the operator refuses the chart's flags: %v", set, err)
+		} else if want := slices.Contains(set, "redis.tls=true"); c.redis.TLS != want {
+			t.Errorf("values %v: the operator's Redis TLS is %v", set, c.redis.TLS)
 		}
 	}
 }

@@ -22,7 +22,7 @@ import (
 )
 
 func init() {
-	roles["operator"] = role{summary: "run the GameRoom controller", run: runOperator}
+	roles["operator"] = role{summary: "run the GameRoom and GameRoomPool controllers", run: runOperator}
 }
 
 // operatorConfig is everything the operator's flags set.
@@ -42,12 +42,15 @@ type operatorConfig struct {
 	kubeQPS   float64
 	kubeBurst int
 	workers   int
-	zap       zap.Options
+	// roomNamespaces are the namespaces prepared for game pods; empty:
+	// every namespace.
+	roomNamespaces []string
+	zap            zap.Options
 }
 
 func parseOperatorFlags(args []string) (operatorConfig, error) {
 	var c operatorConfig
-	var redisAddrs, origins string
+	var redisAddrs, origins, roomNamespaces string
 	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
 	fs.StringVar(&c.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint; 0 disables it")
 	fs.StringVar(&c.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz; 0 disables them")
@@ -61,6 +64,7 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	fs.StringVar(&redisAddrs, "redis-addrs", "localhost:6379", "comma-separated Redis addresses (Sentinel addresses in sentinel mode)")
 	fs.StringVar(&c.redis.MasterName, "redis-master-name", "", "Sentinel master name (sentinel mode only)")
 	fs.StringVar(&c.redis.Username, "redis-username", "", "Redis ACL user name, if any")
+	fs.BoolVar(&c.redis.TLS, "redis-tls", false, "connect to Redis with TLS (the operator and game pods)")
 	fs.StringVar(&origins, "allowed-origins", "", "comma-separated websocket Origins game pods accept; empty: the pod's own host only")
 	fs.DurationVar(&c.sweepInterval, "heartbeat-sweep-interval", 0, "how often every room's heartbeat is read from Redis; 0: the heartbeat period")
 	fs.DurationVar(&c.auditRetention, "audit-retention", 0, "keep a deleted room's Redis keys this long (an expiry) instead of deleting them; 0 deletes them")
@@ -68,6 +72,7 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	fs.Float64Var(&c.kubeQPS, "kube-api-qps", 100, "queries per second the operator may send the API server")
 	fs.IntVar(&c.kubeBurst, "kube-api-burst", 200, "burst of queries above --kube-api-qps")
 	fs.IntVar(&c.workers, "workers", 8, "rooms reconciled at once")
+	fs.StringVar(&roomNamespaces, "room-namespaces", "", "comma-separated namespaces prepared for game pods: pods are watched and created only there, and a GameRoom elsewhere is told so; empty: every namespace")
 	c.zap.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -77,6 +82,10 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	c.pods.Redis = c.redis
 	c.pods.Redis.Password = "" // pods read it from --redis-secret; it never goes into a pod spec
 	c.pods.AllowedOrigins = redisconn.ParseAddrs(origins)
+	var err error
+	if c.roomNamespaces, err = controllers.ParseRoomNamespaces(roomNamespaces); err != nil {
+		return c, fmt.Errorf("--room-namespaces: %w", err)
+	}
 	return c, c.validate()
 }
 
@@ -134,7 +143,7 @@ func runOperator(args []string) error {
 	defer rdb.Close()
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                        scheme,
-		Cache:                         controllers.CacheOptions(),
+		Cache:                         controllers.CacheOptions(c.roomNamespaces...),
 		Metrics:                       metricsserver.Options{BindAddress: c.metricsAddr},
 		HealthProbeBindAddress:        c.probeAddr,
 		LeaderElection:                c.leaderElect,
@@ -157,9 +166,18 @@ func runOperator(args []string) error {
 		AuditRetention: c.auditRetention,
 		CleanupTimeout: c.cleanupTimeout,
 		Workers:        c.workers,
+		RoomNamespaces: c.roomNamespaces,
 	}
 	if err := rec.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the GameRoom controller: %w", err)
+	}
+	pools := &controllers.GameRoomPoolReconciler{
+		Client:   mgr.GetClient(),
+		Recorder: mgr.GetEventRecorder("croupier-operator"),
+		Clock:    clock.RealClock{},
+	}
+	if err := pools.SetupWithManager(mgr); err != nil {
+		return fmt.Errorf("set up the GameRoomPool controller: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return err
@@ -168,6 +186,7 @@ func runOperator(args []string) error {
 		return err
 	}
 	ctrl.Log.WithName("operator").Info("starting", "gameserverImage", c.pods.Image,
-		"redisMode", c.redis.Mode, "redisAddrs", c.redis.Addrs, "leaderElection", c.leaderElect)
+		"redisMode", c.redis.Mode, "redisAddrs", c.redis.Addrs, "leaderElection", c.leaderElect,
+		"roomNamespaces", c.roomNamespaces)
 	return mgr.Start(ctrl.SetupSignalHandler())
 }

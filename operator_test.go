@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/croupier-dev/croupier/controllers"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
@@ -19,7 +20,7 @@ func TestOperatorFlags(t *testing.T) {
 		"--redis-mode=sentinel", "--redis-addrs=a:26379, b:26379", "--redis-master-name=main",
 		"--redis-secret=redis-auth", "--allowed-origins=https://x.example,https://y.example",
 		"--heartbeat-sweep-interval=2s", "--audit-retention=72h", "--redis-cleanup-timeout=5m",
-		"--workers=4", "--kube-api-qps=50", "--kube-api-burst=80",
+		"--workers=4", "--kube-api-qps=50", "--kube-api-burst=80", "--room-namespaces=games-a, games-b,,games-a",
 	})
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(c.pods.Image).To(Equal("registry.example/croupier:v1"))
@@ -37,6 +38,27 @@ func TestOperatorFlags(t *testing.T) {
 	g.Expect(c.workers).To(Equal(4))
 	g.Expect(c.kubeQPS).To(Equal(50.0))
 	g.Expect(c.kubeBurst).To(Equal(80))
+	g.Expect(c.roomNamespaces).To(Equal([]string{"games-a", "games-b"}))
+}
+
+// Without --room-namespaces the operator serves every namespace, as before
+// the flag existed; its cache then watches game pods cluster-wide.
+func TestOperatorRoomNamespacesDefaultToAll(t *testing.T) {
+	g := NewWithT(t)
+	for _, args := range [][]string{nil, {"--room-namespaces="}, {"--room-namespaces= , "}} {
+		c, err := parseOperatorFlags(args)
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(c.roomNamespaces).To(BeEmpty(), "%v", args)
+		g.Expect(controllers.CacheOptions(c.roomNamespaces...).ByObject).To(
+			HaveEach(HaveField("Namespaces", BeEmpty())), "%v", args)
+	}
+	c, err := parseOperatorFlags([]string{"--room-namespaces=games-a,games-b"})
+	g.Expect(err).NotTo(HaveOccurred())
+	for _, by := range controllers.CacheOptions(c.roomNamespaces...).ByObject {
+		g.Expect(by.Namespaces).To(HaveLen(2))
+		g.Expect(by.Namespaces).To(HaveKey("games-a"))
+		g.Expect(by.Namespaces).To(HaveKey("games-b"))
+	}
 }
 
 func TestOperatorFlagsRejected(t *testing.T) {
@@ -56,6 +78,8 @@ func TestOperatorFlagsRejected(t *testing.T) {
 		{[]string{"--workers=0"}, "--workers 0 must be at least 1"},
 		{[]string{"--kube-api-qps=0"}, "must be positive"},
 		{[]string{"--no-such-flag"}, "flag provided but not defined"},
+		{[]string{"--room-namespaces=games,Games"}, `--room-namespaces: namespace "Games"`},
+		{[]string{"--room-namespaces=games/a"}, `--room-namespaces: namespace "games/a"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			_, err := parseOperatorFlags(tc.args)

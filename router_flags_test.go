@@ -9,7 +9,7 @@ import (
 func TestChartRouterArgsParse(t *testing.T) {
 	for _, set := range [][]string{
 		nil,
-		{"router.publicOrigin=https://play.example", "router.allowedOrigins={https://a.example}", "router.namespaces={t1,t2}",
+		{"router.publicOrigin=https://play.example", "router.allowedOrigins={https://a.example}", "gameservers.namespaces={t1,t2}",
 			"router.trustForwardedFor=true", "router.limits.idleTimeout=2m", "router.drainDelay=1m"},
 	} {
 		args := chartRoleArgs(t, "templates/router-deployment.yaml", "router", set)

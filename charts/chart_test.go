@@ -1,7 +1,8 @@
 // Package charts tests the Helm chart by rendering it with the helm binary
 // the repository builds (make tools) and checking what a platform engineer
 // relies on: the chart installs exactly the generated CRDs and RBAC, and
-// every pod it runs meets the restricted Pod Security profile.
+// every pod it runs meets the restricted Pod Security profile, it prepares
+// each namespace that holds rooms, and it refuses values that cannot work.
 package charts
 
 import (
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,12 +47,28 @@ func helm(t *testing.T, args ...string) string {
 	return out.String()
 }
 
-func render(t *testing.T, set ...string) []*unstructured.Unstructured {
-	t.Helper()
+func templateArgs(set []string) []string {
 	args := []string{"template", "croupier", "croupier", "--namespace", "games", "--include-crds"}
 	for _, s := range set {
 		args = append(args, "--set", s)
 	}
+	return args
+}
+
+// helmFails renders the chart with the values set, expects helm to refuse
+// them, and returns what it told the user.
+func helmFails(t *testing.T, set ...string) string {
+	t.Helper()
+	out, err := exec.Command(helmBinary(t), templateArgs(set)...).CombinedOutput()
+	if err == nil {
+		t.Fatalf("helm accepted %v", set)
+	}
+	return string(out)
+}
+
+func render(t *testing.T, set ...string) []*unstructured.Unstructured {
+	t.Helper()
+	args := templateArgs(set)
 	dec := utilyaml.NewYAMLOrJSONDecoder(strings.NewReader(helm(t, args...)), 4096)
 	var objs []*unstructured.Unstructured
 	for {
@@ -109,17 +127,54 @@ func TestChartInstallsTheGeneratedCRDs(t *testing.T) {
 	}
 }
 
-func TestChartClusterRoleIsTheGeneratedOne(t *testing.T) {
+// generatedRBAC reads the operator's rules as controller-gen wrote them:
+// the cluster-wide ClusterRole and the namespaced Role.
+func generatedRBAC(t *testing.T) (rbacv1.ClusterRole, rbacv1.Role) {
+	t.Helper()
 	b, err := os.ReadFile("../config/rbac/role.yaml")
 	if err != nil {
 		t.Fatalf("read generated role (run `make manifests`): %v", err)
 	}
-	var want rbacv1.ClusterRole
-	if err := yaml.Unmarshal(b, &want); err != nil {
+	var cr rbacv1.ClusterRole
+	var r rbacv1.Role
+	for _, doc := range strings.Split(string(b), "\n---\n") {
+		var meta struct{ Kind string }
+		if err := yaml.Unmarshal([]byte(doc), &meta); err != nil {
+			t.Fatal(err)
+		}
+		switch meta.Kind {
+		case "ClusterRole":
+			err = yaml.Unmarshal([]byte(doc), &cr)
+		case "Role":
+			err = yaml.Unmarshal([]byte(doc), &r)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(cr.Rules) == 0 || len(r.Rules) == 0 {
+		t.Fatalf("config/rbac/role.yaml has %d cluster-wide and %d namespaced rules: run `make manifests`", len(cr.Rules), len(r.Rules))
+	}
+	return cr, r
+}
+
+func rulesYAML(t *testing.T, rules []rbacv1.PolicyRule) string {
+	t.Helper()
+	b, err := yaml.Marshal(rules)
+	if err != nil {
 		t.Fatal(err)
 	}
+	return string(b)
+}
+
+// The chart's operator RBAC is exactly what controller-gen generated from
+// the markers: the ClusterRole once, the pods Role in every room
+// namespace, and neither grants more than the operator uses.
+func TestChartOperatorRBACIsTheGeneratedOne(t *testing.T) {
+	wantCluster, wantNamespaced := generatedRBAC(t)
+	objs := render(t, "gameservers.namespaces={tables,lobby}")
 	var roles []*unstructured.Unstructured
-	for _, r := range find(render(t), "ClusterRole") {
+	for _, r := range find(objs, "ClusterRole") {
 		if strings.HasSuffix(r.GetName(), "-operator") {
 			roles = append(roles, r)
 		}
@@ -129,28 +184,48 @@ func TestChartClusterRoleIsTheGeneratedOne(t *testing.T) {
 	}
 	var got rbacv1.ClusterRole
 	convert(t, roles[0], &got)
-	wantRules, _ := yaml.Marshal(want.Rules)
-	gotRules, _ := yaml.Marshal(got.Rules)
-	if !bytes.Equal(wantRules, gotRules) {
-		t.Errorf("chart ClusterRole rules differ from config/rbac/role.yaml (run `make manifests`)\nchart:\n%s\ngenerated:\n%s", gotRules, wantRules)
+	if g, w := rulesYAML(t, got.Rules), rulesYAML(t, wantCluster.Rules); g != w {
+		t.Errorf("chart ClusterRole rules differ from config/rbac/role.yaml (run `make manifests`)\nchart:\n%s\ngenerated:\n%s", g, w)
 	}
-	for _, r := range got.Rules {
+	var namespaces []string
+	for _, u := range find(objs, "Role") {
+		if u.GetName() != "croupier-operator" {
+			continue
+		}
+		var r rbacv1.Role
+		convert(t, u, &r)
+		namespaces = append(namespaces, r.Namespace)
+		if g, w := rulesYAML(t, r.Rules), rulesYAML(t, wantNamespaced.Rules); g != w {
+			t.Errorf("chart Role in %s differs from config/rbac/role.yaml (run `make manifests`)\nchart:\n%s\ngenerated:\n%s", r.Namespace, g, w)
+		}
+	}
+	slices.Sort(namespaces)
+	if !slices.Equal(namespaces, []string{"lobby", "tables"}) {
+		t.Errorf("operator pods Role in %v, want lobby and tables", namespaces)
+	}
+	for _, r := range append(got.Rules, wantNamespaced.Rules...) {
 		for _, v := range r.Verbs {
 			if v == "*" {
-				t.Errorf("ClusterRole grants every verb on %v", r.Resources)
+				t.Errorf("operator RBAC grants every verb on %v", r.Resources)
 			}
 		}
 		for _, res := range r.Resources {
 			if res == "*" || res == "secrets" {
-				t.Errorf("ClusterRole grants %q: the operator never needs it", res)
+				t.Errorf("operator RBAC grants %q: the operator never needs it", res)
 			}
+		}
+	}
+	for _, r := range got.Rules {
+		if slices.Contains(r.Resources, "pods") {
+			t.Error("the operator's ClusterRole grants pods in every namespace")
 		}
 	}
 }
 
 func TestChartPodsMeetTheRestrictedProfile(t *testing.T) {
 	for _, set := range [][]string{nil, {"redis.bundled=false", "redis.addrs=redis.example:6379", "redis.passwordSecret=redis-auth"}} {
-		deployments := find(render(t, set...), "Deployment")
+		objs := render(t, set...)
+		deployments := find(objs, "Deployment")
 		if len(deployments) == 0 {
 			t.Fatalf("values %v: no Deployment rendered", set)
 		}
@@ -159,6 +234,14 @@ func TestChartPodsMeetTheRestrictedProfile(t *testing.T) {
 			convert(t, u, &d)
 			checkRestricted(t, d.Name, d.Spec.Template.Spec)
 		}
+		for _, u := range find(objs, "StatefulSet") {
+			var s appsv1.StatefulSet
+			convert(t, u, &s)
+			checkRestricted(t, s.Name, s.Spec.Template.Spec)
+		}
+	}
+	if n := len(find(render(t), "StatefulSet")); n != 1 {
+		t.Errorf("the bundled Redis renders %d StatefulSets, want 1", n)
 	}
 }
 
@@ -182,14 +265,29 @@ func checkRestricted(t *testing.T, name string, spec corev1.PodSpec) {
 			t.Errorf("%s/%s: capabilities are not exactly drop ALL", name, c.Name)
 		case sc.ReadOnlyRootFilesystem == nil || !*sc.ReadOnlyRootFilesystem:
 			t.Errorf("%s/%s: root filesystem is writable", name, c.Name)
+		case sc.Privileged != nil && *sc.Privileged:
+			t.Errorf("%s/%s: privileged", name, c.Name)
+		}
+		for _, p := range c.Ports {
+			if p.HostPort != 0 {
+				t.Errorf("%s/%s: host port %d", name, c.Name, p.HostPort)
+			}
+		}
+	}
+	if spec.HostNetwork || spec.HostPID || spec.HostIPC {
+		t.Errorf("%s: shares a host namespace", name)
+	}
+	for _, v := range spec.Volumes {
+		if v.HostPath != nil {
+			t.Errorf("%s: hostPath volume %s", name, v.Name)
 		}
 	}
 }
 
 func TestChartKeepsSessionKeysAcrossUpgrades(t *testing.T) {
-	secrets := find(render(t), "Secret")
+	secrets := named(find(render(t), "Secret"), "croupier-session-keys")
 	if len(secrets) != 1 {
-		t.Fatalf("chart renders %d Secrets, want the session keys only", len(secrets))
+		t.Fatalf("chart renders %d session-keys Secrets, want one in the release namespace", len(secrets))
 	}
 	s := secrets[0]
 	if s.GetAnnotations()["helm.sh/resource-policy"] != "keep" {
@@ -199,7 +297,18 @@ func TestChartKeepsSessionKeysAcrossUpgrades(t *testing.T) {
 	if len(data) != 1 {
 		t.Errorf("session-keys Secret has %d keys, want one fresh key", len(data))
 	}
-	if n := len(find(render(t, "sessionKeys.existingSecret=mine"), "Secret")); n != 0 {
-		t.Errorf("with sessionKeys.existingSecret the chart still renders %d Secrets", n)
+	if n := len(named(find(render(t, "sessionKeys.existingSecret=mine", "gameservers.namespaces={a,b}"), "Secret"), "mine", "croupier-session-keys")); n != 0 {
+		t.Errorf("with sessionKeys.existingSecret the chart still renders %d session-keys Secrets", n)
 	}
+}
+
+// named keeps the objects with one of the names.
+func named(objs []*unstructured.Unstructured, names ...string) []*unstructured.Unstructured {
+	var out []*unstructured.Unstructured
+	for _, o := range objs {
+		if slices.Contains(names, o.GetName()) {
+			out = append(out, o)
+		}
+	}
+	return out
 }

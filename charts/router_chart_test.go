@@ -74,8 +74,8 @@ func TestChartRouterRunsTwoSpreadReplicasWithABudget(t *testing.T) {
 	if grace := *d.Spec.Template.Spec.TerminationGracePeriodSeconds; grace < 25 {
 		t.Errorf("terminationGracePeriodSeconds %d is shorter than drainDelay + shutdownGrace", grace)
 	}
-	if n := len(find(render(t, "router.enabled=false"), "Deployment")); n != 2 {
-		t.Errorf("router.enabled=false renders %d Deployments, want the operator and Redis", n)
+	if n := len(find(render(t, "router.enabled=false"), "Deployment")); n != 1 {
+		t.Errorf("router.enabled=false renders %d Deployments, want the operator's", n)
 	}
 }
 
@@ -96,25 +96,41 @@ func TestChartRouterReadsGameRoomsAndNothingElse(t *testing.T) {
 		!slices.Equal(role.Rules[0].Resources, want[0].Resources) || !slices.Equal(role.Rules[0].APIGroups, want[0].APIGroups) {
 		t.Errorf("router ClusterRole rules %+v, want %+v", role.Rules, want)
 	}
-	objs := render(t, "router.namespaces={tables,lobby}")
-	for _, b := range find(objs, "ClusterRoleBinding") {
-		if b.GetName() == "croupier-router" {
-			t.Error("with router.namespaces the router may still read every namespace")
+	for _, tt := range []struct {
+		set  []string
+		want []string
+		arg  string
+	}{
+		{nil, []string{"games"}, "--namespaces=games"},
+		{[]string{"gameservers.namespaces={tables,lobby}"}, []string{"lobby", "tables"}, "--namespaces=tables,lobby"},
+	} {
+		objs := render(t, tt.set...)
+		for _, b := range find(objs, "ClusterRoleBinding") {
+			if b.GetName() == "croupier-router" {
+				t.Errorf("values %v: the router may read GameRooms in every namespace", tt.set)
+			}
 		}
-	}
-	var got []string
-	for _, b := range find(objs, "RoleBinding") {
-		if b.GetName() == "croupier-router" {
-			got = append(got, b.GetNamespace())
+		var got []string
+		for _, u := range find(objs, "RoleBinding") {
+			if u.GetName() != "croupier-router" {
+				continue
+			}
+			var b rbacv1.RoleBinding
+			convert(t, u, &b)
+			if b.RoleRef.Kind != "ClusterRole" || b.RoleRef.Name != "croupier-router" || len(b.Subjects) != 1 ||
+				b.Subjects[0].Name != "croupier-router" || b.Subjects[0].Namespace != "games" {
+				t.Errorf("router RoleBinding in %s binds %+v to %+v", b.Namespace, b.RoleRef, b.Subjects)
+			}
+			got = append(got, b.Namespace)
 		}
-	}
-	slices.Sort(got)
-	if !slices.Equal(got, []string{"lobby", "tables"}) {
-		t.Errorf("router RoleBindings in %v, want lobby and tables", got)
-	}
-	d := deployment(t, objs, "croupier-router")
-	if !slices.Contains(d.Spec.Template.Spec.Containers[0].Args, "--namespaces=tables,lobby") {
-		t.Errorf("router args %v do not name its namespaces", d.Spec.Template.Spec.Containers[0].Args)
+		slices.Sort(got)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("values %v: router RoleBindings in %v, want %v", tt.set, got, tt.want)
+		}
+		d := deployment(t, objs, "croupier-router")
+		if !slices.Contains(d.Spec.Template.Spec.Containers[0].Args, tt.arg) {
+			t.Errorf("values %v: router args %v do not name its namespaces (%s)", tt.set, d.Spec.Template.Spec.Containers[0].Args, tt.arg)
+		}
 	}
 }
 

@@ -11,17 +11,26 @@ import (
 // CacheOptions keep the operator's memory proportional to its rooms: only
 // game pods are cached (not every pod of the cluster), no object keeps
 // its managedFields, which are most of a small object's size, and cached
-// pods keep no spec (see stripPodSpec).
-func CacheOptions() cache.Options {
+// pods keep no spec (see stripPodSpec). With roomNamespaces, pods are
+// watched in those namespaces only: there the operator may read pods
+// (namespaced Roles), elsewhere it may not. GameRooms are watched in every
+// namespace, so a room in any other namespace is still told why it gets
+// no pod.
+func CacheOptions(roomNamespaces ...string) cache.Options {
 	hasRoom, err := labels.NewRequirement(LabelRoom, selection.Exists, nil)
 	if err != nil {
 		panic(err) // a constant label key: cannot fail
 	}
+	pods := cache.ByObject{Label: labels.NewSelector().Add(*hasRoom), Transform: stripPodSpec}
+	if len(roomNamespaces) > 0 {
+		pods.Namespaces = make(map[string]cache.Config, len(roomNamespaces))
+		for _, ns := range roomNamespaces {
+			pods.Namespaces[ns] = cache.Config{}
+		}
+	}
 	return cache.Options{
 		DefaultTransform: cache.TransformStripManagedFields(),
-		ByObject: map[client.Object]cache.ByObject{
-			&corev1.Pod{}: {Label: labels.NewSelector().Add(*hasRoom), Transform: stripPodSpec},
-		},
+		ByObject:         map[client.Object]cache.ByObject{&corev1.Pod{}: pods},
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/roomcontract"
+	"github.com/croupier-dev/croupier/roomcontract/pool"
 )
 
 // Why a room is collected: the label of croupier_gamerooms_collected_total.
@@ -22,7 +23,8 @@ const (
 )
 
 // reconcileCollection decides whether the room goes: abandoned when nobody was
-// connected for idleTimeout, or finished ttlAfterFinished ago. It only
+// connected for idleTimeout, finished ttlAfterFinished ago, or never
+// started within startTimeout (checkStart). It only
 // decides; the room is deleted after its final status is written
 // (collect), so the reason is on record before the room disappears.
 func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (ctrl.Result, error) {
@@ -34,9 +36,16 @@ func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (c
 		return ctrl.Result{}, nil
 	case s.room.Status.Phase == gamesv1.PhaseFinished || (s.presence != nil && s.presence.Finished):
 		return r.finishedTTL(s, now), nil
-	case !s.beatRead:
-		// Redis did not answer: no evidence that the room is empty.
+	case r.Redis != nil && !s.beatRead:
+		// Redis did not answer: no evidence that the room is empty, nor
+		// that its pod never beat.
 		return ctrl.Result{}, nil
+	}
+	if res := r.checkStart(s, now); s.startTimedOut != nil || res.RequeueAfter > 0 {
+		return res, nil
+	}
+	if !s.beatRead {
+		return ctrl.Result{}, nil // heartbeats are not read at all: idleness is unknown
 	}
 	deadline, ok := idleDeadline(s.room, s.beat)
 	if !ok {
@@ -52,15 +61,23 @@ func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (c
 }
 
 // idleDeadline is when the room counts as abandoned: idleTimeout after the
-// last time anyone was at the table, or after the room became ready if
-// nobody ever came. Every input is durable (the heartbeat in Redis, the
-// status), so an operator restart does not reset the clock. ok is false
-// while someone is connected or the room is not serving.
+// last time anyone was at the table, or after the room last became ready
+// (or stopped serving) if nobody came since. A started room whose pod is
+// not serving has nobody connected, so a replacement that never comes up
+// is collected too, instead of holding the room forever. Every input is
+// durable (the heartbeat in Redis, the status), so an operator restart
+// does not reset the clock. ok is false while someone is connected, for a
+// room that never started (the start rule's), and for a room waiting warm
+// in a pool; a claimed room's clock starts no earlier than its claim.
 func idleDeadline(room *gamesv1.GameRoom, beat *roomcontract.Beat) (time.Time, bool) {
-	if room.Status.Phase != gamesv1.PhaseReady && room.Status.Phase != gamesv1.PhasePlaying {
+	serving := room.Status.Phase == gamesv1.PhaseReady || room.Status.Phase == gamesv1.PhasePlaying
+	if !serving && !started(room, room.Status, nil, false) || pool.IsWarm(room) {
 		return time.Time{}, false
 	}
-	connected := room.Status.Players.Connected
+	var connected int32 // the players counted in the status left with the pod
+	if serving {
+		connected = room.Status.Players.Connected
+	}
 	if beat != nil {
 		connected = int32(beat.Connected)
 	}
@@ -68,11 +85,14 @@ func idleDeadline(room *gamesv1.GameRoom, beat *roomcontract.Beat) (time.Time, b
 		return time.Time{}, false
 	}
 	var since time.Time
-	if c := meta.FindStatusCondition(room.Status.Conditions, gamesv1.ConditionReady); c != nil && c.Status == metav1.ConditionTrue {
+	if c := meta.FindStatusCondition(room.Status.Conditions, gamesv1.ConditionReady); c != nil && (c.Status == metav1.ConditionTrue || !serving) {
 		since = c.LastTransitionTime.Time
 	}
 	if t := room.Status.LastActivityTime; t != nil && t.After(since) {
 		since = t.Time
+	}
+	if t, ok := pool.ClaimedAt(room); ok && t.After(since) {
+		since = t
 	}
 	if beat != nil && beat.LastActivity.After(since) {
 		since = beat.LastActivity
@@ -115,13 +135,25 @@ func finishedAt(room *gamesv1.GameRoom, now time.Time) time.Time {
 	return now
 }
 
+// collectable: the collector decided on the room and its status, as
+// written, says why; a status re-read after a conflict may not.
+func collectable(s *scope) bool {
+	switch s.collect {
+	case "":
+		return false
+	case collectStartTimeout:
+		return s.room.Status.Phase == gamesv1.PhaseFailed
+	}
+	return finalPhase(s.room.Status.Phase)
+}
+
 // collect deletes a room the collector decided on, after its final status
 // and events are written. The UID precondition makes a second try (a
 // retry, a stale reconcile, a new leader) a no-op instead of a second
 // delete; the pod goes with the room through its owner reference, and
 // the finalizer then removes the room's Redis keys.
 func (r *GameRoomReconciler) collect(ctx context.Context, s *scope) error {
-	if s.collect == "" || !finalPhase(s.room.Status.Phase) {
+	if !collectable(s) {
 		return nil
 	}
 	err := r.Delete(ctx, s.room, client.Preconditions{UID: &s.room.UID}, client.PropagationPolicy(metav1.DeletePropagationBackground))

@@ -16,6 +16,7 @@ import (
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/roomcontract"
+	"github.com/croupier-dev/croupier/roomcontract/pool"
 )
 
 // holdFinalizer keeps a collected room visible after its deletion, so the
@@ -205,6 +206,22 @@ func TestIdleDeadline(t *testing.T) {
 	connected.Status.Players.Connected = 1
 	starting := room.DeepCopy()
 	starting.Status.Phase = gamesv1.PhaseStarting
+	warmRoom := room.DeepCopy()
+	warmRoom.Labels = map[string]string{pool.LabelPool: "quick"}
+	claimedRoom := warmRoom.DeepCopy()
+	pool.Claim(claimedRoom, "test", t0.Add(time.Hour))
+	claimedBadTime := claimedRoom.DeepCopy()
+	claimedBadTime.Annotations[pool.AnnotationClaimedAt] = "soon"
+	// down: started, then its pod stopped serving at t0+2m; the status
+	// still counts the players it had.
+	down := starting.DeepCopy()
+	down.Status.Players.Connected = 2
+	down.Status.Conditions = []metav1.Condition{
+		{Type: gamesv1.ConditionReady, Status: metav1.ConditionFalse, LastTransitionTime: metav1.NewTime(t0.Add(2 * time.Minute))},
+		{Type: gamesv1.ConditionStarted, Status: metav1.ConditionTrue, LastTransitionTime: metav1.NewTime(t0.Add(time.Second))},
+	}
+	failed := down.DeepCopy()
+	failed.Status.Phase = gamesv1.PhaseFailed
 	cases := []struct {
 		name string
 		room *gamesv1.GameRoom
@@ -217,6 +234,15 @@ func TestIdleDeadline(t *testing.T) {
 		{"status says connected, no beat", connected, nil, time.Time{}},
 		{"the beat outranks the status", connected, beat(time.Hour, 0, 0), t0.Add(5*time.Minute + time.Second)},
 		{"not serving", starting, nil, time.Time{}},
+		{"warm in a pool", warmRoom, nil, time.Time{}},
+		{"claimed: from the claim", claimedRoom, nil, t0.Add(time.Hour + 5*time.Minute)},
+		{"claimed: a later activity wins", claimedRoom, beat(2*time.Hour, 0, 90*time.Minute), t0.Add(95 * time.Minute)},
+		{"claimed at an unreadable time: from Ready", claimedBadTime, nil, t0.Add(5*time.Minute + time.Second)},
+		{"never started", starting, nil, time.Time{}},
+		{"started, pod down: from when it stopped serving", down, nil, t0.Add(7 * time.Minute)},
+		{"started, pod down, later activity", down, beat(time.Hour, 0, 3*time.Minute), t0.Add(8 * time.Minute)},
+		{"started, pod down, old pod's beat has players", down, beat(time.Hour, 1, 0), time.Time{}},
+		{"started, failed since", failed, nil, t0.Add(7 * time.Minute)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
@@ -39,6 +41,30 @@ func (s *scope) creationEvent() {
 	s.normal(EventPodCreated, "Create", "Created pod %s", name)
 }
 
+// problemReasons have an event of their own, sent when the reason first
+// appears: a pod stuck in a back-off is reconciled again and again, and
+// its room must not repeat itself.
+var problemReasons = map[string]string{
+	ReasonNamespaceNotPrepared: "Create",
+	ReasonImagePullFailed:      "Start",
+	ReasonCrashLooping:         "Start",
+	ReasonConfigMissing:        "Start",
+	ReasonUnschedulable:        "Start",
+}
+
+// problemEvents announces why the pod cannot start, once per reason, and a
+// room that did not start in time.
+func (s *scope) problemEvents() {
+	after := conditionOf(s.room.Status, gamesv1.ConditionPodHealthy)
+	if action, ok := problemReasons[after.Reason]; ok &&
+		conditionOf(s.before, gamesv1.ConditionPodHealthy).Reason != after.Reason {
+		s.warning(after.Reason, action, "%s", after.Message)
+	}
+	if s.startTimedOut != nil {
+		s.warning(ReasonStartTimeout, "Delete", "%s", readyMessage(s.room.Status))
+	}
+}
+
 // phaseEvents announces the phase changes a user waits for.
 func (s *scope) phaseEvents() {
 	before, after := s.before.Phase, s.room.Status.Phase
@@ -49,6 +75,9 @@ func (s *scope) phaseEvents() {
 	case gamesv1.PhaseReady:
 		s.normal(EventRoomReady, "Ready", "Room is ready at %s", s.room.Status.Endpoint)
 	case gamesv1.PhaseFailed:
+		if r := conditionOf(s.room.Status, gamesv1.ConditionReady).Reason; r == ReasonStartTimeout || problemReasons[r] != "" {
+			return // problemEvents said it
+		}
 		s.warning(EventRoomFailed, "Fail", "%s", readyMessage(s.room.Status))
 	case gamesv1.PhaseFinished:
 		s.normal(EventRoomFinished, "Finish", "The match is over")
@@ -59,12 +88,15 @@ func (s *scope) phaseEvents() {
 }
 
 func readyMessage(st gamesv1.GameRoomStatus) string {
-	for _, c := range st.Conditions {
-		if c.Type == gamesv1.ConditionReady {
-			return c.Message
-		}
+	return conditionOf(st, gamesv1.ConditionReady).Message
+}
+
+// conditionOf is the condition of type typ, or a zero one.
+func conditionOf(st gamesv1.GameRoomStatus, typ string) metav1.Condition {
+	if c := meta.FindStatusCondition(st.Conditions, typ); c != nil {
+		return *c
 	}
-	return ""
+	return metav1.Condition{}
 }
 
 func emit(rec events.EventRecorder, s *scope) {

@@ -82,6 +82,9 @@ func (r *GameRoomReconciler) finalize(ctx context.Context, room *gamesv1.GameRoo
 // reports whether it is still there: a running pod could write the keys
 // again right after they are removed.
 func (r *GameRoomReconciler) stopPod(ctx context.Context, room *gamesv1.GameRoom) (waiting bool, err error) {
+	if !r.namespacePrepared(room.Namespace) {
+		return false, nil // no pod was ever created there, and the cache cannot look
+	}
 	pod := &corev1.Pod{}
 	err = r.Get(ctx, types.NamespacedName{Namespace: room.Namespace, Name: PodName(room.Name)}, pod)
 	switch {

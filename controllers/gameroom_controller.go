@@ -52,6 +52,11 @@ type GameRoomReconciler struct {
 	// Workers is how many rooms are reconciled at once (1 when zero); one
 	// room is never reconciled by two workers.
 	Workers int
+	// RoomNamespaces are the namespaces prepared for game pods; empty
+	// means every namespace. A room elsewhere gets no pod and says why.
+	// The manager's cache must watch pods in these namespaces only
+	// (CacheOptions(RoomNamespaces...)).
+	RoomNamespaces []string
 
 	// redisDown is the sweep's verdict on Redis: while it failed, a
 	// reconcile marks heartbeats unknown without waiting on a read that
@@ -62,7 +67,7 @@ type GameRoomReconciler struct {
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;update;patch;delete
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms/finalizers,verbs=update
-// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch;create;delete
+// +kubebuilder:rbac:groups="",namespace=system,resources=pods,verbs=get;list;watch;create;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings one room's pod and status up to date, or, for a room
@@ -99,6 +104,7 @@ func (r *GameRoomReconciler) reconcileLive(ctx context.Context, s *scope) (ctrl.
 		return ctrl.Result{}, errors.Join(err, werr)
 	}
 	s.creationEvent()
+	s.problemEvents()
 	s.phaseEvents()
 	emit(r.Recorder, s)
 	if cerr := r.collect(ctx, s); cerr != nil {
@@ -115,6 +121,9 @@ type scope struct {
 	podErr error
 	// createdPod: this reconcile created the pod.
 	createdPod bool
+	// preparedElsewhere, when set, are the namespaces prepared for game
+	// pods, the room's own not among them: it gets no pod.
+	preparedElsewhere []string
 	// presence is the room's last heartbeat; nil when none was read.
 	presence *Presence
 	// beatRead: Redis answered this reconcile's heartbeat read; beat is
@@ -128,8 +137,10 @@ type scope struct {
 	// abandon and collect are the collector's verdict: the room goes
 	// (collect names why) once its final status is written.
 	abandon *abandonment
-	collect string
-	events  []event
+	// startTimedOut: the start rule's verdict; the room goes too.
+	startTimedOut *startTimeout
+	collect       string
+	events        []event
 }
 
 func newScope(room *gamesv1.GameRoom) *scope {
@@ -179,8 +190,9 @@ func (r *GameRoomReconciler) writeStatus(ctx context.Context, s *scope) error {
 
 func (r *GameRoomReconciler) updateStatus(ctx context.Context, s *scope) error {
 	s.room.Status = computeStatus(observed{
-		room: s.room, pod: s.pod, podErr: s.podErr, presence: s.presence, heartbeats: s.heartbeats,
-		silent: s.silent, abandon: s.abandon, now: r.Clock.Now(),
+		room: s.room, pod: s.pod, podErr: s.podErr, preparedElsewhere: s.preparedElsewhere,
+		presence: s.presence, heartbeats: s.heartbeats, silent: s.silent, abandon: s.abandon,
+		startTimedOut: s.startTimedOut, now: r.Clock.Now(),
 	})
 	if equality.Semantic.DeepEqual(s.before, s.room.Status) {
 		return nil

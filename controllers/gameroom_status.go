@@ -31,6 +31,9 @@ type observed struct {
 	pod  *corev1.Pod       // nil: the room has no pod
 	// podErr is why the pod could not be created, if it could not.
 	podErr error
+	// preparedElsewhere, when set, are the namespaces prepared for game
+	// pods; the room's is not one of them.
+	preparedElsewhere []string
 	// presence is nil when no heartbeat was read in this reconcile; the
 	// players and times of the previous status are kept then.
 	presence *Presence
@@ -40,7 +43,10 @@ type observed struct {
 	silent bool
 	// abandon: the idle rule's verdict; nil while the room is in use.
 	abandon *abandonment
-	now     time.Time
+	// startTimedOut: the start rule's verdict; nil while the room may
+	// still start.
+	startTimedOut *startTimeout
+	now           time.Time
 }
 
 // podHealth is the verdict on the room's pod.
@@ -56,6 +62,9 @@ type podHealth struct {
 func computeStatus(o observed) gamesv1.GameRoomStatus {
 	st := *o.room.Status.DeepCopy()
 	h := judgePod(o.room, o.pod, o.podErr)
+	if o.preparedElsewhere != nil {
+		h = notPrepared(o.room.Namespace, o.preparedElsewhere)
+	}
 	st.ObservedGeneration = o.room.Generation
 	st.PodName = ""
 	if o.pod != nil {
@@ -80,7 +89,12 @@ func computeStatus(o observed) gamesv1.GameRoomStatus {
 	setCondition(&st, o, metav1.Condition{
 		Type: gamesv1.ConditionPodHealthy, Status: boolStatus(h.healthy), Reason: h.reason, Message: h.message,
 	})
-	setCondition(&st, o, readyCondition(st.Phase, st.Endpoint, h))
+	ready := readyCondition(st.Phase, st.Endpoint, h)
+	if o.startTimedOut != nil {
+		st.Phase, ready = gamesv1.PhaseFailed, startTimeoutCondition(o.startTimedOut, h)
+	}
+	setCondition(&st, o, ready)
+	setCondition(&st, o, startedCondition(o, st, h))
 	if o.heartbeats != nil {
 		setCondition(&st, o, *o.heartbeats)
 	}
@@ -129,6 +143,11 @@ func judgePod(room *gamesv1.GameRoom, pod *corev1.Pod, podErr error) podHealth {
 			message: fmt.Sprintf("Pod %s stopped (%s); replacing it", name, podStopReason(pod))}
 	case podReady(pod):
 		return podHealth{healthy: true, reason: ReasonPodReady, message: fmt.Sprintf("Pod %s is ready", name)}
+	}
+	if h, stuck := podProblem(pod); stuck {
+		return h
+	}
+	switch {
 	case pod.Status.Phase == corev1.PodRunning:
 		return podHealth{reason: ReasonPodNotReady, message: fmt.Sprintf("Pod %s is running but not ready", name)}
 	default:

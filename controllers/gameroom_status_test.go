@@ -62,6 +62,9 @@ func TestComputeStatus(t *testing.T) {
 	pulling := podOf(room, corev1.PodPending, false, "")
 	pulling.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "game", State: corev1.ContainerState{
 		Waiting: &corev1.ContainerStateWaiting{Reason: "ImagePullBackOff", Message: "Back-off pulling image"}}}}
+	creating := podOf(room, corev1.PodPending, false, "")
+	creating.Status.ContainerStatuses = []corev1.ContainerStatus{{Name: "game", State: corev1.ContainerState{
+		Waiting: &corev1.ContainerStateWaiting{Reason: "ContainerCreating"}}}}
 
 	cases := []struct {
 		name        string
@@ -84,7 +87,9 @@ func TestComputeStatus(t *testing.T) {
 		{name: "pod rejected as invalid", room: room, podErr: invalid, phase: gamesv1.PhaseFailed,
 			healthy: "False", podReason: ReasonPodInvalid, ready: "False", readyReason: ReasonPodInvalid, msg: "fix spec.template"},
 		{name: "pending, image pull", room: room, pod: pulling, phase: gamesv1.PhaseStarting,
-			healthy: "False", podReason: ReasonPodPending, ready: "False", readyReason: ReasonPodPending, msg: "ImagePullBackOff"},
+			healthy: "False", podReason: ReasonImagePullFailed, ready: "False", readyReason: ReasonImagePullFailed, msg: "ImagePullBackOff"},
+		{name: "pending, creating", room: room, pod: creating, phase: gamesv1.PhaseStarting,
+			healthy: "False", podReason: ReasonPodPending, ready: "False", readyReason: ReasonPodPending, msg: "is pending"},
 		{name: "running not ready", room: room, pod: podOf(room, corev1.PodRunning, false, "10.0.0.1"),
 			phase: gamesv1.PhaseStarting, healthy: "False", podReason: ReasonPodNotReady, ready: "False",
 			readyReason: ReasonPodNotReady, endpoint: "10.0.0.1:7350"},

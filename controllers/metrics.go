@@ -3,6 +3,8 @@ package controllers
 import (
 	"github.com/prometheus/client_golang/prometheus"
 	"sigs.k8s.io/controller-runtime/pkg/metrics"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 )
 
 // Pod churn is what an operator of the platform watches: a rising
@@ -28,9 +30,13 @@ var (
 		Name: "croupier_gamerooms",
 		Help: "GameRooms by phase, counted on every heartbeat sweep.",
 	}, []string{"phase"})
+	roomPlayers = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "croupier_gameroom_players",
+		Help: "Players of every GameRoom by state (seated, connected), from the rooms' status, counted on every heartbeat sweep.",
+	}, []string{"state"})
 	roomsCollected = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "croupier_gamerooms_collected_total",
-		Help: "GameRooms the operator deleted, by reason (abandoned, finished).",
+		Help: "GameRooms the operator deleted, by reason (abandoned, finished, start_timeout).",
 	}, []string{"reason"})
 	heartbeatAge = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "croupier_heartbeat_age_seconds",
@@ -63,6 +69,18 @@ var (
 
 func init() {
 	metrics.Registry.MustRegister(podsCreated, stoppedPodsDeleted, podsReplaced,
-		roomsByPhase, roomsCollected, heartbeatAge, heartbeatsKnown, redisErrors,
+		roomsByPhase, roomPlayers, roomsCollected, heartbeatAge, heartbeatsKnown, redisErrors,
 		redisCleanupSkipped, reconcileDuration, sweepDuration)
+}
+
+// countPlayers sums the players the rooms' status shows: the platform's
+// load at a glance, without scraping every game pod.
+func countPlayers(rooms []gamesv1.GameRoom) {
+	var seated, connected int32
+	for i := range rooms {
+		seated += rooms[i].Status.Players.Seated
+		connected += rooms[i].Status.Players.Connected
+	}
+	roomPlayers.WithLabelValues("seated").Set(float64(seated))
+	roomPlayers.WithLabelValues("connected").Set(float64(connected))
 }

@@ -19,6 +19,11 @@ import (
 // missing, delete it when it stopped for good (its deletion brings the
 // room back here, and the next pass creates the replacement).
 func (r *GameRoomReconciler) reconcilePod(ctx context.Context, s *scope) (ctrl.Result, error) {
+	if !r.namespacePrepared(s.room.Namespace) {
+		// Not even a read: the cache does not watch pods there.
+		s.preparedElsewhere = r.RoomNamespaces
+		return ctrl.Result{}, nil
+	}
 	key := types.NamespacedName{Namespace: s.room.Namespace, Name: PodName(s.room.Name)}
 	pod := &corev1.Pod{}
 	err := r.Get(ctx, key, pod)

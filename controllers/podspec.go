@@ -181,6 +181,9 @@ func podEnv(room *gamesv1.GameRoom, s PodSettings) []corev1.EnvVar {
 	}
 	optional(roomcontract.EnvRedisMaster, s.Redis.MasterName)
 	optional(roomcontract.EnvRedisUsername, s.Redis.Username)
+	if s.Redis.TLS {
+		optional(roomcontract.EnvRedisTLS, "true")
+	}
 	if s.RedisSecret != "" {
 		env = append(env, corev1.EnvVar{Name: roomcontract.EnvRedisPassword, ValueFrom: &corev1.EnvVarSource{
 			SecretKeyRef: &corev1.SecretKeySelector{

@@ -129,6 +129,30 @@ func TestBuildPodEnvLoadsInGameServer(t *testing.T) {
 	g.Expect(cfg.AllowedOrigins).To(Equal([]string{"https://cards.example"}))
 }
 
+// A Redis reached over TLS is reached over TLS by the pods too.
+func TestBuildPodRedisTLSLoadsInGameServer(t *testing.T) {
+	g := NewWithT(t)
+	s := testSettings
+	s.Redis.TLS = true
+	env := envMap(buildPod(gameroomtest.MakeGameRoom("table", "games").Obj(), s).Spec.Containers[0])
+	g.Expect(env["CROUPIER_REDIS_TLS"].Value).To(Equal("true"))
+	keys := t.TempDir()
+	g.Expect(os.WriteFile(filepath.Join(keys, "2026-11-26"), []byte(strings.Repeat("k", 32)), 0o600)).To(Succeed())
+	cfg, err := config.Load(func(name string) string {
+		switch name {
+		case "CROUPIER_POD_NAME":
+			return "table-game"
+		case "CROUPIER_SESSION_KEYS_DIR":
+			return keys
+		}
+		return env[name].Value
+	})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(cfg.Redis.TLS).To(BeTrue())
+	_, without := envMap(buildPod(gameroomtest.MakeGameRoom("table", "games").Obj(), testSettings).Spec.Containers[0])["CROUPIER_REDIS_TLS"]
+	g.Expect(without).To(BeFalse(), "no TLS variable unless TLS is on")
+}
+
 func TestBuildPodWithoutRedisSecret(t *testing.T) {
 	g := NewWithT(t)
 	s := testSettings

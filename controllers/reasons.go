@@ -21,6 +21,29 @@ const (
 	ReasonAbandoned       = "Abandoned"
 )
 
+// Reasons of the Ready and PodHealthy conditions for a room whose pod
+// cannot start, and of the Warning event sent when one first appears.
+// The kubelet's own words follow in the message.
+const (
+	// ReasonNamespaceNotPrepared: the room's namespace is not one of
+	// --room-namespaces; no pod is created.
+	ReasonNamespaceNotPrepared = "NamespaceNotPrepared"
+	// ReasonImagePullFailed: ErrImagePull, ImagePullBackOff, InvalidImageName.
+	ReasonImagePullFailed = "ImagePullFailed"
+	// ReasonCrashLooping: CrashLoopBackOff, or restarts after a crash.
+	ReasonCrashLooping = "CrashLooping"
+	// ReasonConfigMissing: CreateContainerConfigError, usually a Secret or
+	// ConfigMap the pod mounts that the namespace lacks.
+	ReasonConfigMissing = "ConfigMissing"
+	// ReasonUnschedulable: no node can take the pod.
+	ReasonUnschedulable = "Unschedulable"
+	// ReasonStartTimeout: the pod never became ready within
+	// spec.startTimeout of the room's creation; the room is deleted.
+	ReasonStartTimeout = "StartTimeout"
+	// ReasonRoomStarted: the Started condition turned True.
+	ReasonRoomStarted = "RoomStarted"
+)
+
 // Reasons of the HeartbeatsKnown condition and of a silent pod.
 const (
 	ReasonHeartbeatRead    = "HeartbeatRead"

@@ -146,9 +146,20 @@ func startOperator(configure func(*GameRoomReconciler)) (stop func(), err error)
 
 // startManager runs the operator as production does, with the same cache.
 func startManager(ctx context.Context, rc redis.UniversalClient, configure func(*GameRoomReconciler)) (<-chan struct{}, error) {
+	rec := &GameRoomReconciler{
+		Clock: suiteClock,
+		Pods:  suitePods,
+		Redis: rc,
+		// Far shorter than production's heartbeat period, so a stepped
+		// clock is acted on within a fraction of a second.
+		SweepInterval: 100 * time.Millisecond,
+	}
+	if configure != nil {
+		configure(rec)
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
-		Cache:                  CacheOptions(),
+		Cache:                  CacheOptions(rec.RoomNamespaces...),
 		Metrics:                metricsserver.Options{BindAddress: "0"},
 		HealthProbeBindAddress: "0",
 		// A restarted operator registers its controller again in this process.
@@ -157,20 +168,9 @@ func startManager(ctx context.Context, rc redis.UniversalClient, configure func(
 	if err != nil {
 		return nil, fmt.Errorf("manager: %w", err)
 	}
-	suiteRecs = &GameRoomReconciler{
-		Client:    mgr.GetClient(),
-		APIReader: mgr.GetAPIReader(),
-		Recorder:  mgr.GetEventRecorder("croupier-operator"),
-		Clock:     suiteClock,
-		Pods:      suitePods,
-		Redis:     rc,
-		// Far shorter than production's heartbeat period, so a stepped
-		// clock is acted on within a fraction of a second.
-		SweepInterval: 100 * time.Millisecond,
-	}
-	if configure != nil {
-		configure(suiteRecs)
-	}
+	rec.Client, rec.APIReader = mgr.GetClient(), mgr.GetAPIReader()
+	rec.Recorder = mgr.GetEventRecorder("croupier-operator")
+	suiteRecs = rec
 	if err := suiteRecs.SetupWithManager(mgr); err != nil {
 		return nil, fmt.Errorf("setup reconciler: %w", err)
 	}

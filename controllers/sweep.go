@@ -67,6 +67,7 @@ func (w *heartbeatSweep) pass(ctx context.Context) error {
 		podOf[client.ObjectKeyFromObject(&pods.Items[i])] = &pods.Items[i]
 	}
 	countPhases(rooms.Items)
+	countPlayers(rooms.Items)
 	for lo := 0; lo < len(rooms.Items); lo += sweepBatch {
 		batch := rooms.Items[lo:min(lo+sweepBatch, len(rooms.Items))]
 		if err := w.sweepBatch(ctx, batch, podOf); err != nil {
@@ -156,6 +157,9 @@ func due(room *gamesv1.GameRoom, pod *corev1.Pod, beat *roomcontract.Beat, now t
 		return true
 	}
 	if d, ok := idleDeadline(room, beat); ok && !now.Before(d) {
+		return true
+	}
+	if d, ok := startDeadline(room, pod, beat); ok && !now.Before(d) {
 		return true
 	}
 	return beat != nil && statusBehind(room, *beat)

@@ -17,6 +17,7 @@ const (
 	EnvRedisMaster     = "CROUPIER_REDIS_MASTER_NAME"
 	EnvRedisUsername   = "CROUPIER_REDIS_USERNAME"
 	EnvRedisPassword   = "CROUPIER_REDIS_PASSWORD"
+	EnvRedisTLS        = "CROUPIER_REDIS_TLS" // "true": connect with TLS
 	EnvSessionKeysDir  = "CROUPIER_SESSION_KEYS_DIR"
 	EnvAllowedOrigins  = "CROUPIER_ALLOWED_ORIGINS"
 	// EnvBots is the room's house bots as JSON, e.g.

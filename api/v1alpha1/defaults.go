@@ -9,6 +9,7 @@ const (
 	DefaultMaxPlayers       = 2
 	DefaultIdleTimeout      = 5 * time.Minute
 	DefaultHeartbeatTimeout = 30 * time.Second
+	DefaultStartTimeout     = 5 * time.Minute
 	DefaultSessionTTL       = 24 * time.Hour
 	DefaultBotLevel         = BotLevelGreedy
 	DefaultBotDelay         = 700 * time.Millisecond
@@ -36,6 +37,14 @@ func (s *GameRoomSpec) HeartbeatTimeoutOrDefault() time.Duration {
 		return DefaultHeartbeatTimeout
 	}
 	return s.HeartbeatTimeout.Duration
+}
+
+// StartTimeoutOrDefault returns spec.startTimeout, or its default when unset.
+func (s *GameRoomSpec) StartTimeoutOrDefault() time.Duration {
+	if s.StartTimeout == nil {
+		return DefaultStartTimeout
+	}
+	return s.StartTimeout.Duration
 }
 
 // SessionTTLOrDefault returns spec.sessionTTL, or its default when unset.

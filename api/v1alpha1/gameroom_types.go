@@ -35,6 +35,13 @@ type GameRoomSpec struct {
 	// +optional
 	MaxPlayers int32 `json:"maxPlayers,omitempty"`
 
+	// Listed puts the room in the lobby (`GET /v1/rooms?game=`), where
+	// anyone may pick it. Unlisted rooms are reached by their name or by a
+	// claim (quick play).
+	// +kubebuilder:default=false
+	// +optional
+	Listed bool `json:"listed,omitempty"`
+
 	// Rules are the options of the game, fixed for the whole match.
 	// +kubebuilder:default={}
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="rules are immutable: they are fixed for the whole match"
@@ -58,6 +65,19 @@ type GameRoomSpec struct {
 	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('10s')",message="heartbeatTimeout must be at least 10s (pods beat every few seconds)"
 	// +optional
 	HeartbeatTimeout *metav1.Duration `json:"heartbeatTimeout,omitempty"`
+
+	// StartTimeout is how long the room may wait, from its creation, for its
+	// game pod to become ready for the first time. A room that never started
+	// within it (an image that cannot be pulled, a pod that crashes, a pod no
+	// node can take) is collected. Once the room has started (condition
+	// Started), idleTimeout applies instead: a room whose pod is not
+	// serving has nobody connected.
+	// +kubebuilder:default="5m"
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:Pattern=`^([0-9]+(\.[0-9]+)?(ns|us|ms|s|m|h))+$`
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('10s')",message="startTimeout must be at least 10s"
+	// +optional
+	StartTimeout *metav1.Duration `json:"startTimeout,omitempty"`
 
 	// SessionTTL is how long a player's session token stays valid.
 	// +kubebuilder:default="24h"
@@ -234,6 +254,9 @@ const (
 	ConditionReady = "Ready"
 	// ConditionPodHealthy is True while the room's game pod is ready.
 	ConditionPodHealthy = "PodHealthy"
+	// ConditionStarted turns True once the room's game pod was first ready,
+	// and stays True. While it is False, spec.startTimeout runs.
+	ConditionStarted = "Started"
 	// ConditionHeartbeatsKnown is True while the operator can read the
 	// room's heartbeat from Redis. While it is False nothing is replaced or
 	// collected for missing heartbeats: an unreachable Redis is not
@@ -301,8 +324,8 @@ type GameRoomStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Conditions: Ready, PodHealthy, HeartbeatsKnown and, once abandoned,
-	// Abandoned.
+	// Conditions: Ready, PodHealthy, Started, HeartbeatsKnown and, once
+	// abandoned, Abandoned.
 	// +listType=map
 	// +listMapKey=type
 	// +patchStrategy=merge

@@ -75,6 +75,8 @@ func TestDefaults(t *testing.T) {
 	g.Expect(s.MaxPlayers).To(BeEquivalentTo(2))
 	g.Expect(s.IdleTimeout.Duration).To(Equal(5 * time.Minute))
 	g.Expect(s.HeartbeatTimeout.Duration).To(Equal(30 * time.Second))
+	g.Expect(s.StartTimeout.Duration).To(Equal(5 * time.Minute))
+	g.Expect(s.StartTimeoutOrDefault()).To(Equal(gamesv1.DefaultStartTimeout))
 	g.Expect(s.SessionTTL.Duration).To(Equal(24 * time.Hour))
 	g.Expect(s.TTLAfterFinished).To(BeNil())
 	g.Expect(s.Template).To(BeNil())
@@ -103,7 +105,7 @@ func TestValidRoomsAccepted(t *testing.T) {
 		"four-solo":     gameroomtest.MakeGameRoom("four-solo", ns).Players(4).Partnerships(false),
 		"three-solo":    gameroomtest.MakeGameRoom("three-solo", ns).Players(3).Partnerships(false),
 		"edges": gameroomtest.MakeGameRoom("edges", ns).TargetScore(121).IdleTimeout(30 * time.Second).
-			HeartbeatTimeout(10 * time.Second).SessionTTL(720 * time.Hour).TTLAfterFinished(0),
+			HeartbeatTimeout(10 * time.Second).StartTimeout(10 * time.Second).SessionTTL(720 * time.Hour).TTLAfterFinished(0),
 		"template": gameroomtest.MakeGameRoom("template", ns).Image("registry.example/croupier:v2").
 			NodeSelector("pool", "games").PodLabel("team", "cards").PodAnnotation("note", "x"),
 		"max-name-" + strings.Repeat("x", 54): gameroomtest.MakeGameRoom("max-name-"+strings.Repeat("x", 54), ns),
@@ -151,6 +153,10 @@ func TestInvalidRoomsRejected(t *testing.T) {
 			[]string{"spec.idleTimeout", "should match"}},
 		{"heartbeat timeout under 10s", gameroomtest.MakeGameRoom("a", ns).HeartbeatTimeout(time.Second).Obj(),
 			[]string{"spec.heartbeatTimeout", "heartbeatTimeout must be at least 10s"}},
+		{"start timeout under 10s", gameroomtest.MakeGameRoom("a", ns).StartTimeout(9 * time.Second).Obj(),
+			[]string{"spec.startTimeout", "startTimeout must be at least 10s"}},
+		{"malformed start timeout", room(ns, "a", map[string]any{"startTimeout": "a while"}),
+			[]string{"spec.startTimeout", "should match"}},
 		{"session TTL over 30 days", gameroomtest.MakeGameRoom("a", ns).SessionTTL(721 * time.Hour).Obj(),
 			[]string{"spec.sessionTTL", "sessionTTL must be between 1m and 720h"}},
 		{"target score too low", gameroomtest.MakeGameRoom("a", ns).TargetScore(10).Obj(),
@@ -292,8 +298,10 @@ func TestMutableFieldsChange(t *testing.T) {
 	g.Expect(k8s.Create(ctx, r)).To(Succeed())
 	r.Spec.IdleTimeout = &metav1.Duration{Duration: time.Hour}
 	r.Spec.TTLAfterFinished = &metav1.Duration{Duration: time.Minute}
+	r.Spec.StartTimeout = &metav1.Duration{Duration: 20 * time.Minute}
 	g.Expect(k8s.Update(ctx, r)).To(Succeed())
 	g.Expect(r.Spec.IdleTimeout.Duration).To(Equal(time.Hour))
+	g.Expect(r.Spec.StartTimeout.Duration).To(Equal(20 * time.Minute))
 }
 
 // The commented sample must stay a valid room, exactly as kubectl sends it.

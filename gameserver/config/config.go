@@ -66,6 +66,7 @@ func Load(getenv func(string) string) (Config, error) {
 			MasterName: getenv(roomcontract.EnvRedisMaster),
 			Username:   getenv(roomcontract.EnvRedisUsername),
 			Password:   getenv(roomcontract.EnvRedisPassword),
+			TLS:        getenv(roomcontract.EnvRedisTLS) == "true",
 		},
 	}
 	if c.Game != "" && c.Game != "cassino" {

@@ -3,6 +3,7 @@ package install
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	. "github.com/onsi/gomega"
@@ -48,19 +49,22 @@ func (sa serviceAccount) allowed(t testing.TB, a access) bool {
 	return review.Status.Allowed
 }
 
-// namespacesToCheck are where a permission must not reach: the release's,
-// one the chart never heard of, and all of them at once.
-func namespacesToCheck() []string { return []string{releaseNS, "kube-system", ""} }
+// namespacesToCheck are where a permission must not reach: the room
+// namespaces, one the chart was not told of, kube-system, and all of them
+// at once.
+func namespacesToCheck() []string { return []string{releaseNS, extraNS, strangerNS, "kube-system", ""} }
 
 func (in *installation) operatorCannotReadSecrets(t *testing.T) {
 	g := NewWithT(t)
 	sa := in.operatorSA
 	// It can do its job, so a "no" below is about Secrets.
-	for _, a := range []access{
-		{verb: "create", resource: "pods", namespace: releaseNS},
-		{verb: "patch", group: "games.croupier.dev", resource: "gamerooms", subresource: "status", namespace: releaseNS},
-	} {
-		g.Expect(sa.allowed(t, a)).To(BeTrue(), "%s may not %s", sa.user(), a)
+	for _, ns := range roomNamespaces {
+		for _, a := range []access{
+			{verb: "create", resource: "pods", namespace: ns},
+			{verb: "patch", group: "games.croupier.dev", resource: "gamerooms", subresource: "status", namespace: ns},
+		} {
+			g.Expect(sa.allowed(t, a)).To(BeTrue(), "%s may not %s", sa.user(), a)
+		}
 	}
 	for _, ns := range namespacesToCheck() {
 		for _, verb := range []string{"get", "list", "watch"} {
@@ -68,20 +72,33 @@ func (in *installation) operatorCannotReadSecrets(t *testing.T) {
 			g.Expect(sa.allowed(t, a)).To(BeFalse(), "%s may %s", sa.user(), a)
 		}
 	}
-	// And a real request is refused.
-	_, err := sa.cs.CoreV1().Secrets(releaseNS).Get(context.Background(), in.sessionKeysSecret(t), metav1.GetOptions{})
+	// Pods only in the namespaces the chart prepared for rooms.
+	for _, ns := range []string{strangerNS, "kube-system", ""} {
+		for _, verb := range []string{"create", "delete", "list"} {
+			a := access{verb: verb, resource: "pods", namespace: ns}
+			g.Expect(sa.allowed(t, a)).To(BeFalse(), "%s may %s", sa.user(), a)
+		}
+	}
+	// And real requests are refused.
+	ctx := context.Background()
+	for _, ns := range roomNamespaces {
+		_, err := sa.cs.CoreV1().Secrets(ns).Get(ctx, redisSecret, metav1.GetOptions{})
+		g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "reading the Redis password in %s as the operator: %v", ns, err)
+	}
+	_, err := sa.cs.CoreV1().Secrets(releaseNS).Get(ctx, in.sessionKeysSecret(t), metav1.GetOptions{})
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "reading the session keys as the operator: %v", err)
-	_, err = sa.cs.CoreV1().Secrets("").List(context.Background(), metav1.ListOptions{})
+	_, err = sa.cs.CoreV1().Secrets("").List(ctx, metav1.ListOptions{})
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "listing every Secret as the operator: %v", err)
 }
 
 func (in *installation) routerIsReadOnly(t *testing.T) {
 	g := NewWithT(t)
 	sa := in.routerSA
-	for _, ns := range []string{releaseNS, ""} {
+	// It reads rooms in the room namespaces, and only there.
+	for _, ns := range namespacesToCheck() {
 		for _, verb := range []string{"get", "list", "watch"} {
 			a := access{verb: verb, group: "games.croupier.dev", resource: "gamerooms", namespace: ns}
-			g.Expect(sa.allowed(t, a)).To(BeTrue(), "%s may not %s", sa.user(), a)
+			g.Expect(sa.allowed(t, a)).To(Equal(slices.Contains(roomNamespaces, ns)), "%s may %s: %t", sa.user(), a, sa.allowed(t, a))
 		}
 	}
 	resources := []access{
@@ -109,9 +126,11 @@ func (in *installation) routerIsReadOnly(t *testing.T) {
 			}
 		}
 	}
-	for _, verb := range []string{"get", "list"} {
-		a := access{verb: verb, resource: "secrets", namespace: releaseNS}
-		g.Expect(sa.allowed(t, a)).To(BeFalse(), "%s may %s", sa.user(), a)
+	for _, ns := range namespacesToCheck() {
+		for _, verb := range []string{"get", "list", "watch"} {
+			a := access{verb: verb, resource: "secrets", namespace: ns}
+			g.Expect(sa.allowed(t, a)).To(BeFalse(), "%s may %s", sa.user(), a)
+		}
 	}
 	// Real requests are refused too.
 	_, err := sa.cs.CoreV1().Secrets(releaseNS).Get(context.Background(), in.sessionKeysSecret(t), metav1.GetOptions{})

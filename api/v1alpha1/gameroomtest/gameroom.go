@@ -68,6 +68,12 @@ func (w *GameRoomWrapper) HeartbeatTimeout(d time.Duration) *GameRoomWrapper {
 	return w
 }
 
+// StartTimeout sets spec.startTimeout.
+func (w *GameRoomWrapper) StartTimeout(d time.Duration) *GameRoomWrapper {
+	w.Spec.StartTimeout = &metav1.Duration{Duration: d}
+	return w
+}
+
 // SessionTTL sets spec.sessionTTL.
 func (w *GameRoomWrapper) SessionTTL(d time.Duration) *GameRoomWrapper {
 	w.Spec.SessionTTL = &metav1.Duration{Duration: d}

@@ -64,3 +64,43 @@ securityContext:
 {{- $d := toString . -}}
 {{- if hasSuffix "m" $d -}}{{ mul (trimSuffix "m" $d | int) 60 }}{{- else -}}{{ trimSuffix "s" $d | int }}{{- end -}}
 {{- end -}}
+
+{{- /* Namespaces that hold rooms, comma-separated: gameservers.namespaces,
+or the release namespace alone. */ -}}
+{{- define "croupier.roomNamespaces" -}}
+{{- join "," (uniq (default (list .Release.Namespace) .Values.gameservers.namespaces)) -}}
+{{- end -}}
+
+{{- /* Namespaces that get the chart's Secrets: the room namespaces and the
+release namespace (the operator and the router read them there). */ -}}
+{{- define "croupier.secretNamespaces" -}}
+{{- join "," (uniq (prepend (default (list) .Values.gameservers.namespaces) .Release.Namespace)) -}}
+{{- end -}}
+
+{{- /* Secret whose key `password` is the Redis password: the chart's own for
+the bundled Redis, else redis.passwordSecret (empty: no password). */ -}}
+{{- define "croupier.redisSecret" -}}
+{{- if .Values.redis.bundled -}}
+{{- if .Values.redis.passwordSecret -}}
+{{- fail "redis.passwordSecret applies to an external Redis (redis.bundled=false); the bundled Redis generates its own password" -}}
+{{- end -}}
+{{- printf "%s-redis" (include "croupier.fullname" .) -}}
+{{- else -}}
+{{- .Values.redis.passwordSecret -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* The data of a Secret the chart generated once: the live copy found
+first in the namespaces given (a dict with keys name and namespaces),
+as YAML, or nothing on a first install. */ -}}
+{{- define "croupier.keptSecretData" -}}
+{{- $found := dict -}}
+{{- range .namespaces -}}
+{{- if not $found -}}
+{{- with lookup "v1" "Secret" . $.name -}}
+{{- $found = .data | default dict -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if $found }}{{ toYaml $found }}{{ end -}}
+{{- end -}}

@@ -1,0 +1,179 @@
+package controllers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	ctrlevent "sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract/pool"
+)
+
+// GameRoomPoolReconciler keeps each GameRoomPool's spec.replicas
+// unclaimed rooms in existence, so a claim finds a warm room.
+type GameRoomPoolReconciler struct {
+	client.Client
+	Recorder events.EventRecorder
+	Clock    clock.PassiveClock
+
+	expect expectations
+}
+
+// +kubebuilder:rbac:groups=games.croupier.dev,resources=gameroompools,verbs=get;list;watch
+// +kubebuilder:rbac:groups=games.croupier.dev,resources=gameroompools/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=games.croupier.dev,resources=gameroompools/finalizers,verbs=update
+// +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;create;delete
+
+// Reconcile creates the rooms a pool lacks or deletes the unclaimed rooms
+// it has too many of, then writes its status if it changed. A pool being
+// deleted is left alone: its rooms go with it through their owner
+// references, except the claimed ones, which no longer have one.
+func (r *GameRoomPoolReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	p := &gamesv1.GameRoomPool{}
+	if err := r.Get(ctx, req.NamespacedName, p); apierrors.IsNotFound(err) {
+		r.expect.forget(req.NamespacedName)
+		return ctrl.Result{}, nil
+	} else if err != nil {
+		return ctrl.Result{}, err
+	}
+	if !p.DeletionTimestamp.IsZero() {
+		return ctrl.Result{}, nil
+	}
+	var list gamesv1.GameRoomList
+	if err := r.List(ctx, &list, client.InNamespace(p.Namespace), client.MatchingLabels{pool.LabelPool: p.Name}); err != nil {
+		return ctrl.Result{}, fmt.Errorf("list the rooms of GameRoomPool %s/%s: %w", p.Namespace, p.Name, err)
+	}
+	if ok, wait := r.expect.satisfied(req.NamespacedName, list.Items, r.Clock.Now()); !ok {
+		// The cache has not caught up with this operator's own writes;
+		// their events bring the pool back.
+		return ctrl.Result{RequeueAfter: wait}, nil
+	}
+	s := &poolScope{pool: p, rooms: classify(p, list.Items)}
+	err := r.scalePool(ctx, s)
+	if werr := r.writeStatus(ctx, s); werr != nil {
+		return ctrl.Result{}, errors.Join(err, werr)
+	}
+	r.emit(s)
+	return ctrl.Result{}, err
+}
+
+// poolScope is one reconcile of one pool.
+type poolScope struct {
+	pool      *gamesv1.GameRoomPool
+	rooms     poolRooms
+	createErr error
+	// created and deleted name the rooms this reconcile created and deleted.
+	created, deleted []string
+}
+
+func (s *poolScope) key() types.NamespacedName { return client.ObjectKeyFromObject(s.pool) }
+
+// writeStatus writes the pool's status if it changed, as a merge patch:
+// the status is computed from observation alone, so a concurrent writer
+// has nothing this one must not overwrite.
+func (r *GameRoomPoolReconciler) writeStatus(ctx context.Context, s *poolScope) error {
+	st := computePoolStatus(poolObserved{pool: s.pool, rooms: s.rooms, createErr: s.createErr, now: r.Clock.Now()})
+	if equality.Semantic.DeepEqual(st, s.pool.Status) {
+		return nil
+	}
+	before := s.pool.DeepCopy()
+	s.pool.Status = st
+	if err := r.Status().Patch(ctx, s.pool, client.MergeFrom(before)); err != nil {
+		return fmt.Errorf("update status of GameRoomPool %s/%s: %w", s.pool.Namespace, s.pool.Name, err)
+	}
+	return nil
+}
+
+// emit announces, after the status write, what the reconcile did.
+func (r *GameRoomPoolReconciler) emit(s *poolScope) {
+	if len(s.created) > 0 {
+		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsCreated, "Create",
+			"Created %d room(s): %s", len(s.created), strings.Join(s.created, ", "))
+	}
+	if len(s.deleted) > 0 {
+		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsDeleted, "Delete",
+			"Deleted %d unclaimed room(s): %s", len(s.deleted), strings.Join(s.deleted, ", "))
+	}
+	if s.createErr != nil {
+		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeWarning, EventRoomsCreateFailed, "Create",
+			"%s", s.createErr.Error())
+	}
+}
+
+// SetupWithManager watches pools (spec changes only: the controller's own
+// status writes need no reconcile) and every room carrying a pool label.
+// Rooms are mapped by that label rather than by owner reference, because
+// a claim removes the owner reference while the pool still counts the
+// claimed room; only the changes that matter to a pool wake it.
+func (r *GameRoomPoolReconciler) SetupWithManager(mgr ctrl.Manager) error {
+	if r.Clock == nil {
+		r.Clock = clock.RealClock{}
+	}
+	return ctrl.NewControllerManagedBy(mgr).
+		For(&gamesv1.GameRoomPool{}, builder.WithPredicates(predicate.GenerationChangedPredicate{})).
+		Watches(&gamesv1.GameRoom{}, handler.EnqueueRequestsFromMapFunc(poolOfRoom),
+			builder.WithPredicates(poolRoomChanged)).
+		Named("gameroompool").
+		Complete(r)
+}
+
+func poolOfRoom(_ context.Context, o client.Object) []reconcile.Request {
+	name := o.GetLabels()[pool.LabelPool]
+	if name == "" {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: types.NamespacedName{Namespace: o.GetNamespace(), Name: name}}}
+}
+
+// poolRoomChanged lets through what changes a pool's counts: a pool
+// room's creation or deletion, and an update of its labels, owners,
+// deletion, phase or seats. A steady room's status refreshes do not wake
+// its pool.
+var poolRoomChanged = predicate.Funcs{
+	CreateFunc: func(e ctrlevent.CreateEvent) bool { return hasPoolLabel(e.Object) },
+	DeleteFunc: func(e ctrlevent.DeleteEvent) bool { return hasPoolLabel(e.Object) },
+	UpdateFunc: func(e ctrlevent.UpdateEvent) bool {
+		if !hasPoolLabel(e.ObjectOld) && !hasPoolLabel(e.ObjectNew) {
+			return false
+		}
+		o, n, ok := asRooms(e.ObjectOld, e.ObjectNew)
+		return !ok || poolView(o) != poolView(n) ||
+			!equality.Semantic.DeepEqual(o.Labels, n.Labels) ||
+			!equality.Semantic.DeepEqual(o.OwnerReferences, n.OwnerReferences)
+	},
+	GenericFunc: func(e ctrlevent.GenericEvent) bool { return hasPoolLabel(e.Object) },
+}
+
+func hasPoolLabel(o client.Object) bool { return o.GetLabels()[pool.LabelPool] != "" }
+
+func asRooms(a, b client.Object) (*gamesv1.GameRoom, *gamesv1.GameRoom, bool) {
+	ra, oka := a.(*gamesv1.GameRoom)
+	rb, okb := b.(*gamesv1.GameRoom)
+	return ra, rb, oka && okb
+}
+
+// roomView is what a pool reads of a room besides its metadata.
+type roomView struct {
+	deleting  bool
+	claimable bool
+	phase     gamesv1.GameRoomPhase
+}
+
+func poolView(r *gamesv1.GameRoom) roomView {
+	return roomView{deleting: r.DeletionTimestamp != nil, claimable: pool.Claimable(r), phase: r.Status.Phase}
+}

@@ -1,0 +1,117 @@
+package controllers
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract/pool"
+)
+
+// poolBurst bounds the rooms created or deleted by one reconcile. The next
+// batch follows once the cache has seen this one (see expectations), so a
+// pool of a thousand grows in steps without flooding the API server.
+const poolBurst = 50
+
+// scalePool creates the rooms the pool lacks or deletes the unclaimed rooms
+// it has too many of, recording what it did on the scope.
+func (r *GameRoomPoolReconciler) scalePool(ctx context.Context, s *poolScope) error {
+	have, want := len(s.rooms.members), int(s.pool.Spec.Replicas)
+	switch {
+	case have < want:
+		return r.createRooms(ctx, s, min(want-have, poolBurst))
+	case have > want:
+		return r.deleteRooms(ctx, s, scaleDownOrder(s.rooms.members)[:min(have-want, poolBurst)])
+	}
+	return nil
+}
+
+// createRooms creates n rooms from the template. The API server names
+// each `<pool>-<5 random characters>`; it stops at the first failure
+// (a quota, an invalid label), which the Ready condition reports.
+func (r *GameRoomPoolReconciler) createRooms(ctx context.Context, s *poolScope, n int) error {
+	for range n {
+		room := newPoolRoom(s.pool)
+		if err := controllerutil.SetControllerReference(s.pool, room, r.Scheme()); err != nil {
+			return err
+		}
+		if err := r.Create(ctx, room); err != nil {
+			s.createErr = err
+			return fmt.Errorf("create a room of GameRoomPool %s/%s: %w", s.pool.Namespace, s.pool.Name, err)
+		}
+		r.expect.created(s.key(), room.Name, r.Clock.Now())
+		s.created = append(s.created, room.Name)
+	}
+	return nil
+}
+
+// newPoolRoom is a room of the pool's template: its labels plus the pool
+// label, its annotations, its spec, unlisted.
+func newPoolRoom(p *gamesv1.GameRoomPool) *gamesv1.GameRoom {
+	labels := maps.Clone(p.Spec.Template.Metadata.Labels)
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	labels[pool.LabelPool] = p.Name
+	room := &gamesv1.GameRoom{
+		ObjectMeta: metav1.ObjectMeta{
+			GenerateName: p.Name + "-",
+			Namespace:    p.Namespace,
+			Labels:       labels,
+			Annotations:  maps.Clone(p.Spec.Template.Metadata.Annotations),
+		},
+		Spec: *p.Spec.Template.Spec.DeepCopy(),
+	}
+	room.Spec.Listed = false
+	return room
+}
+
+// deleteRooms deletes the given unclaimed rooms, each on condition that it
+// is still the version the cache showed: a room claimed since (a claim is
+// an Update, so it changes the resourceVersion) makes its delete fail with
+// a Conflict and survives.
+func (r *GameRoomPoolReconciler) deleteRooms(ctx context.Context, s *poolScope, victims []*gamesv1.GameRoom) error {
+	for _, room := range victims {
+		err := r.Delete(ctx, room, client.Preconditions{UID: &room.UID, ResourceVersion: &room.ResourceVersion})
+		switch {
+		case apierrors.IsConflict(err) || apierrors.IsNotFound(err):
+			// Changed or gone since the cache saw it; the watch brings the
+			// news and the next reconcile decides again.
+			continue
+		case err != nil:
+			return fmt.Errorf("delete GameRoom %s/%s of pool %s: %w", room.Namespace, room.Name, s.pool.Name, err)
+		}
+		r.expect.deleted(s.key(), room.Name, r.Clock.Now())
+		s.deleted = append(s.deleted, room.Name)
+	}
+	return nil
+}
+
+// scaleDownOrder sorts the rooms a pool may delete, first to last: rooms
+// a claim cannot take (starting, failed) before warm ones, then the newest
+// first: the older rooms have proved they stay up. The name breaks ties so
+// the order does not depend on the cache's.
+func scaleDownOrder(rooms []*gamesv1.GameRoom) []*gamesv1.GameRoom {
+	out := slices.Clone(rooms)
+	slices.SortStableFunc(out, func(a, b *gamesv1.GameRoom) int {
+		if ca, cb := pool.Claimable(a), pool.Claimable(b); ca != cb {
+			if cb {
+				return -1
+			}
+			return 1
+		}
+		if c := b.CreationTimestamp.Compare(a.CreationTimestamp.Time); c != 0 {
+			return c
+		}
+		return strings.Compare(b.Name, a.Name)
+	})
+	return out
+}

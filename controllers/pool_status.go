@@ -1,0 +1,100 @@
+package controllers
+
+import (
+	"fmt"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract/pool"
+)
+
+// Reasons of a GameRoomPool's Ready condition and events. Users and alerts
+// match on them, so they are API.
+const (
+	ReasonRoomsReady        = "RoomsReady"
+	ReasonRoomsStarting     = "RoomsStarting"
+	ReasonRoomsCreateFailed = "RoomsCreateFailed"
+
+	EventRoomsCreated      = "RoomsCreated"
+	EventRoomsDeleted      = "RoomsDeleted"
+	EventRoomsCreateFailed = "RoomsCreateFailed"
+)
+
+// poolRooms are a pool's rooms as the cache shows them.
+type poolRooms struct {
+	// members are the unclaimed rooms the pool controls and may delete,
+	// not being deleted: what spec.replicas counts.
+	members []*gamesv1.GameRoom
+	// claimed rooms carry the pool's label and the claimed label.
+	claimed int32
+}
+
+// classify sorts the rooms carrying the pool's label. A member must also
+// be controlled by this pool (same UID): a room of an earlier pool of the
+// same name, waiting for the garbage collector, is not this pool's to
+// count or delete.
+func classify(p *gamesv1.GameRoomPool, rooms []gamesv1.GameRoom) poolRooms {
+	var out poolRooms
+	for i := range rooms {
+		r := &rooms[i]
+		if r.Labels[pool.LabelPool] != p.Name || r.DeletionTimestamp != nil {
+			continue
+		}
+		if pool.IsClaimed(r) {
+			out.claimed++
+			continue
+		}
+		if ref := metav1.GetControllerOf(r); ref != nil && ref.UID == p.UID {
+			out.members = append(out.members, r)
+		}
+	}
+	return out
+}
+
+// poolObserved is what one reconcile of a pool saw and did.
+type poolObserved struct {
+	pool  *gamesv1.GameRoomPool
+	rooms poolRooms
+	// createErr is the last room creation that failed, if any.
+	createErr error
+	now       time.Time
+}
+
+// computePoolStatus is the pool's status from what the reconcile saw. It
+// counts the rooms the reconcile started from: rooms it created or deleted
+// show up in the next reconcile, which their events trigger.
+func computePoolStatus(o poolObserved) gamesv1.GameRoomPoolStatus {
+	st := *o.pool.Status.DeepCopy()
+	st.Replicas = int32(len(o.rooms.members))
+	st.Ready = 0
+	for _, r := range o.rooms.members {
+		if pool.Claimable(r) {
+			st.Ready++
+		}
+	}
+	st.Claimed = o.rooms.claimed
+	st.Desired = o.pool.Spec.Replicas
+	st.ObservedGeneration = o.pool.Generation
+
+	c := metav1.Condition{
+		Type:               gamesv1.PoolConditionReady,
+		ObservedGeneration: o.pool.Generation,
+		LastTransitionTime: metav1.NewTime(o.now),
+	}
+	switch {
+	case o.createErr != nil:
+		c.Status, c.Reason = metav1.ConditionFalse, ReasonRoomsCreateFailed
+		c.Message = fmt.Sprintf("%d of %d rooms ready; creating a room failed: %v", st.Ready, st.Desired, o.createErr)
+	case st.Ready >= st.Desired:
+		c.Status, c.Reason = metav1.ConditionTrue, ReasonRoomsReady
+		c.Message = fmt.Sprintf("%d of %d rooms ready", st.Ready, st.Desired)
+	default:
+		c.Status, c.Reason = metav1.ConditionFalse, ReasonRoomsStarting
+		c.Message = fmt.Sprintf("%d of %d rooms ready", st.Ready, st.Desired)
+	}
+	meta.SetStatusCondition(&st.Conditions, c)
+	return st
+}

@@ -1,0 +1,93 @@
+// Package pool is the contract between the operator, which keeps warm rooms
+// in a GameRoomPool, and whoever claims them (quick play): the labels that
+// mark a pool's rooms, what makes a room claimable, and what a claim
+// changes.
+//
+// A claim is one Update of the room carrying the resourceVersion it was
+// read at (a compare-and-set): Claim the room, then Update it; a 409
+// Conflict means someone else changed it first, so try another room.
+package pool
+
+import (
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+)
+
+const (
+	// LabelPool names the pool a room was made by. It stays on a claimed
+	// room, so a pool can count the rooms taken from it.
+	LabelPool = "games.croupier.dev/pool"
+	// LabelClaimed, set to "true", marks a room taken out of its pool.
+	LabelClaimed = "games.croupier.dev/claimed"
+	// AnnotationClaimedBy says who claimed the room (for people reading
+	// it; nothing acts on it).
+	AnnotationClaimedBy = "games.croupier.dev/claimed-by"
+	// AnnotationClaimedAt is when the room was claimed (RFC 3339). A warm
+	// room is never idle; once claimed, its idle clock starts here, so a
+	// room warm for longer than its idleTimeout is not collected between
+	// its claim and its first player's arrival.
+	AnnotationClaimedAt = "games.croupier.dev/claimed-at"
+)
+
+// Kind is the pool's kind, as it appears in a room's owner references.
+const Kind = "GameRoomPool"
+
+// Claimable reports whether a claim may take the room now: a pool room,
+// not claimed, warm (phase Ready), nobody seated, not being deleted.
+func Claimable(room *gamesv1.GameRoom) bool {
+	return IsWarm(room) &&
+		room.DeletionTimestamp == nil &&
+		room.Status.Phase == gamesv1.PhaseReady &&
+		room.Status.Players.Seated == 0
+}
+
+// IsClaimed reports whether the room carries the claimed label. Any value
+// counts: the pool must never take back or delete a room someone marked.
+func IsClaimed(room *gamesv1.GameRoom) bool {
+	_, ok := room.Labels[LabelClaimed]
+	return ok
+}
+
+// Claim changes the room in memory as a claim does: the claimed label and
+// annotation are added and the pool's owner reference removed, so the pool
+// neither counts nor deletes the room, and deleting the pool does not
+// delete it. The caller then Updates the room with the resourceVersion it
+// read; by is recorded in the claimed-by annotation, now in claimed-at.
+func Claim(room *gamesv1.GameRoom, by string, now time.Time) {
+	if room.Labels == nil {
+		room.Labels = map[string]string{}
+	}
+	room.Labels[LabelClaimed] = "true"
+	if room.Annotations == nil {
+		room.Annotations = map[string]string{}
+	}
+	room.Annotations[AnnotationClaimedBy] = by
+	room.Annotations[AnnotationClaimedAt] = now.UTC().Format(time.RFC3339)
+	var refs []metav1.OwnerReference
+	for _, ref := range room.OwnerReferences {
+		if !isPoolRef(ref.APIVersion, ref.Kind) {
+			refs = append(refs, ref)
+		}
+	}
+	room.OwnerReferences = refs
+}
+
+func isPoolRef(apiVersion, kind string) bool {
+	return kind == Kind && apiVersion == gamesv1.GroupVersion.String()
+}
+
+// IsWarm reports whether the room waits in its pool: a pool room not
+// claimed. Nobody is expected at a warm room, so it is never idle.
+func IsWarm(room *gamesv1.GameRoom) bool {
+	return room.Labels[LabelPool] != "" && !IsClaimed(room)
+}
+
+// ClaimedAt is the claimed-at annotation; ok is false when it is absent or
+// malformed.
+func ClaimedAt(room *gamesv1.GameRoom) (t time.Time, ok bool) {
+	t, err := time.Parse(time.RFC3339, room.Annotations[AnnotationClaimedAt])
+	return t, err == nil
+}

@@ -1,0 +1,95 @@
+package pool_test
+
+import (
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract/pool"
+)
+
+func warm() *gamesv1.GameRoom {
+	return &gamesv1.GameRoom{
+		ObjectMeta: metav1.ObjectMeta{Name: "quick-abcde", Labels: map[string]string{pool.LabelPool: "quick"}},
+		Status:     gamesv1.GameRoomStatus{Phase: gamesv1.PhaseReady},
+	}
+}
+
+func TestClaimable(t *testing.T) {
+	now := metav1.Now()
+	cases := []struct {
+		name   string
+		change func(*gamesv1.GameRoom)
+		want   bool
+	}{
+		{"warm pool room", func(*gamesv1.GameRoom) {}, true},
+		{"no pool label", func(r *gamesv1.GameRoom) { delete(r.Labels, pool.LabelPool) }, false},
+		{"claimed", func(r *gamesv1.GameRoom) { r.Labels[pool.LabelClaimed] = "true" }, false},
+		{"claimed label of any value", func(r *gamesv1.GameRoom) { r.Labels[pool.LabelClaimed] = "" }, false},
+		{"starting", func(r *gamesv1.GameRoom) { r.Status.Phase = gamesv1.PhaseStarting }, false},
+		{"no phase yet", func(r *gamesv1.GameRoom) { r.Status.Phase = "" }, false},
+		{"someone seated", func(r *gamesv1.GameRoom) { r.Status.Players.Seated = 1 }, false},
+		{"being deleted", func(r *gamesv1.GameRoom) { r.DeletionTimestamp = &now }, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := warm()
+			tc.change(r)
+			if got := pool.Claimable(r); got != tc.want {
+				t.Errorf("Claimable = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestClaimMarksTheRoomAndReleasesItFromThePool(t *testing.T) {
+	r := warm()
+	r.OwnerReferences = []metav1.OwnerReference{
+		{APIVersion: "games.croupier.dev/v1alpha1", Kind: "GameRoomPool", Name: "quick", UID: "u1"},
+		{APIVersion: "example.com/v1", Kind: "Tournament", Name: "cup", UID: "u2"},
+	}
+	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.FixedZone("CET", 3600))
+	pool.Claim(r, "matchmaker/player-7", at)
+	if !pool.IsClaimed(r) || r.Labels[pool.LabelClaimed] != "true" {
+		t.Errorf("labels = %v, want %s=true", r.Labels, pool.LabelClaimed)
+	}
+	if r.Labels[pool.LabelPool] != "quick" {
+		t.Errorf("the pool label must stay, so the pool counts its claimed rooms: %v", r.Labels)
+	}
+	if got := r.Annotations[pool.AnnotationClaimedBy]; got != "matchmaker/player-7" {
+		t.Errorf("claimed-by = %q", got)
+	}
+	if got, ok := pool.ClaimedAt(r); !ok || !got.Equal(at) {
+		t.Errorf("claimed-at = %v %v (%q), want %v", got, ok, r.Annotations[pool.AnnotationClaimedAt], at)
+	}
+	if pool.IsWarm(r) {
+		t.Error("a claimed room is still warm")
+	}
+	if len(r.OwnerReferences) != 1 || r.OwnerReferences[0].Kind != "Tournament" {
+		t.Errorf("owner references = %v, want only the Tournament's", r.OwnerReferences)
+	}
+	if pool.Claimable(r) {
+		t.Error("a claimed room is still claimable")
+	}
+}
+
+func TestClaimOfABareRoom(t *testing.T) {
+	r := &gamesv1.GameRoom{}
+	pool.Claim(r, "x", time.Now())
+	if !pool.IsClaimed(r) || r.OwnerReferences != nil {
+		t.Errorf("got labels %v, refs %v", r.Labels, r.OwnerReferences)
+	}
+}
+
+func TestClaimedAtMissingOrMalformed(t *testing.T) {
+	r := warm()
+	if _, ok := pool.ClaimedAt(r); ok {
+		t.Error("no annotation: ok")
+	}
+	r.Annotations = map[string]string{pool.AnnotationClaimedAt: "yesterday"}
+	if _, ok := pool.ClaimedAt(r); ok {
+		t.Error("malformed annotation: ok")
+	}
+}

@@ -109,13 +109,14 @@ func (in *installation) stopAll() {
 	}
 }
 
-// localValues are the values for this machine: one router process, and
-// heartbeats often enough that a match's end shows in the room's status
-// within seconds.
+// localValues are the values for this machine: rooms in two namespaces,
+// one router process with no load balancer to drain from, and heartbeats
+// often enough that a match's end shows in the room's status within
+// seconds.
 func localValues() map[string]any {
 	return map[string]any{
 		"gameservers": map[string]any{"namespaces": roomNamespaces},
-		"router":      map[string]any{"replicas": 1},
+		"router":      map[string]any{"replicas": 1, "drainDelay": "0s"},
 		"operator":    map[string]any{"heartbeatPeriod": "2s"},
 	}
 }

@@ -46,10 +46,10 @@ type installation struct {
 	redisCli redis.UniversalClient
 	keysDir  string // the session-key Secret, as the router's volume holds it
 
-	operatorSA, routerSA serviceAccount
-	operator, router     *role
-	routerURL            string
-	stopRunner           func()
+	operatorSA, routerSA, matchmakerSA serviceAccount
+	operator, router, matchmaker       *role
+	routerURL                          string
+	stopRunner                         func()
 
 	// room is the room whose match spans the upgrade; side is a room in
 	// the other prepared namespace, with one player seated.
@@ -75,6 +75,8 @@ func TestChartOnARealControlPlane(t *testing.T) {
 		{"the roles run with the chart's flags and ServiceAccount tokens", in.startRoles},
 		{"the operator's ServiceAccount cannot read Secrets nor run pods elsewhere", in.operatorCannotReadSecrets},
 		{"the router's ServiceAccount cannot change anything", in.routerIsReadOnly},
+		{"the matchmaker's ServiceAccount can only claim and create rooms", in.matchmakerCanOnlyClaim},
+		{"quick play claims a warm pool room, and the pool refills", in.quickPlay},
 		{"a match starts through the router", in.startMatch},
 		{"rooms run in every prepared namespace and nowhere else", in.otherNamespaces},
 		{"helm upgrade keeps the Secrets and leaves the room alone", in.upgrade},
@@ -94,6 +96,9 @@ func (in *installation) stopAll() {
 	}
 	if in.router != nil {
 		in.router.stop()
+	}
+	if in.matchmaker != nil {
+		in.matchmaker.stop()
 	}
 	if in.operator != nil {
 		in.operator.stop()

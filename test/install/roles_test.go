@@ -97,13 +97,17 @@ func (in *installation) startRoles(t *testing.T) {
 	rtDeploy := in.release.deployment(t, "router")
 	in.routerSA = tokenFor(t, releaseNS, rtDeploy.Spec.Template.Spec.ServiceAccountName)
 	g.Expect(in.routerSA.name).NotTo(Equal(in.operatorSA.name), "the router and the operator share a ServiceAccount")
+	matchmakerURL := in.startMatchmaker(t)
 	c, args := in.release.container(t, "router")
+	chartURL, _ := flagValue(args, "matchmaker-url")
+	g.Expect(chartURL).NotTo(BeEmpty(), "the chart's router carries no quick play to its matchmaker")
 	listen, err := freeport.Addr()
 	g.Expect(err).NotTo(HaveOccurred())
 	in.routerURL = "http://" + listen
 	in.router = startRole(t, "router", append([]string{"router"}, override(args, map[string]string{
 		"listen-address":   listen,
 		"session-keys-dir": in.keysDir,
+		"matchmaker-url":   matchmakerURL,
 	})...), in.routerSA, containerEnv(t, releaseNS, c))
 	in.router.waitReady(t, in.routerURL+"/readyz")
 }

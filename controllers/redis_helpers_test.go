@@ -19,10 +19,14 @@ import (
 
 // resetClock starts a test with the operator's clock at the real time, so
 // the API server's timestamps (deletion, creation) and the operator's
-// agree, whatever earlier tests stepped.
+// agree, whatever earlier tests stepped, and puts it back to the real time
+// when the test ends: the operator and the pool controller keep running,
+// and a clock left minutes ahead would have them judge the next test's
+// rooms by it (a fresh room past its startTimeout is collected at once).
 func resetClock(t *testing.T) {
 	t.Helper()
 	suiteClock.SetTime(time.Now())
+	t.Cleanup(func() { suiteClock.SetTime(time.Now()) })
 }
 
 // readyRoom creates a room and plays the kubelet until the room is Ready.

@@ -88,8 +88,8 @@ bench-quickplay: deps tools ## Time quick play: 100 players at once with a warm 
 ##@ Build and run
 
 .PHONY: build
-build: ## Build the croupier binary into bin/.
-	go build -o $(BIN)/croupier .
+build: ## Build the croupier and croupier-gameserver binaries into bin/.
+	go build -o $(BIN)/ . ./gameserver/cmd/croupier-gameserver
 
 .PHONY: dev
 dev: deps tools manifests build ## Run Croupier on the embedded local platform (no cluster needed).

@@ -62,7 +62,19 @@ func parseDevFlags(args []string) (devplatform.Options, error) {
 		return o, fmt.Errorf("find the croupier binary: %w", err)
 	}
 	o.Binary = self
+	o.GameserverBinary = siblingGameserver(self)
 	return o, nil
+}
+
+// siblingGameserver is the croupier-gameserver built beside croupier (`make
+// build` puts both in bin/), which game pods then run; without one (`go
+// run . dev`) they run `croupier gameserver`, which behaves the same.
+func siblingGameserver(self string) string {
+	p := filepath.Join(filepath.Dir(self), "croupier-gameserver")
+	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+		return p
+	}
+	return ""
 }
 
 // devSignals ends the context on the first Ctrl-C (or SIGTERM, or a closed

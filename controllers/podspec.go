@@ -37,10 +37,17 @@ const (
 	redisPasswordKey = "password"
 )
 
+// GameServerProgram is the program every game pod runs, in whatever image
+// it names: the lean game server beside /croupier in the operator's image,
+// a quarter of `croupier gameserver`'s memory. Its first argument,
+// "gameserver", keeps the pod's command line valid for /croupier too.
+const GameServerProgram = "/croupier-gameserver"
+
 // PodSettings are the operator-wide parts of every game pod, from the
 // operator's flags.
 type PodSettings struct {
-	// Image runs `croupier gameserver` unless a room's template overrides it.
+	// Image is the game pod's image unless a room's template names
+	// another; either way the pod runs GameServerProgram from it.
 	Image string
 	// HeartbeatPeriod is how often the pod writes its heartbeat to Redis.
 	HeartbeatPeriod time.Duration
@@ -129,11 +136,12 @@ func gameContainerSpec(room *gamesv1.GameRoom, s PodSettings, image string, res 
 		}
 	}
 	return corev1.Container{
-		Name:  gameContainer,
-		Image: image,
-		Args:  []string{"gameserver"},
-		Ports: []corev1.ContainerPort{{Name: gamePortName, ContainerPort: GamePort, Protocol: corev1.ProtocolTCP}},
-		Env:   podEnv(room, s),
+		Name:    gameContainer,
+		Image:   image,
+		Command: []string{GameServerProgram},
+		Args:    []string{"gameserver"},
+		Ports:   []corev1.ContainerPort{{Name: gamePortName, ContainerPort: GamePort, Protocol: corev1.ProtocolTCP}},
+		Env:     podEnv(room, s),
 		VolumeMounts: []corev1.VolumeMount{{
 			Name: sessionKeysVol, MountPath: sessionKeysDir, ReadOnly: true,
 		}},

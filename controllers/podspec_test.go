@@ -72,6 +72,7 @@ func TestBuildPodContract(t *testing.T) {
 		SessionTTL(2 * time.Hour).Obj()
 	c := buildPod(room, testSettings).Spec.Containers[0]
 	g.Expect(c.Image).To(Equal("croupier:test"))
+	g.Expect(c.Command).To(Equal([]string{"/croupier-gameserver"}))
 	g.Expect(c.Args).To(Equal([]string{"gameserver"}))
 	g.Expect(c.Ports).To(ConsistOf(corev1.ContainerPort{Name: "game", ContainerPort: 7350, Protocol: corev1.ProtocolTCP}))
 	g.Expect(c.LivenessProbe.HTTPGet.Path).To(Equal("/healthz"))
@@ -175,6 +176,7 @@ func TestBuildPodTemplate(t *testing.T) {
 	pod := buildPod(room, testSettings)
 	c := pod.Spec.Containers[0]
 	g.Expect(c.Image).To(Equal("registry.example/croupier:v2"))
+	g.Expect(c.Command).To(Equal([]string{"/croupier-gameserver"}), "another image must provide the same program")
 	g.Expect(c.Resources).To(Equal(res))
 	g.Expect(pod.Spec.NodeSelector).To(Equal(map[string]string{"pool": "games"}))
 	g.Expect(pod.Spec.Tolerations).To(ConsistOf(tol))

@@ -35,9 +35,13 @@ type Options struct {
 	KubeconfigOut   string
 	RedisServer     string
 	GameserverImage string
-	// Binary is the croupier executable: it runs the operator and every
-	// game pod.
+	// Binary is the croupier executable: it runs the operator, the router,
+	// the matchmaker and any game pod GameserverBinary does not.
 	Binary string
+	// GameserverBinary is a local build of croupier-gameserver, the program
+	// game pods name (/croupier-gameserver); empty runs them with Binary,
+	// which takes the same arguments.
+	GameserverBinary string
 	// OperatorArgs are appended to the operator's command line.
 	OperatorArgs []string
 	// SessionKeysNamespace and SessionKeysSecret name the signing-key Secret.

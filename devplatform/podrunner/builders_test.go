@@ -30,6 +30,8 @@ func (b *podBuilder) c() *corev1.Container { return &b.pod.Spec.Containers[0] }
 
 func (b *podBuilder) Unlabelled() *podBuilder { b.pod.Labels = nil; return b }
 
+func (b *podBuilder) Command(command ...string) *podBuilder { b.c().Command = command; return b }
+
 func (b *podBuilder) Args(args ...string) *podBuilder { b.c().Args = args; return b }
 
 func (b *podBuilder) Env(name, value string) *podBuilder {

@@ -18,11 +18,16 @@ func TestArgv(t *testing.T) {
 		{"args after the image entrypoint", nil, []string{"gameserver", "-v"}, []string{"/bin/croupier", "gameserver", "-v"}},
 		{"command names the image's program", []string{"/croupier", "gameserver"}, nil, []string{"/bin/croupier", "gameserver"}},
 		{"command and args", []string{"/croupier"}, []string{"operator"}, []string{"/bin/croupier", "operator"}},
+		{"a program with a local build runs it", []string{"/croupier-gameserver"}, []string{"gameserver"},
+			[]string{"/bin/croupier-gameserver", "gameserver"}},
+		{"a program without one runs the entrypoint's", []string{"/opt/other", "-x"}, []string{"gameserver"},
+			[]string{"/bin/croupier", "-x", "gameserver"}},
 	}
+	programs := map[string]string{"/croupier-gameserver": "/bin/croupier-gameserver"}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &corev1.Container{Command: tc.command, Args: tc.args}
-			NewWithT(t).Expect(argv("/bin/croupier", []string{"gameserver"}, c)).To(Equal(tc.want))
+			NewWithT(t).Expect(argv("/bin/croupier", programs, []string{"gameserver"}, c)).To(Equal(tc.want))
 		})
 	}
 }

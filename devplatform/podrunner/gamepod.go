@@ -96,7 +96,7 @@ func (gp *gamePod) prepare(ctx context.Context, r *Runner, pod *corev1.Pod) (err
 		return err
 	}
 	gp.env = processEnv(pod, env, mounts, listenAddr(gp.ip, port))
-	gp.argv = argv(r.opts.Binary, r.opts.DefaultArgs, c)
+	gp.argv = argv(r.opts.Binary, r.opts.Programs, r.opts.DefaultArgs, c)
 	gp.logPath = filepath.Join(r.opts.LogDir, gp.key.Namespace+"_"+gp.key.Name+".log")
 	gp.obs.ip = gp.ip.String()
 	return nil

@@ -27,6 +27,9 @@ const childEnv = "PODRUNNER_TEST_CHILD"
 var (
 	k8s    client.Client
 	logDir string
+	// leanBinary is the local build the runner runs for the program
+	// /croupier-gameserver: the test binary again, under that name.
+	leanBinary string
 )
 
 func TestMain(m *testing.M) {
@@ -61,6 +64,16 @@ func runTests(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	logDir = filepath.Join(dir, "pods")
+	self, err := os.Executable()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	leanBinary = filepath.Join(dir, "croupier-gameserver")
+	if err := os.Symlink(self, leanBinary); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	stop, err := startRunner(cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -81,7 +94,7 @@ func startRunner(cfg *rest.Config) (stop func(), err error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, cfg, Options{Binary: self, DefaultArgs: []string{"gameserver"}, LogDir: logDir, Log: log, MaxGracePeriod: 5 * time.Second, VolumeSyncPeriod: 200 * time.Millisecond})
+		done <- Run(ctx, cfg, Options{Binary: self, Programs: map[string]string{"/croupier-gameserver": leanBinary}, DefaultArgs: []string{"gameserver"}, LogDir: logDir, Log: log, MaxGracePeriod: 5 * time.Second, VolumeSyncPeriod: 200 * time.Millisecond})
 	}()
 	return func() {
 		cancel()
@@ -94,9 +107,10 @@ func startRunner(cfg *rest.Config) (stop func(), err error) {
 // childReport is what the stand-in game server tells the test about the
 // process the runner started.
 type childReport struct {
-	Args []string          `json:"args"`
-	Env  []string          `json:"env"`
-	Keys map[string]string `json:"keys"`
+	Program string            `json:"program"`
+	Args    []string          `json:"args"`
+	Env     []string          `json:"env"`
+	Keys    map[string]string `json:"keys"`
 }
 
 // serveChild is the stand-in game server: it serves /readyz (503 until
@@ -129,7 +143,7 @@ func serveChild() int {
 	})
 	mux.HandleFunc("POST /ready", func(http.ResponseWriter, *http.Request) { ready.Store(true) })
 	mux.HandleFunc("GET /report", func(w http.ResponseWriter, _ *http.Request) {
-		_ = json.NewEncoder(w).Encode(childReport{Args: os.Args[1:], Env: os.Environ(), Keys: readKeys()})
+		_ = json.NewEncoder(w).Encode(childReport{Program: os.Args[0], Args: os.Args[1:], Env: os.Environ(), Keys: readKeys()})
 	})
 	fmt.Fprintln(os.Stderr, "serving on", os.Getenv("CROUPIER_LISTEN_ADDR"))
 	if err := http.ListenAndServe(os.Getenv("CROUPIER_LISTEN_ADDR"), mux); err != nil { //nolint:gosec // test server

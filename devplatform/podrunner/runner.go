@@ -36,8 +36,12 @@ const DefaultNodeName = "croupier-dev"
 
 // Options configure a Runner.
 type Options struct {
-	// Binary is the program every pod runs, whatever its image says.
+	// Binary is the local build of the image's entrypoint: it runs a
+	// container that names no command, or a program Programs lacks.
 	Binary string
+	// Programs map a program of the image, as a container's command names
+	// it (e.g. /croupier-gameserver), to its local build.
+	Programs map[string]string
 	// DefaultArgs are used for a container that gives neither command nor
 	// args (it relies on its image's entrypoint).
 	DefaultArgs []string

@@ -68,7 +68,7 @@ func TestRunnerRunsAGamePodAndStopsItWhenDeleted(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "redis"},
 		Data:       map[string][]byte{"password": []byte("s3cret")},
 	})).To(Succeed())
-	pod := MakePod(ns, "room-game").Args("gameserver", "--verbose").
+	pod := MakePod(ns, "room-game").Command("/croupier-gameserver").Args("gameserver", "--verbose").
 		Env("CROUPIER_ROOM_NAME", "room").
 		FieldEnv("CROUPIER_POD_NAME", "metadata.name").
 		FieldEnv("CROUPIER_ROOM_NAMESPACE", "metadata.namespace").
@@ -91,6 +91,7 @@ func TestRunnerRunsAGamePodAndStopsItWhenDeleted(t *testing.T) {
 		g := NewWithT(t)
 		var report childReport
 		g.Eventually(func() error { return getJSON(base+"/report", &report) }, timeout, poll).Should(Succeed())
+		g.Expect(report.Program).To(Equal(leanBinary), "the local build of the program the command names")
 		g.Expect(report.Args).To(Equal([]string{"gameserver", "--verbose"}))
 		g.Expect(report.Env).To(ContainElements(
 			"CROUPIER_ROOM_NAME=room",

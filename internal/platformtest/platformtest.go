@@ -1,7 +1,7 @@
 // Package platformtest starts a whole Croupier platform inside a test
 // process, once per test package: a real control plane (envtest), a real
 // redis-server, the operator, the local pod runner (each game pod a real
-// `croupier gameserver` process on its own loopback address) and a router
+// croupier-gameserver process on its own loopback address) and a router
 // in front of them. Tests get the router's URL, a client for GameRooms and
 // helpers to make rooms players can reach.
 package platformtest
@@ -78,8 +78,11 @@ type Platform struct {
 	RedisCli redis.UniversalClient
 	// Keys signs and verifies tokens like the game pods do.
 	Keys *session.Keyring
-	// Binary is the croupier binary the game pods run.
+	// Binary is the croupier binary, the image's entrypoint.
 	Binary string
+	// GameserverBinary is the croupier-gameserver binary the game pods run
+	// (their command names controllers.GameServerProgram).
+	GameserverBinary string
 	// PodLogs holds one log file per game pod, <namespace>_<pod>.log.
 	PodLogs string
 
@@ -162,13 +165,15 @@ func (p *Platform) Stop() {
 	p.stops = nil
 }
 
-// buildBinary builds the croupier binary the pod runner runs as each pod.
+// buildBinary builds the image's two programs, croupier and the
+// croupier-gameserver the pod runner runs as each pod, in one go build.
 func (p *Platform) buildBinary() error {
 	p.Binary = filepath.Join(p.dir, "croupier")
-	cmd := exec.Command("go", "build", "-o", p.Binary, ".")
+	p.GameserverBinary = filepath.Join(p.dir, "croupier-gameserver")
+	cmd := exec.Command("go", "build", "-o", p.dir+string(filepath.Separator), ".", "./gameserver/cmd/croupier-gameserver")
 	cmd.Dir = gameroomtest.RepoPath()
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build croupier: %w\n%s", err, out)
+		return fmt.Errorf("go build croupier and croupier-gameserver: %w\n%s", err, out)
 	}
 	return nil
 }
@@ -266,7 +271,8 @@ func (p *Platform) startRunner() error {
 	done := make(chan error, 1)
 	go func() {
 		done <- podrunner.Run(ctx, p.Config, podrunner.Options{
-			Binary: p.Binary, DefaultArgs: []string{"gameserver"}, LogDir: p.PodLogs,
+			Binary: p.Binary, Programs: map[string]string{controllers.GameServerProgram: p.GameserverBinary},
+			DefaultArgs: []string{"gameserver"}, LogDir: p.PodLogs,
 			MaxGracePeriod: 2 * time.Second, VolumeSyncPeriod: time.Second,
 			Log: p.opts.Log.WithName("pods"),
 		})

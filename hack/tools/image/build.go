@@ -68,7 +68,7 @@ func build(ctx context.Context, o options) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	binary, err := compile(ctx, o.repo, o.goarch)
+	binaries, err := compile(ctx, o.repo, o.goarch)
 	if err != nil {
 		return result{}, err
 	}
@@ -77,7 +77,7 @@ func build(ctx context.Context, o options) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	app, err := buildLayer(binaryEntries(binary), created)
+	app, err := buildLayer(binaryEntries(binaries), created)
 	if err != nil {
 		return result{}, err
 	}
@@ -124,18 +124,36 @@ func readCACerts(path string) ([]byte, error) {
 	return pem, nil
 }
 
-// goBuildFlags make the binary small and free of the build machine's
-// paths; with CGO_ENABLED=0 it is static. The Dockerfile uses the same.
+// goBuildFlags make the binaries small and free of the build machine's
+// paths; with CGO_ENABLED=0 they are static. The Dockerfile uses the same.
 var goBuildFlags = []string{"-trimpath", "-ldflags", "-s -w"}
 
-func compile(ctx context.Context, repo, goarch string) ([]byte, error) {
+// program is one executable of the image: its name at the image's root
+// (go build names a main package's binary after its folder, and so does
+// this) and the package it is built from.
+type program struct{ name, pkg string }
+
+// programs are every executable in the image: croupier, the entrypoint,
+// runs any role; croupier-gameserver is the game pod alone, the program
+// the operator's game pods run (a quarter of croupier's memory).
+var programs = []program{
+	{name: "croupier", pkg: "."},
+	{name: "croupier-gameserver", pkg: "./gameserver/cmd/croupier-gameserver"},
+}
+
+// compile builds every program in one go build, which shares the common
+// packages between them, and returns each binary by name.
+func compile(ctx context.Context, repo, goarch string) (map[string][]byte, error) {
 	dir, err := os.MkdirTemp("", "croupier-image-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	out := filepath.Join(dir, "croupier")
-	cmd := exec.CommandContext(ctx, "go", append(append([]string{"build"}, goBuildFlags...), "-o", out, ".")...)
+	args := append(append([]string{"build"}, goBuildFlags...), "-o", dir+string(filepath.Separator))
+	for _, p := range programs {
+		args = append(args, p.pkg)
+	}
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = repo
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux", "GOARCH="+goarch)
 	cmd.Stdout = os.Stderr
@@ -143,7 +161,15 @@ func compile(ctx context.Context, repo, goarch string) ([]byte, error) {
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("go build in %s: %w", repo, err)
 	}
-	return os.ReadFile(out)
+	binaries := map[string][]byte{}
+	for _, p := range programs {
+		b, err := os.ReadFile(filepath.Join(dir, p.name))
+		if err != nil {
+			return nil, fmt.Errorf("go build in %s made no %s: %w", repo, p.name, err)
+		}
+		binaries[p.name] = b
+	}
+	return binaries, nil
 }
 
 func writeTarball(path string, tag name.Tag, img v1.Image) error {

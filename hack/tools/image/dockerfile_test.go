@@ -39,6 +39,9 @@ func TestDockerfileBuildsTheSameImage(t *testing.T) {
 		{df, "chmod 1777 /rootfs/tmp", "a /tmp like make image's"},
 		{final, "scratch\n", "an empty base"},
 		{final, fmt.Sprintf("USER %d:%d\n", nonrootUID, nonrootUID), "the numeric non-root user"},
+		{df, "-o /out/ . ./gameserver/cmd/croupier-gameserver", "both programs of make image"},
+		{final, "COPY --from=build /out/croupier /croupier\n", "the croupier binary"},
+		{final, "COPY --from=build /out/croupier-gameserver /croupier-gameserver\n", "the lean game server binary"},
 		{final, `ENTRYPOINT ["/croupier"]`, "the entrypoint"},
 		{final, `org.opencontainers.image.source="https://github.com/croupier-dev/croupier"`, "the source label"},
 	} {

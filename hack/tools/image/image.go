@@ -39,7 +39,7 @@ func (m metadata) labels() map[string]string {
 
 // assemble puts the two layers on an empty base: the base files first, as
 // they change rarely and a registry then already holds them, and the
-// binary on top. Every time in the config is the given one.
+// binaries on top. Every time in the config is the given one.
 func assemble(base, app v1.Layer, m metadata) (v1.Image, error) {
 	img := mutate.MediaType(empty.Image, types.OCIManifestSchema1)
 	img = mutate.ConfigMediaType(img, types.OCIConfigJSON)
@@ -65,7 +65,7 @@ func assemble(base, app v1.Layer, m metadata) (v1.Image, error) {
 		}},
 		mutate.Addendum{Layer: app, History: v1.History{
 			Created:   v1.Time{Time: m.created},
-			CreatedBy: "croupier image: static /croupier binary",
+			CreatedBy: "croupier image: static /croupier and /croupier-gameserver binaries",
 		}},
 	)
 }

@@ -39,9 +39,27 @@ func TestImageRunsAsNonRootNumericUser(t *testing.T) {
 	if home := a.file(t, "/home/nonroot").hdr; home.Uid != 65532 || home.Gid != 65532 {
 		t.Errorf("/home/nonroot belongs to %d:%d, want 65532:65532", home.Uid, home.Gid)
 	}
-	if bin := a.file(t, "/croupier").hdr; bin.Uid != 0 || bin.Mode&0o022 != 0 {
-		t.Errorf("/croupier is owned by %d with mode %o; the user it runs as must not be able to replace it", bin.Uid, bin.Mode)
+	for _, p := range imagePrograms {
+		if bin := a.file(t, p.path).hdr; bin.Uid != 0 || bin.Mode&0o022 != 0 {
+			t.Errorf("%s is owned by %d with mode %o; the user it runs as must not be able to replace it", p.path, bin.Uid, bin.Mode)
+		}
 	}
+}
+
+// imagePrograms are the executables the image must hold, each with the
+// main package it is built from and how it answers -h: croupier is the
+// entrypoint and runs every role; croupier-gameserver is what game pods
+// run (controllers.GameServerProgram), taking the same arguments.
+var imagePrograms = []struct {
+	path, mainPkg string
+	help          []string
+	helpExit      int
+	helpWants     []string
+}{
+	{"/croupier", "github.com/croupier-dev/croupier", []string{"-h"}, 2,
+		[]string{"usage: croupier <role>", "operator", "gameserver", "router"}},
+	{"/croupier-gameserver", "github.com/croupier-dev/croupier/gameserver/cmd/croupier-gameserver", []string{"gameserver", "-h"}, 1,
+		[]string{"usage: croupier gameserver", "CROUPIER_* environment variables"}},
 }
 
 func TestImageEntrypointIsTheBinary(t *testing.T) {
@@ -73,7 +91,8 @@ func TestImageHasNoShell(t *testing.T) {
 
 // shellRisks lists what in an image could give an attacker a shell: a
 // shell or multi-call binary by name, a link (which a later layer could
-// aim at one), an executable beside /croupier, or a system bin folder.
+// aim at one), an executable other than /croupier and
+// /croupier-gameserver, or a system bin folder.
 func shellRisks(a *archive) []string {
 	var risks, executables []string
 	for _, p := range a.order {
@@ -90,8 +109,8 @@ func shellRisks(a *archive) []string {
 			executables = append(executables, p)
 		}
 	}
-	if !slices.Equal(executables, []string{"/croupier"}) {
-		risks = append(risks, fmt.Sprintf("executable files %v, want only /croupier", executables))
+	if want := []string{"/croupier", "/croupier-gameserver"}; !slices.Equal(executables, want) {
+		risks = append(risks, fmt.Sprintf("executable files %v, want exactly %v", executables, want))
 	}
 	for _, dir := range []string{"/bin", "/sbin", "/usr/bin", "/usr/sbin"} {
 		if _, ok := a.files[dir]; ok {
@@ -105,7 +124,8 @@ func shellRisks(a *archive) []string {
 func TestShellRisksFindsAShell(t *testing.T) {
 	image := func(files ...*tar.Header) *archive {
 		a := &archive{files: map[string]*layerFile{}}
-		for _, h := range append([]*tar.Header{{Name: "croupier", Typeflag: '0', Mode: 0o755}}, files...) {
+		programs := []*tar.Header{{Name: "croupier", Typeflag: '0', Mode: 0o755}, {Name: "croupier-gameserver", Typeflag: '0', Mode: 0o755}}
+		for _, h := range append(programs, files...) {
 			p := path.Clean("/" + h.Name)
 			a.order = append(a.order, p)
 			a.files[p] = &layerFile{hdr: h}
@@ -127,69 +147,91 @@ func TestShellRisksFindsAShell(t *testing.T) {
 			t.Errorf("an image with %s passes the no-shell check", name)
 		}
 	}
+	// Each program is required: an image that lacks one fails too.
+	for _, missing := range []string{"/croupier", "/croupier-gameserver"} {
+		a := image()
+		delete(a.files, missing)
+		a.order = slices.DeleteFunc(a.order, func(p string) bool { return p == missing })
+		if risks := shellRisks(a); len(risks) == 0 {
+			t.Errorf("an image without %s passes the check", missing)
+		}
+	}
 }
 
-// TestImageBinaryIsStaticAndRuns extracts /croupier as a container engine
-// would and runs it: without a dynamic loader or libc in the image, only a
-// static binary starts.
-func TestImageBinaryIsStaticAndRuns(t *testing.T) {
+// TestImageBinariesAreStaticAndRun extracts each program as a container
+// engine would and runs it: without a dynamic loader or libc in the
+// image, only a static binary starts.
+func TestImageBinariesAreStaticAndRun(t *testing.T) {
 	a := readArchive(t, imageUnderTest(t))
-	bin := filepath.Join(t.TempDir(), "croupier")
-	f := a.file(t, "/croupier")
-	if err := os.WriteFile(bin, f.data, os.FileMode(f.hdr.Mode).Perm()); err != nil {
-		t.Fatal(err)
-	}
+	for _, p := range imagePrograms {
+		t.Run(path.Base(p.path), func(t *testing.T) {
+			bin := filepath.Join(t.TempDir(), path.Base(p.path))
+			f := a.file(t, p.path)
+			if err := os.WriteFile(bin, f.data, os.FileMode(f.hdr.Mode).Perm()); err != nil {
+				t.Fatal(err)
+			}
+			checkStatic(t, p.path, bin)
 
+			info, err := buildinfo.ReadFile(bin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Path != p.mainPkg {
+				t.Errorf("%s is built from %s, want %s", p.path, info.Path, p.mainPkg)
+			}
+			settings := map[string]string{}
+			for _, s := range info.Settings {
+				settings[s.Key] = s.Value
+			}
+			for k, want := range map[string]string{"CGO_ENABLED": "0", "-trimpath": "true", "GOOS": "linux", "GOARCH": a.config.Architecture} {
+				if settings[k] != want {
+					t.Errorf("%s built with %s=%q, want %q", p.path, k, settings[k], want)
+				}
+			}
+
+			if a.config.Architecture != runtime.GOARCH {
+				t.Skipf("the image is for %s; this machine runs %s binaries only", a.config.Architecture, runtime.GOARCH)
+			}
+			var stderr bytes.Buffer
+			cmd := exec.Command(bin, p.help...)
+			cmd.Stderr = &stderr
+			cmd.Env = []string{} // the image sets no environment
+			err = cmd.Run()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != p.helpExit {
+				t.Fatalf("%s %v: %v, want exit status %d with the usage\n%s", p.path, p.help, err, p.helpExit, &stderr)
+			}
+			for _, want := range p.helpWants {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("%s %v printed no %q:\n%s", p.path, p.help, want, &stderr)
+				}
+			}
+		})
+	}
+}
+
+// checkStatic fails unless bin is a static ELF binary stripped as
+// -ldflags "-s -w" strips it.
+func checkStatic(t *testing.T, name, bin string) {
+	t.Helper()
 	exe, err := elf.Open(bin)
 	if err != nil {
-		t.Fatalf("/croupier is not an ELF binary: %v", err)
+		t.Fatalf("%s is not an ELF binary: %v", name, err)
 	}
 	defer exe.Close()
 	for _, p := range exe.Progs {
 		if p.Type == elf.PT_INTERP {
-			t.Error("/croupier asks for a dynamic loader; the image has none")
+			t.Errorf("%s asks for a dynamic loader; the image has none", name)
 		}
 	}
 	if libs, _ := exe.ImportedLibraries(); len(libs) > 0 {
-		t.Errorf("/croupier links %v; the image has no libraries", libs)
+		t.Errorf("%s links %v; the image has no libraries", name, libs)
 	}
 	// -trimpath keeps -ldflags out of the build info, so look for what
 	// -s and -w strip.
 	for _, sec := range exe.Sections {
 		if sec.Name == ".symtab" || strings.HasPrefix(sec.Name, ".debug_") || strings.HasPrefix(sec.Name, ".zdebug_") {
-			t.Errorf("/croupier keeps section %s; it should be built with -ldflags \"-s -w\"", sec.Name)
-		}
-	}
-
-	info, err := buildinfo.ReadFile(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	settings := map[string]string{}
-	for _, s := range info.Settings {
-		settings[s.Key] = s.Value
-	}
-	for k, want := range map[string]string{"CGO_ENABLED": "0", "-trimpath": "true", "GOOS": "linux", "GOARCH": a.config.Architecture} {
-		if settings[k] != want {
-			t.Errorf("/croupier built with %s=%q, want %q", k, settings[k], want)
-		}
-	}
-
-	if a.config.Architecture != runtime.GOARCH {
-		t.Skipf("the image is for %s; this machine runs %s binaries only", a.config.Architecture, runtime.GOARCH)
-	}
-	var stderr bytes.Buffer
-	cmd := exec.Command(bin, "-h")
-	cmd.Stderr = &stderr
-	cmd.Env = []string{} // the image sets no environment
-	err = cmd.Run()
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
-		t.Fatalf("croupier -h: %v, want exit status 2 with the usage\n%s", err, &stderr)
-	}
-	for _, want := range []string{"usage: croupier <role>", "operator", "gameserver", "router"} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Errorf("croupier -h printed no %q:\n%s", want, &stderr)
+			t.Errorf("%s keeps section %s; it should be built with -ldflags \"-s -w\"", name, sec.Name)
 		}
 	}
 }
@@ -255,8 +297,8 @@ func TestImageSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("tarball %d bytes, config and layers %d bytes compressed, layers %d bytes uncompressed, /croupier %d bytes",
-		st.Size(), compressed, a.uncompressedSize(t), len(a.file(t, "/croupier").data))
+	t.Logf("tarball %d bytes, config and layers %d bytes compressed, layers %d bytes uncompressed, /croupier %d bytes, /croupier-gameserver %d bytes",
+		st.Size(), compressed, a.uncompressedSize(t), len(a.file(t, "/croupier").data), len(a.file(t, "/croupier-gameserver").data))
 	if compressed > maxCompressed {
 		t.Errorf("the image is %d bytes compressed, over the %d-byte budget", compressed, maxCompressed)
 	}

@@ -54,10 +54,14 @@ func baseEntries(caCerts []byte) []entry {
 	}
 }
 
-// binaryEntries hold the program alone, owned by root so the user it runs
-// as cannot replace it.
-func binaryEntries(binary []byte) []entry {
-	return []entry{{name: "croupier", mode: 0o755, data: binary}}
+// binaryEntries hold the programs alone, in the fixed order of programs,
+// owned by root so the user they run as cannot replace them.
+func binaryEntries(binaries map[string][]byte) []entry {
+	var entries []entry
+	for _, p := range programs {
+		entries = append(entries, entry{name: p.name, mode: 0o755, data: binaries[p.name]})
+	}
+	return entries
 }
 
 // buildLayer writes the entries as a tar stream, compresses it once at the

@@ -1,8 +1,9 @@
 // Command image builds the Croupier container image without a container
-// engine: it compiles the static croupier binary, lays it on an empty base
-// with CA certificates and a non-root user, and writes a tarball that
-// `docker load` and `podman load` read, plus an OCI image layout. Every
-// time inside is SOURCE_DATE_EPOCH, so a source tree gives one digest.
+// engine: it compiles the static croupier and croupier-gameserver
+// binaries, lays them on an empty base with CA certificates and a non-root
+// user, and writes a tarball that `docker load` and `podman load` read,
+// plus an OCI image layout. Every time inside is SOURCE_DATE_EPOCH, so a
+// source tree gives one digest.
 //
 //	go -C hack/tools/image run . -repo "$PWD" -tar bin/croupier-image.tar
 package main

@@ -29,12 +29,13 @@ type metric interface {
 	write(w *bufio.Writer)
 }
 
-// NewRegistry returns a registry that also serves go_goroutines and
-// process_resident_memory_bytes.
+// NewRegistry returns a registry that also serves go_goroutines,
+// process_resident_memory_bytes and process_open_fds.
 func NewRegistry() *Registry {
 	r := &Registry{}
 	r.register(&funcGauge{desc: desc{"go_goroutines", "Number of goroutines that currently exist."}, value: func() float64 { return float64(runtime.NumGoroutine()) }})
 	r.register(&funcGauge{desc: desc{"process_resident_memory_bytes", "Resident memory size in bytes."}, value: residentBytes})
+	r.register(&funcGauge{desc: desc{"process_open_fds", "Number of open file descriptors."}, value: openFDs})
 	return r
 }
 
@@ -279,4 +280,14 @@ func residentBytes() float64 {
 		return math.NaN()
 	}
 	return pages * float64(os.Getpagesize())
+}
+
+// openFDs counts the process's open file descriptors: one per player
+// connection, so a leak of them shows here first.
+func openFDs() float64 {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return math.NaN()
+	}
+	return float64(len(entries))
 }

@@ -57,7 +57,7 @@ func TestServedInThePrometheusTextFormat(t *testing.T) {
 	if fams["t_unused_total"] != nil {
 		t.Error("a family with no counts is served")
 	}
-	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes"} {
+	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes", "process_open_fds"} {
 		f := fams[name]
 		if f == nil || f.GetMetric()[0].GetGauge().GetValue() <= 0 {
 			t.Errorf("%s is missing or not positive: %v", name, f)

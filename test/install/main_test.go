@@ -38,12 +38,13 @@ import (
 // env is what every test of the package shares: one control plane, one
 // croupier binary, one helm home.
 var env struct {
-	cp     *controlplane.ControlPlane
-	admin  *rest.Config
-	c      client.Client // admin, uncached
-	cs     kubernetes.Interface
-	binary string
-	helm   string
+	cp         *controlplane.ControlPlane
+	admin      *rest.Config
+	c          client.Client // admin, uncached
+	cs         kubernetes.Interface
+	binary     string
+	gameserver string // the program game pods run
+	helm       string
 	// dir holds the kubeconfigs, helm's home, the values and every
 	// process's log.
 	dir        string
@@ -123,14 +124,16 @@ var scheme = func() *runtime.Scheme {
 	return s
 }()
 
-// buildBinary builds the croupier binary once; the operator, the router
-// and every game pod run it.
+// buildBinary builds the image's two programs once: croupier for the
+// operator, the router and the matchmaker, croupier-gameserver for every
+// game pod.
 func buildBinary() error {
 	env.binary = filepath.Join(env.dir, "croupier")
-	cmd := exec.Command("go", "build", "-o", env.binary, ".")
+	env.gameserver = filepath.Join(env.dir, "croupier-gameserver")
+	cmd := exec.Command("go", "build", "-o", env.dir+string(filepath.Separator), ".", "./gameserver/cmd/croupier-gameserver")
 	cmd.Dir = gameroomtest.RepoPath()
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build croupier: %w\n%s", err, out)
+		return fmt.Errorf("go build croupier and croupier-gameserver: %w\n%s", err, out)
 	}
 	return nil
 }

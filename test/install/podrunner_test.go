@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-logr/logr"
 
+	"github.com/croupier-dev/croupier/controllers"
 	"github.com/croupier-dev/croupier/devplatform/podrunner"
 )
 
@@ -19,7 +20,7 @@ func startPodRunner(t testing.TB) (stop func()) {
 	done := make(chan error, 1)
 	go func() {
 		done <- podrunner.Run(ctx, env.admin, podrunner.Options{
-			Binary: env.binary, DefaultArgs: []string{"gameserver"}, LogDir: filepath.Join(env.dir, "logs", "pods"),
+			Binary: env.binary, Programs: map[string]string{controllers.GameServerProgram: env.gameserver}, DefaultArgs: []string{"gameserver"}, LogDir: filepath.Join(env.dir, "logs", "pods"),
 			MaxGracePeriod: 2 * time.Second, VolumeSyncPeriod: time.Second, Log: logr.Discard(),
 		})
 	}()

@@ -100,7 +100,7 @@ run: manifests generate ## Run the operator against the current kubeconfig (flag
 	go run . operator $(ARGS)
 
 .PHONY: install
-install: manifests ## Install the CRDs into the cluster of the current kubeconfig.
+install: manifests $(K8S_BIN)/kubectl ## Install the CRDs into the cluster of the current kubeconfig.
 	$(K8S_BIN)/kubectl apply --server-side -f config/crd/bases
 
 ##@ Dependencies

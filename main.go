@@ -1,4 +1,5 @@
-// Command croupier is the one binary of every Croupier role; the first
+// Command croupier runs the operator, the router, the matchmaker and the
+// local platform (game pods run the lean croupier-gameserver); the first
 // argument selects the role, so a single image serves them all.
 package main
 

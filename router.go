@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -27,6 +28,7 @@ func init() {
 // routerConfig is everything the router's flags set.
 type routerConfig struct {
 	listen            string
+	metricsListen     string
 	namespaces        []string
 	keysDir           string
 	allowedOrigins    []string
@@ -43,7 +45,8 @@ func parseRouterFlags(args []string) (routerConfig, error) {
 	var c routerConfig
 	var namespaces, origins string
 	fs := flag.NewFlagSet("router", flag.ContinueOnError)
-	fs.StringVar(&c.listen, "listen-address", ":8080", "address of the public API, websockets, /healthz, /readyz and /metrics")
+	fs.StringVar(&c.listen, "listen-address", ":8080", "address of the public API, websockets, /healthz and /readyz")
+	fs.StringVar(&c.metricsListen, "metrics-address", ":9090", "address of /metrics, kept off the public port; \"0\" serves none")
 	fs.StringVar(&namespaces, "namespaces", "", "comma-separated namespaces whose rooms are served; empty: all")
 	fs.StringVar(&c.keysDir, "session-keys-dir", "/var/run/croupier/session-keys", "directory of session signing keys (the mounted session-keys Secret), reread every 30s")
 	fs.StringVar(&origins, "allowed-origins", "", "comma-separated browser Origins allowed to open websockets; empty: the router's own host only")
@@ -66,6 +69,10 @@ func parseRouterFlags(args []string) (routerConfig, error) {
 	c.namespaces = redisconn.ParseAddrs(namespaces)
 	c.allowedOrigins = redisconn.ParseAddrs(origins)
 	switch {
+	case c.metricsListen == "":
+		return c, errors.New(`--metrics-address must not be empty: give an address, or "0" for no metrics`)
+	case c.metricsListen != "0" && c.metricsListen == c.listen:
+		return c, fmt.Errorf("--metrics-address %s must differ from --listen-address: metrics stay off the public port", c.metricsListen)
 	case c.keysDir == "":
 		return c, errors.New("--session-keys-dir must not be empty: the router checks every token")
 	case c.drainDelay < 0 || c.grace <= 0:
@@ -120,6 +127,14 @@ func runRouter(args []string) error {
 	defer stopServing()
 	served := make(chan error, 1)
 	go func() { served <- r.Serve(serveCtx, l, c.drainDelay, c.grace) }()
+	if c.metricsListen != "0" {
+		ml, err := net.Listen("tcp", c.metricsListen)
+		if err != nil {
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+		go serveMetrics(serveCtx, ml, r.MetricsHandler())
+		log.Info("serving metrics", "addr", ml.Addr().String())
+	}
 	log.Info("listening", "addr", l.Addr().String(), "namespaces", c.namespaces, "allowedOrigins", c.allowedOrigins)
 	// Readiness stays false until the first list of rooms is in.
 	if err := r.Watch(ctx, cfg, c.namespaces); err != nil && ctx.Err() == nil {
@@ -132,6 +147,18 @@ func runRouter(args []string) error {
 	}
 	stopServing()
 	return <-served
+}
+
+// serveMetrics serves /metrics on its own listener until ctx ends.
+func serveMetrics(ctx context.Context, l net.Listener, h http.Handler) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		_ = srv.Close()
+	}()
+	_ = srv.Serve(l)
 }
 
 // validBaseURL: http or https, a host, nothing after the path.

@@ -16,6 +16,8 @@ func TestChartRouterArgsParse(t *testing.T) {
 		c, err := parseRouterFlags(args)
 		if err != nil {
 			t.Errorf("values %v: the router refuses the chart's flags: %v", set, err)
+		} else if c.metricsListen == "0" || c.metricsListen == c.listen {
+			t.Errorf("values %v: the chart serves the router's metrics on %q beside the public %q", set, c.metricsListen, c.listen)
 		} else if want := "http://croupier-matchmaker.default.svc:8090"; c.matchmakerURL != want {
 			t.Errorf("values %v: the router carries quick plays to %q, want the chart's matchmaker %q", set, c.matchmakerURL, want)
 		}
@@ -46,6 +48,8 @@ func TestRouterFlagsRefuseWhatCannotWork(t *testing.T) {
 		{[]string{"--idle-timeout=10ms"}, "idle timeout 10ms is under 1s"},
 		{[]string{"--read-limit=100"}, "read limit 100 is under 4096"},
 		{[]string{"--shutdown-grace=0s"}, "--shutdown-grace 0s must be positive"},
+		{[]string{"--metrics-address="}, "--metrics-address must not be empty"},
+		{[]string{"--listen-address=:8080", "--metrics-address=:8080"}, "must differ from --listen-address"},
 	} {
 		_, err := parseRouterFlags(tt.args)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

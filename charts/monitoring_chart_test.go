@@ -38,7 +38,7 @@ func TestChartMonitorsScrapeWhatTheRolesServe(t *testing.T) {
 		"metrics.serviceMonitor.labels.release=prom", "gameservers.namespaces={tables,lobby}")
 	for _, role := range []struct{ monitor, service, deployment string }{
 		{"croupier-operator", "croupier-operator-metrics", "croupier-operator"},
-		{"croupier-router", "croupier-router", "croupier-router"},
+		{"croupier-router", "croupier-router-metrics", "croupier-router"},
 	} {
 		sm := byName(t, objs, "ServiceMonitor", role.monitor)
 		if sm.GetLabels()["release"] != "prom" {
@@ -66,6 +66,15 @@ func TestChartMonitorsScrapeWhatTheRolesServe(t *testing.T) {
 			!slices.ContainsFunc(c.Ports, func(p corev1.ContainerPort) bool { return p.Name == svc.Spec.Ports[port].TargetPort.String() }) {
 			t.Errorf("Service %s does not reach the %s container's metrics port: %+v", svc.Name, role.deployment, svc.Spec)
 		}
+	}
+
+	// The router's public Service (what an Ingress or LoadBalancer
+	// exposes) carries no metrics port, and its monitor does not select it.
+	var public corev1.Service
+	convert(t, byName(t, objs, "Service", "croupier-router"), &public)
+	routerSel, _, _ := unstructured.NestedStringMap(byName(t, objs, "ServiceMonitor", "croupier-router").Object, "spec", "selector", "matchLabels")
+	if matches(routerSel, public.Labels) || len(public.Spec.Ports) != 1 || public.Spec.Ports[0].Name != "http" {
+		t.Errorf("the router's public Service is scraped or exposes more than http: %+v, monitor selects %v", public.Spec.Ports, routerSel)
 	}
 
 	pm := byName(t, objs, "PodMonitor", "croupier-game-pods")

@@ -59,8 +59,13 @@ func (p *platform) startRouter(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	metricsAddr, err := freeport.Addr()
+	if err != nil {
+		return err
+	}
 	argv := []string{p.opts.Binary, "router",
 		"--listen-address=" + p.opts.RouterAddr,
+		"--metrics-address=" + metricsAddr,
 		"--session-keys-dir=" + keysDir,
 		"--matchmaker-url=" + p.matchmakerURL,
 		// Ctrl-C should not wait for load balancers there are none of.
@@ -83,7 +88,7 @@ func (p *platform) startRouter(ctx context.Context) error {
 		return err
 	}
 	p.supervised = append(p.supervised, s)
-	p.log.Info("      router ready", "url", p.routerURL(), "pid", s.current().Pid(), "log", p.state.path("logs", "router.log"))
+	p.log.Info("      router ready", "url", p.routerURL(), "pid", s.current().Pid(), "metrics", "http://"+metricsAddr+"/metrics", "log", p.state.path("logs", "router.log"))
 	return nil
 }
 

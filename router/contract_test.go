@@ -3,6 +3,7 @@ package router
 import (
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
@@ -96,7 +97,15 @@ func TestDocumentedMetricsAreServed(t *testing.T) {
 	resp.Body.Close()
 	g.Eventually(tr.r.OpenConnections).Should(BeZero())
 
+	// The public port does not serve them.
 	resp, err = http.Get(tr.url + "/metrics")
+	g.Expect(err).NotTo(HaveOccurred())
+	resp.Body.Close()
+	g.Expect(resp.StatusCode).To(Equal(http.StatusNotFound))
+
+	metrics := httptest.NewServer(tr.r.MetricsHandler())
+	defer metrics.Close()
+	resp, err = http.Get(metrics.URL + "/metrics")
 	g.Expect(err).NotTo(HaveOccurred())
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()

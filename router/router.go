@@ -92,9 +92,6 @@ func (r *Router) routes() *http.ServeMux {
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", r.readyz)
-	if r.gather != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(r.gather, promhttp.HandlerOpts{}))
-	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, req *http.Request) {
 		if r.opts.Static != nil {
 			r.opts.Static.ServeHTTP(w, req)
@@ -106,6 +103,17 @@ func (r *Router) routes() *http.ServeMux {
 }
 
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.mux.ServeHTTP(w, req) }
+
+// MetricsHandler serves the router's metrics. It is not on the public
+// mux: what the router carries (rooms, refusals by reason, connection
+// counts) is for the platform team, not for anyone who can reach a player
+// port through an Ingress.
+func (r *Router) MetricsHandler() http.Handler {
+	if r.gather == nil {
+		return http.NotFoundHandler()
+	}
+	return promhttp.HandlerFor(r.gather, promhttp.HandlerOpts{})
+}
 
 // Gatherer serves the router's own registry (nil when Options.Registerer
 // was given and is not a Gatherer).

@@ -2,9 +2,12 @@ package install
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	. "github.com/onsi/gomega"
 	"github.com/redis/go-redis/v9"
@@ -104,12 +107,21 @@ func (in *installation) startRoles(t *testing.T) {
 	listen, err := freeport.Addr()
 	g.Expect(err).NotTo(HaveOccurred())
 	in.routerURL = "http://" + listen
+	metricsListen, err := freeport.Addr()
+	g.Expect(err).NotTo(HaveOccurred())
 	in.router = startRole(t, "router", append([]string{"router"}, override(args, map[string]string{
 		"listen-address":   listen,
+		"metrics-address":  metricsListen,
 		"session-keys-dir": in.keysDir,
 		"matchmaker-url":   matchmakerURL,
 	})...), in.routerSA, containerEnv(t, releaseNS, c))
 	in.router.waitReady(t, in.routerURL+"/readyz")
+
+	// Metrics are served on their own port, never on the public one.
+	g.Expect(httpGet(t, in.routerURL+"/metrics")).To(HaveField("StatusCode", http.StatusNotFound))
+	metrics := httpGet(t, "http://"+metricsListen+"/metrics")
+	g.Expect(metrics.StatusCode).To(Equal(http.StatusOK))
+	g.Expect(metrics.Body).To(ContainSubstring("croupier_router_routes"))
 }
 
 // startOperator runs the operator with the flags release renders for it.
@@ -132,4 +144,21 @@ func (in *installation) startOperator(t testing.TB, rel release, logName string)
 	r := startRole(t, logName, append([]string{"operator"}, override(args, local)...), in.operatorSA, containerEnv(t, releaseNS, c))
 	r.waitReady(t, "http://"+probe+"/readyz")
 	return r
+}
+
+type httpResult struct {
+	StatusCode int
+	Body       string
+}
+
+func httpGet(t *testing.T, url string) httpResult {
+	t.Helper()
+	c := http.Client{Timeout: 10 * time.Second}
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return httpResult{StatusCode: resp.StatusCode, Body: string(b)}
 }

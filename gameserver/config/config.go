@@ -79,7 +79,7 @@ func Load(getenv func(string) string) (Config, error) {
 			MasterName: getenv(roomcontract.EnvRedisMaster),
 			Username:   getenv(roomcontract.EnvRedisUsername),
 			Password:   getenv(roomcontract.EnvRedisPassword),
-			TLS:        getenv(roomcontract.EnvRedisTLS) == "true",
+			TLS:        r.boolean(roomcontract.EnvRedisTLS),
 		},
 	}
 	if c.Game != "" && c.Game != "cassino" {
@@ -150,6 +150,21 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 	}
 	r.fail(name, err)
 	return d
+}
+
+// boolean reads "true" or "false" (empty is false). Anything else is an
+// error rather than false: a mistyped TLS switch must not quietly send a
+// password in clear text.
+func (r *reader) boolean(name string) bool {
+	switch v := strings.TrimSpace(r.getenv(name)); v {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	default:
+		r.fail(name, fmt.Errorf("%q is neither true nor false", v))
+		return false
+	}
 }
 
 func (r *reader) seed() func() (int64, error) {

@@ -62,6 +62,14 @@ func TestLoadReadsTheContract(t *testing.T) {
 	if c.Redis.Addrs[0] != "redis:6379" || c.Redis.Password != "pw" || len(c.AllowedOrigins) != 2 {
 		t.Fatalf("redis %+v origins %v", c.Redis, c.AllowedOrigins)
 	}
+	if c.Redis.TLS {
+		t.Fatal("TLS on without CROUPIER_REDIS_TLS")
+	}
+	e := env(t)
+	e[roomcontract.EnvRedisTLS] = "true"
+	if tls, err := load(e); err != nil || !tls.Redis.TLS {
+		t.Fatalf("CROUPIER_REDIS_TLS=true: TLS %v, %v", tls.Redis.TLS, err)
+	}
 	if c.Keys == nil || c.Keys.SigningKeyID() != "2026-11-26" {
 		t.Fatal("session keys not loaded")
 	}
@@ -88,6 +96,7 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{"missing redis address", roomcontract.EnvRedisAddrs, ""},
 		{"unknown redis mode", roomcontract.EnvRedisMode, "ring"},
 		{"sentinel without master", roomcontract.EnvRedisMode, "sentinel"},
+		{"TLS switch mistyped", roomcontract.EnvRedisTLS, "yes"},
 		{"no key directory", roomcontract.EnvSessionKeysDir, "/nonexistent/keys"},
 		{"bots not JSON", roomcontract.EnvBots, "one"},
 		{"bots in every seat", roomcontract.EnvBots, `{"count":4}`},

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -166,16 +165,10 @@ func (p *Platform) Stop() {
 }
 
 // buildBinary builds the image's two programs, croupier and the
-// croupier-gameserver the pod runner runs as each pod, in one go build.
-func (p *Platform) buildBinary() error {
-	p.Binary = filepath.Join(p.dir, "croupier")
-	p.GameserverBinary = filepath.Join(p.dir, "croupier-gameserver")
-	cmd := exec.Command("go", "build", "-o", p.dir+string(filepath.Separator), ".", "./gameserver/cmd/croupier-gameserver")
-	cmd.Dir = gameroomtest.RepoPath()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build croupier and croupier-gameserver: %w\n%s", err, out)
-	}
-	return nil
+// croupier-gameserver the pod runner runs as each pod.
+func (p *Platform) buildBinary() (err error) {
+	p.Binary, p.GameserverBinary, err = BuildBinaries(p.dir)
+	return err
 }
 
 func (p *Platform) startControlPlane() error {

@@ -16,7 +16,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -31,8 +30,8 @@ import (
 	ctrllog "sigs.k8s.io/controller-runtime/pkg/log"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
-	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/internal/controlplane"
+	"github.com/croupier-dev/croupier/internal/platformtest"
 )
 
 // env is what every test of the package shares: one control plane, one
@@ -127,13 +126,7 @@ var scheme = func() *runtime.Scheme {
 // buildBinary builds the image's two programs once: croupier for the
 // operator, the router and the matchmaker, croupier-gameserver for every
 // game pod.
-func buildBinary() error {
-	env.binary = filepath.Join(env.dir, "croupier")
-	env.gameserver = filepath.Join(env.dir, "croupier-gameserver")
-	cmd := exec.Command("go", "build", "-o", env.dir+string(filepath.Separator), ".", "./gameserver/cmd/croupier-gameserver")
-	cmd.Dir = gameroomtest.RepoPath()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build croupier and croupier-gameserver: %w\n%s", err, out)
-	}
-	return nil
+func buildBinary() (err error) {
+	env.binary, env.gameserver, err = platformtest.BuildBinaries(env.dir)
+	return err
 }

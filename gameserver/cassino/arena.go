@@ -88,6 +88,15 @@ type legalMem struct {
 	ids     [4]string
 }
 
+// legalMemLarge is legalMem for a crowded table's list, one view in
+// ten: lists beyond it get four allocations of their own.
+type legalMemLarge struct {
+	actions [16]Action
+	cards   [48]Card
+	sets    [16][]Card
+	ids     [8]string
+}
+
 // legalMemSmall is legalMem for the lists of a hand's trails and a few
 // more plays, the usual view.
 type legalMemSmall struct {
@@ -101,6 +110,7 @@ type legalMemSmall struct {
 type legalCaps struct{ actions, cards, sets, ids int }
 
 var (
+	largeLegal = legalCaps{len(legalMemLarge{}.actions), len(legalMemLarge{}.cards), len(legalMemLarge{}.sets), len(legalMemLarge{}.ids)}
 	fullLegal  = legalCaps{len(legalMem{}.actions), len(legalMem{}.cards), len(legalMem{}.sets), len(legalMem{}.ids)}
 	smallLegal = legalCaps{len(legalMemSmall{}.actions), len(legalMemSmall{}.cards), len(legalMemSmall{}.sets), len(legalMemSmall{}.ids)}
 )
@@ -114,6 +124,10 @@ type legalParts struct {
 }
 
 func (m *legalMem) parts() legalParts {
+	return legalParts{m.actions[:], m.cards[:], m.sets[:], m.ids[:]}
+}
+
+func (m *legalMemLarge) parts() legalParts {
 	return legalParts{m.actions[:], m.cards[:], m.sets[:], m.ids[:]}
 }
 

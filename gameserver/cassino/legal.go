@@ -29,6 +29,8 @@ func (s *state) legalActions(seat int) []Action {
 		mem = new(legalMemSmall).parts()
 	case n.fits(fullLegal):
 		mem = new(legalMem).parts()
+	case n.fits(largeLegal):
+		mem = new(legalMemLarge).parts()
 	}
 	return g.export(n, mem)
 }

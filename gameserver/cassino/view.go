@@ -27,11 +27,17 @@ type View struct {
 }
 
 // viewMem is the memory of a view and its legal actions in the common
-// case, one allocation per view, in three sizes: most views list a few
+// case, one allocation per view, in four sizes: most views list a few
 // plays or none, and the view's memory is most of what a play allocates.
+// A list longer than legalMemLarge takes gets allocations of its own.
 type viewMem struct {
 	pack  viewPackMem
 	legal legalMem
+}
+
+type viewMemLarge struct {
+	pack  viewPackMem
+	legal legalMemLarge
 }
 
 type viewMemSmall struct {
@@ -65,9 +71,14 @@ func (m *Match) View(seat int) View {
 	case legal.fits(smallLegal):
 		mem := new(viewMemSmall)
 		pm, lm = &mem.pack, mem.legal.parts()
-	default:
+	case legal.fits(fullLegal):
 		mem := new(viewMem)
 		pm, lm = &mem.pack, mem.legal.parts()
+	case legal.fits(largeLegal):
+		mem := new(viewMemLarge)
+		pm, lm = &mem.pack, mem.legal.parts()
+	default:
+		pm = new(viewPackMem)
 	}
 	p, builds := packIn(pm.cards[:], pm.lists[:], pm.ints[:], pm.builds[:], cards, bSets, 4*n+len(s.Winners), len(s.Builds))
 	v := View{

@@ -11,7 +11,7 @@ type eventMem struct {
 }
 
 // playMem holds a play that is its own only event, the common case, in an
-// allocation a third the size of eventMem.
+// allocation less than half the size of eventMem.
 type playMem struct {
 	events [1]Event
 	cards  [16]Card

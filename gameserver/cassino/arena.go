@@ -88,30 +88,86 @@ type legalMem struct {
 	ids     [4]string
 }
 
+// legalMemLarge is legalMem for a crowded table's list, one view in
+// ten: lists beyond it get four allocations of their own.
+type legalMemLarge struct {
+	actions [16]Action
+	cards   [48]Card
+	sets    [16][]Card
+	ids     [8]string
+}
+
+// legalMemSmall is legalMem for the lists of a hand's trails and a few
+// more plays, the usual view.
+type legalMemSmall struct {
+	actions [4]Action
+	cards   [12]Card
+	sets    [4][]Card
+	ids     [2]string
+}
+
+// legalCaps are the capacities of legalMem and legalMemSmall.
+type legalCaps struct{ actions, cards, sets, ids int }
+
+var (
+	largeLegal = legalCaps{len(legalMemLarge{}.actions), len(legalMemLarge{}.cards), len(legalMemLarge{}.sets), len(legalMemLarge{}.ids)}
+	fullLegal  = legalCaps{len(legalMem{}.actions), len(legalMem{}.cards), len(legalMem{}.sets), len(legalMem{}.ids)}
+	smallLegal = legalCaps{len(legalMemSmall{}.actions), len(legalMemSmall{}.cards), len(legalMemSmall{}.sets), len(legalMemSmall{}.ids)}
+)
+
+// legalParts are the lists an export carves its actions from.
+type legalParts struct {
+	actions []Action
+	cards   []Card
+	sets    [][]Card
+	ids     []string
+}
+
+func (m *legalMem) parts() legalParts {
+	return legalParts{m.actions[:], m.cards[:], m.sets[:], m.ids[:]}
+}
+
+func (m *legalMemLarge) parts() legalParts {
+	return legalParts{m.actions[:], m.cards[:], m.sets[:], m.ids[:]}
+}
+
+func (m *legalMemSmall) parts() legalParts {
+	return legalParts{m.actions[:], m.cards[:], m.sets[:], m.ids[:]}
+}
+
+// legalSize counts what the plays found take once exported.
+type legalSize legalCaps
+
+func (g *generator) size() legalSize {
+	n := legalSize{actions: len(g.raw)}
+	for _, r := range g.raw {
+		n.cards += r.cards.len()
+		for _, sp := range g.sets[r.sets.start:r.sets.end] {
+			n.cards += sp.len()
+		}
+		n.sets += r.sets.len()
+		n.ids += r.ids.len()
+	}
+	return n
+}
+
+func (n legalSize) fits(c legalCaps) bool {
+	return n.actions <= c.actions && n.cards <= c.cards && n.sets <= c.sets && n.ids <= c.ids
+}
+
 // export turns the plays found into actions with lists of their own: one
 // list each for the actions, their cards, their sets and their build ids,
 // however many actions there are (in mem when they fit). Each action's
 // slices stay distinct, and empty ones nil, as if allocated one by one.
-func (g *generator) export(raw []rawAction, mem *legalMem) []Action {
+func (g *generator) export(n legalSize, mem legalParts) []Action {
+	raw := g.raw
 	if len(raw) == 0 {
 		return nil
 	}
-	if mem == nil {
-		mem = new(legalMem)
-	}
-	var nCards, nSets, nIDs int
-	for _, r := range raw {
-		nCards += r.cards.len()
-		for _, sp := range g.sets[r.sets.start:r.sets.end] {
-			nCards += sp.len()
-		}
-		nSets += r.sets.len()
-		nIDs += r.ids.len()
-	}
-	out := within(mem.actions[:], len(raw))[:len(raw)]
-	cards := within(mem.cards[:], nCards)
-	sets := within(mem.sets[:], nSets)
-	ids := within(mem.ids[:], nIDs)
+	out := within(mem.actions, len(raw))[:len(raw)]
+	cards := within(mem.cards, n.cards)
+	sets := within(mem.sets, n.sets)
+	ids := within(mem.ids, n.ids)
 	carve := func(sp span) []Card {
 		start := len(cards)
 		cards = append(cards, g.cards[sp.start:sp.end]...)

@@ -47,17 +47,18 @@ func (s *state) checkPlay(seat int, a Action, p *packer) (Event, *RuleError) {
 	return Event{}, ruleErr(CodeBadAction, "an action is a capture, a build or a trail, not %q", a.Type)
 }
 
-// decide computes the events of an action on a copy of the state and
-// returns the copy with them folded in; s itself is untouched.
-func (s *state) decide(seat int, a Action) (*state, []Event, error) {
+// decide computes the events of an action on next, a copy of s, and
+// folds them into it; s itself is untouched.
+func (s *state) decide(seat int, a Action, next *nextState) ([]Event, error) {
 	if rerr := s.checkTurn(seat, a); rerr != nil {
-		return nil, nil, rerr
+		return nil, rerr
 	}
-	blk := s.cloneBlock()
-	r := &recorder{s: &blk.s, events: blk.ev.events[:0], p: blk.ev.packer()}
+	r := &recorder{s: &next.s}
+	r.p = &next.p
+	r.events = newEventMem(s, seat, a, r.p)
 	play, rerr := s.checkPlay(seat, a, r.p)
 	if rerr != nil {
-		return nil, nil, rerr
+		return nil, rerr
 	}
 	r.emit(play)
 	if play.Type == EventCaptured && r.s.Options.Sweeps && r.s.tableEmpty() && !r.s.lastPlayDone() {
@@ -65,9 +66,9 @@ func (s *state) decide(seat int, a Action) (*state, []Event, error) {
 	}
 	r.settle()
 	if r.err != nil {
-		return nil, nil, r.err
+		return nil, r.err
 	}
-	return r.s, r.events, nil
+	return r.events, nil
 }
 
 // lastPlayDone reports that the hand's last card has been played.
@@ -80,23 +81,6 @@ type recorder struct {
 	events []Event
 	p      *packer // the memory of the events' lists (nil: allocate)
 	err    error
-}
-
-// eventMem holds the events of one play and their lists in the common
-// case, inside the block of the state they are folded into.
-type eventMem struct {
-	p      packer
-	events [2]Event
-	cards  [40]Card
-	lists  [12][]Card
-	ints   [4]int
-	ids    [2]string
-	split  valueSplitter
-}
-
-func (em *eventMem) packer() *packer {
-	em.p = packer{cards: em.cards[:0], lists: em.lists[:0], ints: em.ints[:0], ids: em.ids[:0], split: &em.split}
-	return &em.p
 }
 
 func (r *recorder) emit(e Event) {

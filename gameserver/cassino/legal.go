@@ -10,7 +10,7 @@ func (m *Match) LegalActions(seat int) []Action {
 	if s.Finished || s.HandOver || seat != s.Turn {
 		return nil
 	}
-	return s.legalActions(seat, nil)
+	return s.legalActions(seat)
 }
 
 // generators keeps the scratch of move generation between calls: listing
@@ -18,10 +18,27 @@ func (m *Match) LegalActions(seat int) []Action {
 // each time.
 var generators = sync.Pool{New: func() any { return new(generator) }}
 
-// legalActions lists seat's actions in mem when they fit (nil: allocate).
-func (s *state) legalActions(seat int, mem *legalMem) []Action {
-	g := generators.Get().(*generator)
+// legalActions lists seat's actions in lists of their own.
+func (s *state) legalActions(seat int) []Action {
+	g := s.findLegal(seat)
 	defer generators.Put(g)
+	n := g.size()
+	var mem legalParts
+	switch {
+	case n.fits(smallLegal):
+		mem = new(legalMemSmall).parts()
+	case n.fits(fullLegal):
+		mem = new(legalMem).parts()
+	case n.fits(largeLegal):
+		mem = new(legalMemLarge).parts()
+	}
+	return g.export(n, mem)
+}
+
+// findLegal finds seat's actions into the scratch of a generator from
+// the pool (g.raw), which the caller puts back once it has exported them.
+func (s *state) findLegal(seat int) *generator {
+	g := generators.Get().(*generator)
 	g.init(s)
 	out := g.raw[:0]
 	for _, c := range s.Hands[seat] {
@@ -38,7 +55,7 @@ func (s *state) legalActions(seat int, mem *legalMem) []Action {
 		out = append(out, rawAction{kind: kindTrail, card: c})
 	}
 	g.raw = out
-	return g.export(out, mem)
+	return g
 }
 
 // MaxLegalPlays bounds the captures and builds LegalActions lists. Real

@@ -6,8 +6,13 @@ import (
 )
 
 // Match is one game of Cassino. It is not safe for concurrent use.
+//
+// A Match is used through its pointer: a copy of the struct would share the
+// memory the match reuses from play to play (Snapshot and Restore make an
+// independent match).
 type Match struct {
-	s state
+	s     state
+	spare *nextState // nil until the first play is decided
 }
 
 // New shuffles the first hand from the seed and deals it; opening holds the
@@ -58,30 +63,30 @@ func Replay(setup Setup, events []Event) (*Match, error) {
 // Decide validates seat's action and returns the events it causes, without
 // changing the match. A refusal is a *RuleError.
 func (m *Match) Decide(seat int, a Action) ([]Event, error) {
-	_, events, err := m.s.decide(seat, a)
-	return events, err
+	return m.s.decide(seat, a, m.next())
 }
 
 // Evolve folds events produced by Decide (now or before a restart). Either
 // all of them are folded or, on error, none.
 func (m *Match) Evolve(events ...Event) error {
-	next := m.s.clone()
+	next := m.next()
 	for i, e := range events {
-		if err := next.evolve(e); err != nil {
+		if err := next.s.evolve(e); err != nil {
 			return fmt.Errorf("event %d (%s): %w", i, e.Type, err)
 		}
 	}
-	m.s = *next
+	m.commit(next)
 	return nil
 }
 
 // Apply is Decide then Evolve.
 func (m *Match) Apply(seat int, a Action) ([]Event, error) {
-	next, events, err := m.s.decide(seat, a)
+	next := m.next()
+	events, err := m.s.decide(seat, a, next)
 	if err != nil {
 		return nil, err
 	}
-	m.s = *next
+	m.commit(next)
 	return events, nil
 }
 

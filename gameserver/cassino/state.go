@@ -53,14 +53,6 @@ type state struct {
 
 func (s *state) n() int { return s.Options.Players }
 
-// stateBlock is a state and the memory of its lists, allocated together,
-// with room for the events that a play folded into it usually makes.
-type stateBlock struct {
-	s   state
-	mem packMem
-	ev  eventMem
-}
-
 // stateCopy is a state and the memory of its lists, for a copy that
 // folds no play (Evolve, snapshots).
 type stateCopy struct {
@@ -72,12 +64,6 @@ func (s *state) clone() *state {
 	c := &stateCopy{}
 	s.copyInto(&c.s, &c.mem)
 	return &c.s
-}
-
-func (s *state) cloneBlock() *stateBlock {
-	blk := &stateBlock{}
-	s.copyInto(&blk.s, &blk.mem)
-	return blk
 }
 
 // copyInto makes c a deep copy of s whose lists live in mem when they fit.

@@ -21,14 +21,21 @@ func (g *generator) unions(us []union, sets []classSet, limit int) []union {
 			us = append(us, u)
 		}
 	}
+	if len(us) >= limit && len(sets) > 0 {
+		return us
+	}
 	for i := 0; i < len(us); i++ {
 		base := us[i].vec
+		// What the table leaves of each class beside base, with every
+		// guard bit set: ct.add's test, once per base instead of per set.
+		room := (ct.sizes - base) | guards
 		for _, set := range sets {
+			if (room-set.vec)&guards != guards || !g.seen.add(base+set.vec) {
+				continue
+			}
+			us = append(us, union{vec: base + set.vec, parent: i, set: set.vec})
 			if len(us) >= limit {
 				return us
-			}
-			if v, ok := ct.add(base, set); ok && g.seen.add(v) {
-				us = append(us, union{vec: v, parent: i, set: set.vec})
 			}
 		}
 	}

@@ -27,10 +27,22 @@ type View struct {
 }
 
 // viewMem is the memory of a view and its legal actions in the common
-// case, one allocation per view.
+// case, one allocation per view, in four sizes: most views list a few
+// plays or none, and the view's memory is most of what a play allocates.
+// A list longer than legalMemLarge takes gets allocations of its own.
 type viewMem struct {
 	pack  viewPackMem
 	legal legalMem
+}
+
+type viewMemLarge struct {
+	pack  viewPackMem
+	legal legalMemLarge
+}
+
+type viewMemSmall struct {
+	pack  viewPackMem
+	legal legalMemSmall
 }
 
 // View returns what seat may see. A seat outside the match gets a
@@ -44,8 +56,30 @@ func (m *Match) View(seat int) View {
 	if seated {
 		cards += len(s.Hands[seat])
 	}
-	mem := new(viewMem)
-	pm := &mem.pack
+	var g *generator
+	var legal legalSize
+	if seated && !s.Finished && !s.HandOver && seat == s.Turn {
+		g = s.findLegal(seat)
+		defer generators.Put(g)
+		legal = g.size()
+	}
+	var pm *viewPackMem
+	var lm legalParts
+	switch {
+	case legal.actions == 0:
+		pm = new(viewPackMem)
+	case legal.fits(smallLegal):
+		mem := new(viewMemSmall)
+		pm, lm = &mem.pack, mem.legal.parts()
+	case legal.fits(fullLegal):
+		mem := new(viewMem)
+		pm, lm = &mem.pack, mem.legal.parts()
+	case legal.fits(largeLegal):
+		mem := new(viewMemLarge)
+		pm, lm = &mem.pack, mem.legal.parts()
+	default:
+		pm = new(viewPackMem)
+	}
 	p, builds := packIn(pm.cards[:], pm.lists[:], pm.ints[:], pm.builds[:], cards, bSets, 4*n+len(s.Winners), len(s.Builds))
 	v := View{
 		Seat:         seat,
@@ -73,9 +107,9 @@ func (m *Match) View(seat int) View {
 	}
 	if seated {
 		v.Hand = p.copyCards(s.Hands[seat])
-		if !s.Finished && !s.HandOver && seat == s.Turn {
-			v.Legal = s.legalActions(seat, &mem.legal)
-		}
+	}
+	if g != nil {
+		v.Legal = g.export(legal, lm)
 	}
 	return v
 }

@@ -241,7 +241,7 @@ func (r *GameRoomReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		if interval <= 0 {
 			interval = cmp.Or(r.Pods.HeartbeatPeriod, 5*time.Second)
 		}
-		if err := mgr.Add(&heartbeatSweep{r: r, interval: interval, wake: wake}); err != nil {
+		if err := mgr.Add(&heartbeatSweep{r: r, cache: mgr.GetCache(), interval: interval, wake: wake}); err != nil {
 			return fmt.Errorf("add heartbeat sweep: %w", err)
 		}
 		b = b.WatchesRawSource(source.Channel(wake, &handler.EnqueueRequestForObject{}))

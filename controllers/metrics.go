@@ -79,11 +79,11 @@ func init() {
 
 // countPlayers sums the players the rooms' status shows: the platform's
 // load at a glance, without scraping every game pod.
-func countPlayers(rooms []gamesv1.GameRoom) {
+func countPlayers(rooms []*gamesv1.GameRoom) {
 	var seated, connected int32
-	for i := range rooms {
-		seated += rooms[i].Status.Players.Seated
-		connected += rooms[i].Status.Players.Connected
+	for _, room := range rooms {
+		seated += room.Status.Players.Seated
+		connected += room.Status.Players.Connected
 	}
 	roomPlayers.WithLabelValues("seated").Set(float64(seated))
 	roomPlayers.WithLabelValues("connected").Set(float64(connected))

@@ -81,6 +81,10 @@ bench: deps ## Run the benchmarks recorded in docs/BENCHMARKS.md.
 bench-operator: deps tools ## Run the operator at 10,000 GameRooms (SCALE_ROOMS, SCALE_IDLE to change); minutes, not part of make test.
 	go test -tags scale -run '^$$' -bench BenchmarkOperatorAtScale -benchtime 1x -timeout 30m ./test/scale/
 
+.PHONY: bench-playable
+bench-playable: deps tools ## Time 100 GameRooms applied at once until each is Ready and answered a join, beside floors (docs/BENCHMARKS.md); minutes, not part of make test.
+	go test -run '^$$' -bench BenchmarkTimeToPlayable -benchtime 1x -timeout 20m ./test/playable/
+
 .PHONY: bench-quickplay
 bench-quickplay: deps tools ## Time quick play: 100 players at once with a warm pool of 60 and with none, beside floors (docs/BENCHMARKS.md); minutes, not part of make test.
 	go test -run '^$$' -bench BenchmarkQuickPlay -benchtime 1x -timeout 20m ./test/quickplay/

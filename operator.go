@@ -28,9 +28,12 @@ func init() {
 // operatorConfig is everything the operator's flags set.
 type operatorConfig struct {
 	metricsAddr, probeAddr string
-	leaderElect            bool
-	leaderElectionNS       string
-	pods                   controllers.PodSettings
+	// pprofAddr serves Go's /debug/pprof, for profiling the operator at
+	// scale; off unless set.
+	pprofAddr        string
+	leaderElect      bool
+	leaderElectionNS string
+	pods             controllers.PodSettings
 	// redis is how the operator itself reaches Redis (heartbeats, cleanup);
 	// its password comes from CROUPIER_REDIS_PASSWORD, never from a flag.
 	redis redisconn.Options
@@ -54,6 +57,7 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	fs := flag.NewFlagSet("operator", flag.ContinueOnError)
 	fs.StringVar(&c.metricsAddr, "metrics-bind-address", ":8080", "address of the Prometheus metrics endpoint; 0 disables it")
 	fs.StringVar(&c.probeAddr, "health-probe-bind-address", ":8081", "address of /healthz and /readyz; 0 disables them")
+	fs.StringVar(&c.pprofAddr, "pprof-bind-address", "", "address of Go's /debug/pprof profiles; empty or 0 disables it")
 	fs.BoolVar(&c.leaderElect, "leader-elect", false, "elect one active operator among replicas through a Lease")
 	fs.StringVar(&c.leaderElectionNS, "leader-election-namespace", "", "namespace of the leader Lease (default: the operator's own namespace in a cluster)")
 	fs.StringVar(&c.pods.Image, "gameserver-image", "croupier:dev", "image of the game pods (a room's spec.template.image overrides it)")
@@ -146,6 +150,7 @@ func runOperator(args []string) error {
 		Cache:                         controllers.CacheOptions(c.roomNamespaces...),
 		Metrics:                       metricsserver.Options{BindAddress: c.metricsAddr},
 		HealthProbeBindAddress:        c.probeAddr,
+		PprofBindAddress:              c.pprofAddr,
 		LeaderElection:                c.leaderElect,
 		LeaderElectionID:              "operator.croupier.dev",
 		LeaderElectionNamespace:       c.leaderElectionNS,

@@ -25,20 +25,15 @@ func (s *scope) warning(reason, action, format string, args ...any) {
 	s.events = append(s.events, event{corev1.EventTypeWarning, reason, action, fmt.Sprintf(format, args...)})
 }
 
-// creationEvent tells a first pod from a replacement by whether the room
-// ever had one. It runs after the status write, because a status read from
-// a lagging cache may not show the previous pod yet, and the write's
-// conflict is what refreshes it.
+// creationEvent announces a replacement pod; a room's first pod has no
+// event, since the status written with it (podName, phase Starting) says
+// as much, and an event is one more API write per room. It runs after the
+// status write, because a status read from a lagging cache may not show
+// the previous pod yet, and the write's conflict is what refreshes it.
 func (s *scope) creationEvent() {
-	if !s.createdPod {
-		return
+	if s.createdPod && s.before.PodName != "" {
+		s.normal(EventPodReplaced, "Create", "Pod %s was gone; created a replacement", PodName(s.room.Name))
 	}
-	name := PodName(s.room.Name)
-	if s.before.PodName != "" {
-		s.normal(EventPodReplaced, "Create", "Pod %s was gone; created a replacement", name)
-		return
-	}
-	s.normal(EventPodCreated, "Create", "Created pod %s", name)
 }
 
 // problemReasons have an event of their own, sent when the reason first

@@ -36,6 +36,7 @@ func (r *GameRoomReconciler) ensureFinalizer(ctx context.Context, room *gamesv1.
 	if err := r.Patch(ctx, room, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})); err != nil {
 		return fmt.Errorf("add finalizer to GameRoom %s/%s: %w", room.Namespace, room.Name, err)
 	}
+	r.expect.wrote(room, before.ResourceVersion, room.ResourceVersion)
 	return nil
 }
 

@@ -62,6 +62,9 @@ type GameRoomReconciler struct {
 	// reconcile marks heartbeats unknown without waiting on a read that
 	// would time out, so an unreachable Redis cannot clog the workers.
 	redisDown atomic.Bool
+	// expect keeps the reconciles of a room the cache shows from before
+	// this operator's own last write from repeating that write.
+	expect writeExpectations
 }
 
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;update;patch;delete
@@ -77,7 +80,14 @@ func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	defer func() { reconcileDuration.Observe(time.Since(start).Seconds()) }()
 	room := &gamesv1.GameRoom{}
 	if err := r.Get(ctx, req.NamespacedName, room); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.expect.forget(req.NamespacedName)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if r.expect.outdated(room) {
+		staleSkips.Inc()
+		return ctrl.Result{}, nil // the watch event of the write that replaced it follows
 	}
 	if !room.DeletionTimestamp.IsZero() {
 		return r.finalize(ctx, room)
@@ -197,9 +207,11 @@ func (r *GameRoomReconciler) updateStatus(ctx context.Context, s *scope) error {
 	if equality.Semantic.DeepEqual(s.before, s.room.Status) {
 		return nil
 	}
+	from := s.room.ResourceVersion
 	if err := r.Status().Update(ctx, s.room); err != nil {
 		return fmt.Errorf("update status of GameRoom %s/%s: %w", s.room.Namespace, s.room.Name, err)
 	}
+	r.expect.wrote(s.room, from, s.room.ResourceVersion)
 	return nil
 }
 
@@ -229,7 +241,7 @@ func (r *GameRoomReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		if interval <= 0 {
 			interval = cmp.Or(r.Pods.HeartbeatPeriod, 5*time.Second)
 		}
-		if err := mgr.Add(&heartbeatSweep{r: r, interval: interval, wake: wake}); err != nil {
+		if err := mgr.Add(&heartbeatSweep{r: r, cache: mgr.GetCache(), interval: interval, wake: wake}); err != nil {
 			return fmt.Errorf("add heartbeat sweep: %w", err)
 		}
 		b = b.WatchesRawSource(source.Channel(wake, &handler.EnqueueRequestForObject{}))

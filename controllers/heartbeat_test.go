@@ -35,17 +35,19 @@ func TestHeartbeatFillsStatusWithoutWriteStorm(t *testing.T) {
 	}, waitFor, poll).Should(Succeed())
 
 	// A steady room: the pod beats and plays on, nobody joins or leaves.
-	// Many sweeps pass and the room is not written once.
+	// Many sweeps pass over the better part of an hour (each step is
+	// several sweeps of the operator) and the room is not written once.
 	rv := getRoom(g, room).ResourceVersion
-	for range 9 {
-		step(time.Minute)
+	const steps, each = 59, time.Minute
+	for range steps {
+		step(each)
 		writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhasePlaying, lastActivity: suiteClock.Now()})
 		g.Consistently(func(g Gomega) string { return getRoom(g, room).ResourceVersion }, 150*time.Millisecond, poll).
 			Should(Equal(rv), "a steady room must cost no status write")
 	}
 	// Past the room's refresh bound (StatusRefresh plus its jitter), the
 	// time is refreshed once.
-	step(refreshAfter(room) - 9*time.Minute)
+	step(refreshAfter(room) - steps*each)
 	fresh := writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhasePlaying, lastActivity: suiteClock.Now()})
 	g.Eventually(func(g Gomega) time.Time { return getRoom(g, room).Status.LastHeartbeatTime.Time }, waitFor, poll).
 		Should(BeTemporally("~", fresh.Time, time.Second))
@@ -55,6 +57,10 @@ func TestHeartbeatFillsStatusWithoutWriteStorm(t *testing.T) {
 	writeBeat(t, room, beatOf{seated: 2, connected: 1, phase: roomcontract.PhasePlaying, lastActivity: suiteClock.Now()})
 	g.Eventually(func(g Gomega) gamesv1.Players { return getRoom(g, room).Status.Players }, waitFor, poll).
 		Should(Equal(gamesv1.Players{Seated: 2, Connected: 1}))
+	// And one coming back, with no clock stepped: written on the change.
+	writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhasePlaying, lastActivity: suiteClock.Now()})
+	g.Eventually(func(g Gomega) gamesv1.Players { return getRoom(g, room).Status.Players }, waitFor, poll).
+		Should(Equal(gamesv1.Players{Seated: 2, Connected: 2}))
 }
 
 func TestSilentPodIsReplacedOnce(t *testing.T) {

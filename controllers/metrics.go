@@ -60,6 +60,10 @@ var (
 		Help:    "Time of one GameRoom reconcile, Redis read and API writes included.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 	})
+	staleSkips = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "croupier_reconciles_skipped_outdated_total",
+		Help: "Reconciles skipped because the cache still showed a room from before the operator's own write.",
+	})
 	sweepDuration = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "croupier_heartbeat_sweep_duration_seconds",
 		Help:    "Time of one heartbeat sweep over every room.",
@@ -70,16 +74,16 @@ var (
 func init() {
 	metrics.Registry.MustRegister(podsCreated, stoppedPodsDeleted, podsReplaced,
 		roomsByPhase, roomPlayers, roomsCollected, heartbeatAge, heartbeatsKnown, redisErrors,
-		redisCleanupSkipped, reconcileDuration, sweepDuration)
+		redisCleanupSkipped, reconcileDuration, staleSkips, sweepDuration)
 }
 
 // countPlayers sums the players the rooms' status shows: the platform's
 // load at a glance, without scraping every game pod.
-func countPlayers(rooms []gamesv1.GameRoom) {
+func countPlayers(rooms []*gamesv1.GameRoom) {
 	var seated, connected int32
-	for i := range rooms {
-		seated += rooms[i].Status.Players.Seated
-		connected += rooms[i].Status.Players.Connected
+	for _, room := range rooms {
+		seated += room.Status.Players.Seated
+		connected += room.Status.Players.Connected
 	}
 	roomPlayers.WithLabelValues("seated").Set(float64(seated))
 	roomPlayers.WithLabelValues("connected").Set(float64(connected))

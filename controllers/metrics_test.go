@@ -10,18 +10,18 @@ import (
 )
 
 func TestCountPlayersSumsTheRoomsStatus(t *testing.T) {
-	withPlayers := func(name string, seated, connected int32) gamesv1.GameRoom {
+	withPlayers := func(name string, seated, connected int32) *gamesv1.GameRoom {
 		r := gameroomtest.MakeGameRoom(name, "games").Obj()
 		r.Status.Players = gamesv1.Players{Seated: seated, Connected: connected}
-		return *r
+		return r
 	}
 	for _, tt := range []struct {
 		name              string
-		rooms             []gamesv1.GameRoom
+		rooms             []*gamesv1.GameRoom
 		seated, connected float64
 	}{
 		{"no rooms", nil, 0, 0},
-		{"full and half-connected", []gamesv1.GameRoom{withPlayers("a", 4, 4), withPlayers("b", 2, 1), withPlayers("c", 0, 0)}, 6, 5},
+		{"full and half-connected", []*gamesv1.GameRoom{withPlayers("a", 4, 4), withPlayers("b", 2, 1), withPlayers("c", 0, 0)}, 6, 5},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			countPlayers(tt.rooms)

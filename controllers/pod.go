@@ -31,10 +31,17 @@ func (r *GameRoomReconciler) reconcilePod(ctx context.Context, s *scope) (ctrl.R
 	case apierrors.IsNotFound(err) && finalPhase(s.room.Status.Phase):
 		return ctrl.Result{}, nil // the match is over: a new pod would serve nobody
 	case apierrors.IsNotFound(err):
+		if created := r.expect.pendingPod(s.room, r.Clock.Now()); created != nil {
+			// Created moments ago; the cache has not shown it yet. Creating
+			// it again would only be answered AlreadyExists.
+			s.pod = created
+			return ctrl.Result{RequeueAfter: podExpectationTTL}, nil
+		}
 		return ctrl.Result{}, r.createPod(ctx, s)
 	case err != nil:
 		return ctrl.Result{}, fmt.Errorf("get pod %s: %w", key.Name, err)
 	}
+	r.expect.sawPod(s.room)
 	s.pod = pod
 	if metav1.IsControlledBy(pod, s.room) && podFinished(pod) && pod.DeletionTimestamp == nil &&
 		!finalPhase(s.room.Status.Phase) {
@@ -52,6 +59,7 @@ func (r *GameRoomReconciler) createPod(ctx context.Context, s *scope) error {
 	switch {
 	case err == nil:
 		s.pod, s.createdPod = pod, true
+		r.expect.createdPod(s.room, pod, r.Clock.Now())
 		podsCreated.Inc()
 		return nil
 	case apierrors.IsAlreadyExists(err):

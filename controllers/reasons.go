@@ -57,7 +57,6 @@ const ReasonIdleTimeout = "IdleTimeout"
 
 // Reasons of the events a user sees in `kubectl describe gameroom`.
 const (
-	EventPodCreated      = "PodCreated"
 	EventPodReplaced     = "PodReplaced"
 	EventPodFailed       = "PodFailed"
 	EventPodCreateFailed = "PodCreateFailed"

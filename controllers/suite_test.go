@@ -168,7 +168,7 @@ func startManager(ctx context.Context, rc redis.UniversalClient, configure func(
 	if err != nil {
 		return nil, fmt.Errorf("manager: %w", err)
 	}
-	rec.Client, rec.APIReader = mgr.GetClient(), mgr.GetAPIReader()
+	rec.Client, rec.APIReader = countingWrites(mgr.GetClient(), &suiteWrites), mgr.GetAPIReader()
 	rec.Recorder = mgr.GetEventRecorder("croupier-operator")
 	suiteRecs = rec
 	if err := suiteRecs.SetupWithManager(mgr); err != nil {

@@ -303,14 +303,14 @@ type GameRoomStatus struct {
 	Players Players `json:"players,omitempty"`
 
 	// LastHeartbeatTime is when the game pod last reported in, to within
-	// 10 to 15 minutes (a fixed jitter per room): the operator refreshes it
+	// 60 to 90 minutes (a fixed jitter per room): the operator refreshes it
 	// only that often unless the players or the phase change.
 	// +optional
 	LastHeartbeatTime *metav1.Time `json:"lastHeartbeatTime,omitempty"`
 
 	// LastActivityTime is the last connect, disconnect or move at the table.
 	// Like lastHeartbeatTime it is written when the players change, or when
-	// it is 10 to 15 minutes behind the heartbeat: a steady room costs
+	// it is 60 to 90 minutes behind the heartbeat: a steady room costs
 	// almost no writes.
 	// +optional
 	LastActivityTime *metav1.Time `json:"lastActivityTime,omitempty"`

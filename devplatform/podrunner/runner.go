@@ -94,6 +94,13 @@ func Run(ctx context.Context, cfg *rest.Config, opts Options) error {
 }
 
 func newRunner(cfg *rest.Config, opts Options) (*Runner, ctrl.Manager, error) {
+	if cfg.QPS == 0 && cfg.Burst == 0 {
+		// client-go's default (5 a second) makes a burst of pods wait in
+		// the runner: each costs a binding, a Secret read and status
+		// writes. A kubelet's own default budget instead.
+		cfg = rest.CopyConfig(cfg)
+		cfg.QPS, cfg.Burst = 50, 100
+	}
 	scheme := runtime.NewScheme()
 	if err := clientgoscheme.AddToScheme(scheme); err != nil {
 		return nil, nil, err

@@ -98,6 +98,7 @@ type Platform struct {
 // Start brings the platform up. Call it from TestMain and Stop it after.
 func Start(opts Options) (p *Platform, err error) {
 	p = &Platform{opts: opts}
+	started := p // a failed start returns a nil p; what it started still stops
 	if opts.Log.GetSink() == nil {
 		opts.Log = logr.Discard()
 		p.opts.Log = opts.Log
@@ -105,7 +106,7 @@ func Start(opts Options) (p *Platform, err error) {
 	ctrllog.SetLogger(opts.Log)
 	defer func() {
 		if err != nil {
-			p.Stop()
+			started.Stop()
 			p = nil
 		}
 	}()
@@ -214,7 +215,11 @@ func (p *Platform) startOperator() error {
 	scheme := runtime.NewScheme()
 	_ = clientgoscheme.AddToScheme(scheme)
 	_ = gamesv1.AddToScheme(scheme)
-	mgr, err := ctrl.NewManager(p.Config, ctrl.Options{
+	// The API budget `croupier operator` has by default (--kube-api-qps,
+	// --kube-api-burst), not client-go's 5 a second.
+	cfg := rest.CopyConfig(p.Config)
+	cfg.QPS, cfg.Burst = 100, 200
+	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  controllers.CacheOptions(),
 		Metrics:                metricsserver.Options{BindAddress: "0"},

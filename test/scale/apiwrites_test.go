@@ -40,6 +40,45 @@ func apiWrites(ctx context.Context, cs kubernetes.Interface) (float64, error) {
 	return total, sc.Err()
 }
 
+// apiWritesBy is apiWrites broken down by resource, subresource, verb
+// and answer code ("gamerooms/status PUT 200"), to tell what a room costs.
+func apiWritesBy(ctx context.Context, cs kubernetes.Interface) (map[string]float64, error) {
+	raw, err := cs.CoreV1().RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	sc := bufio.NewScanner(strings.NewReader(string(raw)))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		m := requestLine.FindStringSubmatch(sc.Text())
+		if m == nil || !isWrite(m[1]) {
+			continue
+		}
+		n, err := strconv.ParseFloat(m[2], 64)
+		if err != nil {
+			return nil, err
+		}
+		l := labelsOf(m[1])
+		key := l["resource"]
+		if l["subresource"] != "" {
+			key += "/" + l["subresource"]
+		}
+		out[key+" "+l["verb"]+" "+l["code"]] += n
+	}
+	return out, sc.Err()
+}
+
+var labelPair = regexp.MustCompile(`([a-z_]+)="([^"]*)"`)
+
+func labelsOf(s string) map[string]string {
+	l := map[string]string{}
+	for _, m := range labelPair.FindAllStringSubmatch(s, -1) {
+		l[m[1]] = m[2]
+	}
+	return l
+}
+
 func isWrite(labels string) bool {
 	resource := false
 	for _, r := range []string{`resource="gamerooms"`, `resource="pods"`, `resource="events"`} {

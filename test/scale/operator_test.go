@@ -88,6 +88,9 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		go w.run(ctx)
 
 		// Rooms until every one has its pod.
+		writesBefore, err := apiWritesBy(ctx, cs)
+		must(b, err)
+		profiles := startProfiles(b, ctx, cs, op)
 		start = time.Now()
 		must(b, parallel(rooms, func(i int) error {
 			r := gameroomtest.MakeGameRoom(roomName(i), "scale").IdleTimeout(time.Hour)
@@ -115,6 +118,10 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 			return n
 		}, rooms)
 		settle(b, ctx, cs)
+		profiles()
+		writesAfter, err := apiWritesBy(ctx, cs)
+		must(b, err)
+		opWrites := logWritesPerRoom(b, writesBefore, writesAfter, rooms)
 
 		// Steady state: every room beats, nobody comes or goes.
 		before := sample(b, ctx, cs, op)
@@ -145,6 +152,7 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		b.ReportMetric(podsAll.Seconds()/floorPods.Seconds(), "pods-ratio")
 		b.ReportMetric(floorRooms.Seconds(), "floor-rooms-s")
 		b.ReportMetric(podsAll.Seconds()/(floorPods+floorRooms).Seconds(), "pods-ratio-rooms+pods")
+		b.ReportMetric(opWrites, "operator-writes/room")
 		b.ReportMetric((w1-w0)/steadyWindow.Minutes(), "api-writes/min")
 		b.ReportMetric(float64(rss)/(1<<20), "rss-MB")
 		b.ReportMetric(float64(rssIdle)/(1<<20), "floor-rss-MB")

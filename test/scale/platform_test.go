@@ -62,6 +62,7 @@ func startRedis(b *testing.B) redis.UniversalClient {
 type operator struct {
 	proc        *childproc.Process
 	metricsAddr string
+	pprofAddr   string
 	log         string
 }
 
@@ -87,7 +88,9 @@ func startOperator(b *testing.B, cp *controlplane.ControlPlane, bin string, rdb 
 	must(b, err)
 	probe, err := freeport.Addr()
 	must(b, err)
-	op := &operator{metricsAddr: metricsAddr, log: filepath.Join(dir, "operator.log")}
+	pprofAddr, err := freeport.Addr()
+	must(b, err)
+	op := &operator{metricsAddr: metricsAddr, pprofAddr: pprofAddr, log: filepath.Join(dir, "operator.log")}
 	logf, err := os.Create(op.log)
 	if err != nil {
 		b.Fatal(err)
@@ -97,6 +100,7 @@ func startOperator(b *testing.B, cp *controlplane.ControlPlane, bin string, rdb 
 		Name: "operator",
 		Argv: []string{bin, "operator", "--redis-addrs=" + redisAddr,
 			"--metrics-bind-address=" + op.metricsAddr, "--health-probe-bind-address=" + probe,
+			"--pprof-bind-address=" + op.pprofAddr,
 			"--kube-api-qps=1000", "--kube-api-burst=2000", "--workers=16", "--zap-log-level=error"},
 		Env: append(os.Environ(), "KUBECONFIG="+kc),
 		Out: logf,

@@ -20,6 +20,10 @@ const ReplayVersion = 1
 // 7,537), so a log past it is damaged, and is refused rather than served.
 const MaxReplayEntries = 10_000
 
+// MaxReplayBytes bounds a replay read back: the longest legal match makes
+// one of about 3.6 MB.
+const MaxReplayBytes = 16 << 20
+
 // Replay is a finished match with every hand revealed: its setup, its
 // players, then every log entry in order, each with the table after it.
 type Replay struct {
@@ -77,14 +81,23 @@ func tableOf(m *cassino.Match) Table {
 		Dealer: v.Dealer, Turn: v.Turn, Deal: v.Deal, HandNumber: v.HandNumber,
 		LastCapturer: v.LastCapturer, Finished: v.Finished, Winners: v.Winners,
 	}
-	if t.Winners == nil {
-		t.Winners = []int{}
-	}
 	t.Hands[0] = v.Hand
 	for s := 1; s < n; s++ {
 		t.Hands[s] = m.View(s).Hand
 	}
+	// Empty lists are [] rather than null, so a viewer never meets null.
+	for s := range t.Hands {
+		t.Hands[s] = nonNil(t.Hands[s])
+	}
+	t.Table, t.Builds, t.Winners = nonNil(t.Table), nonNil(t.Builds), nonNil(t.Winners)
 	return t
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // fold applies one entry to m (nil before the match start, which deals
@@ -116,13 +129,20 @@ func fold(m *cassino.Match, setup cassino.Setup, seq int64, events json.RawMessa
 // ErrBadReplay means a replay does not fold into the match it describes.
 var ErrBadReplay = errors.New("replay does not fold")
 
-// ReadReplay decodes a replay (an archive, or the pod's GET /replay) and
-// folds it: every entry in order from the setup, each table checked
+// ReadReplay decodes a replay (an archive, or the pod's GET /replay) of
+// at most MaxReplayBytes and folds it: every entry in order from the setup, each table checked
 // against the fold. It returns the final match, which equals the match
 // the room ended with.
 func ReadReplay(rd io.Reader) (Replay, *cassino.Match, error) {
+	b, err := io.ReadAll(io.LimitReader(rd, MaxReplayBytes+1))
+	if err != nil {
+		return Replay{}, nil, fmt.Errorf("read replay: %w", err)
+	}
+	if len(b) > MaxReplayBytes {
+		return Replay{}, nil, fmt.Errorf("%w: over %d bytes", ErrBadReplay, MaxReplayBytes)
+	}
 	var rp Replay
-	dec := json.NewDecoder(rd)
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&rp); err != nil {
 		return Replay{}, nil, fmt.Errorf("%w: %w", ErrBadReplay, err)

@@ -99,6 +99,8 @@ func TestReadReplayRefusesAnArchiveThatDoesNotFold(t *testing.T) {
 		{"another seed", edit(func(rp map[string]any) { rp["setup"].(map[string]any)["seed"] = 8 })},
 		{"no entries", edit(func(rp map[string]any) { rp["entries"] = []any{} })},
 		{"last entry missing", edit(func(rp map[string]any) { rp["entries"] = entries(rp)[:len(entries(rp))-1] })},
+		{"more entries than any match", withEntries(body, bytes.Repeat([]byte(`{},`), room.MaxReplayEntries), `{}`)},
+		{"over the size bound", withEntries(body, bytes.Repeat([]byte(" "), room.MaxReplayBytes), `{}`)},
 		{"entries swapped", edit(func(rp map[string]any) { e := entries(rp); e[3], e[4] = e[4], e[3] })},
 		{"a hand shown wrong", edit(func(rp map[string]any) {
 			tb := entries(rp)[5].(map[string]any)["table"].(map[string]any)
@@ -135,4 +137,12 @@ func TestWriteReplayBeforeTheEndWritesNothing(t *testing.T) {
 	if strings.Contains(buf.String(), "entries") {
 		t.Fatal("entries leaked")
 	}
+}
+
+// withEntries is body's head with the entries list replaced by list+last.
+func withEntries(body, list []byte, last string) []byte {
+	head := body[:bytes.Index(body, []byte(`"entries":[`))+len(`"entries":[`)]
+	out := append([]byte{}, head...)
+	out = append(out, list...)
+	return append(out, last+"]}"...)
 }

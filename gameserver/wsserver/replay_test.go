@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/croupier-dev/croupier/gameserver/actionlog"
@@ -158,6 +159,21 @@ func TestReplayOfAFinishedMatchFoldsIntoItsFinalState(t *testing.T) {
 					t.Fatalf("opening table: seat %d shows %d cards, want %d face up", s, len(h), want)
 				}
 			}
+			// Names only: no player id (nor token) is in a replay.
+			seated, err := tb.roomPlayers()
+			if err != nil || len(seated) != players {
+				t.Fatalf("players %v: %v", seated, err)
+			}
+			for _, p := range seated {
+				if bytes.Contains(body, []byte(p.ID)) {
+					t.Fatalf("the replay holds seat %d's player id", p.Seat)
+				}
+			}
+			for _, b := range bots {
+				if bytes.Contains(body, []byte(b.token)) {
+					t.Fatalf("the replay holds seat %d's token", b.seat)
+				}
+			}
 			// The package's own reader agrees: every table checks out.
 			if _, _, err := room.ReadReplay(bytes.NewReader(body)); err != nil {
 				t.Fatal(err)
@@ -278,5 +294,40 @@ func TestReplayOfADamagedLogIsRefused(t *testing.T) {
 				t.Fatalf("want 500 internal: %d %s, read error %v", resp.StatusCode, body, err)
 			}
 		})
+	}
+}
+
+func TestReplayRefusalsOfABusyOrRecoveringPod(t *testing.T) {
+	tb := newTable(t, 2, withOptions(func(o *cassino.Options) { o.TargetScore = 5 }))
+	bots := tb.seatAll()
+	for playTurn(t, bots) {
+	}
+	release := wsserver.HoldReplaySlots()
+	resp, err := http.Get(tb.http.URL + "/replay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var refusal wsserver.HTTPError
+	if err := json.Unmarshal(body, &refusal); err != nil || resp.StatusCode != http.StatusServiceUnavailable ||
+		refusal.Code != wsserver.CodeReplayBusy || resp.Header.Get("Retry-After") != "1" {
+		t.Fatalf("replay with every slot taken: %d %s Retry-After %q", resp.StatusCode, body, resp.Header.Get("Retry-After"))
+	}
+	release()
+	if status, body := tb.getReplay(); status != http.StatusOK {
+		t.Fatalf("replay once the slots are free: %d %s", status, body)
+	}
+
+	recovering := httptest.NewServer(wsserver.New(wsserver.Config{RoomID: roomID, Redis: tb.rdb}).Handler())
+	defer recovering.Close()
+	resp, err = http.Get(recovering.URL + "/replay")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err := json.Unmarshal(body, &refusal); err != nil || resp.StatusCode != http.StatusServiceUnavailable || refusal.Code != wsserver.CodeNotReady {
+		t.Fatalf("replay from a pod still recovering: %d %s", resp.StatusCode, body)
 	}
 }

@@ -74,8 +74,8 @@ function draw() {
   t.dealer === s ? h('span', { class: 'badge' }, 'dealer') : null,
   h('span', { class: 'score' }, `${t.scores[s]} pts`),
   h('span', { class: 'counts' }, `pile ${t.pileCounts[s]} · sweeps ${t.sweeps[s]}`),
-  h('div', { class: 'hand', dataset: { seat: s, count: hand.length }, 'aria-label': `${playerName(s)}'s hand` },
-    hand.map((c) => cardFace(h('span'), c))),
+  h('div', { class: 'hand', dataset: { seat: s, count: (hand || []).length }, 'aria-label': `${playerName(s)}'s hand` },
+    (hand || []).map((c) => cardFace(h('span'), c))),
   )));
   $('builds').replaceChildren(...(t.builds || []).map((b) => h('div', {
     class: 'build',

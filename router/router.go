@@ -87,6 +87,7 @@ func (r *Router) routes() *http.ServeMux {
 	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}", r.roomFacts)
 	mux.HandleFunc("POST /v1/rooms/{namespace}/{name}/join", r.join)
 	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}/ws", r.websocket)
+	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}/replay", r.replay)
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: see docs/PROTOCOL.md, section Router")
 	})

@@ -17,7 +17,7 @@
 //     finds it, and the player gets the original ack with "duplicate": true.
 //   - The record is the dedup hash field <seat>:<action_id>, written by the
 //     same script as the entry, so both exist or neither does. It lives as
-//     long as the room's keys (trimming the stream keeps it), so it outlives
+//     long as the room's keys, so it outlives
 //     a pod crash: a new pod answers a resend made to the dead one's actions
 //     exactly like the dead pod would have.
 //   - go-redis retries a script whose reply timed out. If the first attempt

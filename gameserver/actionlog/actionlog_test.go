@@ -160,7 +160,7 @@ func TestClientRetryAfterALostReplyAppendsOnce(t *testing.T) {
 	}
 }
 
-func TestSnapshotKeepsNewestAndTrims(t *testing.T) {
+func TestSnapshotKeepsNewest(t *testing.T) {
 	ctx := context.Background()
 	l, _ := newLog(t)
 	if _, ok, err := l.LoadSnapshot(ctx); ok || err != nil {
@@ -169,22 +169,76 @@ func TestSnapshotKeepsNewestAndTrims(t *testing.T) {
 	for i := int64(0); i < 10; i++ {
 		mustAppend(t, l, i, entry(0, fmt.Sprintf("a%d", i)))
 	}
-	if err := l.SaveSnapshot(ctx, Snapshot{Seq: 8, State: []byte("eight")}, 6); err != nil {
+	if err := l.SaveSnapshot(ctx, Snapshot{Seq: 8, State: []byte("eight")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.SaveSnapshot(ctx, Snapshot{Seq: 5, State: []byte("five")}, 3); err != nil {
+	if err := l.SaveSnapshot(ctx, Snapshot{Seq: 5, State: []byte("five")}); err != nil {
 		t.Fatal(err)
 	}
 	s, ok, err := l.LoadSnapshot(ctx)
 	if err != nil || !ok || s.Seq != 8 || string(s.State) != "eight" {
 		t.Fatalf("snapshot %+v ok=%v err=%v, want the one at 8", s, ok, err)
 	}
-	if first, _ := l.FirstSeq(ctx); first != 6 {
-		t.Fatalf("first kept seq %d, want 6", first)
-	}
 	rest, err := l.After(ctx, s.Seq)
 	if err != nil || len(rest) != 2 || rest[0].Seq != 9 {
 		t.Fatalf("after the snapshot: %+v %v", rest, err)
+	}
+}
+
+// A replay needs the whole match, so snapshots never trim the log, however
+// long it grows past them.
+func TestSnapshotsNeverTrimTheLog(t *testing.T) {
+	ctx := context.Background()
+	l, c := newLog(t)
+	const n = 2500
+	for i := int64(0); i < n; i++ {
+		mustAppend(t, l, i, entry(int(i%2), fmt.Sprintf("a%d", i)))
+		if (i+1)%100 == 0 {
+			if err := l.SaveSnapshot(ctx, Snapshot{Seq: i + 1, State: []byte("s")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if s, ok, _ := l.LoadSnapshot(ctx); !ok || s.Seq != n {
+		t.Fatalf("latest snapshot %+v, want the one at %d", s, n)
+	}
+	if first, _ := l.FirstSeq(ctx); first != 1 {
+		t.Fatalf("first kept seq %d, want 1: the log was trimmed", first)
+	}
+	if got := streamLen(t, c); got != n {
+		t.Fatalf("stream holds %d entries, want all %d", got, n)
+	}
+}
+
+func TestEachReadsPagesInOrder(t *testing.T) {
+	ctx := context.Background()
+	l, _ := newLog(t)
+	n := int64(pageSize + 3)
+	for i := int64(0); i < n; i++ {
+		mustAppend(t, l, i, entry(0, fmt.Sprintf("a%d", i)))
+	}
+	var pages []int
+	next := int64(1)
+	err := l.Each(ctx, 0, func(page []Entry) error {
+		pages = append(pages, len(page))
+		for _, e := range page {
+			if e.Seq != next {
+				return fmt.Errorf("entry %d where %d was due", e.Seq, next)
+			}
+			next++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pages) != 2 || pages[0] != pageSize || pages[1] != 3 {
+		t.Fatalf("pages of %v entries, want [%d 3]", pages, pageSize)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	if err := l.Each(ctx, 0, func([]Entry) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Fatalf("an error from fn: err %v after %d calls, want it back after 1", err, calls)
 	}
 }
 

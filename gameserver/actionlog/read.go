@@ -17,21 +17,39 @@ const pageSize = 1000
 // After returns every entry with a sequence greater than after, in order.
 func (l *Log) After(ctx context.Context, after int64) ([]Entry, error) {
 	var out []Entry
+	err := l.Each(ctx, after, func(page []Entry) error {
+		out = append(out, page...)
+		return nil
+	})
+	return out, err
+}
+
+// Each calls fn with the entries after the sequence after, in order, one
+// page (at most pageSize entries) at a time, so a reader that streams them
+// on holds one page however long the log is. An error from fn stops it.
+func (l *Log) Each(ctx context.Context, after int64, fn func([]Entry) error) error {
+	page := make([]Entry, 0, pageSize)
 	for {
 		msgs, err := l.c.XRangeN(ctx, l.keys.Log(), "("+strconv.FormatInt(after, 10)+"-0", "+", pageSize).Result()
 		if err != nil {
-			return nil, fmt.Errorf("read log after %d: %w", after, err)
+			return fmt.Errorf("read log after %d: %w", after, err)
 		}
+		page = page[:0]
 		for _, m := range msgs {
 			e, err := decode(m)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			out = append(out, e)
+			page = append(page, e)
 			after = e.Seq
 		}
+		if len(page) > 0 {
+			if err := fn(page); err != nil {
+				return err
+			}
+		}
 		if len(msgs) < pageSize {
-			return out, nil
+			return nil
 		}
 	}
 }

@@ -15,14 +15,12 @@ type Snapshot struct {
 	State []byte
 }
 
-// SaveSnapshot stores s unless a snapshot at least as new exists, then drops
-// the entries before keepFrom (0 keeps them all). Recovery only needs what
-// follows the snapshot; entries kept before it serve reconnect catch-up.
-func (l *Log) SaveSnapshot(ctx context.Context, s Snapshot, keepFrom int64) error {
-	if keepFrom > s.Seq+1 {
-		keepFrom = s.Seq + 1
-	}
-	err := snapshotScript.Run(ctx, l.c, []string{l.keys.Snapshot(), l.keys.Log()}, s.Seq, s.State, keepFrom).Err()
+// SaveSnapshot stores s unless a snapshot at least as new exists. It never
+// trims the log: recovery only needs what follows the snapshot, but a
+// replay needs every entry, so the log keeps the whole match for the
+// room's life.
+func (l *Log) SaveSnapshot(ctx context.Context, s Snapshot) error {
+	err := snapshotScript.Run(ctx, l.c, []string{l.keys.Snapshot()}, s.Seq, s.State).Err()
 	if err != nil {
 		return fmt.Errorf("save snapshot at %d: %w", s.Seq, err)
 	}

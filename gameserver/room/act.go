@@ -152,15 +152,15 @@ func (r *Room) ackDuplicate(seat int, c Conn, actionID string, seq int64) {
 	r.send(seat, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: actionID, Seq: seq, Duplicate: true}))
 }
 
-// maybeSnapshot writes a snapshot every SnapshotEvery entries and trims the
-// log to what catch-up still needs. A failure only costs replay time.
+// maybeSnapshot writes a snapshot every SnapshotEvery entries. A failure
+// only costs recovery time.
 func (r *Room) maybeSnapshot(ctx context.Context) {
 	if r.seq-r.snapSeq < r.cfg.SnapshotEvery {
 		return
 	}
 	state, err := r.match.Snapshot()
 	if err == nil {
-		err = r.log.SaveSnapshot(ctx, actionlog.Snapshot{Seq: r.seq, State: state}, r.seq-r.cfg.LogRetain+1)
+		err = r.log.SaveSnapshot(ctx, actionlog.Snapshot{Seq: r.seq, State: state})
 	}
 	if err != nil {
 		r.cfg.Log.Error(err, "write snapshot", "seq", r.seq)

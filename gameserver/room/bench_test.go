@@ -68,7 +68,7 @@ func BenchmarkRecovery(b *testing.B) {
 		every int64
 	}{{"snapshot-every-100", 100}, {"no-snapshot", 1 << 40}} {
 		b.Run(tc.name, func(b *testing.B) {
-			mod := func(c *room.Config) { c.SnapshotEvery, c.LogRetain = tc.every, 1<<40 }
+			mod := func(c *room.Config) { c.SnapshotEvery = tc.every }
 			rdb, actions := recordedMatch(b, mod)
 			b.ResetTimer()
 			for range b.N {
@@ -82,10 +82,10 @@ func BenchmarkRecovery(b *testing.B) {
 
 // BenchmarkBytesPerAction is the Redis memory a logged action costs: its
 // stream entry (action and full-information events) and its dedup record,
-// with trimming off so every entry is counted.
+// every entry counted (the log is never trimmed).
 func BenchmarkBytesPerAction(b *testing.B) {
 	for range b.N {
-		mod := func(c *room.Config) { c.SnapshotEvery, c.LogRetain = 1<<40, 1<<40 }
+		mod := func(c *room.Config) { c.SnapshotEvery = 1 << 40 }
 		b.StopTimer()
 		rdb, actions := recordedMatch(b, mod)
 		ctx := context.Background()

@@ -43,11 +43,9 @@ type Config struct {
 	Options cassino.Options // Players is the number of seats
 	Redis   redis.UniversalClient
 	// SnapshotEvery actions a snapshot is written (default 100), so
-	// recovery replays at most that many entries.
+	// recovery replays at most that many entries. The log itself is never
+	// trimmed: it keeps the whole match for replays.
 	SnapshotEvery int64
-	// LogRetain entries before the latest snapshot stay in the log for
-	// reconnect catch-up (default 1000); older gaps get a full view.
-	LogRetain int64
 	// MaxCatchUp is the largest gap sent as events (default 100); a larger
 	// one gets a full view, so catch-up fits the connection's send queue.
 	MaxCatchUp int64
@@ -64,9 +62,6 @@ type Config struct {
 func (c *Config) defaults() {
 	if c.SnapshotEvery <= 0 {
 		c.SnapshotEvery = 100
-	}
-	if c.LogRetain <= 0 {
-		c.LogRetain = 1000
 	}
 	if c.MaxCatchUp <= 0 {
 		c.MaxCatchUp = 100

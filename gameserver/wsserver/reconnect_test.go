@@ -83,25 +83,25 @@ func TestReconnectGetsExactlyTheMissedEvents(t *testing.T) {
 // player still connected.
 func (b *bot) myTurnAt(others []*bot) bool { return others[0].view.Turn == b.seat }
 
-func TestReconnectPastTheKeptLogGetsAFullView(t *testing.T) {
-	tb := newTable(t, 2, withRoom(func(c *room.Config) { c.SnapshotEvery, c.LogRetain = 10, 5 }))
+func TestReconnectPastMaxCatchUpGetsAFullView(t *testing.T) {
+	tb := newTable(t, 2, withRoom(func(c *room.Config) { c.SnapshotEvery, c.MaxCatchUp = 10, 5 }))
 	bots := tb.seatAll()
 	for tb.room.Seq() < 30 {
 		playTurn(t, bots)
 	}
 	b := bots[0]
 	_ = b.ws.Close()
-	b.lastSeq = 2 // long gone from the log
+	b.lastSeq = 2 // a gap longer than MaxCatchUp
 	before := b.events
 	b.connect(tb.wsURL())
 	if b.events != before {
-		t.Fatalf("received %d events for a gap the log no longer holds", b.events-before)
+		t.Fatalf("received %d events for a gap over MaxCatchUp", b.events-before)
 	}
 	if b.lastSeq != tb.room.Seq() || b.view == nil {
 		t.Fatalf("full view at %d, room at %d", b.lastSeq, tb.room.Seq())
 	}
-	// A new pod recovers from the latest snapshot of the trimmed log, and
-	// the match ends as it would have uninterrupted.
+	// A new pod recovers from the latest snapshot, and the match ends as
+	// it would have uninterrupted.
 	for tb.room.Seq() < 57 {
 		playTurn(t, bots)
 	}
@@ -115,8 +115,15 @@ func TestReconnectPastTheKeptLogGetsAFullView(t *testing.T) {
 	if !slices.Equal(bots[1].view.Scores, want.Scores) {
 		t.Fatalf("scores %v after recovering from a snapshot, want %v", bots[1].view.Scores, want.Scores)
 	}
-	if first := tb.rdb.XRangeN(context.Background(), keys.Log(), "-", "+", 1).Val(); len(first) == 0 || first[0].ID == "1-0" {
-		t.Fatal("the log was never trimmed; the test proves nothing about snapshots")
+	if snap := tb.rdb.HGet(context.Background(), keys.Snapshot(), "seq").Val(); snap == "" {
+		t.Fatal("no snapshot was written; the test proves nothing about recovering from one")
+	}
+	// Snapshots never trim: the log still holds the whole match.
+	if first := tb.rdb.XRangeN(context.Background(), keys.Log(), "-", "+", 1).Val(); len(first) == 0 || first[0].ID != "1-0" {
+		t.Fatalf("the log starts at %v, want the match start 1-0", first)
+	}
+	if n := tb.logLen(); n != tb.room.Seq() {
+		t.Fatalf("log holds %d entries, room at %d", n, tb.room.Seq())
 	}
 }
 

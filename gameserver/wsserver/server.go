@@ -1,5 +1,6 @@
 // Package wsserver is the game pod's HTTP face: POST /join, the players'
-// websockets on GET /ws, health and readiness probes, and metrics.
+// websockets on GET /ws, a finished match's replay on GET /replay,
+// health and readiness probes, and metrics.
 package wsserver
 
 import (
@@ -153,6 +154,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /join", s.join)
 	mux.HandleFunc("GET /ws", s.websocket)
+	mux.HandleFunc("GET /replay", s.replay)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if s.cfg.Registry != nil {

@@ -24,6 +24,8 @@ func servedFiles(t *testing.T) map[string]string {
 			out[p] = "/"
 		case "room.html":
 			out[p] = "/r/default/cassino-table"
+		case "replay.html":
+			out[p] = "/r/default/cassino-table/replay"
 		default:
 			out[p] = "/" + p
 		}

@@ -1,5 +1,6 @@
 // Package web is the browser client the router serves: a start page at
-// "/", a room page at "/r/{namespace}/{name}" and the static assets under
+// "/", a room page at "/r/{namespace}/{name}", a finished match's replay
+// at "/r/{namespace}/{name}/replay" and the static assets under
 // "/assets/". Everything is plain HTML, CSS, SVG and ES modules embedded in
 // the binary, so the page needs no build step, no CDN and no internet. The
 // page talks only to the router's API on the same origin.
@@ -15,6 +16,7 @@ func Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /{$}", page(startPage))
 	mux.Handle("GET /r/{namespace}/{name}", roomPage())
+	mux.Handle("GET /r/{namespace}/{name}/replay", replayPage())
 	mux.Handle("GET /assets/", assetServer())
 	return withSecurityHeaders(mux)
 }

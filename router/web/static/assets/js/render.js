@@ -161,6 +161,8 @@ function result(g, v) {
     h('h2', {}, won ? 'You won the match!' : `${names.join(' and ')} won the match.`),
     h('p', {}, 'Final scores: ', v.scores.map((sc, s) => `${g.name(s)} ${sc}`).join(', '), '.'),
     h('a', { href: '/', class: 'button' }, 'Back to the start page'),
+    ' ',
+    h('a', { href: `${location.pathname}/replay`, class: 'button', id: 'replay-link' }, 'Watch the replay'),
   );
 }
 

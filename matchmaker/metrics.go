@@ -9,11 +9,15 @@ var (
 	}, []string{"result"})
 	claims = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "croupier_matchmaker_claims_total",
-		Help: "Pool rooms claimed.",
+		Help: "Pool rooms claimed (in Redis, by this replica).",
 	})
 	claimConflicts = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "croupier_matchmaker_claim_conflicts_total",
-		Help: "Claims lost to a concurrent writer (409), each followed by another room.",
+		Help: "Writes of a claim's label that met a concurrent change (409) and were tried again.",
+	})
+	claimsFinished = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "croupier_matchmaker_claims_finished_total",
+		Help: "Claim records found unfinished after a few seconds by this replica's sweep (their replica died or failed), queued to be finished.",
 	})
 	created = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "croupier_matchmaker_rooms_created_total",
@@ -29,7 +33,7 @@ var (
 // registerMetrics adds the collectors to reg; a registry that has them
 // already (a second matchmaker in one process) keeps them.
 func registerMetrics(reg prometheus.Registerer) {
-	for _, c := range []prometheus.Collector{plays, claims, claimConflicts, created, playLatency} {
+	for _, c := range []prometheus.Collector{plays, claims, claimConflicts, claimsFinished, created, playLatency} {
 		_ = reg.Register(c)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"testing"
@@ -22,9 +24,13 @@ import (
 // beside a floor measured in the same run:
 //
 //   - warm: a warm pool of 60; latency p50/p99 of POST /v1/play through
-//     the router, and claims per second over the burst. Floors: one join
-//     through the router to a ready room, and one bare GameRoom Update
-//     (latency, and Updates per second at the same concurrency).
+//     the router, claims per second over the burst, and how long after
+//     the burst the last claimed label is written. Floors: one Redis
+//     round trip (alone, and 100 at once), one join through the router
+//     to a ready room, and one bare GameRoom Update (latency, and Updates
+//     per second at the same concurrency). QUICKPLAY_CPUPROFILE=<file>
+//     writes this process's CPU profile (matchmakers, router, operator)
+//     over the burst.
 //   - cold: no pool; every room is made from the template and waits for
 //     its pod. Floor: one room created and waited for, alone.
 func BenchmarkQuickPlay(b *testing.B) {
@@ -48,8 +54,18 @@ func benchWarm(b *testing.B) {
 	plat.WarmPool(b, ns, "bench", 60, twoSeats(target))
 	joinFloor := floorJoins(b, ns)
 	one := oneByOne(b, target)
-	before := len(claimedIn(b, ns))
+	// The claims' labels may follow the answers: count from once the ten
+	// claims of the one-by-one players all show.
+	before := waitClaimed(b, ns, 10)
+	rtt, rtt100 := floorRedis(b)
+	stop := profile(b)
 	lat, wall := burst(b, target, "warm")
+	stop()
+	burstEnd := time.Now()
+	// The claims are taken in Redis; their labels follow.
+	waitClaimed(b, ns, before+benchPlayers/2)
+	labelLag := time.Since(burstEnd)
+	time.Sleep(time.Second) // a claim too many would show by now
 	all := claimedIn(b, ns)
 	claims := len(all) - before
 	// The floor's burst: as many bare Updates, at once, as the burst's claims.
@@ -59,6 +75,10 @@ func benchWarm(b *testing.B) {
 	b.ReportMetric(pct(lat, 50), "play-p50-ms")
 	b.ReportMetric(pct(lat, 99), "play-p99-ms")
 	b.ReportMetric(pct(joinFloor, 50), "floor-join-p50-ms")
+	b.ReportMetric(pct(rtt, 50), "floor-redis-p50-ms")
+	b.ReportMetric(pct(rtt100, 50), "floor-redis-100-p50-ms")
+	b.ReportMetric(pct(rtt100, 99), "floor-redis-100-p99-ms")
+	b.ReportMetric(float64(labelLag.Milliseconds()), "labels-done-after-ms")
 	b.ReportMetric(float64(benchPlayers/2)/updRate*1000, "floor-50-updates-ms")
 	b.ReportMetric(pct(updLat, 50), "floor-update-p50-ms")
 	b.ReportMetric(float64(claims)/wall.Seconds(), "claims/s")
@@ -132,6 +152,49 @@ func burst(b *testing.B, target int32, tag string) ([]float64, time.Duration) {
 	return lat, wall
 }
 
+// floorRedis: Redis round trips (PING) from this process, twenty one at a
+// time, then benchPlayers at once; each one's latency in ms.
+func floorRedis(b *testing.B) (alone, together []float64) {
+	ctx := context.Background()
+	for range 20 {
+		t0 := time.Now()
+		if err := plat.RedisCli.Ping(ctx).Err(); err != nil {
+			b.Fatal(err)
+		}
+		alone = append(alone, float64(time.Since(t0).Microseconds())/1000)
+	}
+	together = make([]float64, benchPlayers)
+	var wg sync.WaitGroup
+	for i := range benchPlayers {
+		wg.Go(func() {
+			t0 := time.Now()
+			if err := plat.RedisCli.Ping(ctx).Err(); err != nil {
+				b.Error(err)
+			}
+			together[i] = float64(time.Since(t0).Microseconds()) / 1000
+		})
+	}
+	wg.Wait()
+	return alone, together
+}
+
+// profile starts a CPU profile into $QUICKPLAY_CPUPROFILE, if set; the
+// returned func stops it.
+func profile(b *testing.B) func() {
+	path := os.Getenv("QUICKPLAY_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }
+}
+
 // floorJoins: twelve joins through the router to ready rooms, one at a time.
 func floorJoins(b *testing.B, ns string) []float64 {
 	var out []float64
@@ -191,6 +254,19 @@ func floorUpdates(b *testing.B, rooms []gamesv1.GameRoom) ([]float64, float64) {
 	}
 	wg.Wait()
 	return lat, float64(len(rooms)) / time.Since(start).Seconds()
+}
+
+// waitClaimed waits up to a minute for n claimed rooms in ns and returns
+// how many there are.
+func waitClaimed(b *testing.B, ns string, n int) int {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		got := len(claimedIn(b, ns))
+		if got >= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 func claimedIn(b *testing.B, ns string) []gamesv1.GameRoom {

@@ -23,6 +23,11 @@ var (
 		Name: "croupier_matchmaker_rooms_created_total",
 		Help: "Rooms created from the template pool because no room could be claimed.",
 	})
+	joinLatency = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "croupier_matchmaker_join_seconds",
+		Help:    "Time of one seat's join at the room's pod (POST /join, retries included).",
+		Buckets: prometheus.ExponentialBuckets(0.005, 2, 14),
+	})
 	playLatency = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "croupier_matchmaker_play_seconds",
 		Help:    "Time from a quick play's arrival to its seat.",
@@ -33,7 +38,7 @@ var (
 // registerMetrics adds the collectors to reg; a registry that has them
 // already (a second matchmaker in one process) keeps them.
 func registerMetrics(reg prometheus.Registerer) {
-	for _, c := range []prometheus.Collector{plays, claims, claimConflicts, claimsFinished, created, playLatency} {
+	for _, c := range []prometheus.Collector{plays, claims, claimConflicts, claimsFinished, created, joinLatency, playLatency} {
 		_ = reg.Register(c)
 	}
 }

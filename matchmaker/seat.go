@@ -43,7 +43,9 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 		m.claimed(b, st)
 		switch st.kind {
 		case stepSeat:
+			t0 := time.Now()
 			answer, jerr := m.joiner.join(ctx, st.room, req.Name)
+			joinLatency.Observe(time.Since(t0).Seconds())
 			if jerr == nil {
 				seated = true
 				return answer, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -30,6 +31,9 @@ type GameRoomPoolReconciler struct {
 	client.Client
 	Recorder events.EventRecorder
 	Clock    clock.PassiveClock
+	// DrainGrace: a draining room is deleted this long after its mark;
+	// zero means pool.DrainGrace.
+	DrainGrace time.Duration
 
 	expect expectations
 }
@@ -37,10 +41,11 @@ type GameRoomPoolReconciler struct {
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gameroompools,verbs=get;list;watch
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gameroompools/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gameroompools/finalizers,verbs=update
-// +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;create;delete
+// +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;create;update;delete
 
-// Reconcile creates the rooms a pool lacks or deletes the unclaimed rooms
-// it has too many of, then writes its status if it changed. A pool being
+// Reconcile creates the rooms a pool lacks or drains the unclaimed rooms
+// it has too many of, deletes the draining rooms whose grace is over,
+// then writes its status if it changed. A pool being
 // deleted is left alone: its rooms go with it through their owner
 // references, except the claimed ones, which no longer have one.
 func (r *GameRoomPoolReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -64,12 +69,15 @@ func (r *GameRoomPoolReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		return ctrl.Result{RequeueAfter: wait}, nil
 	}
 	s := &poolScope{pool: p, rooms: classify(p, list.Items)}
-	err := r.scalePool(ctx, s)
+	next, err := r.scalePool(ctx, s)
 	if werr := r.writeStatus(ctx, s); werr != nil {
 		return ctrl.Result{}, errors.Join(err, werr)
 	}
 	r.emit(s)
-	return ctrl.Result{}, err
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	return ctrl.Result{RequeueAfter: next}, nil
 }
 
 // poolScope is one reconcile of one pool.
@@ -77,8 +85,9 @@ type poolScope struct {
 	pool      *gamesv1.GameRoomPool
 	rooms     poolRooms
 	createErr error
-	// created and deleted name the rooms this reconcile created and deleted.
-	created, deleted []string
+	// created, drained and deleted name the rooms this reconcile created,
+	// marked draining and deleted.
+	created, drained, deleted []string
 }
 
 func (s *poolScope) key() types.NamespacedName { return client.ObjectKeyFromObject(s.pool) }
@@ -104,6 +113,10 @@ func (r *GameRoomPoolReconciler) emit(s *poolScope) {
 	if len(s.created) > 0 {
 		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsCreated, "Create",
 			"Created %d room(s): %s", len(s.created), strings.Join(s.created, ", "))
+	}
+	if len(s.drained) > 0 {
+		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsDraining, "Drain",
+			"Draining %d unclaimed room(s), deleted in %s unless claimed meanwhile: %s", len(s.drained), r.drainGrace(), strings.Join(s.drained, ", "))
 	}
 	if len(s.deleted) > 0 {
 		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsDeleted, "Delete",

@@ -15,6 +15,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -36,6 +37,8 @@ var (
 	poolRec     *GameRoomPoolReconciler
 	poolWrites  = &writeCounter{}
 	poolWaitFor = 30 * time.Second
+	// poolDrainGrace is the suite pool controller's DrainGrace.
+	poolDrainGrace = 3 * time.Second
 )
 
 func poolNamespace(t *testing.T) string {
@@ -60,7 +63,10 @@ func startPools() error {
 		return fmt.Errorf("manager: %w", err)
 	}
 	poolWrites.Client = mgr.GetClient()
-	poolRec = &GameRoomPoolReconciler{Client: poolWrites, Recorder: mgr.GetEventRecorder("croupier-operator"), Clock: suiteClock}
+	// The pool's clock is real, and its drain grace short, so a scale-down
+	// completes within a test without stepping the operator's clock.
+	poolRec = &GameRoomPoolReconciler{Client: poolWrites, Recorder: mgr.GetEventRecorder("croupier-operator"),
+		Clock: clock.RealClock{}, DrainGrace: poolDrainGrace}
 	if err := poolRec.SetupWithManager(mgr); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract/pool"
 )
 
 // expectationTimeout bounds how long a pool waits for the cache to show
@@ -24,8 +25,8 @@ type expectations struct {
 }
 
 type pending struct {
-	created, deleted map[string]bool
-	since            time.Time
+	created, deleted, drained map[string]bool
+	since                     time.Time
 }
 
 func (e *expectations) get(key types.NamespacedName, now time.Time) *pending {
@@ -34,7 +35,7 @@ func (e *expectations) get(key types.NamespacedName, now time.Time) *pending {
 	}
 	p := e.pools[key]
 	if p == nil {
-		p = &pending{created: map[string]bool{}, deleted: map[string]bool{}}
+		p = &pending{created: map[string]bool{}, deleted: map[string]bool{}, drained: map[string]bool{}}
 		e.pools[key] = p
 	}
 	p.since = now
@@ -53,6 +54,14 @@ func (e *expectations) deleted(key types.NamespacedName, room string, now time.T
 	e.get(key, now).deleted[room] = true
 }
 
+// drained: the room was marked draining; until the cache shows the mark
+// it would still count the room as a member and drain another.
+func (e *expectations) drained(key types.NamespacedName, room string, now time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.get(key, now).drained[room] = true
+}
+
 // satisfied crosses off what the cache's rooms show and reports whether
 // nothing is outstanding; if something is, wait is how long until the
 // expectations lapse.
@@ -64,9 +73,12 @@ func (e *expectations) satisfied(key types.NamespacedName, rooms []gamesv1.GameR
 		return true, 0
 	}
 	seen := make(map[string]bool, len(rooms))
+	// undrained: rooms the cache shows without the draining mark.
+	undrained := map[string]bool{}
 	for i := range rooms {
 		// A room being deleted (held by its finalizer) counts as deleted.
 		seen[rooms[i].Name] = rooms[i].DeletionTimestamp == nil
+		undrained[rooms[i].Name] = !pool.IsDraining(&rooms[i]) && !pool.IsClaimed(&rooms[i])
 	}
 	for name := range p.created {
 		if _, ok := seen[name]; ok {
@@ -78,7 +90,12 @@ func (e *expectations) satisfied(key types.NamespacedName, rooms []gamesv1.GameR
 			delete(p.deleted, name)
 		}
 	}
-	if len(p.created) == 0 && len(p.deleted) == 0 {
+	for name := range p.drained {
+		if !undrained[name] {
+			delete(p.drained, name)
+		}
+	}
+	if len(p.created) == 0 && len(p.deleted) == 0 && len(p.drained) == 0 {
 		delete(e.pools, key)
 		return true, 0
 	}

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -21,15 +22,74 @@ import (
 // pool of a thousand grows in steps without flooding the API server.
 const poolBurst = 50
 
-// scalePool creates the rooms the pool lacks or deletes the unclaimed rooms
-// it has too many of, recording what it did on the scope.
-func (r *GameRoomPoolReconciler) scalePool(ctx context.Context, s *poolScope) error {
+// scalePool creates the rooms the pool lacks or drains the unclaimed
+// rooms it has too many of, and deletes the draining rooms whose grace is
+// over, recording what it did on the scope. next is how long until the
+// next draining room's grace is over (0: none is waiting).
+func (r *GameRoomPoolReconciler) scalePool(ctx context.Context, s *poolScope) (next time.Duration, err error) {
 	have, want := len(s.rooms.members), int(s.pool.Spec.Replicas)
 	switch {
 	case have < want:
-		return r.createRooms(ctx, s, min(want-have, poolBurst))
+		err = r.createRooms(ctx, s, min(want-have, poolBurst))
 	case have > want:
-		return r.deleteRooms(ctx, s, scaleDownOrder(s.rooms.members)[:min(have-want, poolBurst)])
+		err = r.drainRooms(ctx, s, scaleDownOrder(s.rooms.members)[:min(have-want, poolBurst)])
+	}
+	if err != nil {
+		return 0, err
+	}
+	due, next := drainDue(s.rooms.draining, r.Clock.Now(), r.drainGrace())
+	return next, r.deleteRooms(ctx, s, due[:min(len(due), poolBurst)])
+}
+
+func (r *GameRoomPoolReconciler) drainGrace() time.Duration {
+	if r.DrainGrace > 0 {
+		return r.DrainGrace
+	}
+	return pool.DrainGrace
+}
+
+// drainDue picks the draining rooms the pool may delete now: marked at
+// least grace ago, still unclaimed, nobody seated (a player seated there
+// came with a claim whose label is on its way). next is how long until
+// the next one is due, 0 if none waits.
+func drainDue(draining []*gamesv1.GameRoom, now time.Time, grace time.Duration) (due []*gamesv1.GameRoom, next time.Duration) {
+	for _, room := range draining {
+		if pool.IsClaimed(room) || room.Status.Players.Seated > 0 {
+			continue
+		}
+		since, ok := pool.DrainingSince(room)
+		if !ok {
+			// A mark without its time (written by hand): the grace runs from now.
+			since = now
+		}
+		if wait := since.Add(grace).Sub(now); wait > 0 {
+			if next == 0 || wait < next {
+				next = wait
+			}
+			continue
+		}
+		due = append(due, room)
+	}
+	return due, next
+}
+
+// drainRooms marks the given unclaimed rooms draining, each with one
+// Update carrying the resourceVersion the cache showed: a room claimed
+// since makes it fail with a Conflict and stays as it is. Nobody claims a
+// draining room; the pool deletes it once its grace is over.
+func (r *GameRoomPoolReconciler) drainRooms(ctx context.Context, s *poolScope, rooms []*gamesv1.GameRoom) error {
+	for _, room := range rooms {
+		marked := room.DeepCopy()
+		pool.Drain(marked, r.Clock.Now())
+		err := r.Update(ctx, marked)
+		switch {
+		case apierrors.IsConflict(err) || apierrors.IsNotFound(err):
+			continue // the watch brings the news; the next reconcile decides again
+		case err != nil:
+			return fmt.Errorf("drain GameRoom %s/%s of pool %s: %w", room.Namespace, room.Name, s.pool.Name, err)
+		}
+		r.expect.drained(s.key(), room.Name, r.Clock.Now())
+		s.drained = append(s.drained, room.Name)
 	}
 	return nil
 }
@@ -74,7 +134,7 @@ func newPoolRoom(p *gamesv1.GameRoomPool) *gamesv1.GameRoom {
 	return room
 }
 
-// deleteRooms deletes the given unclaimed rooms, each on condition that it
+// deleteRooms deletes the given draining rooms, each on condition that it
 // is still the version the cache showed: a room claimed since (a claim is
 // an Update, so it changes the resourceVersion) makes its delete fail with
 // a Conflict and survives.

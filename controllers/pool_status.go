@@ -19,15 +19,19 @@ const (
 	ReasonRoomsCreateFailed = "RoomsCreateFailed"
 
 	EventRoomsCreated      = "RoomsCreated"
+	EventRoomsDraining     = "RoomsDraining"
 	EventRoomsDeleted      = "RoomsDeleted"
 	EventRoomsCreateFailed = "RoomsCreateFailed"
 )
 
 // poolRooms are a pool's rooms as the cache shows them.
 type poolRooms struct {
-	// members are the unclaimed rooms the pool controls and may delete,
-	// not being deleted: what spec.replicas counts.
+	// members are the unclaimed rooms the pool controls and may drain,
+	// not draining, not being deleted: what spec.replicas counts.
 	members []*gamesv1.GameRoom
+	// draining are unclaimed rooms the pool marked for deletion; it
+	// deletes them once their grace is over (see pool.DrainGrace).
+	draining []*gamesv1.GameRoom
 	// claimed rooms carry the pool's label and the claimed label.
 	claimed int32
 }
@@ -47,7 +51,12 @@ func classify(p *gamesv1.GameRoomPool, rooms []gamesv1.GameRoom) poolRooms {
 			out.claimed++
 			continue
 		}
-		if ref := metav1.GetControllerOf(r); ref != nil && ref.UID == p.UID {
+		if ref := metav1.GetControllerOf(r); ref == nil || ref.UID != p.UID {
+			continue
+		}
+		if pool.IsDraining(r) {
+			out.draining = append(out.draining, r)
+		} else {
 			out.members = append(out.members, r)
 		}
 	}

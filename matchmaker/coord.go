@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,10 +62,16 @@ type bucketKeys struct {
 	keys   []string
 }
 
-func keysOf(t Table) bucketKeys {
-	p := fmt.Sprintf("croupier:mm:{%s}:", t.Bucket())
-	return bucketKeys{prefix: p, keys: []string{p + "free", p + "queue", p + "alive", p + "obtaining"}}
+func keysOf(t Table) bucketKeys { return bucketKeysOf(t.Bucket()) }
+
+// bucketKeysOf are the keys of a bucket by its name (Table.Bucket).
+func bucketKeysOf(bucket string) bucketKeys {
+	p := fmt.Sprintf("croupier:mm:{%s}:", bucket)
+	return bucketKeys{prefix: p, keys: []string{p + "free", p + "queue", p + "alive", p + "obtaining", p + "warm", p + "claims", p + "lobby"}}
 }
+
+func (b bucketKeys) warm() string   { return b.keys[4] }
+func (b bucketKeys) claims() string { return b.keys[5] }
 
 func (b bucketKeys) mailbox(ticket string) string { return b.prefix + "mbox:" + ticket }
 
@@ -77,6 +85,8 @@ const (
 type step struct {
 	kind string
 	room string // the room of a seat
+	// claimed are the warm rooms this step claimed, their labels to write.
+	claimed []string
 }
 
 func (c *coord) run(ctx context.Context, s *redis.Script, b bucketKeys, args ...any) (any, error) {
@@ -84,26 +94,93 @@ func (c *coord) run(ctx context.Context, s *redis.Script, b bucketKeys, args ...
 	return s.Run(ctx, c.rdb, b.keys, argv...).Result()
 }
 
-func (c *coord) decide(ctx context.Context, s *redis.Script, b bucketKeys, ticket, oid string, seats int32) (step, error) {
-	v, err := c.run(ctx, s, b, ticket, seats, c.times.PlayerLease.Milliseconds(), c.times.ObtainLease.Milliseconds(), oid)
+// decide runs arrive or poll; by is the replica's name, written in the
+// records of the rooms it claims.
+func (c *coord) decide(ctx context.Context, s *redis.Script, b bucketKeys, ticket, oid string, seats int32, by string) (step, error) {
+	v, err := c.run(ctx, s, b, ticket, seats, c.times.PlayerLease.Milliseconds(), c.times.ObtainLease.Milliseconds(), oid,
+		by, c.times.Supplied.Milliseconds())
 	if err != nil {
 		return step{}, err
 	}
 	r, ok := v.([]any)
-	if !ok || len(r) != 2 {
+	if !ok || len(r) < 2 {
 		return step{}, fmt.Errorf("seat script answered %v", v)
 	}
 	kind, _ := r[0].(string)
 	room, _ := r[1].(string)
-	return step{kind: kind, room: room}, nil
+	st := step{kind: kind, room: room}
+	for _, x := range r[2:] {
+		if claimed, ok := x.(string); ok {
+			st.claimed = append(st.claimed, claimed)
+		}
+	}
+	return st, nil
 }
 
-func (c *coord) arrive(ctx context.Context, b bucketKeys, ticket, oid string, seats int32) (step, error) {
-	return c.decide(ctx, arriveScript, b, ticket, oid, seats)
+func (c *coord) arrive(ctx context.Context, b bucketKeys, ticket, oid string, seats int32, by string) (step, error) {
+	return c.decide(ctx, arriveScript, b, ticket, oid, seats, by)
 }
 
-func (c *coord) poll(ctx context.Context, b bucketKeys, ticket, oid string, seats int32) (step, error) {
-	return c.decide(ctx, pollScript, b, ticket, oid, seats)
+func (c *coord) poll(ctx context.Context, b bucketKeys, ticket, oid string, seats int32, by string) (step, error) {
+	return c.decide(ctx, pollScript, b, ticket, oid, seats, by)
+}
+
+// States of a pool room that feed tells Redis (see feedScript).
+const (
+	feedWarm     = "warm"
+	feedOut      = "out"
+	feedDrained  = "drained"
+	feedLabelled = "labelled"
+	feedGone     = "gone"
+	feedOpen     = "open"
+	feedClosed   = "closed"
+)
+
+// feed tells Redis a room's state as this replica's watch shows it; free
+// is a listed room's free seats (state open).
+func (c *coord) feed(ctx context.Context, b bucketKeys, room, state string, free int32) error {
+	_, err := c.run(ctx, feedScript, b, room, state, c.times.Supplied.Milliseconds(), free)
+	return err
+}
+
+// claimRecord is a room claimed in Redis whose label is not written yet.
+type claimRecord struct {
+	room   string
+	by     string
+	at     time.Time
+	bucket bucketKeys
+}
+
+// pendingClaims lists a bucket's claim records.
+func (c *coord) pendingClaims(ctx context.Context, b bucketKeys) ([]claimRecord, error) {
+	m, err := c.rdb.HGetAll(ctx, b.claims()).Result()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]claimRecord, 0, len(m))
+	for room, raw := range m {
+		out = append(out, parseClaim(b, room, raw))
+	}
+	return out, nil
+}
+
+// parseClaim reads "<ms> <claimant>"; a malformed time reads as the epoch,
+// so the record is finished at once rather than never.
+func parseClaim(b bucketKeys, room, raw string) claimRecord {
+	ms, by, _ := strings.Cut(raw, " ")
+	n, _ := strconv.ParseInt(ms, 10, 64)
+	return claimRecord{room: room, by: by, at: time.UnixMilli(n), bucket: b}
+}
+
+// settle drops a claim record whose label is written.
+func (c *coord) settle(ctx context.Context, r claimRecord) error {
+	_, err := c.run(ctx, settleScript, r.bucket, r.room)
+	return err
+}
+
+// now is Redis's clock, which claim records are written with.
+func (c *coord) now(ctx context.Context) (time.Time, error) {
+	return c.rdb.Time(ctx).Result()
 }
 
 // supply hands out a room's free seats; it returns how many it added (0:

@@ -66,6 +66,8 @@ type Matchmaker struct {
 	requests *requests
 	rooms    roomSource
 	joiner   seatJoiner
+	feed     *feeder
+	finish   *finisher
 	cache    cache.Cache
 	mux      *http.ServeMux
 	gather   prometheus.Gatherer
@@ -133,11 +135,17 @@ func New(opts Options) (*Matchmaker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("matchmaker client: %w", err)
 	}
+	co := newCoord(opts.Redis, times)
+	kr := &kubeRooms{cache: c, client: w, template: tmpl, startWait: opts.StartTimeout}
+	feed := newFeeder(c, co)
+	log := opts.Log.WithName("matchmaker")
 	m := &Matchmaker{
-		opts: opts, log: opts.Log.WithName("matchmaker"), times: times, cache: c,
-		coord:    newCoord(opts.Redis, times),
+		opts: opts, log: log, times: times, cache: c,
+		coord:    co,
 		requests: &requests{rdb: opts.Redis, pendingTTL: opts.PlayTimeout + 10*time.Second, resultTTL: opts.ResultTTL, pollEvery: 50 * time.Millisecond},
-		rooms:    &kubeRooms{cache: c, client: w, by: opts.ID, template: tmpl, startWait: opts.StartTimeout, claimTries: 32},
+		rooms:    kr,
+		feed:     feed,
+		finish:   newFinisher(co, kr, feed.buckets, log.WithName("claims")),
 		joiner: &joiner{cache: c, retries: 3, http: &http.Client{
 			Timeout:       opts.HTTPTimeout,
 			Transport:     &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: 30 * time.Second, DialContext: (&net.Dialer{Timeout: 2 * time.Second}).DialContext},
@@ -176,12 +184,24 @@ func withDefaultTimes(t CoordTimes) CoordTimes {
 	return t
 }
 
-// Start runs the room cache and the seat notices until ctx ends; it
-// returns once the cache holds the first full list of rooms.
+// resyncEvery: the whole watch is fed to Redis again this often, which
+// repairs a Redis that lost the warm sets and keeps a quiet table's keys
+// from expiring (CoordTimes.Keep).
+const resyncEvery = 5 * time.Minute
+
+// Start runs the room cache, its feed to Redis, the claim finisher and
+// the seat notices until ctx ends; it returns once the cache holds the
+// first full list of rooms and Redis has been fed it.
 func (m *Matchmaker) Start(ctx context.Context) error {
 	for _, obj := range []client.Object{&gamesv1.GameRoom{}, &gamesv1.GameRoomPool{}} {
-		if _, err := m.cache.GetInformer(ctx, obj); err != nil {
+		inf, err := m.cache.GetInformer(ctx, obj)
+		if err != nil {
 			return fmt.Errorf("watch %T: %w", obj, err)
+		}
+		if _, ok := obj.(*gamesv1.GameRoom); ok {
+			if _, err := inf.AddEventHandler(m.feed.handler()); err != nil {
+				return fmt.Errorf("feed GameRooms: %w", err)
+			}
 		}
 	}
 	errc := make(chan error, 1)
@@ -194,9 +214,33 @@ func (m *Matchmaker) Start(ctx context.Context) error {
 			return fmt.Errorf("watch GameRooms: the first list did not complete: %w", context.Cause(ctx))
 		}
 	}
+	go m.feed.run(ctx, m.log.Error)
+	if err := m.feed.resync(ctx); err != nil {
+		return fmt.Errorf("feed the rooms to Redis: %w", err)
+	}
+	if !m.feed.drained(ctx) {
+		return fmt.Errorf("feed the rooms to Redis: %w", context.Cause(ctx))
+	}
+	go m.resync(ctx)
+	go m.finish.run(ctx)
 	go m.coord.listen(ctx)
 	m.synced.Store(true)
 	return nil
+}
+
+func (m *Matchmaker) resync(ctx context.Context) {
+	tick := time.NewTicker(resyncEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if err := m.feed.resync(ctx); err != nil && ctx.Err() == nil {
+				m.log.Error(err, "feed the watched rooms to Redis again")
+			}
+		}
+	}
 }
 
 func (m *Matchmaker) routes() *http.ServeMux {

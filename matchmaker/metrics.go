@@ -9,15 +9,24 @@ var (
 	}, []string{"result"})
 	claims = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "croupier_matchmaker_claims_total",
-		Help: "Pool rooms claimed.",
+		Help: "Pool rooms claimed (in Redis, by this replica).",
 	})
 	claimConflicts = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "croupier_matchmaker_claim_conflicts_total",
-		Help: "Claims lost to a concurrent writer (409), each followed by another room.",
+		Help: "Writes of a claim's label that met a concurrent change (409) and were tried again.",
+	})
+	claimsFinished = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "croupier_matchmaker_claims_finished_total",
+		Help: "Claim records found unfinished after a few seconds by this replica's sweep (their replica died or failed), queued to be finished.",
 	})
 	created = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "croupier_matchmaker_rooms_created_total",
 		Help: "Rooms created from the template pool because no room could be claimed.",
+	})
+	joinLatency = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "croupier_matchmaker_join_seconds",
+		Help:    "Time of one seat's join at the room's pod (POST /join, retries included).",
+		Buckets: prometheus.ExponentialBuckets(0.005, 2, 14),
 	})
 	playLatency = prometheus.NewHistogram(prometheus.HistogramOpts{
 		Name:    "croupier_matchmaker_play_seconds",
@@ -29,7 +38,7 @@ var (
 // registerMetrics adds the collectors to reg; a registry that has them
 // already (a second matchmaker in one process) keeps them.
 func registerMetrics(reg prometheus.Registerer) {
-	for _, c := range []prometheus.Collector{plays, claims, claimConflicts, created, playLatency} {
+	for _, c := range []prometheus.Collector{plays, claims, claimConflicts, claimsFinished, created, joinLatency, playLatency} {
 		_ = reg.Register(c)
 	}
 }

@@ -4,36 +4,29 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"sort"
+	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
-	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/apimachinery/pkg/selection"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/roomcontract/pool"
 )
 
-// kubeRooms finds, claims and creates GameRooms. Reads come from the
-// informer cache; writes are a claim's one Update and a create.
+// kubeRooms finds listed rooms, creates rooms from the template and writes
+// claims' labels. Reads come from the informer cache; writes are a
+// claim's label (one Update) and a create. Warm rooms are claimed in
+// Redis (coord.lua.go), not here.
 type kubeRooms struct {
 	cache  client.Reader
 	client client.Client
-	// by is written into a claimed room's claimed-by annotation.
-	by string
 	// template, when set, is the pool whose template new rooms are made from.
 	template *poolRef
 	// startWait bounds waiting for a created room's pod to be ready.
 	startWait time.Duration
-	// claimTries bounds claim attempts (each a 409 lost to another replica).
-	claimTries int
-	// taken are rooms this replica claimed or is claiming, until its cache
-	// shows them claimed: its own players never race each other for one.
-	taken takenRooms
 }
 
 // errNoRoom: none of the three ways gives a room of the table.
@@ -45,14 +38,12 @@ type poolRef struct{ Namespace, Name string }
 // reports false when the room was already handed out (by another replica).
 type offer func(room string, seats int32) (bool, error)
 
-// obtain gets a room for t: a listed waiting room, else a claimed pool
-// room, else a new room from the template. It returns errNoRoom when none
-// of the three can give one.
+// obtain gets a room for t once Redis had neither a listed room nor a
+// warm one: a listed waiting room its feed has not reached yet, else a
+// new room from the template. It returns errNoRoom when neither can give
+// one.
 func (k *kubeRooms) obtain(ctx context.Context, t Table, give offer) error {
 	if ok, err := k.fromLobby(ctx, t, give); ok || err != nil {
-		return err
-	}
-	if ok, err := k.fromPool(ctx, t, give); ok || err != nil {
 		return err
 	}
 	if k.template == nil {
@@ -103,62 +94,40 @@ func freeSeats(gr *gamesv1.GameRoom) int32 {
 // claimable: pool.Claimable, and routable, since a player joins at once.
 func claimable(gr *gamesv1.GameRoom) bool { return pool.Claimable(gr) && routable(gr) }
 
-var poolRoomSelector = func() labels.Selector {
-	has, _ := labels.NewRequirement(pool.LabelPool, selection.Exists, nil)
-	not, _ := labels.NewRequirement(pool.LabelClaimed, selection.DoesNotExist, nil)
-	return labels.NewSelector().Add(*has, *not)
-}()
-
-// fromPool claims a ready pool room of t: one Update carrying the
-// resourceVersion it was read at; a 409 means another replica (or the
-// pool scaling down) got there first, so it tries another room.
-func (k *kubeRooms) fromPool(ctx context.Context, t Table, give offer) (bool, error) {
-	var list gamesv1.GameRoomList
-	if err := k.cache.List(ctx, &list, client.MatchingLabelsSelector{Selector: poolRoomSelector}); err != nil {
-		return false, err
-	}
-	bucket := t.Bucket()
-	var cands []*gamesv1.GameRoom
-	for i := range list.Items {
-		gr := &list.Items[i]
-		if claimable(gr) && TableOf(&gr.Spec).Bucket() == bucket {
-			cands = append(cands, gr)
-		}
-	}
-	// Replicas start at different rooms so they seldom race for one.
-	rand.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
-	tries := 0
-	for _, gr := range cands {
-		if tries >= k.claimTries {
-			break
-		}
-		key := gr.Namespace + "/" + gr.Name
-		if !k.taken.take(key) {
-			continue
-		}
-		tries++
-		room := claim(gr, k.by)
-		err := k.client.Update(ctx, room)
-		if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
-			claimConflicts.Inc()
-			continue
+// writeClaim writes a claim taken in Redis on the room (pool.Claim): the
+// claimed label, who and when, the pool's owner reference gone, a
+// draining mark removed (the room was handed out before the drain). The
+// first try starts from the cache; a conflict reads the room afresh.
+func (k *kubeRooms) writeClaim(ctx context.Context, room, by string, at time.Time) error {
+	ns, name, _ := strings.Cut(room, "/")
+	key := client.ObjectKey{Namespace: ns, Name: name}
+	var reader client.Reader = k.cache
+	for attempt := 0; ; attempt++ {
+		var gr gamesv1.GameRoom
+		err := reader.Get(ctx, key, &gr)
+		if apierrors.IsNotFound(err) {
+			return nil // deleted: nobody will claim it again
 		}
 		if err != nil {
-			return false, fmt.Errorf("claim %s/%s: %w", gr.Namespace, gr.Name, err)
+			return err
 		}
-		claims.Inc()
-		_, err = give(room.Namespace+"/"+room.Name, t.HumanSeats())
-		return true, err
+		if pool.IsClaimed(&gr) {
+			return nil
+		}
+		pool.Claim(&gr, by, at)
+		err = k.client.Update(ctx, &gr)
+		switch {
+		case err == nil:
+			return nil
+		case apierrors.IsNotFound(err):
+			return nil
+		case apierrors.IsConflict(err) && attempt < 8:
+			claimConflicts.Inc()
+			reader = k.client
+		default:
+			return fmt.Errorf("write the claim of %s: %w", room, err)
+		}
 	}
-	return false, nil
-}
-
-// claim is the room as a claim writes it (pool.Claim): claimed, and no
-// longer the pool's, so the pool refills and never deletes it.
-func claim(gr *gamesv1.GameRoom, by string) *gamesv1.GameRoom {
-	room := gr.DeepCopy()
-	pool.Claim(room, by, time.Now())
-	return room
 }
 
 // create makes a room of t from the template pool and waits for its pod.

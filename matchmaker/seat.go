@@ -37,12 +37,15 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 	}()
 
 	oid := randomID()
-	st, err := m.coord.arrive(ctx, b, ticket, oid, seats)
+	st, err := m.coord.arrive(ctx, b, ticket, oid, seats, m.opts.ID)
 	tries := 0
 	for err == nil {
+		m.claimed(b, st)
 		switch st.kind {
 		case stepSeat:
+			t0 := time.Now()
 			answer, jerr := m.joiner.join(ctx, st.room, req.Name)
+			joinLatency.Observe(time.Since(t0).Seconds())
 			if jerr == nil {
 				seated = true
 				return answer, nil
@@ -55,7 +58,7 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 			}
 			m.log.V(1).Info("seat unusable, asking again", "room", st.room, "error", jerr.Error())
 			oid = randomID()
-			st, err = m.coord.arrive(ctx, b, ticket, oid, seats)
+			st, err = m.coord.arrive(ctx, b, ticket, oid, seats, m.opts.ID)
 		case stepObtain:
 			err = m.rooms.obtain(ctx, t, func(room string, n int32) (bool, error) {
 				pushed, err := m.coord.supply(ctx, b, room, n, oid)
@@ -74,7 +77,7 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 				}
 			}
 			oid = randomID()
-			st, err = m.coord.poll(ctx, b, ticket, oid, seats)
+			st, err = m.coord.poll(ctx, b, ticket, oid, seats, m.opts.ID)
 		case stepWait:
 			select {
 			case <-ctx.Done():
@@ -85,10 +88,12 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 					err = terr
 				} else if room != "" {
 					st = step{kind: stepSeat, room: room}
+				} else {
+					st = step{kind: stepWait}
 				}
 			case <-time.After(m.times.Poll):
 				oid = randomID()
-				st, err = m.coord.poll(ctx, b, ticket, oid, seats)
+				st, err = m.coord.poll(ctx, b, ticket, oid, seats, m.opts.ID)
 			}
 		default:
 			return nil, fmt.Errorf("seat script: unknown step %q", st.kind)
@@ -98,6 +103,17 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 		m.giveBackSeat(ctx, b, st.room)
 	}
 	return nil, err
+}
+
+// claimed counts the warm rooms a step claimed and queues their labels.
+func (m *Matchmaker) claimed(b bucketKeys, st step) {
+	if len(st.claimed) == 0 {
+		return
+	}
+	claims.Add(float64(len(st.claimed)))
+	if m.finish != nil {
+		m.finish.claimed(b, st.claimed, m.opts.ID)
+	}
 }
 
 func (m *Matchmaker) giveBackSeat(ctx context.Context, b bucketKeys, room string) {

@@ -3,9 +3,17 @@
 // mark a pool's rooms, what makes a room claimable, and what a claim
 // changes.
 //
-// A claim is one Update of the room carrying the resourceVersion it was
-// read at (a compare-and-set): Claim the room, then Update it; a 409
-// Conflict means someone else changed it first, so try another room.
+// A claim takes a room with one compare-and-set. Written straight to the
+// API server, it is one Update carrying the resourceVersion the room was
+// read at (a 409 Conflict: someone changed it first, try another room).
+// Quick play instead takes the room with a compare-and-set in Redis and
+// writes the claimed label right after, so for a few moments a room that
+// was handed out still looks warm here. That is why a pool never deletes
+// a warm room straight away: it marks it draining (an Update with the
+// resourceVersion, so a room claimed meanwhile is spared), a draining
+// room is no longer handed out, and the pool deletes it DrainGrace later
+// only if it is still unclaimed with nobody seated, again on condition
+// that nobody changed it since.
 package pool
 
 import (
@@ -30,15 +38,28 @@ const (
 	// room warm for longer than its idleTimeout is not collected between
 	// its claim and its first player's arrival.
 	AnnotationClaimedAt = "games.croupier.dev/claimed-at"
+	// LabelDraining, set to "true", marks a pool room the pool is about to
+	// delete: nobody may claim it any more. A claim written after it (a
+	// room handed out just before) wins: Claim removes the label.
+	LabelDraining = "games.croupier.dev/draining"
+	// AnnotationDrainingSince is when the room was marked draining (RFC 3339).
+	AnnotationDrainingSince = "games.croupier.dev/draining-since"
 )
+
+// DrainGrace is how long a pool keeps a draining room before deleting
+// it: far longer than a claim taken just before the drain takes to show
+// as the claimed label (normally milliseconds, at worst a few seconds
+// until another claimant finishes it).
+const DrainGrace = 30 * time.Second
 
 // Kind is the pool's kind, as it appears in a room's owner references.
 const Kind = "GameRoomPool"
 
 // Claimable reports whether a claim may take the room now: a pool room,
-// not claimed, warm (phase Ready), nobody seated, not being deleted.
+// not claimed, not draining, warm (phase Ready), nobody seated, not being
+// deleted.
 func Claimable(room *gamesv1.GameRoom) bool {
-	return IsWarm(room) &&
+	return IsWarm(room) && !IsDraining(room) &&
 		room.DeletionTimestamp == nil &&
 		room.Status.Phase == gamesv1.PhaseReady &&
 		room.Status.Players.Seated == 0
@@ -51,21 +72,51 @@ func IsClaimed(room *gamesv1.GameRoom) bool {
 	return ok
 }
 
+// IsDraining reports whether the pool marked the room for deletion.
+func IsDraining(room *gamesv1.GameRoom) bool {
+	_, ok := room.Labels[LabelDraining]
+	return ok
+}
+
+// Drain changes the room in memory as a pool's scale-down does: the
+// draining label and its time. The pool then Updates the room with the
+// resourceVersion it read.
+func Drain(room *gamesv1.GameRoom, now time.Time) {
+	if room.Labels == nil {
+		room.Labels = map[string]string{}
+	}
+	room.Labels[LabelDraining] = "true"
+	if room.Annotations == nil {
+		room.Annotations = map[string]string{}
+	}
+	room.Annotations[AnnotationDrainingSince] = now.UTC().Format(time.RFC3339)
+}
+
+// DrainingSince is the draining-since annotation; ok is false when it is
+// absent or malformed.
+func DrainingSince(room *gamesv1.GameRoom) (t time.Time, ok bool) {
+	t, err := time.Parse(time.RFC3339, room.Annotations[AnnotationDrainingSince])
+	return t, err == nil
+}
+
 // Claim changes the room in memory as a claim does: the claimed label and
-// annotation are added and the pool's owner reference removed, so the pool
-// neither counts nor deletes the room, and deleting the pool does not
-// delete it. The caller then Updates the room with the resourceVersion it
-// read; by is recorded in the claimed-by annotation, now in claimed-at.
-func Claim(room *gamesv1.GameRoom, by string, now time.Time) {
+// annotation are added, a draining mark is removed (the room was handed
+// out before the drain) and the pool's owner reference removed, so the
+// pool neither counts nor deletes the room, and deleting the pool does not
+// delete it. The caller then Updates the room; by is recorded in the
+// claimed-by annotation, at in claimed-at.
+func Claim(room *gamesv1.GameRoom, by string, at time.Time) {
 	if room.Labels == nil {
 		room.Labels = map[string]string{}
 	}
 	room.Labels[LabelClaimed] = "true"
+	delete(room.Labels, LabelDraining)
 	if room.Annotations == nil {
 		room.Annotations = map[string]string{}
 	}
 	room.Annotations[AnnotationClaimedBy] = by
-	room.Annotations[AnnotationClaimedAt] = now.UTC().Format(time.RFC3339)
+	room.Annotations[AnnotationClaimedAt] = at.UTC().Format(time.RFC3339)
+	delete(room.Annotations, AnnotationDrainingSince)
 	var refs []metav1.OwnerReference
 	for _, ref := range room.OwnerReferences {
 		if !isPoolRef(ref.APIVersion, ref.Kind) {

@@ -32,6 +32,7 @@ func TestClaimable(t *testing.T) {
 		{"no phase yet", func(r *gamesv1.GameRoom) { r.Status.Phase = "" }, false},
 		{"someone seated", func(r *gamesv1.GameRoom) { r.Status.Players.Seated = 1 }, false},
 		{"being deleted", func(r *gamesv1.GameRoom) { r.DeletionTimestamp = &now }, false},
+		{"draining", func(r *gamesv1.GameRoom) { pool.Drain(r, now.Time) }, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -90,6 +91,41 @@ func TestClaimedAtMissingOrMalformed(t *testing.T) {
 	}
 	r.Annotations = map[string]string{pool.AnnotationClaimedAt: "yesterday"}
 	if _, ok := pool.ClaimedAt(r); ok {
+		t.Error("malformed annotation: ok")
+	}
+}
+
+func TestDrainMarksTheRoomAndAClaimAfterItWins(t *testing.T) {
+	r := warm()
+	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	pool.Drain(r, at)
+	if !pool.IsDraining(r) || pool.Claimable(r) {
+		t.Fatalf("drained room: draining %v, claimable %v", pool.IsDraining(r), pool.Claimable(r))
+	}
+	if got, ok := pool.DrainingSince(r); !ok || !got.Equal(at) {
+		t.Errorf("draining-since = %v %v", got, ok)
+	}
+	if !pool.IsWarm(r) {
+		t.Error("a draining room is no longer the pool's unclaimed room")
+	}
+	// A room handed out before the drain is claimed after it: the claim wins.
+	pool.Claim(r, "matchmaker/a", at.Add(time.Second))
+	if pool.IsDraining(r) || !pool.IsClaimed(r) {
+		t.Errorf("labels after the claim: %v", r.Labels)
+	}
+	if _, ok := pool.DrainingSince(r); ok {
+		t.Errorf("draining-since left on a claimed room: %v", r.Annotations)
+	}
+}
+
+func TestDrainOfABareRoomAndMalformedSince(t *testing.T) {
+	r := &gamesv1.GameRoom{}
+	pool.Drain(r, time.Now())
+	if !pool.IsDraining(r) {
+		t.Errorf("labels %v", r.Labels)
+	}
+	r.Annotations[pool.AnnotationDrainingSince] = "soon"
+	if _, ok := pool.DrainingSince(r); ok {
 		t.Error("malformed annotation: ok")
 	}
 }

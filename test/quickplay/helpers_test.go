@@ -77,7 +77,7 @@ func roomsIn(t *testing.T, ns string) map[string]gamesv1.GameRoom {
 }
 
 // metric reads one sample of a matchmaker's /metrics (0 when absent).
-func metric(t *testing.T, base, name string) float64 {
+func metric(t testing.TB, base, name string) float64 {
 	t.Helper()
 	resp, err := http.Get(base + "/metrics")
 	if err != nil {

@@ -227,3 +227,15 @@ func TestRoomWithABotGetsABotPod(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(bots.Seats(2)).To(Equal([]int{1}))
 }
+
+// spec.spectators reaches the pod as CROUPIER_SPECTATORS, with the API's
+// defaults, and loads in the game server; a room nobody may watch has no
+// such variable.
+func TestBuildPodSpectators(t *testing.T) {
+	g := NewWithT(t)
+	env := envMap(buildPod(gameroomtest.MakeGameRoom("table", "ns").Spectators(false, 5, 2).Obj(), testSettings).Spec.Containers[0])
+	g.Expect(env).NotTo(HaveKey("CROUPIER_SPECTATORS"))
+
+	env = envMap(buildPod(gameroomtest.MakeGameRoom("table", "ns").Spectators(true, 0, 3).Obj(), testSettings).Spec.Containers[0])
+	g.Expect(env["CROUPIER_SPECTATORS"].Value).To(MatchJSON(`{"allowed":true,"max":10,"delay":3}`))
+}

@@ -152,6 +152,7 @@ func (s *Server) SetRoom(r *room.Room) { s.room.Store(r) }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /join", s.join)
+	mux.HandleFunc("POST /watch", s.watch)
 	mux.HandleFunc("GET /ws", s.websocket)
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)

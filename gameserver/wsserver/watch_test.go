@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -518,3 +519,35 @@ func rewriteClaims(t *testing.T, token string, edit func(map[string]any)) string
 }
 
 var b64 = base64.RawURLEncoding
+
+// A spectator's token is not a seat: each connection with it is one more
+// spectator, counted against the cap and served on /metrics; a watch with
+// a body other than {} is refused.
+func TestEachSpectatorConnectionCounts(t *testing.T) {
+	tb := newTable(t, 2, withSpectators(room.Spectators{Allowed: true, Max: 2}))
+	bots := tb.seatAll()
+	table := func() int64 { return bots[0].lastSeq }
+	a := tb.spectate(table)
+	twin := &spectator{t: t, token: a.token, table: table}
+	twin.connect(tb.wsURL())
+	if code, closeErr := helloWith(t, tb, a.token); code != protocol.CodeSpectatorsFull || !websocket.IsCloseError(closeErr, websocket.CloseTryAgainLater) {
+		t.Fatalf("a third connection with one spectator token: %s, %v", code, closeErr)
+	}
+	resp, err := http.Get(tb.http.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "croupier_game_spectators 2") || !strings.Contains(string(body), "croupier_game_connected_players 2") {
+		t.Fatalf("metrics with two players and two spectators:\n%s", body)
+	}
+	resp, err = http.Post(tb.http.URL+"/watch", "application/json", strings.NewReader(`{"seat":0}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("watch with a seat in its body: %d", resp.StatusCode)
+	}
+}

@@ -150,3 +150,35 @@ func TestWatchModeOfARoomWithoutSpectators(t *testing.T) {
 	}
 	wes.noPageErrors()
 }
+
+// A room with as many spectators as it allows asks the next one, in
+// words, to come back later.
+func TestWatchModeOfAFullRoom(t *testing.T) {
+	p := platform(t)
+	ns := p.Namespace(t)
+	room := gameroomtest.MakeGameRoom("popular", ns).Spectators(true, 1, 0).Obj()
+	if err := p.Client.Create(context.Background(), room); err != nil {
+		t.Fatalf("create a room for one spectator: %v", err)
+	}
+	p.WaitRoutable(t, ns, "popular")
+	b := startBrowser(t)
+	wes := b.newPlayer("Wes")
+	wes.do("watch the room", 2*step,
+		chromedp.Navigate(roomPage(p, ns, "popular")+"?watch=1"),
+		chromedp.WaitVisible(chromedp.ID("watching")),
+	)
+	poll[bool](wes, "be connected", `document.getElementById('connection').dataset.state === 'open'`, step)
+	if w := eval[watcherPage](wes, "read the watcher's page", readWatcher, step); w.Phase != "waiting" || w.BannerText != "Watching: you see what every player sees." {
+		t.Fatalf("the spectator of an empty room: %+v", w)
+	}
+	xena := b.newPlayer("Xena")
+	xena.do("watch the full room", 2*step,
+		chromedp.Navigate(roomPage(p, ns, "popular")+"?watch=1"),
+		chromedp.WaitVisible(chromedp.ID("notice")),
+	)
+	if txt := eval[string](xena, "read the notice", `document.getElementById('notice-text').textContent`, step); !strings.Contains(txt, "as many spectators as it allows") {
+		t.Fatalf("watch mode of a full room says %q", txt)
+	}
+	wes.noPageErrors()
+	xena.noPageErrors()
+}

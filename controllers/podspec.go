@@ -205,6 +205,9 @@ func podEnv(room *gamesv1.GameRoom, s PodSettings) []corev1.EnvVar {
 	if room.Spec.Bots != nil {
 		optional(roomcontract.EnvBots, botsEnv(room.Spec.Bots))
 	}
+	if room.Spec.Spectators.Allowed {
+		optional(roomcontract.EnvSpectators, spectatorsEnv(room.Spec.Spectators))
+	}
 	return env
 }
 
@@ -216,6 +219,16 @@ func botsEnv(b *gamesv1.Bots) string {
 		Level gamesv1.BotLevel `json:"level"`
 		Delay string           `json:"delay"`
 	}{b.Count, b.LevelOrDefault(), b.DelayOrDefault().String()})
+	return string(raw)
+}
+
+// spectatorsEnv is spec.spectators as the pod reads it, defaults filled in.
+func spectatorsEnv(s gamesv1.Spectators) string {
+	raw, _ := json.Marshal(struct { // plain values: cannot fail
+		Allowed bool  `json:"allowed"`
+		Max     int32 `json:"max"`
+		Delay   int32 `json:"delay"`
+	}{s.Allowed, s.MaxOrDefault(), s.Delay})
 	return string(raw)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/gameserver/config"
 	"github.com/croupier-dev/croupier/gameserver/housebot"
+	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
@@ -226,4 +227,30 @@ func TestRoomWithABotGetsABotPod(t *testing.T) {
 	bots, err := housebot.Parse(env["CROUPIER_BOTS"].Value, 2)
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(bots.Seats(2)).To(Equal([]int{1}))
+}
+
+// spec.spectators reaches the pod as CROUPIER_SPECTATORS, with the API's
+// defaults, and loads in the game server; a room nobody may watch has no
+// such variable.
+func TestBuildPodSpectators(t *testing.T) {
+	g := NewWithT(t)
+	env := envMap(buildPod(gameroomtest.MakeGameRoom("table", "ns").Spectators(false, 5, 2).Obj(), testSettings).Spec.Containers[0])
+	g.Expect(env).NotTo(HaveKey("CROUPIER_SPECTATORS"))
+
+	pod := buildPod(gameroomtest.MakeGameRoom("table", "ns").Spectators(true, 0, 3).Obj(), testSettings)
+	env = envMap(pod.Spec.Containers[0])
+	g.Expect(env["CROUPIER_SPECTATORS"].Value).To(MatchJSON(`{"allowed":true,"max":10,"delay":3}`))
+	keys := t.TempDir()
+	g.Expect(os.WriteFile(filepath.Join(keys, "2026-11-26"), []byte(strings.Repeat("k", 32)), 0o600)).To(Succeed())
+	cfg, err := config.Load(func(name string) string {
+		switch name {
+		case "CROUPIER_POD_NAME":
+			return pod.Name
+		case "CROUPIER_SESSION_KEYS_DIR":
+			return keys
+		}
+		return env[name].Value
+	})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(cfg.Spectators).To(Equal(room.Spectators{Allowed: true, Max: 10, Delay: 3}))
 }

@@ -23,6 +23,9 @@ const (
 	// EnvBots is the room's house bots as JSON, e.g.
 	// {"count":1,"level":"greedy","delay":"700ms"}; unset means none.
 	EnvBots = "CROUPIER_BOTS"
+	// EnvSpectators is the room's spectator settings as JSON, e.g.
+	// {"allowed":true,"max":10,"delay":0}; unset means no spectators.
+	EnvSpectators = "CROUPIER_SPECTATORS"
 )
 
 // EnvSeed fixes the shuffle seed of a room's match, to replay a match

@@ -26,7 +26,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "croupier_router_upgrades_total", Help: "Websocket upgrades, by result (accepted, refused) and reason.",
 		}, []string{"result", "reason"}),
 		joins: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "croupier_router_joins_total", Help: "Joins, by result (forwarded, refused) and reason (the pod's status for forwarded joins).",
+			Name: "croupier_router_joins_total", Help: "Joins and watches, by result (forwarded, refused) and reason (the pod's status for forwarded ones).",
 		}, []string{"result", "reason"}),
 		routes: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "croupier_router_routes", Help: "Rooms in the route table.",

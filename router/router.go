@@ -86,6 +86,7 @@ func (r *Router) routes() *http.ServeMux {
 	mux.HandleFunc("POST /v1/play", r.play)
 	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}", r.roomFacts)
 	mux.HandleFunc("POST /v1/rooms/{namespace}/{name}/join", r.join)
+	mux.HandleFunc("POST /v1/rooms/{namespace}/{name}/watch", r.watch)
 	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}/ws", r.websocket)
 	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}/replay", r.replay)
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, _ *http.Request) {

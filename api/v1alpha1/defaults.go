@@ -13,6 +13,7 @@ const (
 	DefaultSessionTTL       = 24 * time.Hour
 	DefaultBotLevel         = BotLevelGreedy
 	DefaultBotDelay         = 700 * time.Millisecond
+	DefaultSpectatorsMax    = 10
 )
 
 // MaxPlayersOrDefault returns spec.maxPlayers, or its default when unset.
@@ -77,4 +78,12 @@ func (b *Bots) DelayOrDefault() time.Duration {
 		return DefaultBotDelay
 	}
 	return b.Delay.Duration
+}
+
+// MaxOrDefault returns spectators.max, or its default when unset.
+func (s *Spectators) MaxOrDefault() int32 {
+	if s.Max == 0 {
+		return DefaultSpectatorsMax
+	}
+	return s.Max
 }

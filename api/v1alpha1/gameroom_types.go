@@ -101,6 +101,14 @@ type GameRoomSpec struct {
 	// +optional
 	Bots *Bots `json:"bots,omitempty"`
 
+	// Spectators may watch the match without a seat: they see what every
+	// player sees of the table (no hand, no deck), optionally some actions
+	// behind the table. Immutable: the game pod is started with it.
+	// +kubebuilder:default={}
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="spectators are immutable: the game pod is started with them"
+	// +optional
+	Spectators Spectators `json:"spectators,omitempty"`
+
 	// Template lets a platform team override the game pod's image,
 	// resources and placement.
 	// +optional
@@ -180,6 +188,33 @@ type Bots struct {
 	// +kubebuilder:validation:XValidation:rule="duration(self) <= duration('10s')",message="bots.delay must be at most 10s"
 	// +optional
 	Delay *metav1.Duration `json:"delay,omitempty"`
+}
+
+// Spectators are the room's watchers: people without a seat who see the
+// table's public information only. They never count as connected players,
+// so a room watched by spectators alone is still collected as idle.
+type Spectators struct {
+	// Allowed lets anyone who can reach the room watch it
+	// (POST /v1/rooms/{namespace}/{name}/watch).
+	// +kubebuilder:default=false
+	// +optional
+	Allowed bool `json:"allowed,omitempty"`
+
+	// Max is how many spectators may watch at once; one more is refused.
+	// +kubebuilder:default=10
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=1000
+	// +optional
+	Max int32 `json:"max,omitempty"`
+
+	// Delay is how many actions the spectators' table trails the real one,
+	// so a watcher cannot tell a player what just happened. It is released
+	// when the match finishes: the final table is shown at once.
+	// +kubebuilder:default=0
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=1000
+	// +optional
+	Delay int32 `json:"delay,omitempty"`
 }
 
 // GameRoomPodTemplate is the part of the game pod a platform team may

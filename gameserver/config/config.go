@@ -12,6 +12,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/housebot"
+	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/roomcontract"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 	"github.com/croupier-dev/croupier/roomcontract/session"
@@ -41,6 +42,8 @@ type Config struct {
 	// fresh random seed.
 	Seed func() (int64, error)
 	Bots housebot.Config
+	// Spectators who may watch (CROUPIER_SPECTATORS); zero: nobody.
+	Spectators room.Spectators
 }
 
 // isDNSName accepts Kubernetes object names, ^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$;
@@ -88,6 +91,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.Options = r.rules(r.players())
 	c.Seed = r.seed()
 	c.Bots = r.bots(c.Options.Players)
+	c.Spectators = r.spectators()
 	if r.err == nil {
 		if err := c.Redis.Validate(); err != nil {
 			r.fail(roomcontract.EnvRedisMode+"/"+roomcontract.EnvRedisAddrs, err)

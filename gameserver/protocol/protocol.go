@@ -65,7 +65,9 @@ type Welcome struct {
 	Seats    int      `json:"seats"`
 	Players  []Player `json:"players"`
 	Phase    string   `json:"phase"`
-	Seq      int64    `json:"seq"` // the room's latest sequence
+	Seq      int64    `json:"seq"` // the room's latest sequence (a spectator's: its delayed one)
+	// Role is RoleSpectator on a spectator's connection (Seat -1), else empty.
+	Role string `json:"role,omitempty"`
 }
 
 // Event is one logged action (or the match start) redacted for the

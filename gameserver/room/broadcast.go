@@ -27,6 +27,7 @@ func (r *Room) broadcastEntry(seq int64, actor int, actionID string, events []ca
 		v := r.match.View(seat)
 		r.send(seat, c, frames.frame(seat, &v))
 	}
+	r.watchEntry(seq, actor, actionID, events)
 }
 
 func (r *Room) broadcastPresence(p seating.Player) {
@@ -34,6 +35,7 @@ func (r *Room) broadcastPresence(p seating.Player) {
 	for seat, c := range r.conns {
 		r.send(seat, c, frame)
 	}
+	r.sendWatchers(frame)
 }
 
 func (r *Room) presenceOf(p seating.Player) protocol.Player {

@@ -68,6 +68,7 @@ func (r *Room) sendViews() {
 	for seat, c := range r.conns {
 		r.send(seat, c, protocol.Encode(r.viewMessage(seat)))
 	}
+	r.reloadWatchers()
 }
 
 func (r *Room) viewMessage(seat int) protocol.View {

@@ -10,6 +10,7 @@ type Metrics struct {
 	SlowClients *metrics.Counter
 	FloodClosed *metrics.Counter
 	Connected   *metrics.Gauge
+	Spectators  *metrics.Gauge
 	Latency     *metrics.Histogram
 }
 
@@ -23,6 +24,7 @@ func NewMetrics(reg *metrics.Registry) *Metrics {
 		SlowClients: metrics.NewCounter(reg, "croupier_game_slow_clients_total", "Connections closed because their send queue was full."),
 		FloodClosed: metrics.NewCounter(reg, "croupier_game_flooding_clients_total", "Connections closed (1008) for sending on after rate_limited."),
 		Connected:   metrics.NewGauge(reg, "croupier_game_connected_players", "Players with an open connection."),
+		Spectators:  metrics.NewGauge(reg, "croupier_game_spectators", "Spectators watching (never counted as connected players)."),
 		Latency: metrics.NewHistogram(reg, "croupier_game_action_latency_seconds",
 			"From receiving an action to queueing its broadcast (decide, log, apply).",
 			metrics.ExponentialBuckets(0.0001, 2, 16)),

@@ -57,6 +57,8 @@ type Config struct {
 	Seed        func() (int64, error) // the match's shuffle seed; crypto/rand by default
 	Log         logr.Logger
 	Metrics     *Metrics // nil: no metrics
+	// Spectators who may watch the room (spectate.go); zero: nobody.
+	Spectators Spectators
 }
 
 func (c *Config) defaults() {
@@ -116,6 +118,8 @@ type Room struct {
 	beatPeriod atomic.Int64
 
 	changes chan struct{} // see Changes
+
+	watch watchers // the spectators and their delayed table (spectate.go)
 }
 
 // lock takes the room for one operation and bounds the operation's Redis

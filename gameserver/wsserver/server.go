@@ -153,6 +153,7 @@ func (s *Server) SetRoom(r *room.Room) { s.room.Store(r) }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /join", s.join)
+	mux.HandleFunc("POST /watch", s.watch)
 	mux.HandleFunc("GET /ws", s.websocket)
 	mux.HandleFunc("GET /replay", s.replay)
 	mux.HandleFunc("GET /healthz", s.healthz)

@@ -108,9 +108,7 @@ func (s *Server) read(ctx context.Context, rm *room.Room, c *conn) {
 	limiter := rate.NewLimiter(rate.Limit(s.cfg.RatePerSec), s.cfg.RateBurst)
 	var p player
 	defer func() {
-		if p.hello {
-			rm.Detach(context.WithoutCancel(ctx), p.claims.Seat, c)
-		}
+		s.leave(context.WithoutCancel(ctx), rm, &p, c)
 		c.Close(websocket.CloseNormalClosure, "")
 		drainUntilClosed(ws, s.cfg.WriteWait)
 		close(c.readDone)
@@ -180,6 +178,8 @@ func (s *Server) handle(ctx context.Context, rm *room.Room, c *conn, p *player, 
 		return s.hello(ctx, rm, c, p, msg.Hello)
 	case !p.hello:
 		s.refuse(c, protocol.CodeHelloFirst, "send hello with your session token first", "")
+	case p.claims.Spectator():
+		s.spectatorActs(c, *msg.Act)
 	default:
 		rm.Act(ctx, p.claims.Seat, c, *msg.Act)
 	}
@@ -192,6 +192,13 @@ func (s *Server) hello(ctx context.Context, rm *room.Room, c *conn, p *player, h
 		s.refuse(c, protocol.CodeTokenPrefix+session.Reason(err), err.Error(), "")
 		c.Close(CloseTokenRefused, "session token refused")
 		return false
+	}
+	if claims.Spectator() {
+		if !s.watchHello(ctx, rm, c, p, claims, h) {
+			return false
+		}
+		_ = c.ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait))
+		return true
 	}
 	err = rm.Attach(ctx, claims.PlayerID, claims.Seat, h.LastSeq, c)
 	if errors.Is(err, room.ErrNotSeated) {

@@ -34,6 +34,14 @@ func FuzzVerify(f *testing.F) {
 			f.Add(tok)
 		}
 	}
+	for _, kid := range []string{"2026-01", "2026-02"} {
+		tok := signFixed(k, kid, Claims{
+			Room: "ns/r", PlayerID: "w", Seat: SpectatorSeat, Role: RoleSpectator, IssuedAt: t0.Unix(),
+			Expiry: t0.Add(time.Hour).Unix(), Nonce: "watcher",
+		})
+		genuine[tok] = true
+		f.Add(tok)
+	}
 	for _, s := range []string{"", "v1", "v1...", "v1.2026-01.e30.", "v2.x.y.z"} {
 		f.Add(s)
 	}

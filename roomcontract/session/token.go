@@ -1,6 +1,7 @@
 // Package session issues and verifies the session tokens a player gets when
-// joining a seat. A token is HMAC-SHA256-signed over every field (room,
-// player, seat, issue and expiry times, nonce and key id), so neither the
+// joining a seat, and the spectators' tokens. A token is HMAC-SHA256-signed
+// over every field (room, player, seat, role, issue and expiry times, nonce
+// and key id), so neither the
 // game pod nor the router has to trust anything the client says.
 package session
 
@@ -25,7 +26,23 @@ type Claims struct {
 	IssuedAt int64  `json:"iat"` // Unix seconds
 	Expiry   int64  `json:"exp"` // Unix seconds
 	Nonce    string `json:"nonce"`
+	// Role is RolePlayer ("", the seat's holder) or RoleSpectator (a
+	// watcher without a seat, Seat -1). It is signed like every field, so
+	// a watcher cannot make itself a player, nor a player a watcher.
+	Role string `json:"role,omitempty"`
 }
+
+// Roles a token may carry.
+const (
+	RolePlayer    = ""
+	RoleSpectator = "spectator"
+)
+
+// SpectatorSeat is the seat of every spectator token: no seat.
+const SpectatorSeat = -1
+
+// Spectator reports whether the token is a watcher's.
+func (c Claims) Spectator() bool { return c.Role == RoleSpectator }
 
 // Reasons a token is refused; each is distinct so a client (and an
 // operator reading metrics) can tell a stale page from an attack.
@@ -66,6 +83,9 @@ var b64 = base64.RawURLEncoding.Strict()
 // Issue signs a token for the claims with the newest key. IssuedAt, Expiry
 // and Nonce are filled in here: ttl from now, 128 random bits.
 func (k *Keyring) Issue(c Claims, now time.Time, ttl time.Duration) (string, Claims, error) {
+	if err := c.checkRole(); err != nil {
+		return "", Claims{}, fmt.Errorf("session claims: %w", err)
+	}
 	nonce := make([]byte, 16)
 	if _, err := rand.Read(nonce); err != nil {
 		return "", Claims{}, fmt.Errorf("session nonce: %w", err)
@@ -143,8 +163,24 @@ func decodeClaims(s string) (Claims, error) {
 	if err := dec.Decode(&c); err != nil {
 		return Claims{}, refuse(ReasonMalformed, "payload: %v", err)
 	}
-	if c.PlayerID == "" || c.Nonce == "" || c.Seat < 0 || c.Expiry <= c.IssuedAt {
+	if c.PlayerID == "" || c.Nonce == "" || c.Expiry <= c.IssuedAt {
 		return Claims{}, refuse(ReasonMalformed, "payload misses a field")
 	}
+	if err := c.checkRole(); err != nil {
+		return Claims{}, refuse(ReasonMalformed, "%v", err)
+	}
 	return c, nil
+}
+
+// checkRole: a player holds a seat, a spectator holds none.
+func (c Claims) checkRole() error {
+	switch {
+	case c.Role == RolePlayer && c.Seat < 0:
+		return errors.New("a player token needs a seat")
+	case c.Role == RoleSpectator && c.Seat != SpectatorSeat:
+		return errors.New("a spectator token holds no seat")
+	case c.Role != RolePlayer && c.Role != RoleSpectator:
+		return fmt.Errorf("unknown role %q", c.Role)
+	}
+	return nil
 }

@@ -184,3 +184,10 @@ func (w *GameRoomWrapper) Condition(c metav1.Condition) *GameRoomWrapper {
 	w.Status.Conditions = append(w.Status.Conditions, c)
 	return w
 }
+
+// Spectators sets spec.spectators: allowed, at most max at once, delay
+// actions behind the table.
+func (w *GameRoomWrapper) Spectators(allowed bool, max, delay int32) *GameRoomWrapper {
+	w.Spec.Spectators = gamesv1.Spectators{Allowed: allowed, Max: max, Delay: delay}
+	return w
+}

@@ -46,6 +46,12 @@ export function join(ns, name, playerName) {
   return call('POST', `${roomPath(ns, name)}/join`, { name: playerName });
 }
 
+// watch asks for a spectator's session: a token with no seat, the
+// websocket path and the delay of the spectators' table.
+export function watch(ns, name) {
+  return call('POST', `${roomPath(ns, name)}/watch`);
+}
+
 // lobby lists the listed rooms of game, the ones to sit at first.
 export function lobby(game) {
   return call('GET', `/v1/rooms?game=${encodeURIComponent(game)}`);

@@ -9,6 +9,7 @@ import { askName } from './joinform.js';
 import { bindKeys, rememberFocus, restoreFocus } from './keys.js';
 import { render } from './render.js';
 import { forgetSession, loadSession, saveSession } from './session.js';
+import { startWatching, watching } from './watch.js';
 
 const [, , ns, name] = location.pathname.split('/');
 const room = `${ns}/${name}`;
@@ -167,5 +168,6 @@ function ask() {
   });
 }
 
-if (session) startPlaying();
+if (watching()) startWatching(ns, name);
+else if (session) startPlaying();
 else ask();

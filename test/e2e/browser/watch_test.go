@@ -1,0 +1,184 @@
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+)
+
+// watchDelay is the room's spectator delay in the watch test.
+const watchDelay = 2
+
+// readWatcher is what a spectator's page shows that must stay empty or
+// hidden: its hand, the plays, any enabled control at the table.
+const readWatcher = `(() => {
+	const room = document.getElementById('room');
+	return {
+		seq: room.dataset.seq,
+		phase: room.dataset.phase,
+		seat: room.dataset.seat,
+		hand: document.querySelectorAll('#hand [data-card]').length,
+		handArea: !document.getElementById('hand-area').hidden,
+		plays: document.querySelectorAll('#plays button').length,
+		controls: [...document.querySelectorAll('#game button')].filter(b => !b.disabled).length,
+		banner: !document.getElementById('watching').hidden,
+		bannerText: document.getElementById('watching-text').textContent,
+	};
+})()`
+
+type watcherPage struct {
+	Seq        string `json:"seq"`
+	Phase      string `json:"phase"`
+	Seat       string `json:"seat"`
+	Hand       int    `json:"hand"`
+	HandArea   bool   `json:"handArea"`
+	Plays      int    `json:"plays"`
+	Controls   int    `json:"controls"`
+	Banner     bool   `json:"banner"`
+	BannerText string `json:"bannerText"`
+}
+
+// A person plays a house bot to the end while someone watches the room
+// in watch mode: at each of the person's turns (when nothing moves) the
+// watcher's table is exactly the delay behind, it shows no hand and no
+// control, and at the end it shows the final table. No frame the watcher
+// received holds a card hidden at that moment.
+func TestWatchModeFollowsALiveMatchWithoutHiddenCards(t *testing.T) {
+	p := platform(t)
+	ns := p.Namespace(t)
+	room := gameroomtest.MakeGameRoom("watched", ns).Players(2).Bots(1, gamesv1.BotLevelGreedy).BotDelay(botDelay).
+		Spectators(true, 3, watchDelay).Obj()
+	if err := p.Client.Create(context.Background(), room); err != nil {
+		t.Fatalf("create a room with spectators: %v", err)
+	}
+	p.WaitRoutable(t, ns, "watched")
+
+	b := startBrowser(t)
+	ann := b.newPlayer("Ann")
+	joinRoom(ann, roomPage(p, ns, "watched"))
+	wes := b.newPlayer("Wes")
+	wes.do("open watch mode", 2*step,
+		chromedp.Navigate(roomPage(p, ns, "watched")+"?watch=1"),
+		chromedp.WaitVisible(chromedp.ID("watching")),
+	)
+	checkWatcher := func(want int) watcherPage {
+		t.Helper()
+		expr := `document.getElementById('room').dataset.seq === ` + strconv.Quote(strconv.Itoa(want))
+		poll[bool](wes, "follow the table to seq "+strconv.Itoa(want), expr, step)
+		w := eval[watcherPage](wes, "read the watcher's page", readWatcher, step)
+		if w.Hand != 0 || w.HandArea || w.Plays != 0 || w.Controls != 0 {
+			t.Fatalf("the watcher's page shows a hand or controls at seq %d: %+v", want, w)
+		}
+		if !w.Banner || !strings.Contains(w.BannerText, "Watching") || !strings.Contains(w.BannerText, "2 actions behind") {
+			t.Fatalf("the watcher's page has no watching banner: %+v", w)
+		}
+		if w.Seat != "-1" {
+			t.Fatalf("the watcher's page holds seat %q", w.Seat)
+		}
+		return w
+	}
+	advanced := 0
+	for turn := 0; ; turn++ {
+		if poll[string](ann, "wait for the turn or the end", turnOrEnd, matchLimit) == "finished" {
+			break
+		}
+		seq := pageSeq(ann)
+		w := checkWatcher(max(0, seq-watchDelay))
+		if seq > watchDelay && w.Phase == "playing" {
+			advanced++
+			if turn%7 == 3 && checkShowsView(wes) > 0 {
+				wes.buildsSeen++
+			}
+		}
+		if turn == 5 {
+			wes.screenshot("watching")
+		}
+		playOne(ann, turn)
+	}
+	final := pageSeq(ann)
+	checkWatcher(final) // the delay is released when the match is over
+	wes.do("see the result", step, chromedp.WaitVisible(chromedp.ID("result")))
+	checkShowsView(wes)
+	if txt := eval[string](wes, "read the result", `document.getElementById('result').textContent`, step); !strings.Contains(txt, "won the match") {
+		t.Errorf("the watcher's result reads %q", txt)
+	}
+	wes.screenshot("result")
+	if advanced < 10 {
+		t.Fatalf("the watcher's table advanced at only %d of the person's turns", advanced)
+	}
+
+	frames := wes.rec.received()
+	if leaks := findLeaks(-1, frames); len(leaks) > 0 {
+		t.Fatalf("the watcher received hidden cards:\n%s", strings.Join(leaks, "\n"))
+	}
+	if plays := playedCards(frames); plays[0] == 0 || plays[1] == 0 {
+		t.Fatalf("the watcher's frames show plays %v: nothing to check the leaks against", plays)
+	}
+	for _, raw := range wes.rec.sent() {
+		var m map[string]any
+		if json.Unmarshal([]byte(raw), &m) == nil && m["type"] != "hello" {
+			t.Errorf("the watcher's page sent %s", raw)
+		}
+	}
+	wes.noPageErrors()
+	ann.noPageErrors()
+}
+
+// A room that does not allow spectators says so in watch mode.
+func TestWatchModeOfARoomWithoutSpectators(t *testing.T) {
+	p := platform(t)
+	ns := p.Namespace(t)
+	p.CreateRoom(t, ns, "private", 2)
+	b := startBrowser(t)
+	wes := b.newPlayer("Wes")
+	wes.do("open watch mode", 2*step,
+		chromedp.Navigate(roomPage(p, ns, "private")+"?watch=1"),
+		chromedp.WaitVisible(chromedp.ID("notice")),
+	)
+	if txt := eval[string](wes, "read the notice", `document.getElementById('notice-text').textContent`, step); !strings.Contains(txt, "does not allow spectators") {
+		t.Fatalf("watch mode of a room without spectators says %q", txt)
+	}
+	if n := eval[int](wes, "look for a join form", `document.getElementById('join-form').hidden ? 0 : 1`, step); n != 0 {
+		t.Fatal("watch mode offers the join form")
+	}
+	wes.noPageErrors()
+}
+
+// A room with as many spectators as it allows asks the next one, in
+// words, to come back later.
+func TestWatchModeOfAFullRoom(t *testing.T) {
+	p := platform(t)
+	ns := p.Namespace(t)
+	room := gameroomtest.MakeGameRoom("popular", ns).Spectators(true, 1, 0).Obj()
+	if err := p.Client.Create(context.Background(), room); err != nil {
+		t.Fatalf("create a room for one spectator: %v", err)
+	}
+	p.WaitRoutable(t, ns, "popular")
+	b := startBrowser(t)
+	wes := b.newPlayer("Wes")
+	wes.do("watch the room", 2*step,
+		chromedp.Navigate(roomPage(p, ns, "popular")+"?watch=1"),
+		chromedp.WaitVisible(chromedp.ID("watching")),
+	)
+	poll[bool](wes, "be connected", `document.getElementById('connection').dataset.state === 'open'`, step)
+	if w := eval[watcherPage](wes, "read the watcher's page", readWatcher, step); w.Phase != "waiting" || w.BannerText != "Watching: you see what every player sees." {
+		t.Fatalf("the spectator of an empty room: %+v", w)
+	}
+	xena := b.newPlayer("Xena")
+	xena.do("watch the full room", 2*step,
+		chromedp.Navigate(roomPage(p, ns, "popular")+"?watch=1"),
+		chromedp.WaitVisible(chromedp.ID("notice")),
+	)
+	if txt := eval[string](xena, "read the notice", `document.getElementById('notice-text').textContent`, step); !strings.Contains(txt, "as many spectators as it allows") {
+		t.Fatalf("watch mode of a full room says %q", txt)
+	}
+	wes.noPageErrors()
+	xena.noPageErrors()
+}

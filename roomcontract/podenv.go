@@ -23,6 +23,11 @@ const (
 	// EnvBots is the room's house bots as JSON, e.g.
 	// {"count":1,"level":"greedy","delay":"700ms"}; unset means none.
 	EnvBots = "CROUPIER_BOTS"
+	// EnvMatchStarted is "true" when the operator has seen the room's
+	// match start (its DataIntact condition is on record): a pod that then
+	// finds no setup in Redis reports the data as lost instead of dealing
+	// a fresh match under the old sequence numbers.
+	EnvMatchStarted = "CROUPIER_MATCH_STARTED"
 )
 
 // EnvSeed fixes the shuffle seed of a room's match, to replay a match

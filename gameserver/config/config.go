@@ -41,6 +41,9 @@ type Config struct {
 	// fresh random seed.
 	Seed func() (int64, error)
 	Bots housebot.Config
+	// MatchStarted: the operator saw the room's match start
+	// (CROUPIER_MATCH_STARTED=true); a Redis without its setup lost it.
+	MatchStarted bool
 }
 
 // isDNSName accepts Kubernetes object names, ^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$;
@@ -87,6 +90,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.Options = r.rules(r.players())
 	c.Seed = r.seed()
+	c.MatchStarted = r.flag(roomcontract.EnvMatchStarted)
 	c.Bots = r.bots(c.Options.Players)
 	if r.err == nil {
 		if err := c.Redis.Validate(); err != nil {
@@ -150,6 +154,18 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 	}
 	r.fail(name, err)
 	return d
+}
+
+func (r *reader) flag(name string) bool {
+	switch v := strings.TrimSpace(r.getenv(name)); v {
+	case "", "false":
+		return false
+	case "true":
+		return true
+	default:
+		r.fail(name, fmt.Errorf("%q is neither true nor false", v))
+		return false
+	}
 }
 
 func (r *reader) seed() func() (int64, error) {

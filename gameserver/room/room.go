@@ -57,8 +57,11 @@ type Config struct {
 	CallTimeout time.Duration
 	Now         func() time.Time
 	Seed        func() (int64, error) // the match's shuffle seed; crypto/rand by default
-	Log         logr.Logger
-	Metrics     *Metrics // nil: no metrics
+	// MatchStarted: the operator saw this room's match start, so a Redis
+	// without its setup has lost it (see epoch.go).
+	MatchStarted bool
+	Log          logr.Logger
+	Metrics      *Metrics // nil: no metrics
 }
 
 func (c *Config) defaults() {
@@ -110,6 +113,7 @@ type Room struct {
 	conns        map[int]Conn
 	lastActivity time.Time
 	stale        bool // memory may lag the log (a failed write); reload first
+	guard        dataGuard
 
 	// presence is what the heartbeat reports, published at every unlock:
 	// the heartbeat never waits for the room lock, which is held across
@@ -155,6 +159,9 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 	if err := r.load(ctx); err != nil {
 		return nil, err
 	}
+	if r.isLost() {
+		return r, nil // nothing more is written: the room only reports the loss
+	}
 	for _, p := range r.players {
 		if p.Connections != 0 {
 			p.Connections = 0
@@ -166,11 +173,23 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 	return r, nil
 }
 
-// load reads seats and match state from Redis into memory.
+// load reads seats and match state from Redis into memory. Once the
+// room's data is lost, memory keeps what the players last saw.
 func (r *Room) load(ctx context.Context) error {
+	if r.isLost() {
+		r.stale = false
+		return nil
+	}
 	all, err := r.seats.All(ctx)
 	if err != nil {
 		return err
+	}
+	if err := r.recoverMatch(ctx); err != nil {
+		return err
+	}
+	if r.isLost() {
+		r.stale = false
+		return nil
 	}
 	r.players = map[int]*seating.Player{}
 	for i := range all {
@@ -179,9 +198,6 @@ func (r *Room) load(ctx context.Context) error {
 		if seen := time.UnixMilli(p.LastSeen); p.LastSeen != 0 && seen.After(r.lastActivity) {
 			r.lastActivity = seen
 		}
-	}
-	if err := r.recoverMatch(ctx); err != nil {
-		return err
 	}
 	if r.match == nil && len(r.players) == r.cfg.Options.Players {
 		return r.start(ctx)

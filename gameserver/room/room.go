@@ -145,10 +145,11 @@ func (r *Room) lock(ctx context.Context) (context.Context, func()) {
 func Open(ctx context.Context, cfg Config) (*Room, error) {
 	cfg.defaults()
 	r := &Room{
-		cfg:   cfg,
-		log:   actionlog.New(cfg.Redis, cfg.Keys),
-		seats: seating.New(cfg.Redis, cfg.Keys, cfg.Options.Players),
-		conns: map[int]Conn{},
+		cfg:     cfg,
+		log:     actionlog.New(cfg.Redis, cfg.Keys),
+		seats:   seating.New(cfg.Redis, cfg.Keys, cfg.Options.Players),
+		conns:   map[int]Conn{},
+		players: map[int]*seating.Player{}, // kept empty by a pod that finds the data lost at start
 	}
 	// Recovery is not a player's operation: it gets the caller's ctx, not
 	// CallTimeout, as a long log can take longer to replay.

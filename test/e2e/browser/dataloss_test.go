@@ -50,6 +50,9 @@ func TestLostRoomDataIsShownToThePlayerAndThePlatform(t *testing.T) {
 	if !strings.Contains(text, "lost") || !strings.Contains(text, "cannot go on") {
 		t.Errorf("notice %q, want it to say the saved game was lost and the match cannot go on", text)
 	}
+	if label := eval[string](ann, "read the button", `document.getElementById('notice-action').textContent`, step); label != "Back to the start page" {
+		t.Errorf("notice button %q, want Back to the start page", label)
+	}
 	ann.screenshot("data-lost")
 
 	gr := waitRoom(t, p.Client, ns, func(gr *gamesv1.GameRoom) bool {

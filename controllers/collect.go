@@ -71,7 +71,7 @@ func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (c
 // in a pool; a claimed room's clock starts no earlier than its claim.
 func idleDeadline(room *gamesv1.GameRoom, beat *roomcontract.Beat) (time.Time, bool) {
 	serving := room.Status.Phase == gamesv1.PhaseReady || room.Status.Phase == gamesv1.PhasePlaying
-	if !serving && !started(room, room.Status, nil, false) || pool.IsWarm(room) {
+	if !serving && !started(room, room.Status, nil, false) || pool.IsWarm(room) || dataLost(room.Status) {
 		return time.Time{}, false
 	}
 	var connected int32 // the players counted in the status left with the pod

@@ -58,6 +58,7 @@ func (s *scope) problemEvents() {
 	if s.startTimedOut != nil {
 		s.warning(ReasonStartTimeout, "Delete", "%s", readyMessage(s.room.Status))
 	}
+	s.dataLossEvent()
 }
 
 // phaseEvents announces the phase changes a user waits for.
@@ -70,7 +71,7 @@ func (s *scope) phaseEvents() {
 	case gamesv1.PhaseReady:
 		s.normal(EventRoomReady, "Ready", "Room is ready at %s", s.room.Status.Endpoint)
 	case gamesv1.PhaseFailed:
-		if r := conditionOf(s.room.Status, gamesv1.ConditionReady).Reason; r == ReasonStartTimeout || problemReasons[r] != "" {
+		if r := conditionOf(s.room.Status, gamesv1.ConditionReady).Reason; r == ReasonStartTimeout || r == ReasonDataLost || problemReasons[r] != "" {
 			return // problemEvents said it
 		}
 		s.warning(EventRoomFailed, "Fail", "%s", readyMessage(s.room.Status))

@@ -23,6 +23,8 @@ type Presence struct {
 	Playing, Finished bool
 	LastHeartbeat     time.Time
 	LastActivity      time.Time // zero: nobody ever connected
+	// DataLost: the pod found that Redis lost the room's stored match.
+	DataLost bool
 }
 
 // observed is everything a room's status is computed from.
@@ -92,6 +94,12 @@ func computeStatus(o observed) gamesv1.GameRoomStatus {
 	ready := readyCondition(st.Phase, st.Endpoint, h)
 	if o.startTimedOut != nil {
 		st.Phase, ready = gamesv1.PhaseFailed, startTimeoutCondition(o.startTimedOut, h)
+	}
+	if c := dataIntactCondition(st, o.presence); c != nil {
+		setCondition(&st, o, *c)
+	}
+	if dataLost(st) {
+		st.Phase, ready = dataLostPhase(st.Phase), dataLostReady(st)
 	}
 	setCondition(&st, o, ready)
 	setCondition(&st, o, startedCondition(o, st, h))

@@ -118,6 +118,7 @@ func presenceOf(b roomcontract.Beat) *Presence {
 		Finished:      b.Phase == roomcontract.PhaseFinished,
 		LastHeartbeat: b.Time,
 		LastActivity:  b.LastActivity,
+		DataLost:      b.DataLost,
 	}
 }
 

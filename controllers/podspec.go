@@ -202,6 +202,9 @@ func podEnv(room *gamesv1.GameRoom, s PodSettings) []corev1.EnvVar {
 		}})
 	}
 	optional(roomcontract.EnvAllowedOrigins, strings.Join(s.AllowedOrigins, ","))
+	if matchStored(room.Status) {
+		optional(roomcontract.EnvMatchStarted, "true")
+	}
 	if room.Spec.Bots != nil {
 		optional(roomcontract.EnvBots, botsEnv(room.Spec.Bots))
 	}

@@ -52,6 +52,13 @@ const (
 	ReasonHeartbeatTimeout = "HeartbeatTimeout"
 )
 
+// Reasons of the DataIntact condition; ReasonDataLost is also Ready's
+// reason and a Warning event's, once, when the loss is first seen.
+const (
+	ReasonMatchStored = "MatchStored"
+	ReasonDataLost    = "DataLost"
+)
+
 // ReasonIdleTimeout is the reason of the Abandoned condition.
 const ReasonIdleTimeout = "IdleTimeout"
 

@@ -240,7 +240,7 @@ func statusBehind(room *gamesv1.GameRoom, b roomcontract.Beat) bool {
 		return true
 	case p.Finished:
 		return st.Phase != gamesv1.PhaseFailed // not final yet, or due() would have returned
-	case p.Playing && st.Phase == gamesv1.PhaseReady:
+	case p.Playing && st.Phase == gamesv1.PhaseReady, p.DataLost && !dataLost(st):
 		return true
 	}
 	return timesDue(room, p)

@@ -22,6 +22,9 @@ const (
 	FieldConnected    = "connected"    // players with an open connection
 	FieldLastActivity = "lastActivity" // last connect, disconnect or action, Unix ms; 0 if never
 	FieldPhase        = "phase"        // one of the Phase constants
+	// FieldDataLost is "true" once the pod found that Redis lost the
+	// room's stored match; absent or "false" otherwise.
+	FieldDataLost = "dataLost"
 )
 
 // Beat is one heartbeat.
@@ -33,6 +36,9 @@ type Beat struct {
 	// LastActivity is zero when no player has ever connected.
 	LastActivity time.Time
 	Phase        string
+	// DataLost: the pod found that Redis lost the room's stored match
+	// (its setup, epoch or log), and refuses to play on from nothing.
+	DataLost bool
 }
 
 func (b Beat) fields() map[string]any {
@@ -43,6 +49,7 @@ func (b Beat) fields() map[string]any {
 		FieldConnected:    b.Connected,
 		FieldLastActivity: unixMilli(b.LastActivity),
 		FieldPhase:        b.Phase,
+		FieldDataLost:     strconv.FormatBool(b.DataLost),
 	}
 }
 
@@ -115,6 +122,7 @@ func parse(m map[string]string) (Beat, error) {
 	}
 	b.Pod = m[FieldPod]
 	b.Phase = m[FieldPhase]
+	b.DataLost = m[FieldDataLost] == "true"
 	b.Time = time.UnixMilli(num(FieldTime))
 	b.Seated = int(num(FieldSeated))
 	b.Connected = int(num(FieldConnected))

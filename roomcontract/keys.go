@@ -36,6 +36,12 @@ func (r Room) Snapshot() string { return r.key("snapshot") }
 // Setup holds the match setup (options and shuffle seed).
 func (r Room) Setup() string { return r.key("setup") }
 
+// Epoch holds the room's epoch: a random id written with the setup, in
+// the same script, and never changed. A pod compares it with the one it
+// holds in memory, so a Redis that lost the room's keys is told apart
+// from a room that never started.
+func (r Room) Epoch() string { return r.key("epoch") }
+
 // Sessions is a hash of player id -> session record (seat, name, connections, last seen).
 func (r Room) Sessions() string { return r.key("sessions") }
 
@@ -49,5 +55,5 @@ func (r Room) Heartbeat() string { return r.key("heartbeat") }
 // All lists every key of the room, for deletion or expiry. A key a room
 // writes must be listed here, or cleanup leaks it.
 func (r Room) All() []string {
-	return []string{r.Log(), r.Seq(), r.Dedup(), r.Snapshot(), r.Setup(), r.Sessions(), r.Seats(), r.Heartbeat()}
+	return []string{r.Log(), r.Seq(), r.Dedup(), r.Snapshot(), r.Setup(), r.Epoch(), r.Sessions(), r.Seats(), r.Heartbeat()}
 }

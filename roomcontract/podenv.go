@@ -26,6 +26,11 @@ const (
 	// EnvSpectators is the room's spectator settings as JSON, e.g.
 	// {"allowed":true,"max":10,"delay":0}; unset means no spectators.
 	EnvSpectators = "CROUPIER_SPECTATORS"
+	// EnvMatchStarted is "true" when the operator has seen the room's
+	// match start (its DataIntact condition is on record): a pod that then
+	// finds no setup in Redis reports the data as lost instead of dealing
+	// a fresh match under the old sequence numbers.
+	EnvMatchStarted = "CROUPIER_MATCH_STARTED"
 )
 
 // EnvSeed fixes the shuffle seed of a room's match, to replay a match

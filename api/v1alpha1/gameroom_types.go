@@ -300,6 +300,12 @@ const (
 	// ConditionAbandoned is True once nobody was connected for
 	// spec.idleTimeout; the room is then deleted.
 	ConditionAbandoned = "Abandoned"
+	// ConditionDataIntact appears once the room's match has started (its
+	// setup and action log are in Redis), True. It turns False, reason
+	// DataLost, when the game pod finds that Redis lost them, and stays
+	// False until the room is deleted: the room is not collected as idle,
+	// and a replacement pod does not deal a fresh match.
+	ConditionDataIntact = "DataIntact"
 )
 
 // AnnotationSkipRedisCleanup, set to "true" on a GameRoom, lets its
@@ -359,8 +365,8 @@ type GameRoomStatus struct {
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 
-	// Conditions: Ready, PodHealthy, Started, HeartbeatsKnown and, once
-	// abandoned, Abandoned.
+	// Conditions: Ready, PodHealthy, Started, HeartbeatsKnown, once the
+	// match started DataIntact, and once abandoned, Abandoned.
 	// +listType=map
 	// +listMapKey=type
 	// +patchStrategy=merge

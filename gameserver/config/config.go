@@ -44,6 +44,9 @@ type Config struct {
 	Bots housebot.Config
 	// Spectators who may watch (CROUPIER_SPECTATORS); zero: nobody.
 	Spectators room.Spectators
+	// MatchStarted: the operator saw the room's match start
+	// (CROUPIER_MATCH_STARTED=true); a Redis without its setup lost it.
+	MatchStarted bool
 }
 
 // isDNSName accepts Kubernetes object names, ^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$;
@@ -90,6 +93,7 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.Options = r.rules(r.players())
 	c.Seed = r.seed()
+	c.MatchStarted = r.boolean(roomcontract.EnvMatchStarted)
 	c.Bots = r.bots(c.Options.Players)
 	c.Spectators = r.spectators()
 	if r.err == nil {

@@ -73,6 +73,14 @@ func TestLoadReadsTheContract(t *testing.T) {
 	if c.Keys == nil || c.Keys.SigningKeyID() != "2026-11-26" {
 		t.Fatal("session keys not loaded")
 	}
+	if c.MatchStarted {
+		t.Fatal("match started without the operator saying so")
+	}
+	e = env(t)
+	e[roomcontract.EnvMatchStarted] = "true"
+	if c, err := load(e); err != nil || !c.MatchStarted {
+		t.Fatalf("%s=true read as %v (%v)", roomcontract.EnvMatchStarted, c.MatchStarted, err)
+	}
 }
 
 func TestLoadNamesTheBadSetting(t *testing.T) {
@@ -101,6 +109,7 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{"bots not JSON", roomcontract.EnvBots, "one"},
 		{"bots in every seat", roomcontract.EnvBots, `{"count":4}`},
 		{"unknown bot level", roomcontract.EnvBots, `{"count":1,"level":"genius"}`},
+		{"match started not a boolean", roomcontract.EnvMatchStarted, "yes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

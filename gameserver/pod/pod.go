@@ -81,7 +81,8 @@ func Run(args []string) error {
 
 	rm, err := openRoom(ctx, room.Config{
 		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: roomMetrics, Seed: cfg.Seed,
-		Spectators: cfg.Spectators,
+		Spectators:   cfg.Spectators,
+		MatchStarted: cfg.MatchStarted,
 	}, log)
 	if err != nil {
 		return err

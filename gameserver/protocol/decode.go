@@ -28,6 +28,9 @@ const (
 	// stored (its storage did not answer); only a resend with the same
 	// action_id is safe.
 	CodeOutcomeUnknown = "outcome_unknown"
+	// CodeDataLost: the room's storage lost its stored match; the room
+	// refuses every action and reconnect from then on.
+	CodeDataLost = "data_lost"
 	// CodeHelloTimeout: no hello within the hello wait; the connection closes.
 	CodeHelloTimeout = "hello_timeout"
 	CodeTokenPrefix  = "token_" // + session refusal reason

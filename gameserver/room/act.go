@@ -37,6 +37,9 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 		// so it cannot tell whether this action_id was played.
 		return protocol.CodeOutcomeUnknown, "the room cannot reach its storage to tell whether this action_id was played; resend it with the same action_id"
 	}
+	if r.isLost() {
+		return protocol.CodeDataLost, DataLostMessage
+	}
 	if r.match == nil {
 		return protocol.CodeNotStarted, "the match starts when every seat is taken"
 	}
@@ -64,6 +67,9 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 		r.stale = true
 		r.cfg.Log.Error(err, "log action: outcome unknown", "seat", seat)
 		return protocol.CodeOutcomeUnknown, "the room could not learn whether the action was stored; resend it with the same action_id (it is played at most once)"
+	}
+	if errors.Is(err, actionlog.ErrConflict) && errors.Is(r.checkStored(ctx, nil), ErrDataLost) {
+		return protocol.CodeDataLost, DataLostMessage
 	}
 	if err != nil {
 		r.stale = true

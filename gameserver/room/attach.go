@@ -21,6 +21,11 @@ func (r *Room) Attach(ctx context.Context, playerID string, seat int, lastSeq *i
 	if err := r.resync(ctx); err != nil {
 		return err
 	}
+	// Before the seat check: a client that saw more than the log holds is
+	// evidence of a loss even where the seats were lost with it.
+	if err := r.checkStored(ctx, lastSeq); err != nil {
+		return err
+	}
 	p := r.players[seat]
 	if p == nil || p.ID != playerID {
 		return ErrNotSeated

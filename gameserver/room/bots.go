@@ -37,6 +37,9 @@ func (r *Room) SeatBot(ctx context.Context, seat int, name string) error {
 	if err := r.resync(ctx); err != nil {
 		return err
 	}
+	if r.isLost() {
+		return nil // the pod stays up to report the loss; nobody sits down
+	}
 	if p := r.players[seat]; p != nil && p.ID == BotID(seat) {
 		return nil
 	}
@@ -57,7 +60,7 @@ func (r *Room) BotTurn(seat int) (view cassino.View, seq int64, ok bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	p := r.players[seat]
-	if p == nil || !isBot(p.ID) || r.match == nil || r.match.Finished() || r.match.Turn() != seat {
+	if p == nil || !isBot(p.ID) || r.match == nil || r.match.Finished() || r.match.Turn() != seat || r.isLost() {
 		return cassino.View{}, 0, false
 	}
 	return r.match.View(seat), r.seq, true

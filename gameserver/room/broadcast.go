@@ -47,8 +47,12 @@ func (r *Room) presenceOf(p seating.Player) protocol.Player {
 func (r *Room) setPresence(ctx context.Context, p *seating.Player, connections int) {
 	p.Connections = connections
 	r.touch(p.Seat)
-	if err := r.seats.Save(ctx, *p); err != nil {
-		r.cfg.Log.Error(err, "save presence", "seat", p.Seat)
+	// Once the data is lost, the record would be the only seat of a
+	// flushed room: nothing is written.
+	if !r.isLost() {
+		if err := r.seats.Save(ctx, *p); err != nil {
+			r.cfg.Log.Error(err, "save presence", "seat", p.Seat)
+		}
 	}
 	r.broadcastPresence(*p)
 }

@@ -18,6 +18,7 @@ type presence struct {
 // publish records the room's presence for the heartbeat; under r.mu.
 func (r *Room) publish() {
 	r.presence.Store(&presence{seated: len(r.players), connected: len(r.conns), lastActivity: r.lastActivity, phase: r.phase()})
+	r.guard.known.Store(&known{epoch: r.guard.epoch, seq: r.seq})
 }
 
 // Beat is the room's heartbeat as of now. It never waits for the room:
@@ -35,6 +36,7 @@ func (r *Room) Beat(pod string) roomcontract.Beat {
 		Connected:    p.connected,
 		LastActivity: p.lastActivity,
 		Phase:        p.phase,
+		DataLost:     r.isLost(),
 	}
 }
 
@@ -49,6 +51,7 @@ func (r *Room) RunHeartbeat(ctx context.Context, pod string, period time.Duratio
 	r.beatAt.Store(time.Now().UnixNano())
 	r.beatPeriod.Store(int64(period))
 	defer r.beatAt.Store(0)
+	go r.watchLoop(ctx, period)
 	t := time.NewTicker(period)
 	defer t.Stop()
 	for {

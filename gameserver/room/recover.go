@@ -20,15 +20,35 @@ const (
 var startAction = json.RawMessage(`{"type":"start"}`)
 
 // recoverMatch rebuilds the match: the latest snapshot (or the setup) plus
-// every logged entry after it.
+// every logged entry after it. Redis is first checked against what
+// outlives a loss of its keys (epoch.go); a loss leaves memory as it was.
 func (r *Room) recoverMatch(ctx context.Context) error {
-	r.match, r.seq, r.snapSeq = nil, 0, 0
-	raw, ok, err := r.log.LoadSetup(ctx)
-	if err != nil || !ok {
+	stored, err := r.log.LoadStored(ctx)
+	if err != nil {
 		return err
 	}
+	if why := lossOf(r.guard.epoch, r.seq, r.cfg.MatchStarted, stored); why != "" {
+		r.markLost(why)
+		r.announceLost()
+		return nil
+	}
+	r.match, r.seq, r.snapSeq = nil, 0, 0
+	if stored.Setup == nil {
+		return nil
+	}
+	if stored.Epoch == "" {
+		// Stored before rooms had epochs: from now on it has one.
+		epoch, err := newEpoch()
+		if err != nil {
+			return err
+		}
+		if _, stored.Epoch, err = r.log.Start(ctx, stored.Setup, epoch); err != nil {
+			return err
+		}
+	}
+	r.guard.epoch = stored.Epoch
 	var setup cassino.Setup
-	if err := json.Unmarshal(raw, &setup); err != nil {
+	if err := json.Unmarshal(stored.Setup, &setup); err != nil {
 		return fmt.Errorf("stored match setup: %w", err)
 	}
 	m, from, err := r.base(ctx, setup)
@@ -109,7 +129,11 @@ func (r *Room) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := r.log.SaveSetup(ctx, raw); err != nil {
+	epoch, err := newEpoch()
+	if err != nil {
+		return err
+	}
+	if _, _, err := r.log.Start(ctx, raw, epoch); err != nil {
 		return err
 	}
 	if err := r.recoverMatch(ctx); err != nil {

@@ -55,8 +55,11 @@ type Config struct {
 	CallTimeout time.Duration
 	Now         func() time.Time
 	Seed        func() (int64, error) // the match's shuffle seed; crypto/rand by default
-	Log         logr.Logger
-	Metrics     *Metrics // nil: no metrics
+	// MatchStarted: the operator saw this room's match start, so a Redis
+	// without its setup has lost it (see epoch.go).
+	MatchStarted bool
+	Log          logr.Logger
+	Metrics      *Metrics // nil: no metrics
 	// Spectators who may watch the room (spectate.go); zero: nobody.
 	Spectators Spectators
 }
@@ -107,6 +110,7 @@ type Room struct {
 	conns        map[int]Conn
 	lastActivity time.Time
 	stale        bool // memory may lag the log (a failed write); reload first
+	guard        dataGuard
 
 	// presence is what the heartbeat reports, published at every unlock:
 	// the heartbeat never waits for the room lock, which is held across
@@ -140,10 +144,11 @@ func (r *Room) lock(ctx context.Context) (context.Context, func()) {
 func Open(ctx context.Context, cfg Config) (*Room, error) {
 	cfg.defaults()
 	r := &Room{
-		cfg:   cfg,
-		log:   actionlog.New(cfg.Redis, cfg.Keys),
-		seats: seating.New(cfg.Redis, cfg.Keys, cfg.Options.Players),
-		conns: map[int]Conn{},
+		cfg:     cfg,
+		log:     actionlog.New(cfg.Redis, cfg.Keys),
+		seats:   seating.New(cfg.Redis, cfg.Keys, cfg.Options.Players),
+		conns:   map[int]Conn{},
+		players: map[int]*seating.Player{}, // kept empty by a pod that finds the data lost at start
 	}
 	// Recovery is not a player's operation: it gets the caller's ctx, not
 	// CallTimeout, as a long log can take longer to replay.
@@ -153,6 +158,9 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 	defer r.publish()
 	if err := r.load(ctx); err != nil {
 		return nil, err
+	}
+	if r.isLost() {
+		return r, nil // nothing more is written: the room only reports the loss
 	}
 	for _, p := range r.players {
 		if p.Connections != 0 {
@@ -165,11 +173,23 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 	return r, nil
 }
 
-// load reads seats and match state from Redis into memory.
+// load reads seats and match state from Redis into memory. Once the
+// room's data is lost, memory keeps what the players last saw.
 func (r *Room) load(ctx context.Context) error {
+	if r.isLost() {
+		r.stale = false
+		return nil
+	}
 	all, err := r.seats.All(ctx)
 	if err != nil {
 		return err
+	}
+	if err := r.recoverMatch(ctx); err != nil {
+		return err
+	}
+	if r.isLost() {
+		r.stale = false
+		return nil
 	}
 	r.players = map[int]*seating.Player{}
 	for i := range all {
@@ -178,9 +198,6 @@ func (r *Room) load(ctx context.Context) error {
 		if seen := time.UnixMilli(p.LastSeen); p.LastSeen != 0 && seen.After(r.lastActivity) {
 			r.lastActivity = seen
 		}
-	}
-	if err := r.recoverMatch(ctx); err != nil {
-		return err
 	}
 	if r.match == nil && len(r.players) == r.cfg.Options.Players {
 		return r.start(ctx)

@@ -8,6 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/croupier-dev/croupier/gameserver/protocol"
+	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/seating"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
@@ -42,6 +44,7 @@ const (
 	CodeNoSeat     = "no_such_seat"
 	CodeNotReady   = "not_ready"
 	CodeInternal   = "internal"
+	CodeDataLost   = protocol.CodeDataLost
 )
 
 const maxNameRunes = 32
@@ -74,6 +77,9 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := rm.Join(r.Context(), name, preferred)
 	switch {
+	case errors.Is(err, room.ErrDataLost):
+		writeError(w, http.StatusGone, CodeDataLost, room.DataLostMessage)
+		return
 	case errors.Is(err, seating.ErrRoomFull):
 		writeError(w, http.StatusConflict, CodeRoomFull, "every seat of this room is taken")
 		return

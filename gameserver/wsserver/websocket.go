@@ -28,6 +28,7 @@ const hardReadLimit = 64 << 10
 const (
 	CloseTokenRefused = 4003 // the hello's token was refused
 	CloseHelloTimeout = 4004 // no hello within HelloWait
+	CloseDataLost     = 4009 // the room's stored match was lost; reconnecting cannot help
 	// CloseFlooding: the client went on sending after rate_limited.
 	CloseFlooding = websocket.ClosePolicyViolation
 	// CloseGoingAway: the pod is shutting down; reconnect at once.
@@ -201,6 +202,11 @@ func (s *Server) hello(ctx context.Context, rm *room.Room, c *conn, p *player, h
 		return true
 	}
 	err = rm.Attach(ctx, claims.PlayerID, claims.Seat, h.LastSeq, c)
+	if errors.Is(err, room.ErrDataLost) {
+		s.refuse(c, protocol.CodeDataLost, room.DataLostMessage, "")
+		c.Close(CloseDataLost, "the room's stored match was lost")
+		return false
+	}
 	if errors.Is(err, room.ErrNotSeated) {
 		s.refuse(c, protocol.CodeUnauthorized, "this session does not hold its seat", "")
 		c.Close(CloseTokenRefused, "session does not hold its seat")

@@ -29,6 +29,10 @@ type Options struct {
 	Binary string
 	// Out receives redis-server's output; nil discards it.
 	Out io.Writer
+	// AppendOnly keeps every write in an append-only file, synced at each
+	// write, so Restart comes back with the data, as a Redis with
+	// persistence does. Off by default: a restart comes back empty.
+	AppendOnly bool
 }
 
 // readyTimeout bounds how long a starting redis-server may take to answer.
@@ -42,6 +46,7 @@ type Server struct {
 	dir  string
 	path string
 	out  io.Writer
+	aof  bool
 
 	mu   sync.Mutex
 	proc *childproc.Process
@@ -65,7 +70,7 @@ func Run(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), port: port, dir: dir, path: path, out: opts.Out}
+	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), port: port, dir: dir, path: path, out: opts.Out, aof: opts.AppendOnly}
 	if err := s.start(ctx); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
@@ -74,14 +79,20 @@ func Run(ctx context.Context, opts Options) (*Server, error) {
 }
 
 func (s *Server) args() []string {
+	// Nothing survives a restart: no snapshots, and no append-only file
+	// unless AppendOnly asks for one.
+	aof := "no"
+	if s.aof {
+		aof = "yes"
+	}
 	return []string{
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--protected-mode", "yes",
 		"--dir", s.dir,
-		// Nothing survives a restart: no snapshots, no append-only file.
 		"--save", "",
-		"--appendonly", "no",
+		"--appendonly", aof,
+		"--appendfsync", "always",
 		"--daemonize", "no",
 	}
 }
@@ -141,8 +152,8 @@ func (s *Server) Pid() int { return s.current().Pid() }
 // Restart brings it back.
 func (s *Server) Stop() { s.current().Kill() }
 
-// Restart starts the server again, empty, on the same address, and waits
-// until it answers.
+// Restart starts the server again on the same address, empty unless it
+// runs with AppendOnly, and waits until it answers.
 func (s *Server) Restart() error {
 	s.Stop()
 	if err := s.start(context.Background()); err != nil {

@@ -20,7 +20,14 @@ type TB interface {
 // meaningful against a real Redis.
 func Start(tb TB) *Server {
 	tb.Helper()
-	s, err := Run(context.Background(), Options{})
+	return StartWith(tb, Options{})
+}
+
+// StartWith is Start with options, e.g. AppendOnly for a Redis whose data
+// survives Restart.
+func StartWith(tb TB, opts Options) *Server {
+	tb.Helper()
+	s, err := Run(context.Background(), opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,6 +8,7 @@ const STATE_WORDS = {
   reconnecting: 'Connection lost: reconnecting…',
   replaced: 'Opened in another tab',
   refused: 'Session refused',
+  lost: 'Game data lost',
   failed: 'Disconnected',
   idle: '',
 };
@@ -30,6 +31,13 @@ export function notice(kind, text, label, action) {
   btn.onclick = action || null;
   show(btn, !!label);
   show(el, !!kind);
+}
+
+// dataLost: the room's storage lost the match; the table stays as last
+// seen, and nothing the player does can bring the match back.
+export function dataLost(text) {
+  notice('data-lost', text || 'This room lost its saved game, so the match cannot go on.', 'Back to the start page',
+    () => location.assign('/'));
 }
 
 export function noRoom(text) {

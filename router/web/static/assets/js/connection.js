@@ -10,6 +10,8 @@ const RETRY_CAP_MS = 5000;
 // 4002 too slow, 1006 dropped).
 export const CLOSE_REPLACED = 4001;
 export const CLOSE_REFUSED = 4003;
+// 4009: the room's stored match was lost; reconnecting cannot bring it back.
+export const CLOSE_DATA_LOST = 4009;
 const CLOSE_TOO_BIG = 1009;
 const QUICK_RETRY = new Set([1001, 1012]);
 
@@ -70,6 +72,7 @@ export class Connection {
       if (this.stopped) return;
       if (ev.code === CLOSE_REPLACED) this.h.onState('replaced', { code: ev.code });
       else if (ev.code === CLOSE_REFUSED) this.h.onState('refused', { code: ev.code, reason: ev.reason });
+      else if (ev.code === CLOSE_DATA_LOST) this.h.onState('lost', { code: ev.code });
       else if (ev.code === CLOSE_TOO_BIG) this.h.onState('failed', { code: ev.code });
       else this.retry(ev.code);
     };

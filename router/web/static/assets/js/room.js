@@ -2,7 +2,7 @@
 // the stored session on a reload.
 import { $, show } from './dom.js';
 import { APIError, roomFacts } from './api.js';
-import { noRoom, notice, setConnection } from './banner.js';
+import { dataLost, noRoom, notice, setConnection } from './banner.js';
 import { Connection } from './connection.js';
 import { Game } from './game.js';
 import { askName } from './joinform.js';
@@ -80,6 +80,10 @@ function onMessage(msg) {
         setTimeout(() => ui.pending?.msg === again && conn.send(again), 1000);
         return;
       }
+      if (msg.code === 'data_lost') {
+        ui.pending = null;
+        onState('lost', { message: msg.message });
+      }
       if (msg.action_id && ui.pending?.msg.action_id === msg.action_id) ui.pending = null;
       ui.error = msg.message || msg.code;
       ui.errorCode = msg.code;
@@ -112,6 +116,10 @@ function onState(state, info) {
         notice(null);
         ask();
       });
+      break;
+    case 'lost':
+      conn.stop();
+      dataLost(info.message || ui.error);
       break;
     case 'failed':
       notice('failed', 'The connection was closed by the server.', 'Reconnect', () => conn.open());

@@ -1,0 +1,94 @@
+package wsserver_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/croupier-dev/croupier/gameserver/protocol"
+	"github.com/croupier-dev/croupier/gameserver/room"
+	"github.com/croupier-dev/croupier/gameserver/wsserver"
+)
+
+// helloAfterLoss says hello on a new connection and expects data_lost,
+// then close 4009.
+func helloAfterLoss(t *testing.T, tb *table, token string, lastSeq int64) {
+	t.Helper()
+	ws, resp, err := websocket.DefaultDialer.Dial(tb.wsURL(), nil)
+	if err != nil {
+		t.Fatalf("dial: %v (%v)", err, resp)
+	}
+	defer ws.Close()
+	hello, _ := json.Marshal(map[string]any{"v": 1, "type": "hello", "token": token, "last_seq": lastSeq})
+	if err := ws.WriteMessage(websocket.TextMessage, hello); err != nil {
+		t.Fatal(err)
+	}
+	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, raw, err := ws.ReadMessage()
+	if err != nil || !strings.Contains(string(raw), `"code":"data_lost"`) {
+		t.Fatalf("answer to hello: %s, %v; want data_lost", raw, err)
+	}
+	if _, _, err := ws.ReadMessage(); !websocket.IsCloseError(err, wsserver.CloseDataLost) {
+		t.Fatalf("after the error: %v, want close %d", err, wsserver.CloseDataLost)
+	}
+}
+
+func wantJoinRefused(t *testing.T, tb *table) {
+	t.Helper()
+	if j := tb.join(`{"name":"late"}`); j.status != http.StatusGone || j.err.Code != wsserver.CodeDataLost {
+		t.Fatalf("join after the loss: %d %+v, want 410 %s", j.status, j.err, wsserver.CodeDataLost)
+	}
+}
+
+func TestFlushAllMidMatchIsRefusedOnTheWire(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	for range 3 {
+		playTurn(t, bots)
+	}
+	mover, other := bots[0], bots[1]
+	if !mover.myTurn() {
+		mover, other = other, mover
+	}
+	seq := tb.room.Seq()
+	if err := tb.rdb.FlushAll(context.Background()).Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	f := mover.act("after-flush", mover.view.Legal[0])
+	if f.Type != protocol.TypeError || f.Code != protocol.CodeDataLost || f.Message != room.DataLostMessage {
+		t.Fatalf("action after FLUSHALL: %+v, want data_lost", f)
+	}
+	if f := other.until(func(f frame) bool { return f.Type == protocol.TypeError }); f.Code != protocol.CodeDataLost {
+		t.Fatalf("the other player got %+v, want data_lost", f)
+	}
+	if tb.room.Seq() != seq {
+		t.Fatalf("room moved from %d to %d", seq, tb.room.Seq())
+	}
+	_ = other.ws.Close()
+	helloAfterLoss(t, tb, other.token, other.lastSeq)
+	wantJoinRefused(t, tb)
+}
+
+func TestReplacementPodAfterAnEmptyRestartRefusesAFreshMatch(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	for range 2 {
+		playTurn(t, bots)
+	}
+	if err := tb.redis.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	tb.roomCfg = func(c *room.Config) { c.MatchStarted = true } // the operator recorded the start
+	tb.restart()
+	wantJoinRefused(t, tb)
+	helloAfterLoss(t, tb, bots[0].token, bots[0].lastSeq)
+	if tb.rdb.Exists(context.Background(), keys.Setup(), keys.Seats(), keys.Log()).Val() != 0 {
+		t.Fatal("the replacement pod wrote a new match")
+	}
+}

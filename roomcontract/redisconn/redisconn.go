@@ -111,7 +111,7 @@ func (o Options) Client() (redis.UniversalClient, error) {
 		u.MasterName = o.MasterName
 		return redis.NewFailoverClient(u.Failover()), nil
 	case ModeCluster:
-		return redis.NewClusterClient(u.Cluster()), nil
+		return clusterClient(u), nil
 	default:
 		return redis.NewClient(u.Simple()), nil
 	}

@@ -1,4 +1,4 @@
-package redisconn
+package redisconn_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/croupier-dev/croupier/internal/redisserver"
+	. "github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
 func TestValidate(t *testing.T) {

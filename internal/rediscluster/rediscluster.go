@@ -45,6 +45,9 @@ type Options struct {
 	// silent before the others count it failed and its replica takes
 	// over. Zero means DefaultNodeTimeout.
 	NodeTimeout time.Duration
+	// Dir holds the nodes' files (each node's nodes.conf); it is created
+	// and Close removes it. Empty means a new temporary directory.
+	Dir string
 }
 
 // DefaultNodeTimeout is short enough that a failover takes a few seconds,
@@ -92,7 +95,12 @@ func Run(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s not found (install the Debian package redis-server with `make deps`): %w", opts.Binary, err)
 	}
-	dir, err := os.MkdirTemp("", "croupier-redis-cluster-")
+	dir := opts.Dir
+	if dir == "" {
+		dir, err = os.MkdirTemp("", "croupier-redis-cluster-")
+	} else {
+		err = os.MkdirAll(dir, 0o700)
+	}
 	if err != nil {
 		return nil, err
 	}

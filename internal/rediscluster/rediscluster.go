@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -542,4 +543,41 @@ func (c *Cluster) Close() {
 		}
 	}
 	_ = os.RemoveAll(c.dir)
+}
+
+// ReplicaOf returns the running node that replicates primary.
+func (c *Cluster) ReplicaOf(ctx context.Context, primary *Node) (*Node, error) {
+	for _, n := range c.nodes {
+		if n == primary || !n.Alive() {
+			continue
+		}
+		repl, err := n.info(ctx, "INFO", "replication")
+		if err != nil {
+			continue
+		}
+		if repl["role"] == "slave" && net.JoinHostPort(repl["master_host"], repl["master_port"]) == primary.Addr {
+			return n, nil
+		}
+	}
+	return nil, fmt.Errorf("no running node replicates %s", primary.Addr)
+}
+
+// Freeze stops the node (SIGSTOP): it keeps its sockets but answers
+// nothing and replicates nothing until Thaw.
+func (n *Node) Freeze() error { return syscall.Kill(n.current().Pid(), syscall.SIGSTOP) }
+
+// Thaw resumes a frozen node (SIGCONT).
+func (n *Node) Thaw() { _ = syscall.Kill(n.current().Pid(), syscall.SIGCONT) }
+
+// Do runs one command on the node itself (not routed by slot), for a test
+// that sets a node up, e.g. CONFIG SET.
+func (n *Node) Do(ctx context.Context, args ...any) *redis.Cmd {
+	c := n.client()
+	defer c.Close()
+	return c.Do(ctx, args...)
+}
+
+// Info returns one section of the node's INFO as a map.
+func (n *Node) Info(ctx context.Context, section string) (map[string]string, error) {
+	return n.info(ctx, "INFO", section)
 }

@@ -74,12 +74,13 @@ func Load(getenv func(string) string) (Config, error) {
 		SessionKeysDir:  r.optional(roomcontract.EnvSessionKeysDir, DefaultSessionKeysDir),
 		AllowedOrigins:  redisconn.ParseAddrs(getenv(roomcontract.EnvAllowedOrigins)),
 		Redis: redisconn.Options{
-			Mode:       r.optional(roomcontract.EnvRedisMode, redisconn.ModeSingle),
-			Addrs:      redisconn.ParseAddrs(r.required(roomcontract.EnvRedisAddrs)),
-			MasterName: getenv(roomcontract.EnvRedisMaster),
-			Username:   getenv(roomcontract.EnvRedisUsername),
-			Password:   getenv(roomcontract.EnvRedisPassword),
-			TLS:        getenv(roomcontract.EnvRedisTLS) == "true",
+			Mode:         r.optional(roomcontract.EnvRedisMode, redisconn.ModeSingle),
+			Addrs:        redisconn.ParseAddrs(r.required(roomcontract.EnvRedisAddrs)),
+			MasterName:   getenv(roomcontract.EnvRedisMaster),
+			Username:     getenv(roomcontract.EnvRedisUsername),
+			Password:     getenv(roomcontract.EnvRedisPassword),
+			TLS:          getenv(roomcontract.EnvRedisTLS) == "true",
+			WaitReplicas: r.waitReplicas(),
 		},
 	}
 	if c.Game != "" && c.Game != "cassino" {
@@ -150,6 +151,19 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 	}
 	r.fail(name, err)
 	return d
+}
+
+// waitReplicas reads the replicas an action waits for; unset is 0.
+func (r *reader) waitReplicas() int {
+	v := strings.TrimSpace(r.getenv(roomcontract.EnvRedisWaitReplicas))
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > redisconn.MaxWaitReplicas {
+		r.fail(roomcontract.EnvRedisWaitReplicas, fmt.Errorf("%q: want 0 to %d", v, redisconn.MaxWaitReplicas))
+	}
+	return n
 }
 
 func (r *reader) seed() func() (int64, error) {

@@ -89,6 +89,8 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{"unknown redis mode", roomcontract.EnvRedisMode, "ring"},
 		{"sentinel without master", roomcontract.EnvRedisMode, "sentinel"},
 		{"no key directory", roomcontract.EnvSessionKeysDir, "/nonexistent/keys"},
+		{"wait replicas not a number", roomcontract.EnvRedisWaitReplicas, "one"},
+		{"too many wait replicas", roomcontract.EnvRedisWaitReplicas, "6"},
 		{"bots not JSON", roomcontract.EnvBots, "one"},
 		{"bots in every seat", roomcontract.EnvBots, `{"count":4}`},
 		{"unknown bot level", roomcontract.EnvBots, `{"count":1,"level":"genius"}`},

@@ -81,6 +81,7 @@ func Run(args []string) error {
 
 	rm, err := openRoom(ctx, room.Config{
 		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: roomMetrics, Seed: cfg.Seed,
+		WaitReplicas: cfg.Redis.WaitReplicas,
 	}, log)
 	if err != nil {
 		return err

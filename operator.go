@@ -69,6 +69,7 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	fs.StringVar(&c.redis.MasterName, "redis-master-name", "", "Sentinel master name (sentinel mode only)")
 	fs.StringVar(&c.redis.Username, "redis-username", "", "Redis ACL user name, if any")
 	fs.BoolVar(&c.redis.TLS, "redis-tls", false, "connect to Redis with TLS (the operator and game pods)")
+	fs.IntVar(&c.redis.WaitReplicas, "redis-wait-replicas", 0, "replicas that must have an action before a game pod acknowledges it (Redis WAIT); 0: none")
 	fs.StringVar(&origins, "allowed-origins", "", "comma-separated websocket Origins game pods accept; empty: the pod's own host only")
 	fs.DurationVar(&c.sweepInterval, "heartbeat-sweep-interval", 0, "how often every room's heartbeat is read from Redis; 0: the heartbeat period")
 	fs.DurationVar(&c.auditRetention, "audit-retention", 0, "keep a deleted room's Redis keys this long (an expiry) instead of deleting them; 0 deletes them")

@@ -192,6 +192,9 @@ func podEnv(room *gamesv1.GameRoom, s PodSettings) []corev1.EnvVar {
 	if s.Redis.TLS {
 		optional(roomcontract.EnvRedisTLS, "true")
 	}
+	if s.Redis.WaitReplicas > 0 {
+		optional(roomcontract.EnvRedisWaitReplicas, strconv.Itoa(s.Redis.WaitReplicas))
+	}
 	if s.RedisSecret != "" {
 		env = append(env, corev1.EnvVar{Name: roomcontract.EnvRedisPassword, ValueFrom: &corev1.EnvVarSource{
 			SecretKeyRef: &corev1.SecretKeySelector{

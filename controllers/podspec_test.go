@@ -155,6 +155,30 @@ func TestBuildPodRedisTLSLoadsInGameServer(t *testing.T) {
 	g.Expect(without).To(BeFalse(), "no TLS variable unless TLS is on")
 }
 
+// Waiting for replicas is set on the operator and applies to every pod.
+func TestBuildPodRedisWaitReplicasLoadsInGameServer(t *testing.T) {
+	g := NewWithT(t)
+	s := testSettings
+	s.Redis.WaitReplicas = 1
+	env := envMap(buildPod(gameroomtest.MakeGameRoom("table", "games").Obj(), s).Spec.Containers[0])
+	g.Expect(env["CROUPIER_REDIS_WAIT_REPLICAS"].Value).To(Equal("1"))
+	keys := t.TempDir()
+	g.Expect(os.WriteFile(filepath.Join(keys, "2026-11-26"), []byte(strings.Repeat("k", 32)), 0o600)).To(Succeed())
+	cfg, err := config.Load(func(name string) string {
+		switch name {
+		case "CROUPIER_POD_NAME":
+			return "table-game"
+		case "CROUPIER_SESSION_KEYS_DIR":
+			return keys
+		}
+		return env[name].Value
+	})
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(cfg.Redis.WaitReplicas).To(Equal(1))
+	_, without := envMap(buildPod(gameroomtest.MakeGameRoom("table", "games").Obj(), testSettings).Spec.Containers[0])["CROUPIER_REDIS_WAIT_REPLICAS"]
+	g.Expect(without).To(BeFalse(), "no variable unless the operator waits")
+}
+
 func TestBuildPodWithoutRedisSecret(t *testing.T) {
 	g := NewWithT(t)
 	s := testSettings

@@ -71,12 +71,13 @@ func step(d time.Duration) { suiteClock.Step(d) }
 // function that brings it back (empty, as a Redis without persistence).
 func stopRedis(t *testing.T) (restart func()) {
 	t.Helper()
-	suiteRedis.Stop()
+	srv := suiteRedis.Single(t)
+	srv.Stop()
 	restarted := false
 	restart = func() {
 		if !restarted {
 			restarted = true
-			NewWithT(t).Expect(suiteRedis.Restart()).To(Succeed())
+			NewWithT(t).Expect(srv.Restart()).To(Succeed())
 		}
 	}
 	t.Cleanup(restart)

@@ -43,8 +43,9 @@ var (
 	// suiteClock is the operator's clock: tests step it past timeouts
 	// instead of waiting for them.
 	suiteClock = clocktesting.NewFakeClock(time.Now())
-	// suiteRedis is the Redis of the operator and of the tests' heartbeats.
-	suiteRedis *redisserver.Server
+	// suiteRedis is the Redis of the operator and of the tests' heartbeats:
+	// a redis-server, or the cluster (CROUPIER_TEST_REDIS).
+	suiteRedis *redisserver.Redis
 	rdb        redis.UniversalClient
 	// stopOperator stops the running operator and waits for it.
 	stopOperator func()
@@ -107,11 +108,15 @@ func startSuite() error {
 		return fmt.Errorf("client: %w", err)
 	}
 	redis.SetLogger(quietRedis{}) // the outage tests would fill the log with dial errors
-	if suiteRedis, err = redisserver.Run(ctx, redisserver.Options{}); err != nil {
+	r, closeRedis, err := redisserver.RunForSuite(ctx)
+	if err != nil {
 		return err
 	}
-	stopSuite = append(stopSuite, suiteRedis.Close)
-	rdb = redis.NewClient(&redis.Options{Addr: suiteRedis.Addr})
+	suiteRedis = r
+	stopSuite = append(stopSuite, closeRedis)
+	if rdb, err = r.Conn.Client(); err != nil {
+		return err
+	}
 	stopSuite = append(stopSuite, func() { _ = rdb.Close() })
 	if stopOperator, err = startOperator(nil); err != nil {
 		return err
@@ -130,7 +135,8 @@ func startOperator(configure func(*GameRoomReconciler)) (stop func(), err error)
 	// outage test whose last failed dial lands just after Redis is back
 	// would see the cleanup fail once and retry it a (stepped-clock) minute
 	// later. The tests are about the operator, not that breaker.
-	opRedis := redis.NewClient(&redis.Options{Addr: suiteRedis.Addr, MaxRetries: 1, PoolSize: 1000,
+	opRedis := redis.NewUniversalClient(&redis.UniversalOptions{Addrs: suiteRedis.Conn.Addrs,
+		IsClusterMode: suiteRedis.Cluster != nil, MaxRetries: 1, PoolSize: 1000,
 		DialTimeout: 200 * time.Millisecond, ReadTimeout: time.Second, WriteTimeout: time.Second})
 	done, err := startManager(ctx, opRedis, configure)
 	if err != nil {

@@ -64,7 +64,7 @@ func (r *memRooms) join(_ context.Context, room, name string) (map[string]json.R
 // replicas are matchmakers sharing one Redis, each with its own notices.
 func replicas(t *testing.T, n int, rooms *memRooms) []*Matchmaker {
 	t.Helper()
-	srv := redisserver.Start(t)
+	srv := redisserver.Pick(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	var out []*Matchmaker

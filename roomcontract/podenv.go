@@ -18,8 +18,11 @@ const (
 	EnvRedisUsername   = "CROUPIER_REDIS_USERNAME"
 	EnvRedisPassword   = "CROUPIER_REDIS_PASSWORD"
 	EnvRedisTLS        = "CROUPIER_REDIS_TLS" // "true": connect with TLS
-	EnvSessionKeysDir  = "CROUPIER_SESSION_KEYS_DIR"
-	EnvAllowedOrigins  = "CROUPIER_ALLOWED_ORIGINS"
+	// EnvRedisWaitReplicas is how many replicas must have an action before
+	// the pod acknowledges it (Redis WAIT); unset or 0: none.
+	EnvRedisWaitReplicas = "CROUPIER_REDIS_WAIT_REPLICAS"
+	EnvSessionKeysDir    = "CROUPIER_SESSION_KEYS_DIR"
+	EnvAllowedOrigins    = "CROUPIER_ALLOWED_ORIGINS"
 	// EnvBots is the room's house bots as JSON, e.g.
 	// {"count":1,"level":"greedy","delay":"700ms"}; unset means none.
 	EnvBots = "CROUPIER_BOTS"

@@ -82,6 +82,8 @@ type Ack struct {
 type Log struct {
 	c    redis.UniversalClient
 	keys roomcontract.Room
+	// waitReplicas is how many replicas an append waits for (wait.go).
+	waitReplicas int
 }
 
 // New returns the log of the room.
@@ -95,8 +97,8 @@ func dedupField(seat int, actionID string) string { return strconv.Itoa(seat) + 
 // at prev gets ErrConflict; no answer from Redis gets ErrOutcomeUnknown.
 func (l *Log) Append(ctx context.Context, prev int64, e Entry) (Ack, error) {
 	keys := []string{l.keys.Dedup(), l.keys.Seq(), l.keys.Log()}
-	res, err := appendScript.Run(ctx, l.c, keys,
-		dedupField(e.Seat, e.ActionID), prev, e.ActionID, e.Seat, string(e.Action), string(e.Events)).Int64Slice()
+	res, err := l.runAppend(ctx, keys,
+		dedupField(e.Seat, e.ActionID), prev, e.ActionID, e.Seat, string(e.Action), string(e.Events))
 	if err != nil {
 		var answered redis.Error
 		if errors.As(err, &answered) {

@@ -17,7 +17,7 @@ var keys = roomcontract.For("ns", "room")
 
 func newLog(t *testing.T) (*Log, redis.UniversalClient) {
 	t.Helper()
-	c := redisserver.Start(t).Client(t)
+	c := redisserver.Pick(t).Client(t)
 	return New(c, keys), c
 }
 
@@ -141,8 +141,7 @@ func (replayHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 }
 
 func TestClientRetryAfterALostReplyAppendsOnce(t *testing.T) {
-	srv := redisserver.Start(t)
-	c := srv.Client(t)
+	c := redisserver.Pick(t).Client(t)
 	c.AddHook(replayHook{})
 	l := New(c, keys)
 	ack := mustAppend(t, l, 0, entry(0, "a"))

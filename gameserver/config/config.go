@@ -80,12 +80,13 @@ func Load(getenv func(string) string) (Config, error) {
 		SessionKeysDir:  r.optional(roomcontract.EnvSessionKeysDir, DefaultSessionKeysDir),
 		AllowedOrigins:  redisconn.ParseAddrs(getenv(roomcontract.EnvAllowedOrigins)),
 		Redis: redisconn.Options{
-			Mode:       r.optional(roomcontract.EnvRedisMode, redisconn.ModeSingle),
-			Addrs:      redisconn.ParseAddrs(r.required(roomcontract.EnvRedisAddrs)),
-			MasterName: getenv(roomcontract.EnvRedisMaster),
-			Username:   getenv(roomcontract.EnvRedisUsername),
-			Password:   getenv(roomcontract.EnvRedisPassword),
-			TLS:        r.boolean(roomcontract.EnvRedisTLS),
+			Mode:         r.optional(roomcontract.EnvRedisMode, redisconn.ModeSingle),
+			Addrs:        redisconn.ParseAddrs(r.required(roomcontract.EnvRedisAddrs)),
+			MasterName:   getenv(roomcontract.EnvRedisMaster),
+			Username:     getenv(roomcontract.EnvRedisUsername),
+			Password:     getenv(roomcontract.EnvRedisPassword),
+			TLS:          r.boolean(roomcontract.EnvRedisTLS),
+			WaitReplicas: r.waitReplicas(),
 		},
 	}
 	if c.Game != "" && c.Game != "cassino" {
@@ -173,6 +174,19 @@ func (r *reader) boolean(name string) bool {
 		r.fail(name, fmt.Errorf("%q is neither true nor false", v))
 		return false
 	}
+}
+
+// waitReplicas reads the replicas an action waits for; unset is 0.
+func (r *reader) waitReplicas() int {
+	v := strings.TrimSpace(r.getenv(roomcontract.EnvRedisWaitReplicas))
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > redisconn.MaxWaitReplicas {
+		r.fail(roomcontract.EnvRedisWaitReplicas, fmt.Errorf("%q: want 0 to %d", v, redisconn.MaxWaitReplicas))
+	}
+	return n
 }
 
 func (r *reader) seed() func() (int64, error) {

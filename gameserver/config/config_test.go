@@ -106,6 +106,8 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{"sentinel without master", roomcontract.EnvRedisMode, "sentinel"},
 		{"TLS switch mistyped", roomcontract.EnvRedisTLS, "yes"},
 		{"no key directory", roomcontract.EnvSessionKeysDir, "/nonexistent/keys"},
+		{"wait replicas not a number", roomcontract.EnvRedisWaitReplicas, "one"},
+		{"too many wait replicas", roomcontract.EnvRedisWaitReplicas, "6"},
 		{"bots not JSON", roomcontract.EnvBots, "one"},
 		{"bots in every seat", roomcontract.EnvBots, `{"count":4}`},
 		{"unknown bot level", roomcontract.EnvBots, `{"count":1,"level":"genius"}`},

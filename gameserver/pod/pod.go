@@ -83,6 +83,7 @@ func Run(args []string) error {
 		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: roomMetrics, Seed: cfg.Seed,
 		Spectators:   cfg.Spectators,
 		MatchStarted: cfg.MatchStarted,
+		WaitReplicas: cfg.Redis.WaitReplicas,
 	}, log)
 	if err != nil {
 		return err

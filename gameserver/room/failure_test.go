@@ -62,9 +62,7 @@ func lastFrame(tb testing.TB, c *fakeConn) map[string]any {
 }
 
 func TestScriptRetriedByTheClientLibraryIsLoggedOnce(t *testing.T) {
-	srv := redisserver.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
+	rdb := redisserver.Pick(t).Client(t)
 	rdb.AddHook(&scriptHook{replay: true})
 	opts := cassino.DefaultOptions(2)
 	r := openRoom(t, rdb, opts, nil)
@@ -76,9 +74,7 @@ func TestScriptRetriedByTheClientLibraryIsLoggedOnce(t *testing.T) {
 }
 
 func TestLostReplyThenResendIsPlayedOnce(t *testing.T) {
-	srv := redisserver.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
+	rdb := redisserver.Pick(t).Client(t)
 	hook := &scriptHook{}
 	rdb.AddHook(hook)
 	opts := cassino.DefaultOptions(2)
@@ -171,9 +167,7 @@ func (h *lateScriptHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 // gets the original ack, and the room applies the logged entry, not the
 // resend's play.
 func TestResendWithADifferentActionAppliesTheLoggedOne(t *testing.T) {
-	srv := redisserver.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
+	rdb := redisserver.Pick(t).Client(t)
 	hook := &lateScriptHook{}
 	rdb.AddHook(hook)
 	opts := cassino.DefaultOptions(2)

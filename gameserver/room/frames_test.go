@@ -37,7 +37,7 @@ func TestEventFramesAreTheWholeMessageEncoded(t *testing.T) {
 		}(), 42},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rdb := redisserver.Start(t).Client(t)
+			rdb := redisserver.Pick(t).Client(t)
 			r := openRoom(t, rdb, tc.opts, func(c *room.Config) { c.Seed = func() (int64, error) { return tc.seed, nil } })
 			_, conns := seat(t, r, tc.opts.Players)
 

@@ -61,9 +61,7 @@ func (h *slowRoomRedis) gaps() (n int, longest time.Duration) {
 // heartbeat periods, one after another, under the room's lock) still
 // writes its heartbeat every period.
 func TestHeartbeatKeepsItsPeriodWhileTheRoomIsBusy(t *testing.T) {
-	srv := redisserver.Start(t)
-	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
-	defer rdb.Close()
+	rdb := redisserver.Pick(t).Client(t)
 	r := openRoom(t, rdb, cassino.DefaultOptions(2), nil)
 	ids, conns := seat(t, r, 2)
 
@@ -93,7 +91,7 @@ func TestHeartbeatKeepsItsPeriodWhileTheRoomIsBusy(t *testing.T) {
 // A heartbeat loop that stopped fails the liveness check; a running one
 // passes it.
 func TestAliveFailsOnceTheHeartbeatLoopStops(t *testing.T) {
-	rdb := redisserver.Start(t).Client(t)
+	rdb := redisserver.Pick(t).Client(t)
 	r := openRoom(t, rdb, cassino.DefaultOptions(2), nil)
 	if err := r.Alive(); err != nil {
 		t.Fatalf("before the loop starts (recovery): %v", err)
@@ -118,7 +116,7 @@ func TestAliveFailsOnceTheHeartbeatLoopStops(t *testing.T) {
 // While Redis hangs, each heartbeat write gives up after one period, so
 // the loop keeps running (and logs), and the pod stays live.
 func TestHeartbeatLoopKeepsRunningWhileRedisHangs(t *testing.T) {
-	srv := redisserver.Start(t)
+	srv := redisserver.Pick(t).Single(t)
 	rdb, err := redisconn.Options{Addrs: []string{srv.Addr}}.Client()
 	if err != nil {
 		t.Fatal(err)

@@ -42,6 +42,9 @@ type Config struct {
 	Keys    roomcontract.Room
 	Options cassino.Options // Players is the number of seats
 	Redis   redis.UniversalClient
+	// WaitReplicas replicas must have an action before it is acknowledged
+	// (actionlog.Log.WithWaitReplicas; 0: none).
+	WaitReplicas int
 	// SnapshotEvery actions a snapshot is written (default 100), so
 	// recovery replays at most that many entries. The log itself is never
 	// trimmed: it keeps the whole match for replays.
@@ -145,7 +148,7 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 	cfg.defaults()
 	r := &Room{
 		cfg:     cfg,
-		log:     actionlog.New(cfg.Redis, cfg.Keys),
+		log:     actionlog.New(cfg.Redis, cfg.Keys).WithWaitReplicas(cfg.WaitReplicas),
 		seats:   seating.New(cfg.Redis, cfg.Keys, cfg.Options.Players),
 		conns:   map[int]Conn{},
 		players: map[int]*seating.Player{}, // kept empty by a pod that finds the data lost at start

@@ -95,7 +95,7 @@ func seat(tb testing.TB, r *room.Room, n int) ([]string, []*fakeConn) {
 }
 
 func TestSlowClientIsDisconnectedAndTheRoomGoesOn(t *testing.T) {
-	rdb := redisserver.Start(t).Client(t)
+	rdb := redisserver.Pick(t).Client(t)
 	opts := cassino.DefaultOptions(2)
 	r := openRoom(t, rdb, opts, nil)
 	_, conns := seat(t, r, 2)
@@ -124,7 +124,7 @@ func TestSlowClientIsDisconnectedAndTheRoomGoesOn(t *testing.T) {
 }
 
 func TestHeartbeatIsWrittenForTheOperator(t *testing.T) {
-	rdb := redisserver.Start(t).Client(t)
+	rdb := redisserver.Pick(t).Client(t)
 	r := openRoom(t, rdb, cassino.DefaultOptions(2), nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -158,7 +158,7 @@ func TestHeartbeatIsWrittenForTheOperator(t *testing.T) {
 }
 
 func TestOpenResetsConnectionCountsOfADeadPod(t *testing.T) {
-	rdb := redisserver.Start(t).Client(t)
+	rdb := redisserver.Pick(t).Client(t)
 	r := openRoom(t, rdb, cassino.DefaultOptions(2), nil)
 	seat(t, r, 2)
 	// The pod dies with both players connected; a new one starts.

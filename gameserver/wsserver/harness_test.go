@@ -24,7 +24,6 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
 	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract"
-	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
@@ -38,7 +37,7 @@ func withOptions(f func(*cassino.Options)) tableOption { return func(t *table) {
 // HTTP server on a loopback port. restart replaces the pod like a crash.
 type table struct {
 	t       testing.TB
-	redis   *redisserver.Server
+	redis   *redisserver.Redis
 	rdb     redis.UniversalClient
 	keyring *session.Keyring
 	opts    cassino.Options
@@ -62,7 +61,7 @@ func withServer(f func(*wsserver.Config)) tableOption { return func(t *table) { 
 
 func newTable(t testing.TB, players int, opts ...tableOption) *table {
 	t.Helper()
-	srv := redisserver.Start(t)
+	srv := redisserver.Pick(t)
 	kr, err := session.NewKeyring(map[string][]byte{"2026-11-26": bytes.Repeat([]byte("k"), 32)})
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +85,7 @@ func (tb *table) start() {
 	tb.reg = metrics.NewRegistry()
 	counted := room.NewMetrics(tb.reg)
 	tb.metrics = counted
-	pod, err := redisconn.Options{Addrs: []string{tb.redis.Addr}}.Client()
+	pod, err := tb.redis.Conn.Client()
 	if err != nil {
 		tb.t.Fatal(err)
 	}

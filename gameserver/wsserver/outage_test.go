@@ -32,12 +32,12 @@ func TestReadyzAnswersWithinItsBudgetWhileRedisHangs(t *testing.T) {
 	if code, _ := get(); code != http.StatusOK {
 		t.Fatalf("/readyz with Redis up: %d", code)
 	}
-	tb.redis.Freeze(t)
+	tb.redis.Single(t).Freeze(t)
 	code, took := get()
 	if code != http.StatusServiceUnavailable || took > 1500*time.Millisecond {
 		t.Fatalf("/readyz with Redis frozen: %d after %s, want 503 within 1.5s", code, took)
 	}
-	tb.redis.Thaw()
+	tb.redis.Server.Thaw()
 	if code, _ := get(); code != http.StatusOK {
 		t.Fatalf("/readyz after Redis came back: %d", code)
 	}
@@ -73,11 +73,11 @@ func TestFrozenRedisAnswersOutcomeUnknownAndNeverPlaysTwice(t *testing.T) {
 		t.Fatalf("seat %d has one card to play; pick another seed", b.seat)
 	}
 
-	tb.redis.Freeze(t)
+	tb.redis.Single(t).Freeze(t)
 	began := time.Now()
 	answer := b.act("frozen-1", first)
 	took := time.Since(began)
-	tb.redis.Thaw()
+	tb.redis.Server.Thaw()
 	if answer.Type != protocol.TypeError || answer.Code != protocol.CodeOutcomeUnknown {
 		t.Fatalf("action while Redis is frozen: %s, want error %s", answer.raw, protocol.CodeOutcomeUnknown)
 	}
@@ -141,7 +141,7 @@ func TestHelloWithoutStorageGetsInternalAnd1013(t *testing.T) {
 	if !mover.myTurn() {
 		mover, other = other, mover
 	}
-	tb.redis.Stop()
+	tb.redis.Single(t).Stop()
 	if f := mover.act("lost", mover.view.Legal[0]); f.Type != "error" {
 		t.Fatalf("an action with Redis gone: %s, want an error", f.raw)
 	}

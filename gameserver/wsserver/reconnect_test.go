@@ -198,7 +198,7 @@ func TestHealthAndReadiness(t *testing.T) {
 			t.Fatalf("%s: %d", path, resp.StatusCode)
 		}
 	}
-	tb.redis.Stop()
+	tb.redis.Single(t).Stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", tb.http.URL+"/readyz", nil)

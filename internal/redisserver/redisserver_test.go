@@ -69,3 +69,29 @@ func TestMissingBinaryNamesTheFix(t *testing.T) {
 	_, err := Run(context.Background(), Options{Binary: "redis-server-that-does-not-exist"})
 	NewWithT(t).Expect(err).To(MatchError(ContainSubstring("make deps")))
 }
+
+func TestPickGivesTheClusterWhenAsked(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	t.Setenv(EnvTestRedis, "cluster")
+	r := Pick(t)
+	g.Expect(r.Conn.Mode).To(Equal("cluster"))
+	g.Expect(r.Conn.Addrs).To(HaveLen(6))
+	c := r.Client(t)
+	g.Expect(c).To(BeAssignableToTypeOf(&redis.ClusterClient{}))
+	g.Expect(c.Set(ctx, "left-by-an-earlier-test", "v", 0).Err()).To(Succeed())
+
+	again := Pick(t)
+	g.Expect(again.Cluster).To(BeIdenticalTo(r.Cluster), "one cluster per test binary")
+	g.Expect(c.Exists(ctx, "left-by-an-earlier-test").Val()).To(BeZero(), "each test gets it empty")
+}
+
+func TestPickGivesASingleServerByDefault(t *testing.T) {
+	g := NewWithT(t)
+	t.Setenv(EnvTestRedis, "")
+	r := Pick(t)
+	g.Expect(r.Conn.Mode).To(Equal("single"))
+	g.Expect(r.Conn.Addrs).To(Equal([]string{r.Server.Addr}))
+	g.Expect(r.Single(t)).To(BeIdenticalTo(r.Server))
+	g.Expect(r.Client(t).Ping(context.Background()).Err()).To(Succeed())
+}

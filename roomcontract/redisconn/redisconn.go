@@ -46,7 +46,15 @@ type Options struct {
 	Password   string
 	DB         int // single and sentinel only
 	TLS        bool
+	// WaitReplicas is how many replicas the game pod waits for before it
+	// acknowledges an action (Redis WAIT; 0: none). Only the game pod's
+	// action log uses it; the connection is the same either way.
+	WaitReplicas int
 }
+
+// MaxWaitReplicas bounds WaitReplicas: a shard with more replicas than
+// this is not a deployment Croupier is tested on.
+const MaxWaitReplicas = 5
 
 // ParseAddrs splits a comma-separated address list.
 func ParseAddrs(s string) []string {
@@ -61,6 +69,9 @@ func ParseAddrs(s string) []string {
 
 // Validate reports the first setting that cannot work.
 func (o Options) Validate() error {
+	if o.WaitReplicas < 0 || o.WaitReplicas > MaxWaitReplicas {
+		return fmt.Errorf("redis wait replicas %d: want 0 to %d", o.WaitReplicas, MaxWaitReplicas)
+	}
 	switch o.Mode {
 	case "", ModeSingle:
 		if len(o.Addrs) != 1 {
@@ -111,7 +122,7 @@ func (o Options) Client() (redis.UniversalClient, error) {
 		u.MasterName = o.MasterName
 		return redis.NewFailoverClient(u.Failover()), nil
 	case ModeCluster:
-		return redis.NewClusterClient(u.Cluster()), nil
+		return clusterClient(u), nil
 	default:
 		return redis.NewClient(u.Simple()), nil
 	}

@@ -1,4 +1,4 @@
-package redisconn
+package redisconn_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/croupier-dev/croupier/internal/redisserver"
+	. "github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
 func TestValidate(t *testing.T) {
@@ -25,6 +26,9 @@ func TestValidate(t *testing.T) {
 		{"cluster", Options{Mode: ModeCluster, Addrs: []string{"a:1", "b:1"}}, ""},
 		{"cluster with a database", Options{Mode: ModeCluster, Addrs: []string{"a:1"}, DB: 2}, "no databases"},
 		{"unknown mode", Options{Mode: "replica", Addrs: []string{"a:1"}}, `"replica" is not one of`},
+		{"waits for a replica", Options{Addrs: []string{"a:1"}, WaitReplicas: 1}, ""},
+		{"waits for negative replicas", Options{Addrs: []string{"a:1"}, WaitReplicas: -1}, "wait replicas -1"},
+		{"waits for too many replicas", Options{Mode: ModeCluster, Addrs: []string{"a:1"}, WaitReplicas: 6}, "want 0 to 5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

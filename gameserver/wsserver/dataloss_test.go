@@ -81,7 +81,7 @@ func TestReplacementPodAfterAnEmptyRestartRefusesAFreshMatch(t *testing.T) {
 	for range 2 {
 		playTurn(t, bots)
 	}
-	if err := tb.redis.Restart(); err != nil {
+	if err := tb.redis.Single(t).Restart(); err != nil {
 		t.Fatal(err)
 	}
 	tb.roomCfg = func(c *room.Config) { c.MatchStarted = true } // the operator recorded the start

@@ -2,7 +2,8 @@
 // loopback port, with persistence off: the local platform's Redis, and the
 // Redis of every test that needs one. A server can be stopped and started
 // again, empty, on the same address, as a Redis without persistence
-// restarts, so tests can play an outage.
+// restarts, so tests can play an outage. With Options.AppendOnly it keeps
+// an append-only file instead and restarts with its data.
 package redisserver
 
 import (
@@ -29,6 +30,11 @@ type Options struct {
 	Binary string
 	// Out receives redis-server's output; nil discards it.
 	Out io.Writer
+	// AppendOnly keeps an append-only file in the server's directory, so
+	// Restart brings the data back, as a Redis with persistence restarts.
+	// Each write reaches the file before its reply, so a killed process
+	// loses nothing acknowledged (fsync every second: a lost host could).
+	AppendOnly bool
 }
 
 // readyTimeout bounds how long a starting redis-server may take to answer.
@@ -42,6 +48,7 @@ type Server struct {
 	dir  string
 	path string
 	out  io.Writer
+	aof  bool
 
 	mu   sync.Mutex
 	proc *childproc.Process
@@ -65,7 +72,7 @@ func Run(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), port: port, dir: dir, path: path, out: opts.Out}
+	s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), port: port, dir: dir, path: path, out: opts.Out, aof: opts.AppendOnly}
 	if err := s.start(ctx); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, err
@@ -74,6 +81,18 @@ func Run(ctx context.Context, opts Options) (*Server, error) {
 }
 
 func (s *Server) args() []string {
+	if s.aof {
+		return []string{
+			"--port", strconv.Itoa(s.port),
+			"--bind", "127.0.0.1",
+			"--protected-mode", "yes",
+			"--dir", s.dir,
+			"--save", "",
+			"--appendonly", "yes",
+			"--appendfsync", "everysec",
+			"--daemonize", "no",
+		}
+	}
 	return []string{
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
@@ -141,8 +160,8 @@ func (s *Server) Pid() int { return s.current().Pid() }
 // Restart brings it back.
 func (s *Server) Stop() { s.current().Kill() }
 
-// Restart starts the server again, empty, on the same address, and waits
-// until it answers.
+// Restart starts the server again on the same address, empty (or, with
+// AppendOnly, with what its file holds), and waits until it answers.
 func (s *Server) Restart() error {
 	s.Stop()
 	if err := s.start(context.Background()); err != nil {

@@ -16,9 +16,9 @@ import (
 func TestOneSeedGivesOneSchedule(t *testing.T) {
 	g := NewWithT(t)
 	a, b, c := New(7, nil), New(7, nil), New(8, nil)
-	g.Expect(a.Budget(30*time.Second)).To(Equal(b.Budget(30 * time.Second)))
+	g.Expect(a.Budget(30 * time.Second)).To(Equal(b.Budget(30 * time.Second)))
 	g.Expect(a.Stream(5*time.Minute, 4*time.Second)).To(Equal(b.Stream(5*time.Minute, 4*time.Second)))
-	g.Expect(New(7, nil).Budget(30*time.Second)).NotTo(Equal(c.Budget(30 * time.Second)))
+	g.Expect(New(7, nil).Budget(30 * time.Second)).NotTo(Equal(c.Budget(30 * time.Second)))
 	g.Expect(Rand(7, 3).Uint64()).To(Equal(Rand(7, 3).Uint64()))
 	g.Expect(Rand(7, 3).Uint64()).NotTo(Equal(Rand(7, 4).Uint64()), "two rooms drew the same stream")
 }

@@ -19,7 +19,9 @@ type Proc struct {
 }
 
 // Live reports a process that can act: neither stopped nor exited.
-func (p Proc) Live() bool { return p.State != 'T' && p.State != 't' && p.State != 'Z' && p.State != 'X' }
+func (p Proc) Live() bool {
+	return p.State != 'T' && p.State != 't' && p.State != 'Z' && p.State != 'X'
+}
 
 // GamePods lists the game pods this process runs (the local pod runner
 // starts them as direct children), by room. It reads only this process's

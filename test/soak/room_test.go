@@ -12,7 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/internal/chaos"
 	"github.com/croupier-dev/croupier/router"
@@ -186,4 +185,3 @@ func waitRoutable(ctx context.Context, ns, name string) error {
 	}
 	return fmt.Errorf("room %s/%s not routable: %w", ns, name, ctx.Err())
 }
-

@@ -27,6 +27,9 @@ type injector struct {
 	rooms []*roomRun
 
 	redisMu, apiMu, opMu sync.Mutex
+	// skipBusy skips a fault whose resource is still under another fault
+	// (the long soak), instead of waiting its turn (the fixed budget).
+	skipBusy bool
 	// redisDownSince is when Redis stopped answering (Unix ns), 0 while it
 	// answers; redisUpAt is when it last came back.
 	redisDownSince, redisUpAt atomic.Int64
@@ -57,6 +60,19 @@ func (j *injector) play(f chaos.Fault) {
 
 // wait waits for every fault under way to end (every freeze thawed).
 func (j *injector) wait() { j.wg.Wait() }
+
+// take takes a resource for one fault, or says to skip it.
+func (j *injector) take(mu *sync.Mutex, kind chaos.Kind) bool {
+	if !j.skipBusy {
+		mu.Lock()
+		return true
+	}
+	if mu.TryLock() {
+		return true
+	}
+	j.inj.Logf("%s skipped: the last fault of its kind is still under way", kind)
+	return false
+}
 
 // target draws a room still being played that has a live pod.
 func (j *injector) target() (*roomRun, chaos.Proc, bool) {
@@ -113,7 +129,9 @@ func (j *injector) podFreeze() {
 // operatorRestart restarts the operator; every other one lands in the
 // middle of the reconciles a pod kill starts.
 func (j *injector) operatorRestart() {
-	j.opMu.Lock()
+	if !j.take(&j.opMu, chaos.OperatorRestart) {
+		return
+	}
 	defer j.opMu.Unlock()
 	how := "at a random point"
 	if j.inj.IntN(2) == 0 {
@@ -142,7 +160,9 @@ func (j *injector) operatorRestart() {
 }
 
 func (j *injector) redisRestart() {
-	j.redisMu.Lock()
+	if !j.take(&j.redisMu, chaos.RedisRestart) {
+		return
+	}
 	defer j.redisMu.Unlock()
 	j.redisDownSince.Store(time.Now().UnixNano())
 	j.inj.Record(chaos.RedisRestart, "redis", "kill, then start on its append-only file")
@@ -157,7 +177,9 @@ func (j *injector) redisRestart() {
 }
 
 func (j *injector) redisFreeze() {
-	j.redisMu.Lock()
+	if !j.take(&j.redisMu, chaos.RedisFreeze) {
+		return
+	}
 	defer j.redisMu.Unlock()
 	pid := plat.Redis.Pid()
 	j.redisDownSince.Store(time.Now().UnixNano())
@@ -171,7 +193,9 @@ func (j *injector) redisFreeze() {
 }
 
 func (j *injector) apiserverRestart() {
-	j.apiMu.Lock()
+	if !j.take(&j.apiMu, chaos.APIServerRestart) {
+		return
+	}
 	defer j.apiMu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -32,7 +32,7 @@ func TestSoak(t *testing.T) {
 	for i := range rooms {
 		rooms[i] = newRoom(cfg, inj, v, ns, i)
 	}
-	j := &injector{inj: inj, v: v, rooms: rooms}
+	j := &injector{inj: inj, v: v, rooms: rooms, skipBusy: cfg.long}
 	inj.Logf("seed %d: %d rooms, faults over %s (%s)", cfg.seed, cfg.rooms, cfg.window, map[bool]string{true: "a stream", false: "a fixed budget"}[cfg.long])
 	t.Cleanup(func() {
 		if !t.Failed() {

@@ -87,7 +87,7 @@ SOAK_SEED ?= $(shell date +%s)
 
 .PHONY: soak
 soak: deps test-tools ## Play SOAK_ROOMS matches while faults hit every part for SOAK_DURATION (SOAK_SEED replays a run; docs/RELIABILITY.md); minutes, not part of make test.
-	SOAK_ROOMS=$(SOAK_ROOMS) SOAK_DURATION=$(SOAK_DURATION) SOAK_SEED=$(SOAK_SEED) go test -count=1 -run '^TestSoak$$' -v -timeout 90m ./test/soak/ 2>&1 | tee $(BIN)/soak.log | grep -vE '^[IWE][0-9]{4} ' 
+	SOAK_ROOMS=$(SOAK_ROOMS) SOAK_DURATION=$(SOAK_DURATION) SOAK_SEED=$(SOAK_SEED) go test -count=1 -run '^TestSoak$$' -v -timeout 90m ./test/soak/ 2>&1 | grep -vE '^[IWE][0-9]{4} '
 
 .PHONY: bench-quickplay
 bench-quickplay: deps tools ## Time quick play: 100 players at once with a warm pool of 60 and with none, beside floors (docs/BENCHMARKS.md); minutes, not part of make test.

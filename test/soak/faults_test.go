@@ -63,6 +63,11 @@ func (j *injector) wait() { j.wg.Wait() }
 
 // take takes a resource for one fault, or says to skip it.
 func (j *injector) take(mu *sync.Mutex, kind chaos.Kind) bool {
+	if mu == &j.redisMu && plat.Redis == nil {
+		// An external Redis (a Cluster): its faults are its own harness's.
+		j.inj.Logf("%s skipped: the platform runs no redis-server of its own", kind)
+		return false
+	}
 	if !j.skipBusy {
 		mu.Lock()
 		return true

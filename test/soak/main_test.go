@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/croupier-dev/croupier/internal/platformtest"
+	"github.com/croupier-dev/croupier/router"
 )
 
 var plat *platformtest.Platform
@@ -21,7 +22,15 @@ var plat *platformtest.Platform
 func TestMain(m *testing.M) {
 	flag.Parse()
 	var err error
-	plat, err = platformtest.Start(platformtest.Options{RedisAppendOnly: true})
+	plat, err = platformtest.Start(platformtest.Options{
+		RedisAppendOnly: true,
+		// Every player of the soak comes from 127.0.0.1, where players
+		// on a real platform each have an address of their own.
+		Router: func(o *router.Options) {
+			o.Limits.JoinsPerIPPerMinute = 100 * maxRooms
+			o.Limits.MaxConnsPerIP = 10 * maxRooms
+		},
+	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -29,8 +29,23 @@ const (
 	replayChance    = 0.04
 )
 
-// errWalkedAway ends a player the harness sent away on purpose.
-var errWalkedAway = errors.New("walked away")
+// errWalkedAway ends a player the harness sent away on purpose;
+// errStopped one whose room was stopped.
+var (
+	errWalkedAway = errors.New("walked away")
+	errStopped    = errors.New("stopped: another player of the room failed, or the run ran out of time")
+)
+
+// stopped says why the player must stop, or nil.
+func (b *bot) stopped() error {
+	switch {
+	case b.r.leaving.Load():
+		return errWalkedAway
+	case b.r.stop.Load():
+		return errStopped
+	}
+	return nil
+}
 
 // frame is any server message, decoded loosely.
 type frame struct {
@@ -86,7 +101,10 @@ func (b *bot) run() error {
 			return nil
 		}
 		if b.r.walkAfter > 0 && b.lastSeq >= b.r.walkAfter {
-			return errWalkedAway
+			b.r.leave()
+		}
+		if err := b.stopped(); err != nil {
+			return err
 		}
 		if b.myTurn() {
 			if err := b.move(); err != nil {
@@ -122,6 +140,9 @@ func (b *bot) connect() error {
 	deadline := time.Now().Add(reconnectBound)
 	var last error
 	for time.Now().Before(deadline) {
+		if err := b.stopped(); err != nil {
+			return err
+		}
 		conn, resp, err := plat.Dial(b.joined.WS, b.joined.Token, nil)
 		if err == nil {
 			b.conn = conn
@@ -307,6 +328,9 @@ func (b *bot) move() error {
 // comes before its event, and the next move is chosen from that state.
 func (b *bot) catchUp(seq int64) error {
 	for b.lastSeq < seq {
+		if err := b.stopped(); err != nil {
+			return err
+		}
 		if _, err := b.read(); err != nil {
 			if err := b.connect(); err != nil {
 				return err
@@ -322,6 +346,9 @@ func (b *bot) awaitAck(id string, msg []byte) (seq int64, duplicate bool, err er
 	b.reconnectedDuring = false
 	deadline := time.Now().Add(reconnectBound)
 	for time.Now().Before(deadline) {
+		if err := b.stopped(); err != nil {
+			return 0, false, err
+		}
 		f, err := b.read()
 		if err != nil {
 			if err := b.connect(); err != nil {

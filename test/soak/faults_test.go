@@ -15,8 +15,15 @@ const (
 	// shortest the API allows); freezes last longer.
 	heartbeatTimeout = 10 * time.Second
 	freezeFor        = heartbeatTimeout + 3*time.Second
-	// walkAwayIdle is the idleTimeout of the rooms the harness leaves.
+	// playIdle is every room's idleTimeout while it is played, and
+	// walkAwayIdle (the shortest allowed) that of a room the harness left.
+	playIdle     = 5 * time.Minute
 	walkAwayIdle = 30 * time.Second
+	// cooldown is how long the long soak leaves a part alone after a
+	// fault on it ends, so the platform recovers between outages of one
+	// part instead of living in one (a restart of kube-apiserver takes
+	// most of a minute on a loaded machine).
+	cooldown = 30 * time.Second
 )
 
 // injector plays platform faults on the platform, one resource at a
@@ -27,9 +34,11 @@ type injector struct {
 	rooms []*roomRun
 
 	redisMu, apiMu, opMu sync.Mutex
-	// skipBusy skips a fault whose resource is still under another fault
-	// (the long soak), instead of waiting its turn (the fixed budget).
+	// skipBusy skips a fault whose resource is still under another fault,
+	// or recovered from one less than cooldown ago (the long soak),
+	// instead of waiting its turn (the fixed budget).
 	skipBusy bool
+	freed    sync.Map // *sync.Mutex -> time.Time the last fault on it ended
 	// redisDownSince is when Redis stopped answering (Unix ns), 0 while it
 	// answers; redisUpAt is when it last came back.
 	redisDownSince, redisUpAt atomic.Int64
@@ -72,11 +81,22 @@ func (j *injector) take(mu *sync.Mutex, kind chaos.Kind) bool {
 		mu.Lock()
 		return true
 	}
-	if mu.TryLock() {
-		return true
+	if !mu.TryLock() {
+		j.inj.Logf("%s skipped: the last fault on its part is still under way", kind)
+		return false
 	}
-	j.inj.Logf("%s skipped: the last fault of its kind is still under way", kind)
-	return false
+	if t, ok := j.freed.Load(mu); ok && time.Since(t.(time.Time)) < cooldown {
+		mu.Unlock()
+		j.inj.Logf("%s skipped: its part is recovering from the last fault", kind)
+		return false
+	}
+	return true
+}
+
+// release ends a fault on a part.
+func (j *injector) release(mu *sync.Mutex) {
+	j.freed.Store(mu, time.Now())
+	mu.Unlock()
 }
 
 // target draws a room still being played that has a live pod.
@@ -137,7 +157,7 @@ func (j *injector) operatorRestart() {
 	if !j.take(&j.opMu, chaos.OperatorRestart) {
 		return
 	}
-	defer j.opMu.Unlock()
+	defer j.release(&j.opMu)
 	how := "at a random point"
 	if j.inj.IntN(2) == 0 {
 		if room, ok := j.podKill(); ok {
@@ -168,7 +188,7 @@ func (j *injector) redisRestart() {
 	if !j.take(&j.redisMu, chaos.RedisRestart) {
 		return
 	}
-	defer j.redisMu.Unlock()
+	defer j.release(&j.redisMu)
 	j.redisDownSince.Store(time.Now().UnixNano())
 	j.inj.Record(chaos.RedisRestart, "redis", "kill, then start on its append-only file")
 	err := plat.Redis.Restart()
@@ -185,7 +205,7 @@ func (j *injector) redisFreeze() {
 	if !j.take(&j.redisMu, chaos.RedisFreeze) {
 		return
 	}
-	defer j.redisMu.Unlock()
+	defer j.release(&j.redisMu)
 	pid := plat.Redis.Pid()
 	j.redisDownSince.Store(time.Now().UnixNano())
 	_ = syscall.Kill(pid, syscall.SIGSTOP)
@@ -201,7 +221,7 @@ func (j *injector) apiserverRestart() {
 	if !j.take(&j.apiMu, chaos.APIServerRestart) {
 		return
 	}
-	defer j.apiMu.Unlock()
+	defer j.release(&j.apiMu)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	start := time.Now()

@@ -39,9 +39,21 @@ func (j *injector) monitor(ctx context.Context, done chan<- struct{}) {
 
 func (j *injector) checkPods() {
 	pods := chaos.GamePods()
+	now := time.Now().UnixNano()
 	for _, r := range j.rooms {
-		if live := livePods(pods[r.key]); len(live) > 1 {
+		if r.connected() > 0 {
+			r.lastConnected.Store(now)
+		}
+		live := livePods(pods[r.key])
+		if len(live) > 1 {
 			j.v.add("%s had %d live pods at once: %+v", r, len(live), live)
+		}
+		// Logged, to read the faults' effects beside them.
+		if len(live) == 1 && live[0].Pid != r.lastPid {
+			if r.lastPid != 0 {
+				j.inj.Logf("%s: pod process %d replaced by %d", r, r.lastPid, live[0].Pid)
+			}
+			r.lastPid = live[0].Pid
 		}
 	}
 }
@@ -70,14 +82,16 @@ func (j *injector) checkCollection(ctx context.Context, lastLook map[string]time
 			phase = string(room.Status.Phase)
 		}
 		j.inj.Logf("%s collected (%s)", r, phase)
-		switch r.state.Load() {
-		case playing:
-			j.v.add("%s collected (%s) while its players were playing (%d connected)", r, phase, r.connected())
-			continue
-		case finished:
-			if phase == string(gamesv1.PhaseAbandoned) {
-				j.v.add("%s finished its match but was abandoned", r)
-			}
+		idle, alone := time.Duration(r.idle.Load()), now.Sub(time.Unix(0, r.lastConnected.Load()))
+		switch {
+		case r.connected() > 0:
+			j.v.add("%s collected (%s) while %d of its players were connected", r, phase, r.connected())
+		case alone < idle-decisionSlack:
+			j.v.add("%s collected (%s) %s after its last player was seen connected; idleTimeout is %s", r, phase, alone.Round(100*time.Millisecond), idle)
+		case r.state.Load() == playing:
+			j.v.add("%s abandoned while the harness was playing it: no player could connect for %s", r, alone.Round(time.Second))
+		case r.state.Load() == finished && phase == string(gamesv1.PhaseAbandoned):
+			j.v.add("%s finished its match but was abandoned", r)
 		}
 		if from := lastLook[r.key].Add(-decisionSlack); !lastLook[r.key].IsZero() && j.redisDownThroughout(from, now) {
 			j.v.add("%s collected (%s) while Redis was unreachable", r, phase)

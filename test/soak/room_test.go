@@ -12,6 +12,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/internal/chaos"
 	"github.com/croupier-dev/croupier/router"
@@ -37,14 +43,37 @@ type roomRun struct {
 	bots      []*bot
 
 	// actions is how many actions the log held when it was checked.
-	actions  int
-	state    atomic.Int32
+	actions int
+	state   atomic.Int32
+	// leaving: the harness walks away from the room; every player leaves
+	// at once, so the room is idle from that moment.
+	leaving atomic.Bool
+	// stop ends every player of the room: it walks away, one player
+	// failed (the others would wait for its turn forever), or the run is
+	// out of time.
+	stop     atomic.Bool
 	walkedAt atomic.Int64 // Unix ns
+	// lastPid is the room's live pod process the monitor last saw.
+	lastPid int
+	// lastConnected is when the monitor last saw a player connected (Unix
+	// ns); idle is the room's idleTimeout now.
+	lastConnected atomic.Int64
+	idle          atomic.Int64
 	// collected is when the harness first saw the room Abandoned or gone.
 	collected atomic.Int64
 }
 
 func (r *roomRun) String() string { return r.key }
+
+// leave walks every player away from the room, once.
+func (r *roomRun) leave() {
+	if r.leaving.CompareAndSwap(false, true) {
+		r.walkedAt.Store(time.Now().UnixNano())
+		r.state.Store(walkedAway)
+		r.stop.Store(true)
+		r.inj.Logf("%s: the players walk away at seq %d", r, r.walkAfter)
+	}
+}
 
 func (r *roomRun) connected() int {
 	n := 0
@@ -73,14 +102,36 @@ func newRoom(cfg config, inj *chaos.Injector, v *violations, ns string, i int) *
 }
 
 // create applies the GameRoom: the lowest target score, the shortest
-// heartbeat timeout, and a finished room kept until the checks are done.
+// heartbeat timeout, the default idle timeout, and a finished room kept
+// until the checks are done.
 func (r *roomRun) create(ctx context.Context) error {
 	w := gameroomtest.MakeGameRoom(r.name, r.ns).Players(int32(r.seats)).TargetScore(11).
-		HeartbeatTimeout(heartbeatTimeout).TTLAfterFinished(time.Hour)
-	if r.walkAfter > 0 {
-		w = w.IdleTimeout(walkAwayIdle)
-	}
+		HeartbeatTimeout(heartbeatTimeout).IdleTimeout(playIdle).TTLAfterFinished(time.Hour)
+	r.idle.Store(int64(playIdle))
+	r.lastConnected.Store(time.Now().UnixNano())
 	return plat.Client.Create(ctx, w.Obj())
+}
+
+// shortenIdle sets the room's idleTimeout to walkAwayIdle once its players
+// are gone, so it is abandoned within the run; it retries while the API
+// server restarts.
+func (r *roomRun) shortenIdle() {
+	patch := []byte(fmt.Sprintf(`{"spec":{"idleTimeout":%q}}`, walkAwayIdle.String()))
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		room := &gamesv1.GameRoom{ObjectMeta: metav1.ObjectMeta{Namespace: r.ns, Name: r.name}}
+		err := plat.Client.Patch(context.Background(), room, client.RawPatch(types.MergePatchType, patch))
+		if err == nil || apierrors.IsNotFound(err) {
+			r.idle.Store(int64(walkAwayIdle))
+			r.inj.Logf("%s: idleTimeout now %s", r, walkAwayIdle)
+			return
+		}
+		if time.Now().After(deadline) {
+			r.v.add("%s: set idleTimeout after walking away: %v", r, err)
+			return
+		}
+		time.Sleep(time.Second)
+	}
 }
 
 // seat waits until the router routes to the room and takes every seat.
@@ -110,26 +161,24 @@ func (r *roomRun) play() {
 		go func() {
 			defer wg.Done()
 			errs[i] = b.run()
+			if errs[i] != nil && !errors.Is(errs[i], errWalkedAway) {
+				r.v.add("%s: %v", r, errs[i])
+				r.stop.Store(true)
+			}
 		}()
 	}
 	wg.Wait()
-	walked := 0
 	for _, err := range errs {
-		switch {
-		case errors.Is(err, errWalkedAway):
-			walked++
-		case err != nil:
-			r.v.add("%s: %v", r, err)
+		if err != nil && !errors.Is(err, errWalkedAway) {
 			r.state.Store(failed)
 			return
 		}
 	}
-	if walked > 0 {
+	if r.leaving.Load() {
 		// Checked now: once abandoned, the room's keys are removed.
 		r.actions = verify(context.Background(), r)
-		r.walkedAt.Store(time.Now().UnixNano())
-		r.state.Store(walkedAway)
-		r.inj.Logf("%s: every player walked away at seq >= %d", r, r.walkAfter)
+		r.inj.Logf("%s: every player is gone", r)
+		r.shortenIdle()
 		return
 	}
 	r.state.Store(finished)

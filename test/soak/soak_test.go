@@ -19,6 +19,9 @@ import (
 // harness left).
 const settleBound = walkAwayIdle + 90*time.Second
 
+// playBound is how long matches may go on after the fault window.
+const playBound = 6 * time.Minute
+
 func TestSoak(t *testing.T) {
 	cfg, err := loadConfig(os.Getenv)
 	if err != nil {
@@ -26,7 +29,7 @@ func TestSoak(t *testing.T) {
 	}
 	start := time.Now()
 	inj := chaos.New(cfg.seed, &logWriter{t: t})
-	v := &violations{}
+	v := &violations{log: inj.Logf}
 	ns := plat.Namespace(t)
 	rooms := make([]*roomRun, cfg.rooms)
 	for i := range rooms {
@@ -80,7 +83,19 @@ func TestSoak(t *testing.T) {
 		}
 		break
 	}
-	<-played
+	// Matches outlast the window by their own length; past this, the
+	// rooms still in play are stopped and reported.
+	select {
+	case <-played:
+	case <-time.After(time.Until(playStart.Add(cfg.window + playBound))):
+		for _, r := range rooms {
+			if r.state.Load() == playing {
+				v.add("%s still in play %s after the faults ended (seq %d)", r, playBound, r.bots[0].lastSeq)
+				r.stop.Store(true)
+			}
+		}
+		<-played
+	}
 	j.wait()
 	inj.Logf("every player done; waiting for the rooms to settle")
 

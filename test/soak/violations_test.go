@@ -10,12 +10,19 @@ import (
 type violations struct {
 	mu   sync.Mutex
 	list []string
+	// log, when set, also logs each violation as it is found, among the
+	// faults that led to it.
+	log func(format string, args ...any)
 }
 
 func (v *violations) add(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if v.log != nil {
+		v.log("VIOLATION %s", msg)
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.list = append(v.list, fmt.Sprintf(format, args...))
+	v.list = append(v.list, msg)
 }
 
 func (v *violations) all() []string {

@@ -109,6 +109,14 @@ bench-playable: deps tools ## Time 100 GameRooms applied at once until each is R
 bench-quickplay: deps tools ## Time quick play: 100 players at once with a warm pool of 60 and with none, beside floors (docs/BENCHMARKS.md); minutes, not part of make test.
 	go test -run '^$$' -bench BenchmarkQuickPlay -benchtime 1x -timeout 20m ./test/quickplay/
 
+SOAK_ROOMS ?= 50
+SOAK_DURATION ?= 5m
+SOAK_SEED ?= $(shell date +%s)
+
+.PHONY: soak
+soak: deps test-tools ## Play SOAK_ROOMS matches while faults hit every part for SOAK_DURATION (SOAK_SEED replays a run; docs/RELIABILITY.md); minutes, not part of make test.
+	SOAK_ROOMS=$(SOAK_ROOMS) SOAK_DURATION=$(SOAK_DURATION) SOAK_SEED=$(SOAK_SEED) go test -count=1 -run '^TestSoak$$' -v -timeout 90m ./test/soak/ 2>&1 | grep -vE '^[IWE][0-9]{4} '
+
 ##@ Build and run
 
 .PHONY: build

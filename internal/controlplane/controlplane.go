@@ -61,7 +61,13 @@ type ControlPlane struct {
 	stopOnce  sync.Once
 	died      chan struct{}
 	diedErr   error
+	watchMu   sync.Mutex
 	watched   []component
+
+	// restarted is the kube-apiserver RestartAPIServer started, which
+	// envtest does not know about; Stop stops it.
+	restarted *childproc.Process
+	logs      func(component string) io.Writer
 }
 
 // Start checks the binaries, then starts etcd and kube-apiserver, installs
@@ -86,7 +92,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 		_ = os.RemoveAll(tmpDir)
 		return nil, err
 	}
-	cp = &ControlPlane{env: env, tmpDir: tmpDir, stopWatch: make(chan struct{}), died: make(chan struct{})}
+	cp = &ControlPlane{env: env, tmpDir: tmpDir, stopWatch: make(chan struct{}), died: make(chan struct{}), logs: opts.Logs}
 	before := childSet()
 	if _, err := cp.env.Start(); err != nil {
 		_ = cp.env.Stop()
@@ -160,6 +166,12 @@ func (cp *ControlPlane) Stop() error {
 	cp.stopOnce.Do(func() { close(cp.stopWatch) })
 	if cp.kcm != nil {
 		cp.kcm.Stop(10 * time.Second)
+	}
+	cp.watchMu.Lock()
+	restarted := cp.restarted
+	cp.watchMu.Unlock()
+	if restarted != nil {
+		restarted.Stop(20 * time.Second)
 	}
 	err := cp.env.Stop()
 	if cp.tmpDir != "" {

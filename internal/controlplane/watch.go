@@ -56,7 +56,9 @@ func envtestChildren(before map[int]bool) []component {
 // keeps their exit status, so for those the watch can say that they
 // exited, not how; their logs say why.
 func (cp *ControlPlane) watch(envtestProcs []component) {
+	cp.watchMu.Lock()
 	cp.watched = envtestProcs
+	cp.watchMu.Unlock()
 	var kcmDone <-chan struct{} // nil, so never ready, without one
 	if cp.kcm != nil {
 		kcmDone = cp.kcm.Done()
@@ -72,7 +74,7 @@ func (cp *ControlPlane) watch(envtestProcs []component) {
 				cp.die(cp.kcm.ExitError(), KubeControllerManager)
 				return
 			case <-t.C:
-				for _, c := range envtestProcs {
+				for _, c := range cp.watchedNow() {
 					if errors.Is(syscall.Kill(c.pid, 0), syscall.ESRCH) {
 						cp.die(fmt.Errorf("%s (pid %d) exited", c.name, c.pid), c.name)
 						return
@@ -121,8 +123,22 @@ func (cp *ControlPlane) Pids() map[string]int {
 	if cp.kcm != nil {
 		pids[KubeControllerManager] = cp.kcm.Pid()
 	}
-	for _, c := range cp.watched {
+	for _, c := range cp.watchedNow() {
 		pids[c.name] = c.pid
 	}
 	return pids
+}
+
+// watchedNow is the watched processes; a restart swaps one, and leaves
+// it out while it is down.
+func (cp *ControlPlane) watchedNow() []component {
+	cp.watchMu.Lock()
+	defer cp.watchMu.Unlock()
+	var out []component
+	for _, c := range cp.watched {
+		if c.pid != 0 {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -6,8 +6,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/croupier-dev/croupier/matchmaker"
 )
 
@@ -15,7 +13,10 @@ import (
 // server and Redis, on its own loopback port; the router carries
 // POST /v1/play to the first one started.
 func (p *Platform) startMatchmaker() (string, error) {
-	rdb := redis.NewClient(&redis.Options{Addr: p.Redis.Addr, PoolSize: 64})
+	rdb, err := p.redisClient(64)
+	if err != nil {
+		return "", err
+	}
 	opts := matchmaker.Options{
 		Config: p.Config, Redis: rdb, Log: p.opts.Log, ID: fmt.Sprintf("matchmaker-%d", len(p.mmURLs)),
 		TemplatePool: PlayNamespace + "/" + TemplatePool,

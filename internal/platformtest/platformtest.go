@@ -63,6 +63,13 @@ type Options struct {
 	Matchmakers int
 	// Log receives the components' logs; the zero value discards them.
 	Log logr.Logger
+	// RedisAppendOnly starts the platform's redis-server with an
+	// append-only file, so Redis.Restart keeps the data.
+	RedisAppendOnly bool
+	// Redis, when it names addresses, is an external Redis (a Cluster,
+	// say) every component uses instead of a redis-server of its own;
+	// the platform's Redis field is then nil.
+	Redis redisconn.Options
 }
 
 // Platform is a running platform. Its methods are safe for concurrent use.
@@ -72,9 +79,12 @@ type Platform struct {
 	Client client.Client
 	// Config reaches the API server as an administrator.
 	Config *rest.Config
-	// Redis is the platform's redis-server.
+	// Redis is the platform's redis-server (nil with Options.Redis).
 	Redis    *redisserver.Server
 	RedisCli redis.UniversalClient
+	// ControlPlane is the platform's etcd, kube-apiserver and
+	// kube-controller-manager.
+	ControlPlane *controlplane.ControlPlane
 	// Keys signs and verifies tokens like the game pods do.
 	Keys *session.Keyring
 	// Binary is the croupier binary, the image's entrypoint.
@@ -93,6 +103,9 @@ type Platform struct {
 	addr     string
 	dials    atomic.Int64
 	mmURLs   []string
+	redis    redisconn.Options
+	opMu     sync.Mutex
+	opStop   func()
 }
 
 // Start brings the platform up. Call it from TestMain and Stop it after.
@@ -121,12 +134,9 @@ func Start(opts Options) (p *Platform, err error) {
 	if err := p.startControlPlane(); err != nil {
 		return nil, err
 	}
-	if p.Redis, err = redisserver.Run(context.Background(), redisserver.Options{}); err != nil {
+	if err := p.startRedis(); err != nil {
 		return nil, err
 	}
-	p.stops = append(p.stops, p.Redis.Close)
-	p.RedisCli = redis.NewClient(&redis.Options{Addr: p.Redis.Addr})
-	p.stops = append(p.stops, func() { _ = p.RedisCli.Close() })
 	if err := p.makeKeys(); err != nil {
 		return nil, err
 	}
@@ -136,9 +146,10 @@ func Start(opts Options) (p *Platform, err error) {
 	}
 	p.addr = l.Addr().String()
 	_ = l.Close()
-	if err := p.startOperator(); err != nil {
+	if err := p.StartOperator(); err != nil {
 		return nil, err
 	}
+	p.stops = append(p.stops, p.StopOperator)
 	if err := p.startRunner(); err != nil {
 		return nil, err
 	}
@@ -172,6 +183,39 @@ func (p *Platform) buildBinary() (err error) {
 	return err
 }
 
+// startRedis runs the platform's redis-server, unless Options name an
+// external Redis.
+func (p *Platform) startRedis() error {
+	p.redis = p.opts.Redis
+	if len(p.redis.Addrs) == 0 {
+		var err error
+		if p.Redis, err = redisserver.Run(context.Background(), redisserver.Options{AppendOnly: p.opts.RedisAppendOnly}); err != nil {
+			return err
+		}
+		p.stops = append(p.stops, p.Redis.Close)
+		p.redis = redisconn.Options{Mode: redisconn.ModeSingle, Addrs: []string{p.Redis.Addr}}
+	}
+	var err error
+	if p.RedisCli, err = p.redisClient(0); err != nil {
+		return err
+	}
+	p.stops = append(p.stops, func() { _ = p.RedisCli.Close() })
+	return nil
+}
+
+// redisClient is a client of the platform's Redis: a plain one for the
+// platform's own redis-server (poolSize 0: go-redis's default), else the
+// one every role builds from its flags.
+func (p *Platform) redisClient(poolSize int) (redis.UniversalClient, error) {
+	if p.Redis != nil {
+		return redis.NewClient(&redis.Options{Addr: p.Redis.Addr, PoolSize: poolSize}), nil
+	}
+	return p.redis.Client()
+}
+
+// RedisConn is how the platform's components reach Redis.
+func (p *Platform) RedisConn() redisconn.Options { return p.redis }
+
 func (p *Platform) startControlPlane() error {
 	// The platform's own control plane: kube-controller-manager's garbage
 	// collector takes a deleted room's pod, as on a cluster.
@@ -183,6 +227,7 @@ func (p *Platform) startControlPlane() error {
 		return fmt.Errorf("start the control plane: %w", err)
 	}
 	p.Config = cp.Config()
+	p.ControlPlane = cp
 	p.stops = append(p.stops, func() { _ = cp.Stop() })
 	scheme := runtime.NewScheme()
 	_ = clientgoscheme.AddToScheme(scheme)
@@ -211,6 +256,35 @@ func (p *Platform) makeKeys() error {
 // KeysDir is the directory of the session key, as the router reads it.
 func (p *Platform) KeysDir() string { return filepath.Join(p.dir, "session-keys") }
 
+// StartOperator starts the operator (GameRooms and GameRoomPools), if it
+// is not running.
+func (p *Platform) StartOperator() error {
+	p.opMu.Lock()
+	defer p.opMu.Unlock()
+	if p.opStop != nil {
+		return nil
+	}
+	return p.startOperator()
+}
+
+// StopOperator stops the operator as a crash would end its work: the
+// manager's context is cancelled, whatever reconcile is under way.
+func (p *Platform) StopOperator() {
+	p.opMu.Lock()
+	defer p.opMu.Unlock()
+	if p.opStop != nil {
+		p.opStop()
+		p.opStop = nil
+	}
+}
+
+// RestartOperator stops the operator and starts a new one, with no
+// memory of the last: timers, caches and queues start empty.
+func (p *Platform) RestartOperator() error {
+	p.StopOperator()
+	return p.StartOperator()
+}
+
 func (p *Platform) startOperator() error {
 	scheme := runtime.NewScheme()
 	_ = clientgoscheme.AddToScheme(scheme)
@@ -230,7 +304,10 @@ func (p *Platform) startOperator() error {
 	if err != nil {
 		return fmt.Errorf("operator manager: %w", err)
 	}
-	opRedis := redis.NewClient(&redis.Options{Addr: p.Redis.Addr})
+	opRedis, err := p.redisClient(0)
+	if err != nil {
+		return err
+	}
 	rec := &controllers.GameRoomReconciler{
 		Client:    mgr.GetClient(),
 		APIReader: mgr.GetAPIReader(),
@@ -240,7 +317,7 @@ func (p *Platform) startOperator() error {
 			Image:             "croupier:test",
 			HeartbeatPeriod:   time.Second,
 			SessionKeysSecret: SessionKeysSecret,
-			Redis:             redisconn.Options{Mode: redisconn.ModeSingle, Addrs: []string{p.Redis.Addr}},
+			Redis:             p.redis,
 			// Browsers reach pods through the router only.
 			AllowedOrigins: []string{p.URL()},
 		},
@@ -260,7 +337,7 @@ func (p *Platform) startOperator() error {
 		defer close(done)
 		_ = mgr.Start(ctx)
 	}()
-	p.stops = append(p.stops, func() { cancel(); <-done; _ = opRedis.Close() })
+	p.opStop = func() { cancel(); <-done; _ = opRedis.Close() }
 	return nil
 }
 

@@ -21,6 +21,7 @@ import (
 func fakeRouter(report string) int {
 	fs := flag.NewFlagSet("router", flag.ContinueOnError)
 	listen := fs.String("listen-address", "", "")
+	fs.String("metrics-address", "", "")
 	keys := fs.String("session-keys-dir", "", "")
 	fs.String("matchmaker-url", "", "")
 	fs.String("drain-delay", "", "")

@@ -11,7 +11,10 @@ func TestAddressPoolsShareNoAddress(t *testing.T) {
 	dir := t.TempDir()
 	a, b := newAddressPool(), newAddressPool()
 	a.lockDir, b.lockDir = dir, dir
-	const port = 7350
+	// Not the game port: the pools skip an address whose port is bound,
+	// and game pods of other tests on this machine bind 7350 on the same
+	// loopback addresses (they take them through another lock directory).
+	port := freePort(t)
 	seen := map[string]bool{}
 	for range 5 {
 		for _, p := range []*addressPool{a, b} {
@@ -53,4 +56,15 @@ func TestAddressPoolSkipsABoundAddress(t *testing.T) {
 	if addr.String() == "127.0.0.2" {
 		t.Error("handed out an address whose port another process listens on")
 	}
+}
+
+// freePort is a port nothing on 127.0.0.1 listens on now.
+func freePort(t *testing.T) int32 {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return int32(l.Addr().(*net.TCPAddr).Port)
 }

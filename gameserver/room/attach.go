@@ -21,14 +21,20 @@ func (r *Room) Attach(ctx context.Context, playerID string, seat int, lastSeq *i
 	if err := r.resync(ctx); err != nil {
 		return err
 	}
-	// Before the seat check: a client that saw more than the log holds is
-	// evidence of a loss even where the seats were lost with it.
-	if err := r.checkStored(ctx, lastSeq); err != nil {
+	if err := r.checkStored(ctx, nil); err != nil {
 		return err
 	}
 	p := r.players[seat]
 	if p == nil || p.ID != playerID {
 		return ErrNotSeated
+	}
+	// Only a seated client's last_seq is evidence: a token of a room
+	// deleted and made again under the same name is well signed too, and
+	// its sequence says nothing about this room's log.
+	if lastSeq != nil && *lastSeq > r.seq {
+		if err := r.checkStored(ctx, lastSeq); err != nil {
+			return err
+		}
 	}
 	if old := r.conns[seat]; old != nil {
 		old.Close(CloseTakenOver, "session taken over by a newer connection")

@@ -29,8 +29,11 @@ type LobbyRoom struct {
 	Phase     string               `json:"phase"`
 	Rules     gamesv1.CassinoRules `json:"rules"`
 	Routable  bool                 `json:"routable"`
-	Join      string               `json:"join"` // POST here to take a seat
-	Link      string               `json:"link"` // the room's page in the browser client
+	// Spectators: as in room facts; Watch is set when they are allowed.
+	Spectators RoomSpectators `json:"spectators"`
+	Watch      string         `json:"watch,omitempty"` // the room's page in watch mode
+	Join       string         `json:"join"`            // POST here to take a seat
+	Link       string         `json:"link"`            // the room's page in the browser client
 }
 
 // Lobby is the answer of GET /v1/rooms.
@@ -121,9 +124,19 @@ func (t *table) listed(game string) []LobbyRoom {
 			Seats: f.Seats, Seated: f.Seated, Free: f.Seats - max(f.Seated, rt.bots), Bots: rt.bots,
 			Phase: f.Phase, Rules: f.Rules, Routable: f.Routable,
 			Join: "/v1/rooms/" + f.Room + "/join", Link: "/r/" + f.Room,
+			Spectators: f.Spectators, Watch: watchLink(f),
 		})
 	}
 	return out
+}
+
+// watchLink is the room's page in watch mode, or "" when the room takes
+// no spectators.
+func watchLink(f RoomFacts) string {
+	if !f.Spectators.Allowed {
+		return ""
+	}
+	return "/r/" + f.Room + "?watch=1"
 }
 
 func over(phase string) bool {

@@ -17,7 +17,17 @@ type RoomFacts struct {
 	Phase  string               `json:"phase"`
 	Rules  gamesv1.CassinoRules `json:"rules"`
 	// Routable: the room's pod is ready; join and ws reach it.
-	Routable bool `json:"routable"`
+	Routable   bool           `json:"routable"`
+	Spectators RoomSpectators `json:"spectators"`
+}
+
+// RoomSpectators say whether the room may be watched and how, from its
+// spec, so a client offers watch mode only where POST .../watch can
+// succeed.
+type RoomSpectators struct {
+	Allowed bool  `json:"allowed"`
+	Max     int32 `json:"max"`   // watchers at once
+	Delay   int32 `json:"delay"` // actions the watchers' table trails
 }
 
 // route is one room of the table. endpoint is empty while the room is
@@ -58,6 +68,11 @@ func routeOf(gr *gamesv1.GameRoom) route {
 		Seated: gr.Status.Players.Seated,
 		Phase:  string(gr.Status.Phase),
 		Rules:  gr.Spec.Rules,
+		Spectators: RoomSpectators{
+			Allowed: gr.Spec.Spectators.Allowed,
+			Max:     gr.Spec.Spectators.MaxOrDefault(),
+			Delay:   gr.Spec.Spectators.Delay,
+		},
 	}}
 	r.listed = listedRoom(gr) && gr.DeletionTimestamp == nil
 	if gr.Spec.Bots != nil {

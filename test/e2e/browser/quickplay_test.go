@@ -66,6 +66,9 @@ func TestTwoBrowsersPressPlayNowAndMeetAtOneTable(t *testing.T) {
 	// The start page lists the listed room (refetched, not only at load).
 	bob.do("open the start page", step, chromedp.Navigate(p.URL()+"/"))
 	poll[bool](bob, "see the listed room in the lobby", `!!document.querySelector('#lobby-rooms li[data-room="`+ns+`/open-table"] a[href="/r/`+ns+`/open-table"]')`, 20*time.Second)
+	if n := eval[int](bob, "look for a Watch button", `document.querySelectorAll('#lobby-rooms li[data-room="`+ns+`/open-table"] a.watch').length`, step); n != 0 {
+		t.Error("the lobby offers to watch a room without spectators")
+	}
 	bob.screenshot("lobby")
 	for _, pl := range []*player{ann, bob} {
 		pl.noPageErrors()

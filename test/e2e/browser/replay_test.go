@@ -1,22 +1,18 @@
 package browser
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
-	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
-	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/internal/platformtest"
 )
 
@@ -65,39 +61,17 @@ const readReplayShown = `(() => {
 	};
 })()`
 
-// A finished match opens as a replay: every hand face up, step forward
-// and back, jump to a hand, and a link that opens at the point shown.
-// Before the end, the page says the replay is not open yet.
-func TestReplayOfAFinishedMatch(t *testing.T) {
-	p := platform(t)
-	ns := p.Namespace(t)
-	gr := gameroomtest.MakeGameRoom("replayed", ns).Players(2).Bots(1, gamesv1.BotLevelGreedy).BotDelay(botDelay).Obj()
-	if err := p.Client.Create(context.Background(), gr); err != nil {
-		t.Fatalf("create a room with a bot: %v", err)
-	}
-	p.WaitRoutable(t, ns, "replayed")
-	ws := dialSeat(t, p, ns, "replayed", "Ann")
-
-	b := startBrowser(t)
-	viewer := b.newPlayer("viewer")
-	replayURL := roomPage(p, ns, "replayed") + "/replay"
-	viewer.do("open the replay mid-match", step,
-		chromedp.Navigate(replayURL),
-		chromedp.WaitVisible(chromedp.CSS(`#replay[data-state="in-progress"] #notice`)),
-	)
-	viewer.screenshot("in-progress")
-
-	ws.playToEnd(t)
-	data := fetchReplay(t, p, ns, "replayed")
+// stepThroughReplay checks a finished match's replay, open on viewer's
+// page at its first entry: every hand face up, step forward and back,
+// jump to a hand, and a link that opens at the point shown, in a fresh
+// browser on a phone-sized screen. The test for it watches the match
+// live first (watch_test.go), so one match serves both.
+func stepThroughReplay(t *testing.T, b *browserProcess, viewer *player, replayURL string, data replayData) {
+	t.Helper()
 	n := len(data.Entries)
 	if n < 20 || !data.Entries[n-1].Table.Finished {
 		t.Fatalf("replay of %d entries, last finished=%v", n, n > 0 && data.Entries[n-1].Table.Finished)
 	}
-
-	viewer.do("open the replay of the finished match", step,
-		chromedp.Navigate(replayURL),
-		chromedp.WaitVisible(chromedp.CSS(`#replay[data-state="ready"][data-seq="1"]`)),
-	)
 	checkShown(t, viewer, data, 1)
 	names := eval[[]string](viewer, "read the names", `[...document.querySelectorAll('#seats .who')].map(e => e.textContent)`, step)
 	if len(names) != 2 || names[0] != "Ann" || len(data.Players) != 2 || names[1] != data.Players[1].Name {
@@ -163,19 +137,12 @@ func TestReplayOfAFinishedMatch(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#replay[data-state="ready"][data-seq="%d"]`, at))),
 	)
 	checkShown(t, friend, data, at)
-	friend.do("go to the end", step,
-		chromedp.Click(chromedp.ID("last")),
-		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#replay[data-seq="%d"]`, n))),
-		chromedp.WaitVisible(chromedp.ID("result")),
-	)
-	checkShown(t, friend, data, n)
-	friend.screenshot("replay-end")
+	friend.screenshot("replay-shared")
 	fitsWidth(friend, 360)
 	friend.do("open the replay of a room that does not exist", step,
-		chromedp.Navigate(roomPage(p, ns, "never-was")+"/replay"),
+		chromedp.Navigate(strings.TrimSuffix(replayURL, "/replay")+"-never-was/replay"),
 		chromedp.WaitVisible(chromedp.CSS(`#replay[data-state="no-room"] #notice`)),
 	)
-	viewer.noPageErrors()
 	friend.noPageErrors()
 }
 
@@ -224,94 +191,4 @@ func fetchReplay(t *testing.T, p *platformtest.Platform, ns, name string) replay
 		t.Fatal(err)
 	}
 	return data
-}
-
-// wsSeat is a person playing from Go over the router's websocket, fast,
-// so the test's browser time goes to the replay.
-type wsSeat struct {
-	seat int
-	send func(any) error
-	read func() (wsFrame, error)
-}
-
-type wsFrame struct {
-	Type     string        `json:"type"`
-	ActionID string        `json:"action_id"`
-	View     *cassino.View `json:"view"`
-	raw      []byte
-}
-
-func dialSeat(t *testing.T, p *platformtest.Platform, ns, name, who string) *wsSeat {
-	t.Helper()
-	j := p.Join(t, ns, name, who)
-	conn, _, err := p.Dial(j.WS, j.Token, nil)
-	if err != nil {
-		t.Fatalf("dial: %v", err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	s := &wsSeat{
-		seat: j.Seat,
-		send: conn.WriteJSON,
-		read: func() (wsFrame, error) {
-			_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
-			_, b, err := conn.ReadMessage()
-			var f wsFrame
-			if err == nil {
-				err = json.Unmarshal(b, &f)
-			}
-			f.raw = b
-			return f, err
-		},
-	}
-	if err := s.send(map[string]any{"v": 1, "type": "hello", "token": j.Token}); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// playToEnd plays cassino.Greedy on each of the seat's turns until the
-// match is over.
-func (s *wsSeat) playToEnd(t *testing.T) {
-	t.Helper()
-	deadline := time.Now().Add(matchLimit)
-	pending := ""
-	var last any
-	for n := 0; time.Now().Before(deadline); {
-		f, err := s.read()
-		if err != nil {
-			t.Fatalf("seat %d: %v", s.seat, err)
-		}
-		var refusal struct{ Code string }
-		_ = json.Unmarshal(f.raw, &refusal)
-		if f.Type == "error" && refusal.Code == "rate_limited" && f.ActionID == pending {
-			// As the page does: resend later under the same action id.
-			time.Sleep(time.Second)
-			if err := s.send(last); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if f.Type == "error" {
-			t.Fatalf("seat %d refused: %s", s.seat, f.raw)
-		}
-		if f.Type == "event" && f.ActionID == pending {
-			pending = ""
-		}
-		if f.View == nil {
-			continue
-		}
-		if f.View.Finished {
-			return
-		}
-		if pending == "" && f.View.Turn == s.seat && len(f.View.Legal) > 0 {
-			n++
-			pending = fmt.Sprintf("a%d", n)
-			last = map[string]any{"v": 1, "type": "action", "action_id": pending, "action": cassino.Greedy(*f.View)}
-			time.Sleep(100 * time.Millisecond) // a person's pace, under the rate limit
-			if err := s.send(last); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	t.Fatalf("seat %d: the match did not end within %s", s.seat, matchLimit)
 }

@@ -3,9 +3,12 @@ package browser
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -45,29 +48,62 @@ type watcherPage struct {
 	BannerText string `json:"bannerText"`
 }
 
-// A person plays a house bot to the end while someone watches the room
-// in watch mode: at each of the person's turns (when nothing moves) the
-// watcher's table is exactly the delay behind, it shows no hand and no
-// control, and at the end it shows the final table. No frame the watcher
-// received holds a card hidden at that moment.
-func TestWatchModeFollowsALiveMatchWithoutHiddenCards(t *testing.T) {
+// readWatcherTable is the public table a spectator's page shows, in the
+// replay's terms, to compare the two.
+const readWatcherTable = `(() => {
+	const cards = (el) => [...el.querySelectorAll('[data-card]')].map(c => c.dataset.card);
+	return {
+		hand: Number(document.getElementById('hand-number').dataset.hand),
+		table: cards(document.getElementById('table-cards')),
+		builds: [...document.querySelectorAll('#builds [data-build-id]')].map(b => b.dataset.buildId),
+		scores: [...document.querySelectorAll('#seats li.seat')].map(s => Number(s.dataset.score)),
+	};
+})()`
+
+// A person plays a house bot to the end while someone, who found the room
+// by the lobby's Watch button, watches it in watch mode: at each of the
+// person's turns (when nothing moves) the watcher's table is exactly the
+// delay behind, it shows no hand and no control, and at the end it shows
+// the final table. No frame the watcher received holds a card hidden at
+// that moment. Then the watcher follows the result's link to the replay,
+// whose last entry is the table the watcher saw at the end, and steps
+// through it with every hand face up.
+func TestWatchALiveMatchThenItsReplay(t *testing.T) {
 	p := platform(t)
 	ns := p.Namespace(t)
 	room := gameroomtest.MakeGameRoom("watched", ns).Players(2).Bots(1, gamesv1.BotLevelGreedy).BotDelay(botDelay).
-		Spectators(true, 3, watchDelay).Obj()
+		Spectators(true, 3, watchDelay).Listed(true).Obj()
 	if err := p.Client.Create(context.Background(), room); err != nil {
 		t.Fatalf("create a room with spectators: %v", err)
 	}
 	p.WaitRoutable(t, ns, "watched")
 
 	b := startBrowser(t)
+	viewer := b.newPlayer("viewer")
+	viewer.do("open the room page", 2*step,
+		chromedp.Navigate(roomPage(p, ns, "watched")),
+		chromedp.WaitVisible(chromedp.ID("watch-link")),
+	)
 	ann := b.newPlayer("Ann")
 	joinRoom(ann, roomPage(p, ns, "watched"))
+	replayURL := roomPage(p, ns, "watched") + "/replay"
+	viewer.do("open the replay mid-match", step,
+		chromedp.Navigate(replayURL),
+		chromedp.WaitVisible(chromedp.CSS(`#replay[data-state="in-progress"] #notice`)),
+	)
+	viewer.screenshot("in-progress")
+
 	wes := b.newPlayer("Wes")
-	wes.do("open watch mode", 2*step,
-		chromedp.Navigate(roomPage(p, ns, "watched")+"?watch=1"),
+	watchButton := `#lobby-rooms li[data-room="` + ns + `/watched"] a.watch`
+	wes.do("open the start page", step, chromedp.Navigate(p.URL()+"/"))
+	poll[bool](wes, "see the room's Watch button in the lobby", `!!document.querySelector('`+watchButton+`')`, 20*time.Second)
+	wes.do("press Watch", 2*step,
+		chromedp.Click(chromedp.CSS(watchButton)),
 		chromedp.WaitVisible(chromedp.ID("watching")),
 	)
+	if addr := eval[string](wes, "read the address", `location.href`, step); addr != roomPage(p, ns, "watched")+"?watch=1" {
+		t.Errorf("the Watch button opened %q", addr)
+	}
 	checkWatcher := func(want int) watcherPage {
 		t.Helper()
 		expr := `document.getElementById('room').dataset.seq === ` + strconv.Quote(strconv.Itoa(want))
@@ -127,8 +163,43 @@ func TestWatchModeFollowsALiveMatchWithoutHiddenCards(t *testing.T) {
 			t.Errorf("the watcher's page sent %s", raw)
 		}
 	}
+
+	// From the watcher's page to the replay.
+	seen := eval[shownTable](wes, "read the watcher's final table", readWatcherTable, step)
+	link := eval[string](wes, "read the replay link", `(() => { const a = document.getElementById('replay-link'); return a && !a.closest('[hidden]') ? a.href : ''; })()`, step)
+	if link != replayURL {
+		t.Fatalf("the watcher's result links to the replay at %q, want %q", link, replayURL)
+	}
+	data := fetchReplay(t, p, ns, "watched")
+	wes.do("follow the link to the replay", 2*step,
+		chromedp.Click(chromedp.ID("replay-link")),
+		chromedp.WaitVisible(chromedp.CSS(`#replay[data-state="ready"][data-seq="1"]`)),
+	)
+	stepThroughReplay(t, b, wes, replayURL, data)
+
+	n := len(data.Entries)
+	wes.do("go to the end", step,
+		chromedp.Click(chromedp.ID("last")),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#replay[data-seq="%d"]`, n))),
+		chromedp.WaitVisible(chromedp.ID("result")),
+	)
+	checkShown(t, wes, data, n)
+	end := eval[shownTable](wes, "read the replay's end", readReplayShown, step)
+	if end.Hand != seen.Hand || !slices.Equal(end.Table, seen.Table) || !slices.Equal(end.Builds, seen.Builds) || !slices.Equal(end.Scores, seen.Scores) {
+		t.Fatalf("the replay ends on %+v, the watcher saw the match end on %+v", end, seen)
+	}
+	wes.screenshot("replay-end")
+	wes.do("step back from the end", step,
+		chromedp.Click(chromedp.ID("back")),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#replay[data-seq="%d"]`, n-1))),
+	)
+	checkShown(t, wes, data, n-1)
+	if up := eval[int](wes, "count the cards face up in hands", `document.querySelectorAll('#seats .hand [data-card]').length`, step); up == 0 {
+		t.Fatal("one entry before the end, no hand is shown face up")
+	}
 	wes.noPageErrors()
 	ann.noPageErrors()
+	viewer.noPageErrors()
 }
 
 // A room that does not allow spectators says so in watch mode.
@@ -138,6 +209,15 @@ func TestWatchModeOfARoomWithoutSpectators(t *testing.T) {
 	p.CreateRoom(t, ns, "private", 2)
 	b := startBrowser(t)
 	wes := b.newPlayer("Wes")
+	wes.do("open the room page", 2*step,
+		chromedp.Navigate(roomPage(p, ns, "private")),
+		chromedp.WaitVisible(chromedp.ID("join-name")),
+	)
+	// The facts arrive after the form shows: wait for them, then look.
+	poll[bool](wes, "read the room facts", `document.getElementById('room-facts').textContent !== ''`, step)
+	if shown := eval[bool](wes, "look for the watch link", `!document.getElementById('watch-offer').hidden`, step); shown {
+		t.Error("the room page offers to watch a room without spectators")
+	}
 	wes.do("open watch mode", 2*step,
 		chromedp.Navigate(roomPage(p, ns, "private")+"?watch=1"),
 		chromedp.WaitVisible(chromedp.ID("notice")),

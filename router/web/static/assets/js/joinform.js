@@ -34,8 +34,13 @@ export function askName(ns, name, onJoined) {
   const input = $('join-name');
   if (!input.value) input.value = lastName();
   input.focus();
+  show($('watch-offer'), false);
   roomFacts(ns, name).then(
-    (f) => ($('room-facts').textContent = factsWords(f)),
+    (f) => {
+      $('room-facts').textContent = factsWords(f);
+      // Offered only where POST .../watch can succeed.
+      show($('watch-offer'), f?.spectators?.allowed === true);
+    },
     (e) => {
       if (e.status === 404) {
         show($('join-form'), false);

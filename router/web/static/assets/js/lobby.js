@@ -16,7 +16,8 @@ function words(r) {
 function draw(rooms) {
   const list = $('lobby-rooms');
   list.replaceChildren(...rooms.map((r) => h('li', { dataset: { room: r.room, free: r.free } },
-    h('a', { href: r.link }, r.room), ': ', words(r))));
+    h('a', { href: r.link }, r.room), ': ', words(r),
+    r.watch ? [' ', h('a', { href: r.watch, class: 'button watch', 'aria-label': `Watch ${r.room}` }, 'Watch')] : null)));
   show($('lobby-empty'), rooms.length === 0);
 }
 

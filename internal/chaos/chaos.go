@@ -25,6 +25,7 @@ const (
 	RedisRestart     Kind = "redis-restart"     // SIGKILL redis-server and start it on its append-only file
 	RedisFreeze      Kind = "redis-freeze"      // SIGSTOP redis-server past heartbeatTimeout, then SIGCONT
 	APIServerRestart Kind = "apiserver-restart" // restart kube-apiserver (etcd keeps the objects)
+	RedisFailover    Kind = "redis-failover"    // SIGKILL the Redis Cluster primary of a played room's slot, wait for its replica's promotion, restart the node (it rejoins as a replica)
 	ConnDrop         Kind = "conn-drop"         // a client's TCP connection cut, right after it sent an action
 	FrameDuplicate   Kind = "frame-duplicate"   // a client's action frame sent twice
 	FrameReplay      Kind = "frame-replay"      // an action frame acknowledged earlier sent again
@@ -33,6 +34,11 @@ const (
 // Platform are the faults injected into the platform, in the order the
 // fixed budget plays them before shuffling.
 var Platform = []Kind{PodKill, PodFreeze, OperatorRestart, RedisRestart, RedisFreeze, APIServerRestart}
+
+// ClusterPlatform are the faults injected into a platform on a Redis
+// Cluster: a primary's failover takes the place of the single
+// redis-server's restart and freeze.
+var ClusterPlatform = []Kind{PodKill, PodFreeze, OperatorRestart, RedisFailover, APIServerRestart}
 
 // Client are the faults injected by the players' own clients.
 var Client = []Kind{ConnDrop, FrameDuplicate, FrameReplay}

@@ -16,16 +16,16 @@ import (
 func TestOneSeedGivesOneSchedule(t *testing.T) {
 	g := NewWithT(t)
 	a, b, c := New(7, nil), New(7, nil), New(8, nil)
-	g.Expect(a.Budget(30 * time.Second)).To(Equal(b.Budget(30 * time.Second)))
-	g.Expect(a.Stream(5*time.Minute, 4*time.Second)).To(Equal(b.Stream(5*time.Minute, 4*time.Second)))
-	g.Expect(New(7, nil).Budget(30 * time.Second)).NotTo(Equal(c.Budget(30 * time.Second)))
+	g.Expect(a.Budget(30*time.Second, Platform)).To(Equal(b.Budget(30*time.Second, Platform)))
+	g.Expect(a.Stream(5*time.Minute, 4*time.Second, Platform)).To(Equal(b.Stream(5*time.Minute, 4*time.Second, Platform)))
+	g.Expect(New(7, nil).Budget(30*time.Second, Platform)).NotTo(Equal(c.Budget(30*time.Second, Platform)))
 	g.Expect(Rand(7, 3).Uint64()).To(Equal(Rand(7, 3).Uint64()))
 	g.Expect(Rand(7, 3).Uint64()).NotTo(Equal(Rand(7, 4).Uint64()), "two rooms drew the same stream")
 }
 
 func TestTheBudgetPlaysEachPlatformFaultOnceInsideTheWindow(t *testing.T) {
 	g := NewWithT(t)
-	faults := New(1, nil).Budget(30 * time.Second)
+	faults := New(1, nil).Budget(30*time.Second, Platform)
 	var kinds []Kind
 	for i, f := range faults {
 		kinds = append(kinds, f.Kind)
@@ -37,9 +37,20 @@ func TestTheBudgetPlaysEachPlatformFaultOnceInsideTheWindow(t *testing.T) {
 	g.Expect(kinds).To(ConsistOf(Platform))
 }
 
+func TestTheClusterBudgetFailsOverOnceInsteadOfTheSingleRedisFaults(t *testing.T) {
+	g := NewWithT(t)
+	var kinds []Kind
+	for _, f := range New(1, nil).Budget(30*time.Second, ClusterPlatform) {
+		kinds = append(kinds, f.Kind)
+	}
+	g.Expect(kinds).To(ConsistOf(PodKill, PodFreeze, OperatorRestart, RedisFailover, APIServerRestart))
+	g.Expect(New(3, nil).Stream(10*time.Minute, 4*time.Second, ClusterPlatform)).To(ContainElement(HaveField("Kind", RedisFailover)))
+	g.Expect(New(3, nil).Stream(10*time.Minute, 4*time.Second, nil)).To(BeEmpty())
+}
+
 func TestTheStreamDrawsEveryKindOverALongWindow(t *testing.T) {
 	g := NewWithT(t)
-	faults := New(3, nil).Stream(10*time.Minute, 4*time.Second)
+	faults := New(3, nil).Stream(10*time.Minute, 4*time.Second, Platform)
 	g.Expect(len(faults)).To(BeNumerically("~", 150, 30))
 	seen := map[Kind]bool{}
 	for _, f := range faults {
@@ -47,7 +58,7 @@ func TestTheStreamDrawsEveryKindOverALongWindow(t *testing.T) {
 		g.Expect(f.At).To(BeNumerically("<", 10*time.Minute))
 	}
 	g.Expect(seen).To(HaveLen(len(Platform)))
-	g.Expect(New(3, nil).Stream(time.Minute, 0)).To(BeEmpty())
+	g.Expect(New(3, nil).Stream(time.Minute, 0, Platform)).To(BeEmpty())
 }
 
 func TestRecordLogsAndCountsEachFault(t *testing.T) {

@@ -14,10 +14,10 @@ type Fault struct {
 
 func (f Fault) String() string { return fmt.Sprintf("%s@%s", f.Kind, f.At.Round(100*time.Millisecond)) }
 
-// Budget schedules each platform fault exactly once, in a seeded order at
+// Budget schedules each of kinds exactly once, in a seeded order at
 // seeded times within window: the fixed budget of the short soak.
-func (in *Injector) Budget(window time.Duration) []Fault {
-	kinds := append([]Kind(nil), Platform...)
+func (in *Injector) Budget(window time.Duration, kinds []Kind) []Fault {
+	kinds = append([]Kind(nil), kinds...)
 	in.mu.Lock()
 	in.rng.Shuffle(len(kinds), func(i, j int) { kinds[i], kinds[j] = kinds[j], kinds[i] })
 	in.mu.Unlock()
@@ -31,16 +31,16 @@ func (in *Injector) Budget(window time.Duration) []Fault {
 	return out
 }
 
-// Stream schedules platform faults over window, one every mean interval
+// Stream schedules faults of kinds over window, one every mean interval
 // on average (uniform in [mean/2, 3*mean/2]), each kind equally likely:
 // the long soak.
-func (in *Injector) Stream(window, mean time.Duration) []Fault {
-	if mean <= 0 {
+func (in *Injector) Stream(window, mean time.Duration, kinds []Kind) []Fault {
+	if mean <= 0 || len(kinds) == 0 {
 		return nil
 	}
 	var out []Fault
 	for at := in.Duration(mean/2, 3*mean/2); at < window; at += in.Duration(mean/2, 3*mean/2) {
-		out = append(out, Fault{At: at, Kind: Platform[in.IntN(len(Platform))]})
+		out = append(out, Fault{At: at, Kind: kinds[in.IntN(len(kinds))]})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].At < out[j].At })
 	return out

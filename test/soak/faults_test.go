@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/croupier-dev/croupier/internal/chaos"
+	"github.com/croupier-dev/croupier/internal/rediscluster"
 )
 
 const (
@@ -43,6 +44,9 @@ type injector struct {
 	// answers; redisUpAt is when it last came back.
 	redisDownSince, redisUpAt atomic.Int64
 	wg                        sync.WaitGroup
+	// cluster is the Redis Cluster the platform runs on, for failovers
+	// (nil on the platform's own redis-server).
+	cluster *rediscluster.Cluster
 }
 
 // play runs one fault in the background.
@@ -63,6 +67,8 @@ func (j *injector) play(f chaos.Fault) {
 			j.redisFreeze()
 		case chaos.APIServerRestart:
 			j.apiserverRestart()
+		case chaos.RedisFailover:
+			j.redisFailover()
 		}
 	}()
 }
@@ -72,9 +78,13 @@ func (j *injector) wait() { j.wg.Wait() }
 
 // take takes a resource for one fault, or says to skip it.
 func (j *injector) take(mu *sync.Mutex, kind chaos.Kind) bool {
-	if mu == &j.redisMu && plat.Redis == nil {
-		// An external Redis (a Cluster): its faults are its own harness's.
+	if mu == &j.redisMu && kind != chaos.RedisFailover && plat.Redis == nil {
+		// An external Redis (a Cluster): its faults are failovers.
 		j.inj.Logf("%s skipped: the platform runs no redis-server of its own", kind)
+		return false
+	}
+	if kind == chaos.RedisFailover && j.cluster == nil {
+		j.inj.Logf("%s skipped: the platform runs on no Redis Cluster", kind)
 		return false
 	}
 	if !j.skipBusy {

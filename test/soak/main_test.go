@@ -22,15 +22,9 @@ var plat *platformtest.Platform
 func TestMain(m *testing.M) {
 	flag.Parse()
 	var err error
-	plat, err = platformtest.Start(platformtest.Options{
-		RedisAppendOnly: true,
-		// Every player of the soak comes from 127.0.0.1, where players
-		// on a real platform each have an address of their own.
-		Router: func(o *router.Options) {
-			o.Limits.JoinsPerIPPerMinute = 100 * maxRooms
-			o.Limits.MaxConnsPerIP = 10 * maxRooms
-		},
-	})
+	opts := platformOptions()
+	opts.RedisAppendOnly = true
+	plat, err = platformtest.Start(opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -38,4 +32,16 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	plat.Stop()
 	os.Exit(code)
+}
+
+// platformOptions are the options of every platform the soak plays on.
+func platformOptions() platformtest.Options {
+	return platformtest.Options{
+		// Every player of the soak comes from 127.0.0.1, where players
+		// on a real platform each have an address of their own.
+		Router: func(o *router.Options) {
+			o.Limits.JoinsPerIPPerMinute = 100 * maxRooms
+			o.Limits.MaxConnsPerIP = 10 * maxRooms
+		},
+	}
 }

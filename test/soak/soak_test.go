@@ -12,6 +12,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/internal/chaos"
+	"github.com/croupier-dev/croupier/internal/rediscluster"
 )
 
 // settleBound is how long, after the last player is done, every room has
@@ -27,6 +28,13 @@ func TestSoak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	runSoak(t, cfg, chaos.Platform, nil)
+}
+
+// runSoak plays cfg's rooms on plat while the faults of kinds hit it;
+// cluster is the Redis Cluster plat runs on, for its failovers (nil on
+// the platform's own redis-server).
+func runSoak(t *testing.T, cfg config, kinds []chaos.Kind, cluster *rediscluster.Cluster) {
 	start := time.Now()
 	inj := chaos.New(cfg.seed, &logWriter{t: t})
 	v := &violations{log: inj.Logf}
@@ -35,14 +43,14 @@ func TestSoak(t *testing.T) {
 	for i := range rooms {
 		rooms[i] = newRoom(cfg, inj, v, ns, i)
 	}
-	j := &injector{inj: inj, v: v, rooms: rooms, skipBusy: cfg.long}
+	j := &injector{inj: inj, v: v, rooms: rooms, skipBusy: cfg.long, cluster: cluster}
 	inj.Logf("seed %d: %d rooms, faults over %s (%s)", cfg.seed, cfg.rooms, cfg.window, map[bool]string{true: "a stream", false: "a fixed budget"}[cfg.long])
 	t.Cleanup(func() {
 		if !t.Failed() {
 			return
 		}
-		t.Logf("reproduce with: SOAK_SEED=%d SOAK_ROOMS=%d%s go test -run TestSoak -v ./test/soak/", cfg.seed, cfg.rooms,
-			map[bool]string{true: " SOAK_DURATION=" + cfg.window.String(), false: ""}[cfg.long])
+		t.Logf("reproduce with: SOAK_SEED=%d SOAK_ROOMS=%d%s go test -run '^%s$' -v ./test/soak/", cfg.seed, cfg.rooms,
+			map[bool]string{true: " SOAK_DURATION=" + cfg.window.String(), false: ""}[cfg.long], t.Name())
 	})
 
 	// Seat every room before the faults: a join is not idempotent (a lost
@@ -69,9 +77,9 @@ func TestSoak(t *testing.T) {
 		defer close(played)
 		_ = parallel(rooms, func(r *roomRun) error { r.play(); return nil })
 	}()
-	schedule := inj.Budget(cfg.window)
+	schedule := inj.Budget(cfg.window, kinds)
 	if cfg.long {
-		schedule = inj.Stream(cfg.window, cfg.faultEvery())
+		schedule = inj.Stream(cfg.window, cfg.faultEvery(), kinds)
 	}
 	playStart := time.Now()
 	for _, f := range schedule {
@@ -109,6 +117,10 @@ func TestSoak(t *testing.T) {
 			r.actions = verify(context.Background(), r)
 		}
 		actions += r.actions
+	}
+	if cluster != nil && inj.Counts()[chaos.RedisFailover] == 0 {
+		// Else the run would pass without testing what it is for.
+		v.add("no primary of a played room's slot failed over")
 	}
 	report(t, cfg, inj, rooms, actions, v, time.Since(start))
 }

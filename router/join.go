@@ -20,6 +20,14 @@ const (
 // join forwards POST .../join to the room's pod and adds the websocket
 // path to a successful answer.
 func (r *Router) join(w http.ResponseWriter, req *http.Request) {
+	r.forwardToPod(w, req, "/join", "joins", "join")
+}
+
+// forwardToPod carries a join or a watch to the room's pod: both are
+// limited per client address (they cost the pod alike), the pod's
+// refusals pass through as they are, and a successful answer gets the
+// room's websocket path, the one players and spectators share.
+func (r *Router) forwardToPod(w http.ResponseWriter, req *http.Request, podPath, limited, what string) {
 	key, rt, code := r.routeFor(w, req)
 	if code != "" {
 		r.metrics.joins.WithLabelValues("refused", code).Inc()
@@ -28,16 +36,16 @@ func (r *Router) join(w http.ResponseWriter, req *http.Request) {
 	if ok, wait := r.joins.allow(r.clientIP(req), r.opts.Now()); !ok {
 		r.metrics.joins.WithLabelValues("refused", CodeTooManyJoins).Inc()
 		writeRetry(w, http.StatusTooManyRequests, int(math.Ceil(wait.Seconds())), CodeTooManyJoins,
-			"too many joins from your address; retry later")
+			"too many "+limited+" from your address; retry later")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxJoinBody))
 	if err != nil {
 		r.metrics.joins.WithLabelValues("refused", CodeBadRequest).Inc()
-		writeError(w, http.StatusBadRequest, CodeBadRequest, "join body over 4 KiB or unreadable")
+		writeError(w, http.StatusBadRequest, CodeBadRequest, what+" body over 4 KiB or unreadable")
 		return
 	}
-	podReq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, "http://"+rt.endpoint+"/join", bytes.NewReader(body))
+	podReq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, "http://"+rt.endpoint+podPath, bytes.NewReader(body))
 	if err != nil {
 		r.unavailable(w, key, err)
 		return
@@ -67,7 +75,7 @@ func (r *Router) join(w http.ResponseWriter, req *http.Request) {
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(answer, &fields); err != nil {
-		r.unavailable(w, key, err)
+		r.unavailable(w, key, errors.Join(errors.New("pod answer is not a JSON object"), err))
 		return
 	}
 	ws, _ := json.Marshal("/v1/rooms/" + key + "/ws")

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
@@ -56,7 +57,7 @@ func TestFlushAllMidMatchIsRefusedOnTheWire(t *testing.T) {
 		mover, other = other, mover
 	}
 	seq := tb.room.Seq()
-	if err := tb.rdb.FlushAll(context.Background()).Err(); err != nil {
+	if err := flushAll(context.Background(), tb.rdb); err != nil {
 		t.Fatal(err)
 	}
 
@@ -91,4 +92,13 @@ func TestReplacementPodAfterAnEmptyRestartRefusesAFreshMatch(t *testing.T) {
 	if tb.rdb.Exists(context.Background(), keys.Setup(), keys.Seats(), keys.Log()).Val() != 0 {
 		t.Fatal("the replacement pod wrote a new match")
 	}
+}
+
+// flushAll empties the whole Redis: every primary of a cluster (their
+// replicas follow), since a cluster client sends FLUSHALL to one node.
+func flushAll(ctx context.Context, rdb redis.UniversalClient) error {
+	if cc, ok := rdb.(*redis.ClusterClient); ok {
+		return cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return c.FlushAll(ctx).Err() })
+	}
+	return rdb.FlushAll(ctx).Err()
 }

@@ -85,7 +85,18 @@ type Cluster struct {
 // the other three a replica of one, and returns once every node agrees
 // the cluster is up and every replica is in sync; the caller ends it with
 // Close.
-func Run(ctx context.Context, opts Options) (c *Cluster, err error) {
+func Run(ctx context.Context, opts Options) (*Cluster, error) {
+	// Each node's two ports come from freeport: another process on the
+	// machine may take one between the pick and redis-server's bind, and
+	// then the cluster never forms. A second try picks new ports.
+	c, err := runOnce(ctx, opts)
+	if err != nil && opts.Dir == "" && ctx.Err() == nil {
+		c, err = runOnce(ctx, opts)
+	}
+	return c, err
+}
+
+func runOnce(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if opts.Binary == "" {
 		opts.Binary = "redis-server"
 	}
@@ -105,12 +116,14 @@ func Run(ctx context.Context, opts Options) (c *Cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	c = &Cluster{dir: dir}
+	cl := &Cluster{dir: dir}
+	// err, not c: every failure below returns a nil *Cluster.
 	defer func() {
 		if err != nil {
-			c.Close()
+			cl.Close()
 		}
 	}()
+	c = cl
 	ctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
 	for i := range 2 * Primaries {

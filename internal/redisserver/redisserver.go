@@ -32,8 +32,8 @@ type Options struct {
 	Out io.Writer
 	// AppendOnly keeps an append-only file in the server's directory, so
 	// Restart brings the data back, as a Redis with persistence restarts.
-	// Each write reaches the file before its reply, so a killed process
-	// loses nothing acknowledged (fsync every second: a lost host could).
+	// Each write is synced to the file before its reply, so a killed
+	// process loses nothing acknowledged.
 	AppendOnly bool
 }
 
@@ -94,9 +94,10 @@ func (s *Server) args() []string {
 		"--dir", s.dir,
 		"--save", "",
 		"--appendonly", aof,
-		// A killed redis-server loses nothing acknowledged with everysec:
-		// each write is in the file (the kernel's cache) before its reply.
-		"--appendfsync", "everysec",
+		// always, not everysec: with everysec Redis may postpone a write
+		// while the last second's fsync runs and still answer, so a kill
+		// right after an acknowledged write could lose it.
+		"--appendfsync", "always",
 		"--daemonize", "no",
 	}
 }

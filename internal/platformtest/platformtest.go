@@ -109,63 +109,66 @@ type Platform struct {
 }
 
 // Start brings the platform up. Call it from TestMain and Stop it after.
-func Start(opts Options) (p *Platform, err error) {
-	p = &Platform{opts: opts}
-	started := p // a failed start returns a nil p; what it started still stops
+// A failed start stops what it started and returns no platform.
+func Start(opts Options) (*Platform, error) {
+	p := &Platform{opts: opts}
+	if err := p.start(); err != nil {
+		p.Stop()
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Platform) start() (err error) {
+	opts := p.opts
 	if opts.Log.GetSink() == nil {
 		opts.Log = logr.Discard()
 		p.opts.Log = opts.Log
 	}
 	ctrllog.SetLogger(opts.Log)
-	defer func() {
-		if err != nil {
-			started.Stop()
-			p = nil
-		}
-	}()
 	if p.dir, err = os.MkdirTemp("", "croupier-platform-"); err != nil {
-		return nil, err
+		return err
 	}
 	p.stops = append(p.stops, func() { _ = os.RemoveAll(p.dir) })
 	p.PodLogs = filepath.Join(p.dir, "pods")
 	if err := p.buildBinary(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := p.startControlPlane(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := p.startRedis(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := p.makeKeys(); err != nil {
-		return nil, err
+		return err
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.addr = l.Addr().String()
 	_ = l.Close()
 	if err := p.StartOperator(); err != nil {
-		return nil, err
+		return err
 	}
 	p.stops = append(p.stops, p.StopOperator)
 	if err := p.startRunner(); err != nil {
-		return nil, err
+		return err
 	}
 	if err := p.makePlayNamespace(); err != nil {
-		return nil, err
+		return err
 	}
 	for range max(1, opts.Matchmakers) {
 		if _, err := p.startMatchmaker(); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := p.StartRouter(); err != nil {
-		return nil, err
+		return err
 	}
 	p.stops = append(p.stops, p.StopRouter)
-	return p, nil
+	return nil
 }
 
 // Stop stops everything Start started, in reverse order.

@@ -25,7 +25,13 @@ func (j *injector) redisFailover() {
 		return
 	}
 	defer j.release(&j.redisMu)
+	// The run requires one failover, so it waits out a moment when every
+	// room in play has its pod being replaced rather than skip.
 	r, p, ok := j.target()
+	for deadline := time.Now().Add(30 * time.Second); !ok && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+		r, p, ok = j.target()
+	}
 	if !ok {
 		j.inj.Logf("%s skipped: no room in play with a live pod", chaos.RedisFailover)
 		return

@@ -274,7 +274,11 @@ func (b *bot) checkDealt(f frame) {
 func (b *bot) move() error {
 	// Every draw happens, used or not, so the seed decides the same
 	// faults whatever the timing.
-	think := b.r.pace/2 + time.Duration(b.rng.Int64N(int64(b.r.pace)+1))
+	pace := b.r.pace
+	if time.Now().After(b.r.windowEnd) {
+		pace = hurriedPace
+	}
+	think := pace/2 + time.Duration(b.rng.Float64()*float64(pace))
 	action := cassino.RandomLegal(*b.view, b.rng)
 	dup, drop, replay := b.rng.Float64() < duplicateChance, b.rng.Float64() < dropChance, b.rng.Float64() < replayChance
 	old := ""

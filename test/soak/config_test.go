@@ -54,12 +54,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 	return c, nil
 }
 
-// pace is a player's mean think time before a move. The long soak's
-// matches span its window (a match is about 60 moves a player); the
-// short one plays fast, and its faults stall the matches long enough.
+// hurriedPace is the mean think time of the short soak, and of the long
+// one's players once its fault window has closed.
+const hurriedPace = 100 * time.Millisecond
+
+// pace is a player's mean think time before a move while faults are
+// injected. The long soak spreads about 60 moves of a table over its
+// window; a match to 11 points may take twice that, so once the window
+// closes its players hurry (hurriedPace) and every match ends soon after
+// the faults do. The short soak plays fast throughout; its faults stall
+// the matches long enough.
 func (c config) pace() time.Duration {
 	if !c.long {
-		return 100 * time.Millisecond
+		return hurriedPace
 	}
 	return c.window / 60
 }

@@ -37,7 +37,9 @@ type roomRun struct {
 	seats         int
 	// walkAfter > 0: the players leave once the log reaches this sequence.
 	walkAfter int64
+	// pace is the mean think time until windowEnd, hurriedPace after.
 	pace      time.Duration
+	windowEnd time.Time
 	v         *violations
 	inj       *chaos.Injector
 	bots      []*bot

@@ -20,7 +20,9 @@ import (
 // harness left).
 const settleBound = walkAwayIdle + 90*time.Second
 
-// playBound is how long matches may go on after the fault window.
+// playBound is how long matches may go on after the fault window, where
+// their players hurry: a match to 11 points at hurriedPace takes well
+// under a minute, so a room still in play past this is stuck.
 const playBound = 6 * time.Minute
 
 func TestSoak(t *testing.T) {
@@ -72,6 +74,10 @@ func runSoak(t *testing.T, cfg config, kinds []chaos.Kind, cluster *rediscluster
 	go j.monitor(monCtx, monDone)
 	defer func() { stopMonitor(); <-monDone }()
 
+	playStart := time.Now()
+	for _, r := range rooms {
+		r.windowEnd = playStart.Add(cfg.window)
+	}
 	played := make(chan struct{})
 	go func() {
 		defer close(played)
@@ -81,7 +87,6 @@ func runSoak(t *testing.T, cfg config, kinds []chaos.Kind, cluster *rediscluster
 	if cfg.long {
 		schedule = inj.Stream(cfg.window, cfg.faultEvery(), kinds)
 	}
-	playStart := time.Now()
 	for _, f := range schedule {
 		select {
 		case <-played:

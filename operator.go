@@ -76,7 +76,7 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	fs.DurationVar(&c.cleanupTimeout, "redis-cleanup-timeout", controllers.DefaultCleanupTimeout, "how long a deleted room waits for Redis to remove its keys before it is released with its keys left behind")
 	fs.Float64Var(&c.kubeQPS, "kube-api-qps", 100, "queries per second the operator may send the API server")
 	fs.IntVar(&c.kubeBurst, "kube-api-burst", 200, "burst of queries above --kube-api-qps")
-	fs.IntVar(&c.workers, "workers", 8, "rooms reconciled at once")
+	fs.IntVar(&c.workers, "workers", controllers.DefaultWorkers, "rooms reconciled at once")
 	fs.StringVar(&roomNamespaces, "room-namespaces", "", "comma-separated namespaces prepared for game pods: pods are watched and created only there, and a GameRoom elsewhere is told so; empty: every namespace")
 	c.zap.BindFlags(fs)
 	if err := fs.Parse(args); err != nil {

@@ -27,6 +27,9 @@ import (
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
+// DefaultWorkers is `croupier operator --workers`' default.
+const DefaultWorkers = 8
+
 // GameRoomReconciler gives each GameRoom one game pod and reports the
 // room's phase and conditions.
 type GameRoomReconciler struct {
@@ -50,7 +53,9 @@ type GameRoomReconciler struct {
 	// (DefaultCleanupTimeout when zero).
 	CleanupTimeout time.Duration
 	// Workers is how many rooms are reconciled at once (1 when zero); one
-	// room is never reconciled by two workers.
+	// room is never reconciled by two workers. A reconcile mostly waits on
+	// the API server, so a burst of new rooms needs several
+	// (DefaultWorkers).
 	Workers int
 	// RoomNamespaces are the namespaces prepared for game pods; empty
 	// means every namespace. A room elsewhere gets no pod and says why.

@@ -155,22 +155,33 @@ func tcpCheck(addr string, timeout time.Duration) func(context.Context) bool {
 	}
 }
 
+// untilUpEvery is how often a probe runs until its first success: a
+// loopback GET costs little, and a new room waits on it.
+const untilUpEvery = 50 * time.Millisecond
+
 // run probes until ctx ends or on returns true. It calls on(true) when
 // the success threshold is reached and on(false) when the failure
 // threshold is, each time the result crosses from the other side; state is
 // where it starts (nil: neither side). Until the first success it probes at
-// least every second, so a local pod turns Started and Ready without
-// waiting full periods.
+// least every untilUpEvery, so a local pod turns Started and Ready as soon
+// as it is, not up to a period later; failures still count once a period.
 func (p *prober) run(ctx context.Context, state *bool, on func(ok bool) (stop bool)) {
 	if !sleep(ctx, p.initialDelay) {
 		return
 	}
 	var successes, failures int32
+	var counted time.Time // when a failure last counted
 	for {
-		if p.check(ctx) {
+		// Between the fast probes before a first success, a failure
+		// counts once a period, as the kubelet's would: the failure
+		// threshold is a time budget, periods times failures.
+		switch now := time.Now(); {
+		case p.check(ctx):
 			successes, failures = successes+1, 0
-		} else {
-			successes, failures = 0, failures+1
+		case !fast(state) || counted.IsZero() || now.Sub(counted) >= p.period:
+			successes, failures, counted = 0, failures+1, now
+		default:
+			successes = 0
 		}
 		for _, ok := range []bool{true, false} {
 			reached := (ok && successes >= p.successThreshold) || (!ok && failures >= p.failureThreshold)
@@ -182,14 +193,17 @@ func (p *prober) run(ctx context.Context, state *bool, on func(ok bool) (stop bo
 			}
 		}
 		wait := p.period
-		if state == nil || !*state {
-			wait = min(wait, time.Second)
+		if fast(state) {
+			wait = min(wait, untilUpEvery)
 		}
 		if !sleep(ctx, wait) {
 			return
 		}
 	}
 }
+
+// fast: the probe has not succeeded since it started or last failed.
+func fast(state *bool) bool { return state == nil || !*state }
 
 func sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)

@@ -115,9 +115,10 @@ func newRunner(cfg *rest.Config, opts Options) (*Runner, ctrl.Manager, error) {
 	}
 	r := &Runner{opts: opts, cache: mgr.GetClient(), api: api, pool: newAddressPool(), pods: map[types.UID]*gamePod{}}
 	// Each pod is reconciled by one worker at a time; several pods start
-	// in parallel.
+	// in parallel. A start mostly waits on the API server (binding,
+	// Secret, status), so a burst of rooms needs many workers.
 	err = ctrl.NewControllerManagedBy(mgr).Named("podrunner").For(&corev1.Pod{}).
-		WithOptions(controller.Options{SkipNameValidation: ptr.To(true), MaxConcurrentReconciles: 4}).
+		WithOptions(controller.Options{SkipNameValidation: ptr.To(true), MaxConcurrentReconciles: 16}).
 		Complete(r)
 	return r, mgr, err
 }

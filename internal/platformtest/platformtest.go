@@ -326,6 +326,9 @@ func (p *Platform) startOperator() error {
 		},
 		Redis:         opRedis,
 		SweepInterval: 250 * time.Millisecond,
+		// As many as `croupier operator` has by default: with one, a
+		// burst of new rooms waits for its pods in one queue.
+		Workers: controllers.DefaultWorkers,
 	}
 	if err := rec.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("operator: %w", err)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
@@ -36,7 +37,9 @@ func init() {
 // BenchmarkTimeToPlayable applies burstRooms GameRooms at once and times
 // each from the apply until it is Ready (seen through a watch) and until a
 // join through the router has answered 200 (make bench-playable;
-// docs/BENCHMARKS.md). Floors from the same run:
+// docs/BENCHMARKS.md), and, to show where the time goes, until its pod
+// was created (pod-created) and was Ready (pod-ready). Floors from the
+// same run:
 //
 //	floor-start-ms       one game pod process, exec to its first 200 from /readyz (median of 5)
 //	floor-rtt-ms         one API server round trip, a GET of a GameRoom (median of 20)
@@ -47,7 +50,13 @@ func BenchmarkTimeToPlayable(b *testing.B) {
 		ns := plat.Namespace(b)
 		start, rtt := floorStart(b, ns), floorRTT(b, ns)
 		burstFloor := floorBurst(b)
-		ready, playable := applyBurst(b, ns)
+		profiled := startProfiles(b, burstRooms)
+		ready, playable, podMade, podUp := applyBurst(b, ns)
+		profiled()
+		b.ReportMetric(pct(podMade, 50), "pod-created-p50-ms")
+		b.ReportMetric(pct(podMade, 99), "pod-created-p99-ms")
+		b.ReportMetric(pct(podUp, 50), "pod-ready-p50-ms")
+		b.ReportMetric(pct(podUp, 99), "pod-ready-p99-ms")
 		b.ReportMetric(pct(ready, 50), "ready-p50-ms")
 		b.ReportMetric(pct(ready, 99), "ready-p99-ms")
 		b.ReportMetric(pct(playable, 50), "playable-p50-ms")
@@ -61,35 +70,26 @@ func BenchmarkTimeToPlayable(b *testing.B) {
 }
 
 // applyBurst creates the rooms at once and returns, per room, the
-// milliseconds from the apply until Ready and until its join answered.
-func applyBurst(b *testing.B, ns string) (ready, playable []float64) {
+// milliseconds from the apply until Ready and until its join answered,
+// and until its pod was created and was Ready (where the time goes).
+func applyBurst(b *testing.B, ns string) (ready, playable, podMade, podUp []float64) {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	names := make([]string, burstRooms)
+	for i := range names {
+		names[i] = roomName(i)
+	}
+	readyAt, podMadeAt, podUpAt := newStamps(names), newStamps(names), newStamps(names)
 	wc := watcher(b)
-	// The watch starts before the first create, so no transition is missed.
-	w, err := wc.Watch(ctx, &gamesv1.GameRoomList{}, client.InNamespace(ns))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer w.Stop()
-	readyAt := make(map[string]chan time.Time, burstRooms)
-	for i := range burstRooms {
-		readyAt[roomName(i)] = make(chan time.Time, 1)
-	}
-	go func() {
-		seen := map[string]bool{}
-		for ev := range w.ResultChan() {
-			r, ok := ev.Object.(*gamesv1.GameRoom)
-			if !ok || seen[r.Name] || r.Status.Phase != gamesv1.PhaseReady {
-				continue
-			}
-			if ch := readyAt[r.Name]; ch != nil {
-				seen[r.Name] = true
-				ch <- time.Now()
-			}
-		}
-	}()
+	// Both watches are open before the first create, so no stage is missed.
+	roomsWatched, podsWatched := make(chan struct{}), make(chan struct{})
+	go follow(ctx, wc, ns, func() client.ObjectList { return &gamesv1.GameRoomList{} }, roomsWatched,
+		map[*stamps]stage{readyAt: roomReady})
+	go follow(ctx, wc, ns, func() client.ObjectList { return &corev1.PodList{} }, podsWatched,
+		map[*stamps]stage{podMadeAt: podCreated, podUpAt: podReady})
+	<-roomsWatched
+	<-podsWatched
 
 	ready, playable = make([]float64, burstRooms), make([]float64, burstRooms)
 	errs := make([]error, burstRooms)
@@ -97,19 +97,18 @@ func applyBurst(b *testing.B, ns string) (ready, playable []float64) {
 	began := time.Now()
 	for i := range burstRooms {
 		wg.Go(func() {
-			room := &gamesv1.GameRoom{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: roomName(i)},
+			room := &gamesv1.GameRoom{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: names[i]},
 				Spec: gamesv1.GameRoomSpec{MaxPlayers: 2}}
 			if err := plat.Client.Create(ctx, room); err != nil {
 				errs[i] = err
 				return
 			}
-			select {
-			case t := <-readyAt[room.Name]:
-				ready[i] = ms(t.Sub(began))
-			case <-ctx.Done():
-				errs[i] = fmt.Errorf("room %s not Ready: %w", room.Name, ctx.Err())
+			t, err := readyAt.wait(ctx, room.Name)
+			if err != nil {
+				errs[i] = fmt.Errorf("room %s not Ready: %w", room.Name, err)
 				return
 			}
+			ready[i] = ms(t.Sub(began))
 			if errs[i] = join(ctx, ns, room.Name); errs[i] == nil {
 				playable[i] = ms(time.Since(began))
 			}
@@ -128,7 +127,15 @@ func applyBurst(b *testing.B, ns string) (ready, playable []float64) {
 			b.Fatalf("room %d: %v (rooms by phase: %v)", i, err, phases)
 		}
 	}
-	return ready, playable
+	for _, n := range names {
+		if t, ok := podMadeAt.get(n); ok {
+			podMade = append(podMade, ms(t.Sub(began)))
+		}
+		if t, ok := podUpAt.get(n); ok {
+			podUp = append(podUp, ms(t.Sub(began)))
+		}
+	}
+	return ready, playable, podMade, podUp
 }
 
 // join posts a join through the router until it answers 200; the router

@@ -1,0 +1,46 @@
+package matchmaker
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// When no room of the table can be had, a quick play is refused with 503
+// no_room and Retry-After 5, takes no seat and keeps no answer, so a retry
+// with the same request_id looks anew (docs/PROTOCOL.md, Quick play).
+func TestNoRoomIsRefusedAndARetryLooksAnew(t *testing.T) {
+	rooms := newMemRooms()
+	rooms.fail = true
+	m := replicas(t, 1, rooms)[0]
+	m.opts.PlayTimeout = 10 * time.Second
+	m.requests = &requests{rdb: m.coord.rdb, pendingTTL: time.Minute, resultTTL: time.Hour, pollEvery: 50 * time.Millisecond}
+	mux := m.routes()
+	body := `{"game":"cassino","players":2,"name":"Ann","request_id":"docs-no-room-1"}`
+	play := func() *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/play", strings.NewReader(body)))
+		return rec
+	}
+
+	rec := play()
+	var refusal errorBody
+	_ = json.Unmarshal(rec.Body.Bytes(), &refusal)
+	if rec.Code != http.StatusServiceUnavailable || refusal.Code != CodeNoRoom || refusal.Message == "" || rec.Header().Get("Retry-After") != "5" {
+		t.Fatalf("no room anywhere: %d %s Retry-After %q, want 503 %s with Retry-After 5", rec.Code, rec.Body, rec.Header().Get("Retry-After"), CodeNoRoom)
+	}
+	if n := rooms.obtained.Load(); n != 0 {
+		t.Fatalf("a refused quick play obtained %d rooms", n)
+	}
+
+	rooms.fail = false
+	if rec := play(); rec.Code != http.StatusOK {
+		t.Fatalf("the retry with the same request_id: %d %s, want a seat", rec.Code, rec.Body)
+	}
+	if n := rooms.obtained.Load(); n != 1 {
+		t.Fatalf("the retry obtained %d rooms, want 1", n)
+	}
+}

@@ -1,6 +1,7 @@
 package matchmaker
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -42,5 +43,34 @@ func TestNoRoomIsRefusedAndARetryLooksAnew(t *testing.T) {
 	}
 	if n := rooms.obtained.Load(); n != 1 {
 		t.Fatalf("the retry obtained %d rooms, want 1", n)
+	}
+}
+
+// A quick play that finds no seat within --play-timeout is refused with
+// 503 no_room and Retry-After 1 (docs/PROTOCOL.md, Quick play).
+func TestNoSeatWithinThePlayTimeoutIsRefused(t *testing.T) {
+	rooms := newMemRooms()
+	rooms.hold = make(chan struct{})
+	m := replicas(t, 1, rooms)[0]
+	m.opts.PlayTimeout = time.Second
+	m.requests = &requests{rdb: m.coord.rdb, pendingTTL: time.Minute, resultTTL: time.Hour, pollEvery: 50 * time.Millisecond}
+	req := PlayRequest{Game: "cassino", Players: 2, Name: "Ann", RequestID: "docs-slow-ann"}
+	ann := make(chan error, 1)
+	go func() { _, err := m.seat(context.Background(), req); ann <- err }()
+	b := keysOf(req.Table())
+	waitFor(t, func() bool { n, _ := m.coord.rdb.ZCard(context.Background(), b.keys[3]).Result(); return n == 1 })
+
+	// Bob waits for the room Ann is obtaining, which does not come in time.
+	rec := httptest.NewRecorder()
+	m.routes().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/play",
+		strings.NewReader(`{"game":"cassino","players":2,"name":"Bob","request_id":"docs-slow-bob"}`)))
+	var refusal errorBody
+	_ = json.Unmarshal(rec.Body.Bytes(), &refusal)
+	if rec.Code != http.StatusServiceUnavailable || refusal.Code != CodeNoRoom || rec.Header().Get("Retry-After") != "1" {
+		t.Errorf("no seat in time: %d %s Retry-After %q, want 503 %s with Retry-After 1", rec.Code, rec.Body, rec.Header().Get("Retry-After"), CodeNoRoom)
+	}
+	close(rooms.hold)
+	if err := <-ann; err != nil {
+		t.Fatalf("Ann: %v", err)
 	}
 }

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/croupier-dev/croupier/internal/redisserver"
+	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
 // When no room of the table can be had, a quick play is refused with 503
@@ -72,5 +75,35 @@ func TestNoSeatWithinThePlayTimeoutIsRefused(t *testing.T) {
 	close(rooms.hold)
 	if err := <-ann; err != nil {
 		t.Fatalf("Ann: %v", err)
+	}
+}
+
+// /readyz is 200 only once the room cache is synced and while Redis
+// answers a PING; a Redis that hangs makes it 503, not a hung probe
+// (docs/MATCHMAKER.md, Flags).
+func TestReadyzNeedsTheCacheAndRedis(t *testing.T) {
+	srv := redisserver.Pick(t).Single(t)
+	rdb, err := redisconn.Options{Mode: redisconn.ModeSingle, Addrs: []string{srv.Addr}}.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rdb.Close() })
+	m := &Matchmaker{opts: Options{Redis: rdb}}
+	mux := m.routes()
+	readyz := func() int {
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		return rec.Code
+	}
+	if code := readyz(); code != http.StatusServiceUnavailable {
+		t.Errorf("before the cache synced: %d, want 503", code)
+	}
+	m.synced.Store(true)
+	if code := readyz(); code != http.StatusOK {
+		t.Errorf("synced, Redis up: %d, want 200", code)
+	}
+	srv.Freeze(t)
+	if code := readyz(); code != http.StatusServiceUnavailable {
+		t.Errorf("Redis frozen: %d, want 503", code)
 	}
 }

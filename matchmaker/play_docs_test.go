@@ -55,7 +55,7 @@ func TestNoSeatWithinThePlayTimeoutIsRefused(t *testing.T) {
 	rooms := newMemRooms()
 	rooms.hold = make(chan struct{})
 	m := replicas(t, 1, rooms)[0]
-	m.opts.PlayTimeout = time.Second
+	m.opts.PlayTimeout = 2 * time.Second
 	m.requests = &requests{rdb: m.coord.rdb, pendingTTL: time.Minute, resultTTL: time.Hour, pollEvery: 50 * time.Millisecond}
 	req := PlayRequest{Game: "cassino", Players: 2, Name: "Ann", RequestID: "docs-slow-ann"}
 	ann := make(chan error, 1)

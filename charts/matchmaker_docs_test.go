@@ -28,3 +28,18 @@ func TestChartPreparesRoomNamespacesForTheMatchmaker(t *testing.T) {
 		}
 	}
 }
+
+// With an external Redis the matchmaker connects as the operator does:
+// the same mode, addresses and TLS, and the password from the Secret the
+// platform team names (docs/INSTALL.md, External Redis).
+func TestChartExternalRedisReachesTheMatchmaker(t *testing.T) {
+	objs := render(t, "redis.bundled=false", "redis.mode=sentinel", "redis.addrs=s1:26379\\,s2:26379",
+		"redis.masterName=main", "redis.passwordSecret=redis-auth", "redis.tls=true")
+	mm := deployment(t, objs, "croupier-matchmaker").Spec.Template.Spec.Containers[0]
+	for _, want := range []string{"--redis-mode=sentinel", "--redis-addrs=s1:26379,s2:26379", "--redis-master-name=main", "--redis-tls"} {
+		if !slices.Contains(mm.Args, want) {
+			t.Errorf("matchmaker args %v lack %s", mm.Args, want)
+		}
+	}
+	checkPasswordEnv(t, mm, "redis-auth")
+}

@@ -57,6 +57,17 @@ const (
 	DefaultHTTPTimeout  = 5 * time.Second
 )
 
+// obtainMargin is how long an obtain's lease outlives the wait for its
+// room's pod.
+const obtainMargin = 30 * time.Second
+
+// obtainLease is the lease of an obtain: lease, unless the wait for a new
+// room's pod (start) plus the margin is longer; else the lease would end
+// while the room is still coming, and a second room would be made.
+func obtainLease(lease, start time.Duration) time.Duration {
+	return max(lease, start+obtainMargin)
+}
+
 // Matchmaker answers POST /v1/play.
 type Matchmaker struct {
 	opts     Options
@@ -105,9 +116,7 @@ func New(opts Options) (*Matchmaker, error) {
 		opts.ID = "matchmaker-" + randomID()[:8]
 	}
 	times := withDefaultTimes(opts.Times)
-	if times.ObtainLease < opts.StartTimeout {
-		times.ObtainLease = opts.StartTimeout + 30*time.Second
-	}
+	times.ObtainLease = obtainLease(times.ObtainLease, opts.StartTimeout)
 	var tmpl *poolRef
 	if opts.TemplatePool != "" {
 		ns, name, ok := strings.Cut(opts.TemplatePool, "/")

@@ -62,6 +62,10 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, CodeBadRequest, "body must be {\"name\": ..., \"seat\": optional number}: "+err.Error())
 		return
 	}
+	if dec.More() {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, "body must be one JSON object")
+		return
+	}
 	name, err := checkName(req.Name)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, CodeBadName, err.Error())

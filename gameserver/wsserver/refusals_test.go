@@ -33,6 +33,8 @@ func TestJoinRefusals(t *testing.T) {
 		{"control character", `{"name":"a\u0007b"}`, http.StatusBadRequest, "bad_name"},
 		{"unknown field", `{"name":"bob","admin":true}`, http.StatusBadRequest, "bad_request"},
 		{"not JSON", `name=bob`, http.StatusBadRequest, "bad_request"},
+		{"two objects", `{"name":"bob"} {"name":"cy"}`, http.StatusBadRequest, "bad_request"},
+		{"trailing data", `{"name":"bob"} junk`, http.StatusBadRequest, "bad_request"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,15 +15,21 @@ var (
 	labelPair   = regexp.MustCompile(`([a-z_]+)="([^"]*)"`)
 )
 
-// APIRequests counts the platform's API server requests since it started,
-// from its own /metrics, by resource, subresource, verb and answer
-// ("gamerooms/status PUT 200"): every client's, so take the difference
-// over a window to tell what a workload cost.
+// APIRequests counts the platform's API server requests since it started
+// (see RequestCounts).
 func (p *Platform) APIRequests(ctx context.Context) (map[string]float64, error) {
 	cs, err := kubernetes.NewForConfig(p.Config)
 	if err != nil {
 		return nil, err
 	}
+	return RequestCounts(ctx, cs)
+}
+
+// RequestCounts counts an API server's requests since it started, from
+// its own /metrics, by resource, subresource, verb and answer
+// ("gamerooms/status PUT 200"): every client's, so take the difference
+// over a window to tell what a workload cost.
+func RequestCounts(ctx context.Context, cs kubernetes.Interface) (map[string]float64, error) {
 	raw, err := cs.CoreV1().RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
 	if err != nil {
 		return nil, err

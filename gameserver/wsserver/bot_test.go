@@ -64,6 +64,10 @@ func (b *bot) connect(url string) frame {
 	if err != nil {
 		b.t.Fatalf("seat %d dial: %v (%v)", b.seat, err, resp)
 	}
+	// Held until the test ends: a connection the test no longer refers to
+	// would be closed by its socket's finalizer at the next collection,
+	// and the room would see the player leave.
+	b.t.Cleanup(func() { _ = ws.Close() })
 	b.ws = ws
 	hello := map[string]any{"v": 1, "type": "hello", "token": b.token}
 	if b.seen {

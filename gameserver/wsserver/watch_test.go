@@ -90,6 +90,8 @@ func (s *spectator) connect(url string) {
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	// Held until the test ends, as a bot's is (bot.connect).
+	s.t.Cleanup(func() { _ = ws.Close() })
 	s.ws = ws
 	hello := map[string]any{"v": 1, "type": "hello", "token": s.token}
 	if s.seen {

@@ -83,6 +83,7 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		time.Sleep(2 * time.Second)
 		rssIdle, err := procRSS(op.proc.Pid())
 		must(b, err)
+		heapIdle := liveHeap(b, op, "heap-idle.pprof")
 
 		w := &beater{rdb: rdb, ns: "scale", rooms: rooms, period: heartbeatPeriod, idleLo: 0, idleHi: idle, started: time.Now()}
 		go w.run(ctx)
@@ -130,6 +131,7 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		w0, w1, cpu0, cpu1, sweeps0, sweeps1 := before.writes, after.writes, before.cpu, after.cpu, before.sweeps, after.sweeps
 		sweepAvg := (after.sweepSeconds - before.sweepSeconds) / (sweeps1 - sweeps0)
 		rss := after.rss
+		heap := liveHeap(b, op, "heap.pprof")
 		periods := float64(steadyWindow / heartbeatPeriod)
 		floorRead, err := readAll(ctx, rdb, "scale", rooms)
 		must(b, err)
@@ -156,6 +158,10 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		b.ReportMetric((w1-w0)/steadyWindow.Minutes(), "api-writes/min")
 		b.ReportMetric(float64(rss)/(1<<20), "rss-MB")
 		b.ReportMetric(float64(rssIdle)/(1<<20), "floor-rss-MB")
+		b.ReportMetric(heap/(1<<20), "heap-live-MB")
+		b.ReportMetric(heapIdle/(1<<20), "floor-heap-live-MB")
+		b.ReportMetric((heap-heapIdle)/float64(rooms)/1024, "heap-live-KB/room")
+		b.ReportMetric(float64(rss-rssIdle)/float64(rooms)/1024, "rss-KB/room")
 		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/periods, "cpu-ms/period")
 		b.ReportMetric(float64(floorRead.Microseconds())/1000, "floor-read-ms/period")
 		b.ReportMetric(sweepAvg*1000, "sweep-ms")

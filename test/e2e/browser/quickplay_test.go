@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -76,7 +77,10 @@ func TestTwoBrowsersPressPlayNowAndMeetAtOneTable(t *testing.T) {
 }
 
 // Nobody else comes: after the configured wait the page offers a bot, and
-// taking it seats the person at a table with a bot, dealt in at once.
+// taking it seats the person at a table with a bot, dealt in at once. The
+// offer comes from the start page while the search goes on, or from the
+// room page when the search found an empty table first (a new room's pod
+// may start within the wait): either way the person is offered bots.
 func TestPlayABotInsteadAfterTheWait(t *testing.T) {
 	p := platform(t)
 	b := startBrowser(t)
@@ -89,13 +93,42 @@ func TestPlayABotInsteadAfterTheWait(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("play-seats"), "3"),
 		chromedp.Click(chromedp.ID("play-now")),
 	)
-	ann.do("take the bot offer", 20*time.Second,
-		chromedp.WaitVisible(chromedp.ID("play-bot")),
-		chromedp.Click(chromedp.ID("play-bot")),
-	)
-	atTable(ann)
+	where := acrossPages(ann, "see the bot offer", `(() => {
+		const b = document.getElementById('play-bot');
+		return b && !b.hidden && !b.disabled && b.offsetParent !== null ? location.pathname : '';
+	})()`, 20*time.Second)
+	t.Logf("bots offered on %s", where)
+	if where != "/" && eval[string](ann, "read the phase", `document.getElementById('room').dataset.phase`, step) != "waiting" {
+		t.Error("the room page offers bots at a table that is not waiting for players")
+	}
+	ann.do("take the bot offer", step, chromedp.Click(chromedp.ID("play-bot")))
+	if got := atTable(ann); got == where {
+		t.Errorf("still at %s after taking the bot offer", got)
+	}
 	if bots := eval[int](ann, "count the bots' seats", `document.querySelectorAll('#seats [data-connected="false"]').length`, step); bots != 2 {
 		t.Errorf("%d seats not connected at a 3-seat table with bots; want the 2 bots", bots)
 	}
 	ann.noPageErrors()
+}
+
+// acrossPages evaluates expr until it gives a non-empty string, through
+// navigations (an evaluation cut by one is tried again on the next page).
+func acrossPages(p *player, what, expr string, timeout time.Duration) string {
+	p.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		ctx, cancel := context.WithTimeout(p.ctx, step)
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+		cancel()
+		if err == nil && v != "" {
+			return v
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = errors.New("still empty")
+			}
+			p.fail(what, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -57,6 +57,9 @@ export function lobby(game) {
   return call('GET', `/v1/rooms?game=${encodeURIComponent(game)}`);
 }
 
+// newRequestID names one quick play: its retries carry the same one.
+export const newRequestID = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+
 // quickPlay asks for a seat at any table of the game, seats and rules;
 // the answer is a join's, plus the room's namespace and name.
 export function quickPlay(body, signal) {

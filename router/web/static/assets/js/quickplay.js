@@ -1,9 +1,11 @@
 // Play now: ask the matchmaker for a seat, then open the room with the
-// session already in place. After a while without a table, offer a bot.
-// The wait before the offer is ?bot_after=<seconds> (default 20).
+// session already in place. After a while without a table, offer a bot:
+// here while the search goes on, or on the room page (botoffer.js) while
+// the table it found waits for players. The wait before the offer is
+// ?bot_after=<seconds> (default 20), counted from the press.
 import { $, show } from './dom.js';
-import { APIError, quickPlay } from './api.js';
-import { lastName, rememberName, saveSession } from './session.js';
+import { APIError, newRequestID, quickPlay } from './api.js';
+import { lastName, rememberName, saveSeat } from './session.js';
 
 const RETRIES = 5;
 const WORDS = {
@@ -16,8 +18,6 @@ function botAfterMs() {
   const s = Number(new URLSearchParams(location.search).get('bot_after'));
   return Number.isFinite(s) && s >= 0 && s <= 600 && s !== 0 ? s * 1000 : 20000;
 }
-
-const requestID = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 let search = null; // { controller, timer }
 
@@ -64,7 +64,8 @@ async function play(withBot) {
   }
   stop();
   const players = Number($('play-seats').value) || 2;
-  const body = { game: 'cassino', players, name, request_id: requestID() };
+  const offerAt = Date.now() + botAfterMs();
+  const body = { game: 'cassino', players, name, request_id: newRequestID() };
   if (withBot) body.bots = players - 1;
   const controller = new AbortController();
   const mine = { controller, timer: 0 };
@@ -76,20 +77,21 @@ async function play(withBot) {
   try {
     const s = await seat(body, controller.signal);
     rememberName(name);
-    const room = `${s.namespace}/${s.name}`;
-    saveSession(room, { token: s.token, seat: s.seat, player_id: s.player_id, expires_at: s.expires_at, ws: s.ws, name });
+    const room = saveSeat(s, name, withBot ? {} : { quick: { players, offer_at: offerAt } });
     status('Table found: taking your seat…');
     location.assign(`/r/${room}`);
   } catch (e) {
     if (search !== mine) return; // replaced by the bot's search
     status('');
     fail(e);
+    // "No table right now" says a bot can be had: the offer stays.
+    mine.offerBot = !withBot && e.code === 'no_room';
   } finally {
     if (search === mine) {
       clearTimeout(mine.timer);
       search = null;
       $('play-now').disabled = false;
-      show($('play-bot'), false);
+      show($('play-bot'), !!mine.offerBot);
     }
   }
 }

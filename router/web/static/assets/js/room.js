@@ -5,6 +5,7 @@ import { APIError, roomFacts } from './api.js';
 import { dataLost, noRoom, notice, setConnection } from './banner.js';
 import { Connection } from './connection.js';
 import { Game } from './game.js';
+import { offerBots } from './botoffer.js';
 import { askName } from './joinform.js';
 import { bindKeys, rememberFocus, restoreFocus } from './keys.js';
 import { render } from './render.js';
@@ -161,6 +162,7 @@ function startPlaying() {
     onState,
   });
   conn.open();
+  offerBots(room, session, () => game?.phase === 'waiting');
   draw();
 }
 

@@ -34,6 +34,14 @@ export function saveSession(room, s) {
   write(PREFIX + room, s);
 }
 
+// saveSeat keeps a quick play's answer as the session of its room, with
+// extra fields, and returns the room ("namespace/name").
+export function saveSeat(s, name, extra = {}) {
+  const room = `${s.namespace}/${s.name}`;
+  saveSession(room, { token: s.token, seat: s.seat, player_id: s.player_id, expires_at: s.expires_at, ws: s.ws, name, ...extra });
+  return room;
+}
+
 export function forgetSession(room) {
   try {
     localStorage.removeItem(PREFIX + room);

@@ -165,20 +165,22 @@ const untilUpEvery = 50 * time.Millisecond
 // where it starts (nil: neither side). Until the first success it probes at
 // least every untilUpEvery, so a local pod turns Started and Ready as soon
 // as it is, not up to a period later; failures still count once a period.
+// After that first success it probes at its period, failing or not.
 func (p *prober) run(ctx context.Context, state *bool, on func(ok bool) (stop bool)) {
 	if !sleep(ctx, p.initialDelay) {
 		return
 	}
 	var successes, failures int32
-	var counted time.Time // when a failure last counted
+	var counted time.Time           // when a failure last counted
+	fast := state == nil || !*state // no success seen yet
 	for {
 		// Between the fast probes before a first success, a failure
 		// counts once a period, as the kubelet's would: the failure
 		// threshold is a time budget, periods times failures.
 		switch now := time.Now(); {
 		case p.check(ctx):
-			successes, failures = successes+1, 0
-		case !fast(state) || counted.IsZero() || now.Sub(counted) >= p.period:
+			successes, failures, fast = successes+1, 0, false
+		case !fast || counted.IsZero() || now.Sub(counted) >= p.period:
 			successes, failures, counted = 0, failures+1, now
 		default:
 			successes = 0
@@ -193,7 +195,7 @@ func (p *prober) run(ctx context.Context, state *bool, on func(ok bool) (stop bo
 			}
 		}
 		wait := p.period
-		if fast(state) {
+		if fast {
 			wait = min(wait, untilUpEvery)
 		}
 		if !sleep(ctx, wait) {
@@ -201,9 +203,6 @@ func (p *prober) run(ctx context.Context, state *bool, on func(ok bool) (stop bo
 		}
 	}
 }
-
-// fast: the probe has not succeeded since it started or last failed.
-func fast(state *bool) bool { return state == nil || !*state }
 
 func sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)

@@ -53,3 +53,27 @@ func TestProbeSeesASuccessBetweenPeriods(t *testing.T) {
 		t.Fatal("the probe never passed within 30 s while its period is an hour")
 	}
 }
+
+// After its first success a probe runs at its period, failing or not: a
+// pod that stops being ready is not probed twenty times a second.
+func TestProbeKeepsItsPeriodAfterTheFirstSuccess(t *testing.T) {
+	var checks atomic.Int32
+	p := &prober{
+		check:            func(context.Context) bool { return checks.Add(1) == 1 },
+		period:           300 * time.Millisecond,
+		successThreshold: 1,
+		failureThreshold: 1,
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	var changes []bool
+	p.run(ctx, nil, func(ok bool) bool { changes = append(changes, ok); return false })
+	if len(changes) != 2 || !changes[0] || changes[1] {
+		t.Fatalf("results %v, want up then down", changes)
+	}
+	// One second at a 300 ms period is at most 5 checks; probing fast
+	// again once it failed would be about 15.
+	if n := checks.Load(); n > 5 {
+		t.Errorf("%d checks in a second at a period of %s", n, p.period)
+	}
+}

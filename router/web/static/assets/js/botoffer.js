@@ -8,19 +8,22 @@ import { forgetSession, saveSeat } from './session.js';
 
 let offered = false;
 
-// offerBots shows #play-bot once session.quick.offer_at has passed, if
-// waiting() still says the table waits for players.
-export function offerBots(room, session, waiting) {
+// offerBots calls due once session.quick.offer_at has passed (the page
+// shows #play-bot while the table still waits for players), and makes
+// #play-bot set up the table with bots. Every click retries the same
+// request, so it never takes two seats.
+export function offerBots(room, session, due) {
   const q = session?.quick;
   if (offered || !q || !Number.isFinite(q.offer_at) || !(q.players > 1)) return;
   offered = true;
+  setTimeout(due, Math.max(0, q.offer_at - Date.now()));
   const button = $('play-bot');
-  setTimeout(() => show(button, waiting()), Math.max(0, q.offer_at - Date.now()));
+  const body = { game: 'cassino', players: q.players, name: session.name, bots: q.players - 1, request_id: newRequestID() };
   button.addEventListener('click', async () => {
     button.disabled = true;
     show($('play-bot-error'), false);
     try {
-      const s = await quickPlay({ game: 'cassino', players: q.players, name: session.name, bots: q.players - 1, request_id: newRequestID() });
+      const s = await quickPlay(body);
       const next = saveSeat(s, session.name);
       forgetSession(room);
       location.assign(`/r/${next}`);

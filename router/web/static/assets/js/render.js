@@ -6,7 +6,8 @@ import { cardFace, cardBack, cardName } from './cards.js';
 import { byCard, describe, involved } from './plays.js';
 
 // render draws g; ui holds what only this page knows: the picked card, a
-// play waiting for its ack, and the last error.
+// play waiting for its ack, the last error, and whether bots are offered
+// (botoffer.js).
 export function render(g, ui, onPick, onPlay) {
   const room = $('room');
   const v = g.view;
@@ -18,6 +19,7 @@ export function render(g, ui, onPick, onPlay) {
   if (g.phase === 'waiting') {
     const seated = g.players.filter(Boolean).length;
     $('waiting-text').textContent = `Waiting for players: ${seated} of ${g.seats} seats taken.`;
+    show($('play-bot'), ui.botOffer);
   }
   if (!v) return;
   room.dataset.turn = v.turn;

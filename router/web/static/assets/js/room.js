@@ -18,7 +18,7 @@ const room = `${ns}/${name}`;
 let session = loadSession(room);
 let game = null;
 let conn = null;
-const ui = { picked: null, pending: null, error: null, errorCode: null };
+const ui = { picked: null, pending: null, error: null, errorCode: null, botOffer: false };
 let actionCounter = 0;
 const actionPrefix = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('');
 
@@ -162,7 +162,7 @@ function startPlaying() {
     onState,
   });
   conn.open();
-  offerBots(room, session, () => game?.phase === 'waiting');
+  offerBots(room, session, () => { ui.botOffer = true; draw(); });
   draw();
 }
 

@@ -42,6 +42,18 @@ local function match(t)
     end
   end
 end
+-- prune drops the waiting players whose lease ran out (their replica
+-- died), so they count as waiting no more: at most once a second per
+-- table, since it walks the whole queue.
+local function prune(t)
+  if not redis.call('SET', prefix .. 'pruned', '1', 'NX', 'PX', 1000) then return end
+  for _, ticket in ipairs(redis.call('LRANGE', q, 0, -1)) do
+    if tonumber(redis.call('HGET', alive, ticket) or '0') < t then
+      redis.call('LREM', q, 1, ticket)
+      redis.call('HDEL', alive, ticket)
+    end
+  end
+end
 -- need is how many more rooms must be obtained so that every waiting
 -- player has a seat: ceil(waiting / seats) minus rooms being obtained.
 local function need(t, seats)
@@ -81,6 +93,7 @@ end
 -- else wait. The rooms claimed follow the step.
 local function decide(t, ticket, seats, olease, oid, by, supplied)
   local claimed = {}
+  prune(t)
   local seat = redis.call('LPOP', box(ticket))
   if not seat then
     fromLobby(t, seats, supplied)

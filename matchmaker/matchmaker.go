@@ -230,15 +230,15 @@ func (m *Matchmaker) Start(ctx context.Context) error {
 	if !m.feed.drained(ctx) {
 		return fmt.Errorf("feed the rooms to Redis: %w", context.Cause(ctx))
 	}
-	go m.resync(ctx)
+	go m.resync(ctx, resyncEvery)
 	go m.finish.run(ctx)
 	go m.coord.listen(ctx)
 	m.synced.Store(true)
 	return nil
 }
 
-func (m *Matchmaker) resync(ctx context.Context) {
-	tick := time.NewTicker(resyncEvery)
+func (m *Matchmaker) resync(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
 		select {

@@ -136,6 +136,32 @@ func BenchmarkRandomMatch2P(b *testing.B) {
 	b.ReportMetric(float64(plays)/float64(b.N), "plays/match")
 }
 
+// BenchmarkRandomMatch2PScratch is BenchmarkRandomMatch2P for a caller
+// that lends the engine a Scratch (ViewInto, ApplyInto), as playouts
+// would: the same matches, plays and choices.
+func BenchmarkRandomMatch2PScratch(b *testing.B) {
+	defer reportCPU(b)()
+	rng := rand.New(rand.NewPCG(1, 2))
+	seed := int64(0)
+	plays := 0
+	var sc Scratch
+	for b.Loop() {
+		seed++
+		m, _, err := New(Setup{Options: DefaultOptions(2), Seed: seed})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for !m.Finished() {
+			if _, err := m.ApplyInto(m.Turn(), RandomLegal(*m.ViewInto(m.Turn(), &sc), rng), &sc); err != nil {
+				b.Fatal(err)
+			}
+			plays++
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "matches/s")
+	b.ReportMetric(float64(plays)/float64(b.N), "plays/match")
+}
+
 // BenchmarkNew is the floor of a match: shuffle and first deal.
 func BenchmarkNew(b *testing.B) {
 	defer reportCPU(b)()

@@ -48,14 +48,19 @@ func (s *state) checkPlay(seat int, a Action, p *packer) (Event, *RuleError) {
 }
 
 // decide computes the events of an action on next, a copy of s, and
-// folds them into it; s itself is untouched.
-func (s *state) decide(seat int, a Action, next *nextState) ([]Event, error) {
+// folds them into it; s itself is untouched. The events live in em
+// (nil: new memory).
+func (s *state) decide(seat int, a Action, next *nextState, em *eventScratch) ([]Event, error) {
 	if rerr := s.checkTurn(seat, a); rerr != nil {
 		return nil, rerr
 	}
 	r := &recorder{s: &next.s}
 	r.p = &next.p
-	r.events = newEventMem(s, seat, a, r.p)
+	if em != nil {
+		r.events = em.take(r.p)
+	} else {
+		r.events = newEventMem(s, seat, a, r.p)
+	}
 	play, rerr := s.checkPlay(seat, a, r.p)
 	if rerr != nil {
 		return nil, rerr

@@ -48,6 +48,15 @@ type viewMemSmall struct {
 // View returns what seat may see. A seat outside the match gets a
 // spectator's view: no hand and no legal actions.
 func (m *Match) View(seat int) View {
+	var v View
+	m.viewIn(&v, seat, nil)
+	return v
+}
+
+// viewIn fills v with what seat may see. Its lists come from sc when it
+// is not nil (the caller's memory, reused from view to view), and
+// otherwise from one new block sized for them.
+func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
 	s := &m.s
 	n := s.n()
 	seated := seat >= 0 && seat < n
@@ -66,6 +75,8 @@ func (m *Match) View(seat int) View {
 	var pm *viewPackMem
 	var lm legalParts
 	switch {
+	case sc != nil:
+		pm, lm = &sc.pack, sc.legal.parts(legal)
 	case legal.actions == 0:
 		pm = new(viewPackMem)
 	case legal.fits(smallLegal):
@@ -81,7 +92,7 @@ func (m *Match) View(seat int) View {
 		pm = new(viewPackMem)
 	}
 	p, builds := packIn(pm.cards[:], pm.lists[:], pm.ints[:], pm.builds[:], cards, bSets, 4*n+len(s.Winners), len(s.Builds))
-	v := View{
+	*v = View{
 		Seat:         seat,
 		Options:      s.Options,
 		Table:        p.copyCards(s.Table),
@@ -111,5 +122,4 @@ func (m *Match) View(seat int) View {
 	if g != nil {
 		v.Legal = g.export(legal, lm)
 	}
-	return v
 }

@@ -1,0 +1,78 @@
+package cassino
+
+import (
+	"errors"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// A caller that lends the engine a Scratch sees exactly what View and
+// Apply hand out: every seat's view before every play, the events of
+// every play and the refusal of a bad one, over whole matches of every
+// option combination, with random and greedy players.
+func TestScratchSeesWhatViewAndApplyHandOut(t *testing.T) {
+	for i, o := range optionCombos() {
+		setup := Setup{Options: o, Seed: int64(i)}
+		plain, _, err := New(setup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lent, _, err := New(setup)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sc Scratch
+		rng := rand.New(rand.NewPCG(uint64(i), 11))
+		for plays := 0; !plain.Finished(); plays++ {
+			if plays > 2000 {
+				t.Fatalf("options %d: the match does not end", i)
+			}
+			for seat := -1; seat < o.Players; seat++ {
+				want := plain.View(seat)
+				if got := lent.ViewInto(seat, &sc); !reflect.DeepEqual(*got, want) {
+					t.Fatalf("options %d, play %d, seat %d: ViewInto gave\n%+v\nView gave\n%+v", i, plays, seat, *got, want)
+				}
+			}
+			seat := plain.Turn()
+			v := lent.ViewInto(seat, &sc)
+			a := RandomLegal(*v, rng)
+			if i%2 == 1 {
+				a = Greedy(*v)
+			}
+			bad := a
+			bad.Value = 11
+			_, wantErr := plain.Apply(seat, bad)
+			_, gotErr := lent.ApplyInto(seat, bad, &sc)
+			var want, got *RuleError
+			if !errors.As(wantErr, &want) || !errors.As(gotErr, &got) || *got != *want {
+				t.Fatalf("options %d, play %d: ApplyInto refused %v, Apply %v", i, plays, gotErr, wantErr)
+			}
+			wantEvents, err := plain.Apply(seat, a)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gotEvents, err := lent.ApplyInto(seat, a, &sc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(gotEvents, wantEvents) {
+				t.Fatalf("options %d, play %d: ApplyInto gave\n%+v\nApply gave\n%+v", i, plays, gotEvents, wantEvents)
+			}
+		}
+		if !lent.Finished() {
+			t.Fatalf("options %d: the match played with a Scratch is not over", i)
+		}
+		want, err := plain.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := lent.Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != string(want) {
+			t.Fatalf("options %d: final snapshots differ:\n%s\n%s", i, got, want)
+		}
+	}
+}

@@ -54,7 +54,7 @@ func (s *state) decide(seat int, a Action, next *nextState, em *eventScratch) ([
 	if rerr := s.checkTurn(seat, a); rerr != nil {
 		return nil, rerr
 	}
-	r := &recorder{s: &next.s}
+	r := &recorder{s: &next.s, rest: &next.rest}
 	r.p = &next.p
 	if em != nil {
 		r.events = em.take(r.p)
@@ -85,6 +85,7 @@ type recorder struct {
 	s      *state
 	events []Event
 	p      *packer // the memory of the events' lists (nil: allocate)
+	rest   *packer // the memory of s's new lists (nil: allocate)
 	err    error
 }
 
@@ -92,7 +93,7 @@ func (r *recorder) emit(e Event) {
 	if r.err != nil {
 		return
 	}
-	if err := r.s.evolve(e); err != nil {
+	if err := r.s.evolveIn(e, r.rest); err != nil {
 		r.err = fmt.Errorf("cassino: internal error folding %s: %w", e.Type, err)
 		return
 	}
@@ -123,7 +124,11 @@ func (r *recorder) settle() {
 
 // evolve folds one event. It checks that the event fits the state, so a
 // corrupt or misordered log is an error rather than a corrupt match.
-func (s *state) evolve(e Event) error {
+func (s *state) evolve(e Event) error { return s.evolveIn(e, nil) }
+
+// evolveIn is evolve with the lists the event adds to s (a new build's
+// sets) from rest when it has room (nil: allocated).
+func (s *state) evolveIn(e Event, rest *packer) error {
 	switch e.Type {
 	case EventHandStarted:
 		return s.evolveHandStarted(e)
@@ -134,7 +139,7 @@ func (s *state) evolve(e Event) error {
 	case EventSwept:
 		return s.evolveSwept(e)
 	case EventBuilt:
-		return s.evolveBuilt(e)
+		return s.evolveBuilt(e, rest)
 	case EventTrailed:
 		return s.evolveTrailed(e)
 	case EventLastCards:

@@ -71,7 +71,7 @@ func (m *Match) Decide(seat int, a Action) ([]Event, error) {
 func (m *Match) Evolve(events ...Event) error {
 	next := m.next()
 	for i, e := range events {
-		if err := next.s.evolve(e); err != nil {
+		if err := next.s.evolveIn(e, &next.rest); err != nil {
 			return fmt.Errorf("event %d (%s): %w", i, e.Type, err)
 		}
 	}

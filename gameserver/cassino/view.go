@@ -91,7 +91,9 @@ func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
 	default:
 		pm = new(viewPackMem)
 	}
-	p, builds := packIn(pm.cards[:], pm.lists[:], pm.ints[:], pm.builds[:], cards, bSets, 4*n+len(s.Winners), len(s.Builds))
+	// A view's builds need no room for another: nothing is folded into a
+	// view, and with none a view of two builds fits its block.
+	p, builds := packIn(pm.cards[:], pm.lists[:], pm.ints[:], pm.builds[:], cards, bSets, 4*n+len(s.Winners), len(s.Builds), 0)
 	*v = View{
 		Seat:         seat,
 		Options:      s.Options,

@@ -34,6 +34,20 @@ func BenchmarkLegalActionsCrowded(b *testing.B) {
 	b.ReportMetric(float64(n), "actions")
 }
 
+// BenchmarkLegalActionsCrowdedScratch lists the crowded table's plays
+// into a Scratch (ViewInto), as a bot's playouts would: finding them, with
+// no lists of the caller's own to hand out.
+func BenchmarkLegalActionsCrowdedScratch(b *testing.B) {
+	defer reportCPU(b)()
+	m := crowded(b)
+	var sc Scratch
+	n := 0
+	for b.Loop() {
+		n = len(m.ViewInto(0, &sc).Legal)
+	}
+	b.ReportMetric(float64(n), "actions")
+}
+
 // BenchmarkLegalListCopy is the floor of BenchmarkLegalActionsCrowded:
 // handing out its 3,720 plays as lists of the caller's own, copied into one
 // allocation per element type, without finding them.

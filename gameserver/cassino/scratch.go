@@ -10,7 +10,7 @@ package cassino
 // one goroutine.
 type Scratch struct {
 	view   View
-	pack   viewPackMem
+	pack   packBuf
 	legal  legalBuf
 	events eventScratch
 }
@@ -27,6 +27,26 @@ func (m *Match) ViewInto(seat int, sc *Scratch) *View {
 // action of a view from ViewInto is fine: the two live apart.
 func (m *Match) ApplyInto(seat int, a Action, sc *Scratch) ([]Event, error) {
 	return m.apply(seat, a, &sc.events)
+}
+
+// packBuf is the memory of a Scratch's view; it grows to the largest
+// view seen.
+type packBuf struct {
+	cards  []Card
+	lists  [][]Card
+	ints   []int
+	builds []TableBuild
+}
+
+// parts returns the buffer's lists, long enough for that many cards,
+// lists, ints and builds; the builds' never nil, since a view's Builds is
+// an empty list rather than nil when the table has none.
+func (b *packBuf) parts(cards, lists, ints, builds int) ([]Card, [][]Card, []int, []TableBuild) {
+	b.cards = grown(b.cards, cards)
+	b.lists = grown(b.lists, lists)
+	b.ints = grown(b.ints, ints)
+	b.builds = grown(b.builds, max(builds, 1))
+	return b.cards, b.lists, b.ints, b.builds
 }
 
 // legalBuf is the memory of a Scratch's legal lists; it grows to the

@@ -8,9 +8,10 @@ import (
 )
 
 // A caller that lends the engine a Scratch sees exactly what View and
-// Apply hand out: every seat's view before every play, the events of
-// every play and the refusal of a bad one, over whole matches of every
-// option combination, with random and greedy players.
+// Apply hand out: every seat's view before every play, the events or the
+// refusal of random and mutated actions (those accepted are played on
+// both matches), and the events of every play, over whole matches of
+// every option combination, with random and greedy players.
 func TestScratchSeesWhatViewAndApplyHandOut(t *testing.T) {
 	for i, o := range optionCombos() {
 		setup := Setup{Options: o, Seed: int64(i)}
@@ -40,13 +41,22 @@ func TestScratchSeesWhatViewAndApplyHandOut(t *testing.T) {
 			if i%2 == 1 {
 				a = Greedy(*v)
 			}
-			bad := a
-			bad.Value = 11
-			_, wantErr := plain.Apply(seat, bad)
-			_, gotErr := lent.ApplyInto(seat, bad, &sc)
-			var want, got *RuleError
-			if !errors.As(wantErr, &want) || !errors.As(gotErr, &got) || *got != *want {
-				t.Fatalf("options %d, play %d: ApplyInto refused %v, Apply %v", i, plays, gotErr, wantErr)
+			accepted := false
+			for k := 0; k < 3 && !accepted; k++ {
+				odd := randomAction(rng, &plain.s, seat, v.Legal)
+				wantEvents, wantErr := plain.Apply(seat, odd)
+				gotEvents, gotErr := lent.ApplyInto(seat, odd, &sc)
+				var want, got *RuleError
+				if (wantErr == nil) != (gotErr == nil) || wantErr != nil && (!errors.As(wantErr, &want) || !errors.As(gotErr, &got) || *got != *want) {
+					t.Fatalf("options %d, play %d: %+v: ApplyInto refused %v, Apply %v", i, plays, odd, gotErr, wantErr)
+				}
+				if !reflect.DeepEqual(gotEvents, wantEvents) {
+					t.Fatalf("options %d, play %d: %+v: ApplyInto gave\n%+v\nApply gave\n%+v", i, plays, odd, gotEvents, wantEvents)
+				}
+				accepted = wantErr == nil
+			}
+			if accepted {
+				continue // a random action was played on both matches
 			}
 			wantEvents, err := plain.Apply(seat, a)
 			if err != nil {

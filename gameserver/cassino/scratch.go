@@ -1,8 +1,9 @@
 package cassino
 
 // Scratch is memory that a caller playing move after move (a bot's
-// playouts, a load test) lends the engine, so that views and plays
-// allocate nothing once it has grown to the largest table seen: what
+// playouts, a load test) lends the engine, so that views allocate
+// nothing once it has grown to the largest table seen, and plays little,
+// mostly when one ends a hand (its scoring, the next shuffle and deal): what
 // ViewInto and ApplyInto return lives in it and is overwritten by the
 // next call with the same Scratch. View and Apply hand out lists of the
 // caller's own instead; they are the ones to use for anything kept, sent

@@ -34,6 +34,20 @@ func BenchmarkLegalActionsCrowded(b *testing.B) {
 	b.ReportMetric(float64(n), "actions")
 }
 
+// BenchmarkLegalActionsCrowdedScratch lists the crowded table's plays
+// into a Scratch (ViewInto), as a bot's playouts would: finding them, with
+// no lists of the caller's own to hand out.
+func BenchmarkLegalActionsCrowdedScratch(b *testing.B) {
+	defer reportCPU(b)()
+	m := crowded(b)
+	var sc Scratch
+	n := 0
+	for b.Loop() {
+		n = len(m.ViewInto(0, &sc).Legal)
+	}
+	b.ReportMetric(float64(n), "actions")
+}
+
 // BenchmarkLegalListCopy is the floor of BenchmarkLegalActionsCrowded:
 // handing out its 3,720 plays as lists of the caller's own, copied into one
 // allocation per element type, without finding them.
@@ -127,6 +141,32 @@ func BenchmarkRandomMatch2P(b *testing.B) {
 		}
 		for !m.Finished() {
 			if _, err := m.Apply(m.Turn(), RandomLegal(m.View(m.Turn()), rng)); err != nil {
+				b.Fatal(err)
+			}
+			plays++
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "matches/s")
+	b.ReportMetric(float64(plays)/float64(b.N), "plays/match")
+}
+
+// BenchmarkRandomMatch2PScratch is BenchmarkRandomMatch2P for a caller
+// that lends the engine a Scratch (ViewInto, ApplyInto), as playouts
+// would: the same matches, plays and choices.
+func BenchmarkRandomMatch2PScratch(b *testing.B) {
+	defer reportCPU(b)()
+	rng := rand.New(rand.NewPCG(1, 2))
+	seed := int64(0)
+	plays := 0
+	var sc Scratch
+	for b.Loop() {
+		seed++
+		m, _, err := New(Setup{Options: DefaultOptions(2), Seed: seed})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for !m.Finished() {
+			if _, err := m.ApplyInto(m.Turn(), RandomLegal(*m.ViewInto(m.Turn(), &sc), rng), &sc); err != nil {
 				b.Fatal(err)
 			}
 			plays++

@@ -125,7 +125,7 @@ func (s *state) buildSets(c Card, v int, loose []Card, inc int, joined []int, p 
 	return append(sets, rest...), nil
 }
 
-func (s *state) evolveBuilt(e Event) error {
+func (s *state) evolveBuilt(e Event, rest *packer) error {
 	if err := s.checkPlayEvent(e); err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (s *state) evolveBuilt(e Event) error {
 			want = append(want, set...)
 		}
 	}
-	nb := TableBuild{ID: e.Build, Value: e.Value, Sets: packSets(e.Sets), Owner: e.Seat}
+	nb := TableBuild{ID: e.Build, Value: e.Value, Sets: rest.copySets(e.Sets), Owner: e.Seat}
 	if err := checkBuildShape(nb); err != nil {
 		return err
 	}

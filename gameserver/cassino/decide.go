@@ -48,14 +48,19 @@ func (s *state) checkPlay(seat int, a Action, p *packer) (Event, *RuleError) {
 }
 
 // decide computes the events of an action on next, a copy of s, and
-// folds them into it; s itself is untouched.
-func (s *state) decide(seat int, a Action, next *nextState) ([]Event, error) {
+// folds them into it; s itself is untouched. The events live in em
+// (nil: new memory).
+func (s *state) decide(seat int, a Action, next *nextState, em *eventScratch) ([]Event, error) {
 	if rerr := s.checkTurn(seat, a); rerr != nil {
 		return nil, rerr
 	}
-	r := &recorder{s: &next.s}
+	r := &recorder{s: &next.s, rest: &next.rest}
 	r.p = &next.p
-	r.events = newEventMem(s, seat, a, r.p)
+	if em != nil {
+		r.events = em.take(r.p)
+	} else {
+		r.events = newEventMem(s, seat, a, r.p)
+	}
 	play, rerr := s.checkPlay(seat, a, r.p)
 	if rerr != nil {
 		return nil, rerr
@@ -80,6 +85,7 @@ type recorder struct {
 	s      *state
 	events []Event
 	p      *packer // the memory of the events' lists (nil: allocate)
+	rest   *packer // the memory of s's new lists (nil: allocate)
 	err    error
 }
 
@@ -87,7 +93,7 @@ func (r *recorder) emit(e Event) {
 	if r.err != nil {
 		return
 	}
-	if err := r.s.evolve(e); err != nil {
+	if err := r.s.evolveIn(e, r.rest); err != nil {
 		r.err = fmt.Errorf("cassino: internal error folding %s: %w", e.Type, err)
 		return
 	}
@@ -118,7 +124,11 @@ func (r *recorder) settle() {
 
 // evolve folds one event. It checks that the event fits the state, so a
 // corrupt or misordered log is an error rather than a corrupt match.
-func (s *state) evolve(e Event) error {
+func (s *state) evolve(e Event) error { return s.evolveIn(e, nil) }
+
+// evolveIn is evolve with the lists the event adds to s (a new build's
+// sets) from rest when it has room (nil: allocated).
+func (s *state) evolveIn(e Event, rest *packer) error {
 	switch e.Type {
 	case EventHandStarted:
 		return s.evolveHandStarted(e)
@@ -129,7 +139,7 @@ func (s *state) evolve(e Event) error {
 	case EventSwept:
 		return s.evolveSwept(e)
 	case EventBuilt:
-		return s.evolveBuilt(e)
+		return s.evolveBuilt(e, rest)
 	case EventTrailed:
 		return s.evolveTrailed(e)
 	case EventLastCards:

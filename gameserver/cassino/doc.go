@@ -13,6 +13,12 @@
 // it may see (its own hand, the table, counts of the others' hands), never
 // another hand or the order of the deck.
 //
+// View, LegalActions and Apply hand out lists of the caller's own. A caller
+// that plays move after move and reads each view and event list once (a
+// bot's playouts) may lend the match a Scratch instead: ViewInto and
+// ApplyInto return the same content in its memory, valid until the next
+// call, and plays then allocate little, mostly at the end of a hand.
+//
 // # Readings of the rules
 //
 // Where the rules leave a choice open, the engine reads them this way:

@@ -63,7 +63,7 @@ func Replay(setup Setup, events []Event) (*Match, error) {
 // Decide validates seat's action and returns the events it causes, without
 // changing the match. A refusal is a *RuleError.
 func (m *Match) Decide(seat int, a Action) ([]Event, error) {
-	return m.s.decide(seat, a, m.next())
+	return m.s.decide(seat, a, m.next(), nil)
 }
 
 // Evolve folds events produced by Decide (now or before a restart). Either
@@ -71,7 +71,7 @@ func (m *Match) Decide(seat int, a Action) ([]Event, error) {
 func (m *Match) Evolve(events ...Event) error {
 	next := m.next()
 	for i, e := range events {
-		if err := next.s.evolve(e); err != nil {
+		if err := next.s.evolveIn(e, &next.rest); err != nil {
 			return fmt.Errorf("event %d (%s): %w", i, e.Type, err)
 		}
 	}
@@ -81,8 +81,13 @@ func (m *Match) Evolve(events ...Event) error {
 
 // Apply is Decide then Evolve.
 func (m *Match) Apply(seat int, a Action) ([]Event, error) {
+	return m.apply(seat, a, nil)
+}
+
+// apply is Apply with the events in em (nil: new memory).
+func (m *Match) apply(seat int, a Action, em *eventScratch) ([]Event, error) {
 	next := m.next()
-	events, err := m.s.decide(seat, a, next)
+	events, err := m.s.decide(seat, a, next, em)
 	if err != nil {
 		return nil, err
 	}

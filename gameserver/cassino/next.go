@@ -12,6 +12,7 @@ type nextState struct {
 	mem   [2]packMem
 	cur   int           // the block m.s lives in; -1: neither
 	p     packer        // carves the lists of the play's events
+	rest  packer        // what the copy left of its block: a new build's sets
 	split valueSplitter // scratch of splitSetsIn
 }
 
@@ -24,7 +25,7 @@ func (m *Match) next() *nextState {
 		m.spare.p.split = &m.spare.split
 	}
 	ns := m.spare
-	m.s.copyInto(&ns.s, &ns.mem[ns.other()])
+	ns.rest = m.s.copyInto(&ns.s, &ns.mem[ns.other()])
 	return ns
 }
 
@@ -42,4 +43,5 @@ func (m *Match) commit(ns *nextState) {
 	ns.cur = ns.other()
 	ns.s = state{}
 	ns.p = packer{split: &ns.split}
+	ns.rest = packer{}
 }

@@ -33,13 +33,23 @@ type viewPackMem struct {
 
 // packIn returns a packer for that many cards, lists and ints, carved from
 // the given memory when they fit, and the list of builds it will copy
-// into (never nil, as make gives).
-func packIn(mc []Card, ml [][]Card, mi []int, mb []TableBuild, cards, lists, ints, builds int) (packer, []TableBuild) {
+// into (never nil, as make gives), with room for buildRoom more. The
+// packer keeps the room its memory has beyond that many cards and lists,
+// for lists made later (a new build's sets).
+func packIn(mc []Card, ml [][]Card, mi []int, mb []TableBuild, cards, lists, ints, builds, buildRoom int) (packer, []TableBuild) {
 	return packer{
-		cards: within(mc, cards),
-		lists: within(ml, lists),
+		cards: withinAll(mc, cards),
+		lists: withinAll(ml, lists),
 		ints:  within(mi, ints),
-	}, within(mb, builds+1)[:builds] // room for a new build
+	}, within(mb, builds+buildRoom)[:builds]
+}
+
+// withinAll is within with all of inline's room when n fits.
+func withinAll[T any](inline []T, n int) []T {
+	if n <= len(inline) {
+		return inline[:0]
+	}
+	return make([]T, 0, n)
 }
 
 // within is an empty list of capacity n in inline when it fits, or else

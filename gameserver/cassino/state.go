@@ -66,8 +66,10 @@ func (s *state) clone() *state {
 	return &c.s
 }
 
-// copyInto makes c a deep copy of s whose lists live in mem when they fit.
-func (s *state) copyInto(c *state, mem *packMem) {
+// copyInto makes c a deep copy of s whose lists live in mem when they
+// fit, and returns what is left of mem, for the lists of a build folded
+// into c.
+func (s *state) copyInto(c *state, mem *packMem) packer {
 	*c = *s
 	bCards, bSets := buildsSize(s.Builds)
 	// The copy is usually made to fold a play of the seat to move: room
@@ -79,7 +81,7 @@ func (s *state) copyInto(c *state, mem *packMem) {
 	}
 	cards := len(s.Deck) + len(s.Table) + tableRoom + listsSize(s.Hands) + len(s.Hands)*handRoom + listsSize(s.Piles) + pileRoom + bCards
 	p, builds := packIn(mem.cards[:], mem.lists[:], mem.ints[:], mem.builds[:],
-		cards, len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners), len(s.Builds))
+		cards, len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners), len(s.Builds), 1) // room for a new build
 	c.Deck = p.copyCards(s.Deck)
 	c.Hands = make([][]Card, 0)
 	if s.Hands != nil {
@@ -105,6 +107,7 @@ func (s *state) copyInto(c *state, mem *packMem) {
 	c.Sweeps = p.copyInts(s.Sweeps)
 	c.Scores = p.copyInts(s.Scores)
 	c.Winners = p.copyInts(s.Winners)
+	return p
 }
 
 func cloneCards(cs []Card) []Card { return append([]Card(nil), cs...) }

@@ -48,6 +48,15 @@ type viewMemSmall struct {
 // View returns what seat may see. A seat outside the match gets a
 // spectator's view: no hand and no legal actions.
 func (m *Match) View(seat int) View {
+	var v View
+	m.viewIn(&v, seat, nil)
+	return v
+}
+
+// viewIn fills v with what seat may see. Its lists come from sc when it
+// is not nil (the caller's memory, reused from view to view), and
+// otherwise from one new block sized for them.
+func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
 	s := &m.s
 	n := s.n()
 	seated := seat >= 0 && seat < n
@@ -63,25 +72,24 @@ func (m *Match) View(seat int) View {
 		defer generators.Put(g)
 		legal = g.size()
 	}
-	var pm *viewPackMem
+	ints := 4*n + len(s.Winners)
+	var mc []Card
+	var ml [][]Card
+	var mi []int
+	var mb []TableBuild
 	var lm legalParts
-	switch {
-	case legal.actions == 0:
-		pm = new(viewPackMem)
-	case legal.fits(smallLegal):
-		mem := new(viewMemSmall)
-		pm, lm = &mem.pack, mem.legal.parts()
-	case legal.fits(fullLegal):
-		mem := new(viewMem)
-		pm, lm = &mem.pack, mem.legal.parts()
-	case legal.fits(largeLegal):
-		mem := new(viewMemLarge)
-		pm, lm = &mem.pack, mem.legal.parts()
-	default:
-		pm = new(viewPackMem)
+	if sc != nil {
+		mc, ml, mi, mb = sc.pack.parts(cards, bSets, ints, len(s.Builds))
+		lm = sc.legal.parts(legal)
+	} else {
+		var pm *viewPackMem
+		pm, lm = newViewMem(legal)
+		mc, ml, mi, mb = pm.cards[:], pm.lists[:], pm.ints[:], pm.builds[:]
 	}
-	p, builds := packIn(pm.cards[:], pm.lists[:], pm.ints[:], pm.builds[:], cards, bSets, 4*n+len(s.Winners), len(s.Builds))
-	v := View{
+	// A view's builds need no room for another: nothing is folded into a
+	// view, and with none a view of two builds fits its block.
+	p, builds := packIn(mc, ml, mi, mb, cards, bSets, ints, len(s.Builds), 0)
+	*v = View{
 		Seat:         seat,
 		Options:      s.Options,
 		Table:        p.copyCards(s.Table),
@@ -111,5 +119,22 @@ func (m *Match) View(seat int) View {
 	if g != nil {
 		v.Legal = g.export(legal, lm)
 	}
-	return v
+}
+
+// newViewMem allocates the block of a view whose legal list takes legal.
+func newViewMem(legal legalSize) (*viewPackMem, legalParts) {
+	switch {
+	case legal.actions == 0:
+		return new(viewPackMem), legalParts{}
+	case legal.fits(smallLegal):
+		mem := new(viewMemSmall)
+		return &mem.pack, mem.legal.parts()
+	case legal.fits(fullLegal):
+		mem := new(viewMem)
+		return &mem.pack, mem.legal.parts()
+	case legal.fits(largeLegal):
+		mem := new(viewMemLarge)
+		return &mem.pack, mem.legal.parts()
+	}
+	return new(viewPackMem), legalParts{}
 }

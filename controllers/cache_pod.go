@@ -23,6 +23,10 @@ import (
 // readySince and endpoint; TestTrimPodKeepsWhatTheOperatorReads checks
 // each of them against the untrimmed pod.
 //
+// The strings every pod repeats (namespace, label keys, the operator's
+// label values, owner kind, condition types) are shared between pods
+// (cacheStrings).
+//
 // The operator never updates a pod (it creates and deletes them), so
 // nothing trimmed here can be written back; a reader that needs the rest
 // reads past the cache (APIReader).
@@ -31,21 +35,22 @@ func trimPod(obj any) (any, error) {
 	if !ok {
 		return obj, nil
 	}
+	in := &cacheStrings
 	return &corev1.Pod{
 		TypeMeta: pod.TypeMeta,
 		ObjectMeta: metav1.ObjectMeta{
 			Name:              pod.Name,
-			Namespace:         pod.Namespace,
+			Namespace:         in.of(pod.Namespace),
 			UID:               pod.UID,
 			ResourceVersion:   pod.ResourceVersion,
 			CreationTimestamp: pod.CreationTimestamp,
 			DeletionTimestamp: pod.DeletionTimestamp,
-			Labels:            pod.Labels,
-			OwnerReferences:   pod.OwnerReferences,
+			Labels:            in.labels(pod.Labels, LabelName, LabelComponent),
+			OwnerReferences:   in.owners(pod.OwnerReferences),
 		},
 		Status: corev1.PodStatus{
-			Phase:                 pod.Status.Phase,
-			Reason:                pod.Status.Reason,
+			Phase:                 corev1.PodPhase(in.of(string(pod.Status.Phase))),
+			Reason:                in.of(pod.Status.Reason),
 			Message:               pod.Status.Message,
 			PodIP:                 pod.Status.PodIP,
 			Conditions:            readConditions(pod.Status.Conditions),
@@ -58,12 +63,22 @@ func trimPod(obj any) (any, error) {
 // readConditions keeps the pod conditions the operator reads: Ready
 // (whether, and since when) and PodScheduled (why not).
 func readConditions(in []corev1.PodCondition) []corev1.PodCondition {
-	var out []corev1.PodCondition
+	n := 0
+	for _, c := range in {
+		if c.Type == corev1.PodReady || c.Type == corev1.PodScheduled {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]corev1.PodCondition, 0, n)
 	for _, c := range in {
 		if c.Type != corev1.PodReady && c.Type != corev1.PodScheduled {
 			continue
 		}
-		out = append(out, corev1.PodCondition{Type: c.Type, Status: c.Status, Reason: c.Reason,
+		out = append(out, corev1.PodCondition{Type: corev1.PodConditionType(cacheStrings.of(string(c.Type))),
+			Status: corev1.ConditionStatus(cacheStrings.of(string(c.Status))), Reason: cacheStrings.of(c.Reason),
 			Message: c.Message, LastTransitionTime: c.LastTransitionTime})
 	}
 	return out
@@ -77,9 +92,9 @@ func readContainers(in []corev1.ContainerStatus) []corev1.ContainerStatus {
 	}
 	out := make([]corev1.ContainerStatus, len(in))
 	for i, cs := range in {
-		out[i] = corev1.ContainerStatus{Name: cs.Name, Ready: cs.Ready, RestartCount: cs.RestartCount}
+		out[i] = corev1.ContainerStatus{Name: cacheStrings.of(cs.Name), Ready: cs.Ready, RestartCount: cs.RestartCount}
 		if w := cs.State.Waiting; w != nil {
-			out[i].State.Waiting = &corev1.ContainerStateWaiting{Reason: w.Reason, Message: w.Message}
+			out[i].State.Waiting = &corev1.ContainerStateWaiting{Reason: cacheStrings.of(w.Reason), Message: w.Message}
 			out[i].Image = cs.Image
 		}
 		if t := cs.LastTerminationState.Terminated; t != nil {

@@ -3,7 +3,10 @@ package controllers
 import (
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract/pool"
 )
 
 // productAnnotations is the prefix of the only annotations the operator
@@ -20,21 +23,44 @@ const productAnnotations = "games.croupier.dev/"
 // where the next status starts from (a field dropped there would be
 // written on every reconcile).
 //
+// The strings rooms repeat (namespace, label keys, pool labels,
+// finalizers, owner kind, phase, condition types and reasons) are shared
+// between rooms (cacheStrings).
+//
 // Nothing trimmed can reach the API server: the status is written
 // through the status subresource, which takes nothing but the status,
 // and every other write of a cached room is a merge patch of the fields
 // it changes (finalizer, draining mark), never an Update of the whole
 // object. TestTrimmedRoomKeepsItsAnnotationsOnTheServer checks it.
 func trimRoom(obj any) (any, error) {
+	in := &cacheStrings
 	switch o := obj.(type) {
 	case *gamesv1.GameRoom:
-		o.ManagedFields = nil
-		o.Annotations = productOnly(o.Annotations)
+		trimMeta(&o.ObjectMeta)
+		o.Status.Phase = gamesv1.GameRoomPhase(in.of(string(o.Status.Phase)))
+		for i := range o.Status.Conditions {
+			c := &o.Status.Conditions[i]
+			c.Type, c.Reason = in.of(c.Type), in.of(c.Reason)
+			c.Status = metav1.ConditionStatus(in.of(string(c.Status)))
+		}
 	case *gamesv1.GameRoomPool:
-		o.ManagedFields = nil
-		o.Annotations = productOnly(o.Annotations)
+		trimMeta(&o.ObjectMeta)
 	}
 	return obj, nil
+}
+
+// trimMeta drops managedFields and other tools' annotations, and shares
+// the strings that repeat across rooms.
+func trimMeta(m *metav1.ObjectMeta) {
+	in := &cacheStrings
+	m.ManagedFields = nil
+	m.Annotations = productOnly(m.Annotations)
+	m.Namespace = in.of(m.Namespace)
+	m.Labels = in.labels(m.Labels, pool.LabelPool, pool.LabelClaimed, pool.LabelDraining)
+	for i := range m.Finalizers {
+		m.Finalizers[i] = in.of(m.Finalizers[i])
+	}
+	m.OwnerReferences = in.owners(m.OwnerReferences)
 }
 
 // productOnly is m without the annotations of other tools, nil when none

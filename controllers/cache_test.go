@@ -1,8 +1,11 @@
 package controllers
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
@@ -231,3 +234,65 @@ func TestTrimRoomDropsOtherToolsAnnotations(t *testing.T) {
 		})
 	}
 }
+
+// Strings that repeat across cached objects are held once; the values
+// that are unique per object are not kept in the table.
+func TestInternerSharesRepeatedStrings(t *testing.T) {
+	g := NewWithT(t)
+	var in interner
+	a, b := strings.Clone("games.croupier.dev/redis-cleanup"), strings.Clone("games.croupier.dev/redis-cleanup")
+	g.Expect(addr(a)).NotTo(Equal(addr(b)))
+	g.Expect(addr(in.of(a))).To(Equal(addr(in.of(b))))
+	g.Expect(in.of("")).To(BeEmpty())
+
+	l1 := map[string]string{LabelName: strings.Clone("croupier"), LabelRoom: strings.Clone("room-1")}
+	l2 := map[string]string{LabelName: strings.Clone("croupier"), LabelRoom: strings.Clone("room-1")}
+	s1, s2 := in.labels(l1, LabelName), in.labels(l2, LabelName)
+	g.Expect(s1).To(Equal(l1))
+	g.Expect(addr(s1[LabelName])).To(Equal(addr(s2[LabelName])))
+	g.Expect(addr(s1[LabelRoom])).NotTo(Equal(addr(s2[LabelRoom])), "a room's own value is not shared")
+	g.Expect(in.m).NotTo(HaveKey("room-1"))
+	g.Expect(in.labels(map[string]string{}, LabelName)).To(BeNil())
+}
+
+// The table stops growing at its bound; past it, strings are returned
+// as they are.
+func TestInternerIsBounded(t *testing.T) {
+	g := NewWithT(t)
+	var in interner
+	for i := range maxInterned + 100 {
+		in.of(fmt.Sprintf("value-%d", i))
+	}
+	g.Expect(in.m).To(HaveLen(maxInterned))
+	late := fmt.Sprintf("value-%d", maxInterned+1)
+	g.Expect(in.of(late)).To(Equal(late))
+}
+
+// Two pods of the same namespace, decoded apart, share their namespace,
+// label keys and owner kind once cached.
+func TestTrimmedPodsShareTheirRepeatedStrings(t *testing.T) {
+	g := NewWithT(t)
+	room := testRoom().Obj()
+	decoded := func() *corev1.Pod {
+		p := kubeletPod(room, corev1.PodRunning, true)
+		p.Namespace = strings.Clone(p.Namespace)
+		p.OwnerReferences[0].Kind = strings.Clone(p.OwnerReferences[0].Kind)
+		labels := map[string]string{}
+		for k, v := range p.Labels {
+			labels[strings.Clone(k)] = strings.Clone(v)
+		}
+		p.Labels = labels
+		return p
+	}
+	a, err := trimPod(decoded())
+	g.Expect(err).NotTo(HaveOccurred())
+	b, err := trimPod(decoded())
+	g.Expect(err).NotTo(HaveOccurred())
+	pa, pb := a.(*corev1.Pod), b.(*corev1.Pod)
+	g.Expect(addr(pa.Namespace)).To(Equal(addr(pb.Namespace)))
+	g.Expect(addr(pa.OwnerReferences[0].Kind)).To(Equal(addr(pb.OwnerReferences[0].Kind)))
+	g.Expect(addr(pa.Labels[LabelName])).To(Equal(addr(pb.Labels[LabelName])))
+}
+
+// addr is where s's bytes are: two strings share a copy when it is equal.
+func addr(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }

@@ -19,6 +19,8 @@ import (
 // GameRoom or GameRoomPool keeps everything but managedFields and other
 // tools' annotations such as kubectl's last-applied-configuration
 // (trimRoom). Nothing is trimmed that the operator writes back whole.
+// The strings every room and pod repeat (namespace, label keys, owner
+// kind, condition types and reasons) are held once (cacheStrings).
 // Objects of any other kind lose their managedFields. With
 // roomNamespaces, pods are watched in those namespaces only: there the
 // operator may read pods (namespaced Roles), elsewhere it may not.

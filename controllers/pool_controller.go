@@ -41,7 +41,7 @@ type GameRoomPoolReconciler struct {
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gameroompools,verbs=get;list;watch
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gameroompools/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gameroompools/finalizers,verbs=update
-// +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;create;update;delete
+// +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;create;patch;delete
 
 // Reconcile creates the rooms a pool lacks or drains the unclaimed rooms
 // it has too many of, deletes the draining rooms whose grace is over,

@@ -74,14 +74,16 @@ func drainDue(draining []*gamesv1.GameRoom, now time.Time, grace time.Duration) 
 }
 
 // drainRooms marks the given unclaimed rooms draining, each with one
-// Update carrying the resourceVersion the cache showed: a room claimed
-// since makes it fail with a Conflict and stays as it is. Nobody claims a
-// draining room; the pool deletes it once its grace is over.
+// merge patch of the mark carrying the resourceVersion the cache showed:
+// a room claimed since makes it fail with a Conflict and stays as it is.
+// A patch, not an Update: the cached room lacks what the cache trims
+// (trimRoom), which an Update would erase. Nobody claims a draining room;
+// the pool deletes it once its grace is over.
 func (r *GameRoomPoolReconciler) drainRooms(ctx context.Context, s *poolScope, rooms []*gamesv1.GameRoom) error {
 	for _, room := range rooms {
 		marked := room.DeepCopy()
 		pool.Drain(marked, r.Clock.Now())
-		err := r.Update(ctx, marked)
+		err := r.Patch(ctx, marked, client.MergeFromWithOptions(room, client.MergeFromWithOptimisticLock{}))
 		switch {
 		case apierrors.IsConflict(err) || apierrors.IsNotFound(err):
 			continue // the watch brings the news; the next reconcile decides again

@@ -9,7 +9,7 @@
 // Quick play instead takes the room with a compare-and-set in Redis and
 // writes the claimed label right after, so for a few moments a room that
 // was handed out still looks warm here. That is why a pool never deletes
-// a warm room straight away: it marks it draining (an Update with the
+// a warm room straight away: it marks it draining (a patch carrying the
 // resourceVersion, so a room claimed meanwhile is spared), a draining
 // room is no longer handed out, and the pool deletes it DrainGrace later
 // only if it is still unclaimed with nobody seated, again on condition
@@ -79,7 +79,7 @@ func IsDraining(room *gamesv1.GameRoom) bool {
 }
 
 // Drain changes the room in memory as a pool's scale-down does: the
-// draining label and its time. The pool then Updates the room with the
+// draining label and its time. The pool then patches the room with the
 // resourceVersion it read.
 func Drain(room *gamesv1.GameRoom, now time.Time) {
 	if room.Labels == nil {

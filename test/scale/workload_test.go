@@ -72,15 +72,52 @@ func namespace(ctx context.Context, cs kubernetes.Interface, name string) error 
 	return err
 }
 
-// markReady plays the kubelet, which the local control plane lacks.
+// markReady plays the kubelet, which the local control plane lacks, and
+// writes the status a kubelet (1.3x, containerd) writes for a running,
+// ready pod: every condition, the container's ids, state, mounts and
+// user, the node's and the pod's addresses. The operator caches pods, so
+// what it keeps of one is measured against what a cluster really sends.
 func markReady(ctx context.Context, cs kubernetes.Interface, pod *corev1.Pod, i int) error {
 	p := pod.DeepCopy()
-	p.Status.Phase = corev1.PodRunning
-	p.Status.PodIP = fmt.Sprintf("10.%d.%d.%d", 1+i/65536, (i/256)%256, i%256)
 	now := metav1.Now()
-	p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: now}}
+	ip := fmt.Sprintf("10.%d.%d.%d", 1+i/65536, (i/256)%256, i%256)
+	hostIP := "172.18.0.2"
+	cond := func(t corev1.PodConditionType) corev1.PodCondition {
+		return corev1.PodCondition{Type: t, Status: corev1.ConditionTrue, LastTransitionTime: now}
+	}
+	p.Status = corev1.PodStatus{
+		Phase: corev1.PodRunning,
+		Conditions: []corev1.PodCondition{cond("PodReadyToStartContainers"), cond(corev1.PodInitialized),
+			cond(corev1.PodReady), cond(corev1.ContainersReady), cond(corev1.PodScheduled)},
+		HostIP: hostIP, HostIPs: []corev1.HostIP{{IP: hostIP}},
+		PodIP: ip, PodIPs: []corev1.PodIP{{IP: ip}},
+		StartTime: &now,
+		QOSClass:  pod.Status.QOSClass, // set at creation, immutable
+	}
+	for _, c := range p.Spec.Containers {
+		var mounts []corev1.VolumeMountStatus
+		for _, m := range c.VolumeMounts {
+			mounts = append(mounts, corev1.VolumeMountStatus{Name: m.Name, MountPath: m.MountPath, ReadOnly: m.ReadOnly,
+				RecursiveReadOnly: ptr.To(corev1.RecursiveReadOnlyDisabled)})
+		}
+		p.Status.ContainerStatuses = append(p.Status.ContainerStatuses, corev1.ContainerStatus{
+			Name: c.Name, Image: c.Image, Ready: true, Started: ptr.To(true), RestartCount: 0,
+			ImageID:      "docker.io/library/" + c.Image + "@sha256:" + hex64(i, 1),
+			ContainerID:  "containerd://" + hex64(i, 2),
+			State:        corev1.ContainerState{Running: &corev1.ContainerStateRunning{StartedAt: now}},
+			VolumeMounts: mounts,
+			User: &corev1.ContainerUser{Linux: &corev1.LinuxContainerUser{UID: 65532, GID: 65532,
+				SupplementalGroups: []int64{65532}}},
+		})
+	}
 	_, err := cs.CoreV1().Pods(p.Namespace).UpdateStatus(ctx, p, metav1.UpdateOptions{})
 	return err
+}
+
+// hex64 is a 64-digit hexadecimal id, distinct per pod and kind, as
+// container runtimes write them.
+func hex64(i, kind int) string {
+	return fmt.Sprintf("%056x%08x", i, kind)
 }
 
 // beater plays the game pods' heartbeats: every room beats each period,

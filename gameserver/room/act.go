@@ -113,8 +113,7 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 	} else {
 		r.cfg.Metrics.Actions.Inc()
 	}
-	r.send(seat, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: act.ActionID, Seq: ack.Seq, Duplicate: duplicate}))
-	r.broadcastEntry(ack.Seq, seat, act.ActionID, events, logged)
+	r.broadcastAction(ack.Seq, seat, c, act.ActionID, duplicate, events, logged)
 	r.cfg.Metrics.Latency.Observe(time.Since(began).Seconds())
 	r.maybeSnapshot(ctx)
 	return "", ""

@@ -30,6 +30,27 @@ func (r *Room) broadcastEntry(seq int64, actor int, actionID string, events []ca
 	r.watchEntry(seq, actor, actionID, events)
 }
 
+// broadcastAction answers the actor's connection c with its ack and
+// sends every seat the logged entry. The other seats' frames go first:
+// the actor knows its own move, the table waits to learn it. Each
+// connection still gets its frames in order: the actor its ack, then the
+// event.
+func (r *Room) broadcastAction(seq int64, actor int, c Conn, actionID string, duplicate bool, events []cassino.Event, logged []byte) {
+	frames := newEntryFrames(seq, actor, actionID, events, logged)
+	for seat, o := range r.conns {
+		if seat != actor {
+			v := r.match.View(seat)
+			r.send(seat, o, frames.frame(seat, &v))
+		}
+	}
+	r.send(actor, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: actionID, Seq: seq, Duplicate: duplicate}))
+	if r.conns[actor] == c {
+		v := r.match.View(actor)
+		r.send(actor, c, frames.frame(actor, &v))
+	}
+	r.watchEntry(seq, actor, actionID, events)
+}
+
 func (r *Room) broadcastPresence(p seating.Player) {
 	frame := protocol.Encode(protocol.Presence{V: protocol.Version, Type: protocol.TypePresence, Player: r.presenceOf(p)})
 	for seat, c := range r.conns {

@@ -2,6 +2,7 @@ package wsserver_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -62,9 +63,16 @@ func timedTurn(tb testing.TB, bots []*bot) time.Duration {
 		if !b.myTurn() {
 			continue
 		}
-		id := b.nextID()
+		// The clock starts when the client sends, as the echo's does: its
+		// choice of move and the message's encoding come before.
+		msg, err := json.Marshal(map[string]any{"v": 1, "type": "action", "action_id": b.nextID(), "action": cassino.Greedy(*b.view)})
+		if err != nil {
+			tb.Fatal(err)
+		}
 		began := time.Now()
-		b.write(map[string]any{"v": 1, "type": "action", "action_id": id, "action": cassino.Greedy(*b.view)})
+		if err := b.ws.WriteMessage(websocket.TextMessage, msg); err != nil {
+			tb.Fatal(err)
+		}
 		var other *bot
 		for _, o := range bots {
 			if o != b {

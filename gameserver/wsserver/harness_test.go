@@ -131,6 +131,18 @@ func (s *connSet) closeAll() {
 	}
 }
 
+// peerOf is the accepted connection whose client end is at client.
+func (s *connSet) peerOf(client net.Addr) net.Conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.conns {
+		if c.RemoteAddr().String() == client.String() {
+			return c
+		}
+	}
+	return nil
+}
+
 type trackingListener struct {
 	net.Listener
 	set *connSet

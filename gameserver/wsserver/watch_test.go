@@ -58,6 +58,7 @@ func (tb *table) watch() watched {
 type spectator struct {
 	t       testing.TB
 	token   string
+	dialer  *websocket.Dialer
 	ws      *websocket.Conn
 	seen    bool
 	lastSeq int64
@@ -75,18 +76,27 @@ type seen struct {
 
 func (tb *table) spectate(table func() int64) *spectator {
 	tb.t.Helper()
+	return tb.spectateVia(websocket.DefaultDialer, table)
+}
+
+func (tb *table) spectateVia(dialer *websocket.Dialer, table func() int64) *spectator {
+	tb.t.Helper()
 	w := tb.watch()
 	if w.status != http.StatusOK || w.Seat != -1 || w.Role != "spectator" {
 		tb.t.Fatalf("watch: %+v", w)
 	}
-	s := &spectator{t: tb.t, token: w.Token, table: table}
+	s := &spectator{t: tb.t, token: w.Token, dialer: dialer, table: table}
 	s.connect(tb.wsURL())
 	return s
 }
 
 func (s *spectator) connect(url string) {
 	s.t.Helper()
-	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+	dialer := s.dialer
+	if dialer == nil {
+		dialer = websocket.DefaultDialer
+	}
+	ws, _, err := dialer.Dial(url, nil)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -115,6 +125,12 @@ func (s *spectator) read() frame {
 	if err != nil {
 		s.t.Fatalf("spectator read: %v", err)
 	}
+	return s.observe(raw)
+}
+
+// observe checks and records one frame.
+func (s *spectator) observe(raw []byte) frame {
+	s.t.Helper()
 	var f frame
 	if err := json.Unmarshal(raw, &f); err != nil {
 		s.t.Fatalf("spectator: undecodable frame %s", raw)

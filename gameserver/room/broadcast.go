@@ -24,8 +24,7 @@ func eventMessage(seat int, seq int64, actor int, actionID string, events []cass
 func (r *Room) broadcastEntry(seq int64, actor int, actionID string, events []cassino.Event, logged []byte) {
 	frames := newEntryFrames(seq, actor, actionID, events, logged)
 	for seat, c := range r.conns {
-		v := r.match.View(seat)
-		r.send(seat, c, frames.frame(seat, &v))
+		r.send(seat, c, frames.frame(seat, r.match.ViewInto(seat, &r.views)))
 	}
 	r.watchEntry(seq, actor, actionID, events)
 }
@@ -39,14 +38,12 @@ func (r *Room) broadcastAction(seq int64, actor int, c Conn, actionID string, du
 	frames := newEntryFrames(seq, actor, actionID, events, logged)
 	for seat, o := range r.conns {
 		if seat != actor {
-			v := r.match.View(seat)
-			r.send(seat, o, frames.frame(seat, &v))
+			r.send(seat, o, frames.frame(seat, r.match.ViewInto(seat, &r.views)))
 		}
 	}
 	r.send(actor, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: actionID, Seq: seq, Duplicate: duplicate}))
 	if r.conns[actor] == c {
-		v := r.match.View(actor)
-		r.send(actor, c, frames.frame(actor, &v))
+		r.send(actor, c, frames.frame(actor, r.match.ViewInto(actor, &r.views)))
 	}
 	r.watchEntry(seq, actor, actionID, events)
 }

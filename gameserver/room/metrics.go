@@ -21,7 +21,7 @@ func NewMetrics(reg *metrics.Registry) *Metrics {
 		Actions:     metrics.NewCounter(reg, "croupier_game_actions_total", "Actions accepted, logged and applied."),
 		Rejects:     metrics.NewCounterVec(reg, "croupier_game_action_rejects_total", "Actions refused, by error code.", "reason"),
 		DedupHits:   metrics.NewCounter(reg, "croupier_game_dedup_hits_total", "Resent action ids answered with their original ack."),
-		SlowClients: metrics.NewCounter(reg, "croupier_game_slow_clients_total", "Connections closed because their send queue was full."),
+		SlowClients: metrics.NewCounter(reg, "croupier_game_slow_clients_total", "Connections closed as too slow to read: their send queue was full, or a frame could not be written in time."),
 		FloodClosed: metrics.NewCounter(reg, "croupier_game_flooding_clients_total", "Connections closed (1008) for sending on after rate_limited."),
 		Connected:   metrics.NewGauge(reg, "croupier_game_connected_players", "Players with an open connection."),
 		Spectators:  metrics.NewGauge(reg, "croupier_game_spectators", "Spectators watching (never counted as connected players)."),

@@ -105,10 +105,13 @@ type Room struct {
 	log   *actionlog.Log
 	seats *seating.Seats
 
-	mu           sync.Mutex
-	match        *cassino.Match // nil while seats are free
-	seq          int64          // last sequence applied to match
-	snapSeq      int64          // sequence of the latest snapshot written
+	mu    sync.Mutex
+	match *cassino.Match // nil while seats are free
+	// views lends the engine the memory of the views a broadcast encodes
+	// at once and forgets, so an action allocates no view per seat.
+	views        cassino.Scratch
+	seq          int64 // last sequence applied to match
+	snapSeq      int64 // sequence of the latest snapshot written
 	players      map[int]*seating.Player
 	conns        map[int]Conn
 	lastActivity time.Time

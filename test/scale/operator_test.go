@@ -126,7 +126,9 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 
 		// Steady state: every room beats, nobody comes or goes.
 		before := sample(b, ctx, cs, op)
+		steady := steadyProfile(b, op, steadyWindow-5*time.Second)
 		time.Sleep(steadyWindow)
+		steady()
 		after := sample(b, ctx, cs, op)
 		w0, w1, cpu0, cpu1, sweeps0, sweeps1 := before.writes, after.writes, before.cpu, after.cpu, before.sweeps, after.sweeps
 		sweepAvg := (after.sweepSeconds - before.sweepSeconds) / (sweeps1 - sweeps0)

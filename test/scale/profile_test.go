@@ -4,6 +4,7 @@ package scale
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"maps"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"k8s.io/client-go/kubernetes"
 )
@@ -48,6 +50,27 @@ func startProfiles(b *testing.B, ctx context.Context, cs kubernetes.Interface, o
 			return
 		}
 		saveProfile(b, filepath.Join(dir, "apiserver.pprof"), strings.NewReader(string(raw)))
+	})
+	return wg.Wait
+}
+
+// steadyProfile, when SCALE_PROFILE names a directory, takes a CPU
+// profile of the operator over the steady window (every room beating,
+// nothing changing) into operator-steady.pprof: the sweeps' own cost.
+func steadyProfile(b *testing.B, op *operator, window time.Duration) (wait func()) {
+	dir := os.Getenv("SCALE_PROFILE")
+	if dir == "" {
+		return func() {}
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", op.pprofAddr, int(window.Seconds())))
+		if err != nil {
+			b.Logf("operator profile: %v", err)
+			return
+		}
+		defer resp.Body.Close()
+		saveProfile(b, filepath.Join(dir, "operator-steady.pprof"), resp.Body)
 	})
 	return wg.Wait
 }

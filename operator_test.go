@@ -7,6 +7,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	"github.com/redis/go-redis/v9"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/croupier-dev/croupier/controllers"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
@@ -52,13 +53,22 @@ func TestOperatorRoomNamespacesDefaultToAll(t *testing.T) {
 		g.Expect(controllers.CacheOptions(c.roomNamespaces...).ByObject).To(
 			HaveEach(HaveField("Namespaces", BeEmpty())), "%v", args)
 	}
+	// With it, game pods are watched in those namespaces only, and
+	// GameRooms and pools still everywhere.
 	c, err := parseOperatorFlags([]string{"--room-namespaces=games-a,games-b"})
 	g.Expect(err).NotTo(HaveOccurred())
-	for _, by := range controllers.CacheOptions(c.roomNamespaces...).ByObject {
+	pods := 0
+	for obj, by := range controllers.CacheOptions(c.roomNamespaces...).ByObject {
+		if _, ok := obj.(*corev1.Pod); !ok {
+			g.Expect(by.Namespaces).To(BeEmpty(), "%T", obj)
+			continue
+		}
+		pods++
 		g.Expect(by.Namespaces).To(HaveLen(2))
 		g.Expect(by.Namespaces).To(HaveKey("games-a"))
 		g.Expect(by.Namespaces).To(HaveKey("games-b"))
 	}
+	g.Expect(pods).To(Equal(1), "the pods' entry of the cache options")
 }
 
 func TestOperatorFlagsRejected(t *testing.T) {

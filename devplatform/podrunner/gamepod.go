@@ -47,6 +47,10 @@ type gamePod struct {
 	obs         observed
 	terminating bool
 	term        chan struct{} // closed once terminating
+	// statusBehind: the last status write failed (the API server was
+	// down, say), so the API shows an older status than obs; retried
+	// until one succeeds, as a kubelet's status manager does.
+	statusBehind bool
 }
 
 // launch resolves the pod's container into a local process and starts it.

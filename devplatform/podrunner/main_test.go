@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 func runTests(m *testing.M) int {
 	assets := os.Getenv("KUBEBUILDER_ASSETS")
 	if assets == "" {
-		assets = filepath.Join("..", "..", "..", "bin", "k8s", "1.36.3-etcd-v3.6.16")
+		assets = filepath.Join("..", "..", "bin", "k8s", "1.36.3-etcd-v3.6.16")
 	}
 	env := &envtest.Environment{BinaryAssetsDirectory: assets, ControlPlaneStartTimeout: time.Minute}
 	env.ControlPlane.Etcd = &envtest.Etcd{Path: filepath.Join(assets, "etcd")}

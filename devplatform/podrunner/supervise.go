@@ -24,6 +24,7 @@ const (
 func (gp *gamePod) publish(ctx context.Context, r *Runner) error {
 	gp.mu.Lock()
 	err := r.writeStatus(ctx, gp.uid, gp.key, gp.obs)
+	gp.statusBehind = err != nil
 	gp.mu.Unlock()
 	r.wg.Go(func() { r.supervise(gp) })
 	return err
@@ -38,9 +39,15 @@ func (r *Runner) supervise(gp *gamePod) {
 		defer close(synced)
 		r.syncVolumes(gp, finished)
 	}()
+	retried := make(chan struct{})
+	go func() {
+		defer close(retried)
+		r.retryStatus(gp, finished)
+	}()
 	defer func() {
 		close(finished)
 		<-synced
+		<-retried
 		gp.cleanup(r)
 	}()
 	backoff := firstBackoff
@@ -195,12 +202,56 @@ func (r *Runner) update(gp *gamePod, proc *childproc.Process, change func(*obser
 }
 
 // writeStatusLocked writes gp's status; holding gp.mu keeps the writes of
-// one pod in order.
+// one pod in order. A write that fails is retried by retryStatus, and
+// logged once until one succeeds.
 func (r *Runner) writeStatusLocked(gp *gamePod) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := r.writeStatus(ctx, gp.uid, gp.key, gp.obs); err != nil {
-		r.opts.Log.Error(err, "write pod status", "pod", gp.key)
+	err := r.writeStatus(ctx, gp.uid, gp.key, gp.obs)
+	switch {
+	case err != nil && !gp.statusBehind:
+		r.opts.Log.Error(err, "write pod status; retrying every second", "pod", gp.key)
+	case err == nil && gp.statusBehind:
+		r.opts.Log.Info("pod status written after failed writes", "pod", gp.key)
+	}
+	gp.statusBehind = err != nil
+}
+
+// statusRetryEvery: how often a status the API server refused, or did
+// not answer, is written again. Without it a pod that became ready while
+// the API server was restarting would stay not ready there for good,
+// since the runner writes on a change only.
+const statusRetryEvery = time.Second
+
+// finalStatusRetry bounds the retries of a finished pod's last status
+// (Succeeded or Failed), which hold back the pod's cleanup.
+const finalStatusRetry = time.Minute
+
+// retryStatus writes gp's status again while the last write failed: while
+// the pod runs, and once finished is closed, until its last status is
+// written or finalStatusRetry has passed. A pod being stopped is not
+// retried: it is being deleted.
+func (r *Runner) retryStatus(gp *gamePod, finished <-chan struct{}) {
+	t := time.NewTicker(statusRetryEvery)
+	defer t.Stop()
+	var giveUp <-chan time.Time
+	for {
+		select {
+		case <-finished:
+			finished, giveUp = nil, time.After(finalStatusRetry)
+		case <-giveUp:
+			return
+		case <-t.C:
+		}
+		gp.mu.Lock()
+		if gp.statusBehind && !gp.terminating {
+			r.writeStatusLocked(gp)
+		}
+		behind := gp.statusBehind && !gp.terminating
+		gp.mu.Unlock()
+		if finished == nil && !behind {
+			return
+		}
 	}
 }
 

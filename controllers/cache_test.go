@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
@@ -208,29 +209,26 @@ func TestTrimRoomDropsOtherToolsAnnotations(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			g := NewWithT(t)
+			// trimmed: obj loses its managedFields and foreign
+			// annotations, and nothing else.
+			trimmed := func(obj client.Object) {
+				obj.SetAnnotations(tc.in)
+				obj.SetManagedFields(managed)
+				before := obj.DeepCopyObject().(client.Object)
+				out, err := trimRoom(obj)
+				g.Expect(err).NotTo(HaveOccurred())
+				got := out.(client.Object)
+				g.Expect(got.GetAnnotations()).To(Equal(tc.want))
+				g.Expect(got.GetManagedFields()).To(BeNil())
+				got.SetAnnotations(before.GetAnnotations())
+				got.SetManagedFields(before.GetManagedFields())
+				g.Expect(got).To(Equal(before), "%T: nothing else is trimmed", obj)
+			}
 			room := testRoom().Phase(gamesv1.PhaseReady).Obj()
 			room.Labels = map[string]string{"games.croupier.dev/pool": "quick"}
-			room.Annotations, room.ManagedFields = tc.in, managed
 			room.Finalizers = []string{gamesv1.FinalizerRedisCleanup, "example.com/keep"}
-			before := room.DeepCopy()
-			out, err := trimRoom(room)
-			g.Expect(err).NotTo(HaveOccurred())
-			got := out.(*gamesv1.GameRoom)
-			g.Expect(got.Annotations).To(Equal(tc.want))
-			g.Expect(got.ManagedFields).To(BeNil())
-			got.Annotations, got.ManagedFields = before.Annotations, before.ManagedFields
-			g.Expect(got).To(Equal(before), "nothing else is trimmed")
-
-			p := gameroomtest.MakeGameRoomPool("quick", "ns", 2).Obj()
-			p.Annotations, p.ManagedFields = tc.in, managed
-			beforePool := p.DeepCopy()
-			outPool, err := trimRoom(p)
-			g.Expect(err).NotTo(HaveOccurred())
-			gotPool := outPool.(*gamesv1.GameRoomPool)
-			g.Expect(gotPool.Annotations).To(Equal(tc.want))
-			g.Expect(gotPool.ManagedFields).To(BeNil())
-			gotPool.Annotations, gotPool.ManagedFields = beforePool.Annotations, beforePool.ManagedFields
-			g.Expect(gotPool).To(Equal(beforePool))
+			trimmed(room)
+			trimmed(gameroomtest.MakeGameRoomPool("quick", "ns", 2).Obj())
 		})
 	}
 }

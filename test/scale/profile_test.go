@@ -4,13 +4,13 @@ package scale
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -34,15 +34,7 @@ func startProfiles(b *testing.B, ctx context.Context, cs kubernetes.Interface, o
 		seconds = "20"
 	}
 	var wg sync.WaitGroup
-	wg.Go(func() {
-		resp, err := http.Get("http://" + op.pprofAddr + "/debug/pprof/profile?seconds=" + seconds)
-		if err != nil {
-			b.Logf("operator profile: %v", err)
-			return
-		}
-		defer resp.Body.Close()
-		saveProfile(b, filepath.Join(dir, "operator.pprof"), resp.Body)
-	})
+	wg.Go(func() { operatorProfile(b, op, seconds, filepath.Join(dir, "operator.pprof")) })
 	wg.Go(func() {
 		raw, err := cs.CoreV1().RESTClient().Get().AbsPath("/debug/pprof/profile").Param("seconds", seconds).DoRaw(ctx)
 		if err != nil {
@@ -64,15 +56,21 @@ func steadyProfile(b *testing.B, op *operator, window time.Duration) (wait func(
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", op.pprofAddr, int(window.Seconds())))
-		if err != nil {
-			b.Logf("operator profile: %v", err)
-			return
-		}
-		defer resp.Body.Close()
-		saveProfile(b, filepath.Join(dir, "operator-steady.pprof"), resp.Body)
+		operatorProfile(b, op, strconv.Itoa(int(window.Seconds())), filepath.Join(dir, "operator-steady.pprof"))
 	})
 	return wg.Wait
+}
+
+// operatorProfile takes a CPU profile of the operator over seconds into
+// path.
+func operatorProfile(b *testing.B, op *operator, seconds, path string) {
+	resp, err := http.Get("http://" + op.pprofAddr + "/debug/pprof/profile?seconds=" + seconds)
+	if err != nil {
+		b.Logf("operator profile: %v", err)
+		return
+	}
+	defer resp.Body.Close()
+	saveProfile(b, path, resp.Body)
 }
 
 func saveProfile(b *testing.B, path string, r io.Reader) {

@@ -477,6 +477,33 @@ func (c *Cluster) PrimaryOf(ctx context.Context, key string) (*Node, error) {
 	return nil, errors.New("no cluster node answers")
 }
 
+// SetReplicated writes key on the primary of its slot and waits until the
+// primary's replica has acknowledged it. WAIT counts the replicas that
+// reached the offset of its own connection's last write, so it must follow
+// the write on that connection: a WAIT sent through a cluster client goes
+// to whichever node it picks and proves nothing about key.
+func (c *Cluster) SetReplicated(ctx context.Context, key, value string) error {
+	p, err := c.PrimaryOf(ctx, key)
+	if err != nil {
+		return err
+	}
+	cl := p.client()
+	defer cl.Close()
+	conn := cl.Conn()
+	defer conn.Close()
+	if err := conn.Set(ctx, key, value, 0).Err(); err != nil {
+		return err
+	}
+	acked, err := conn.Do(ctx, "WAIT", 1, 5000).Int()
+	if err != nil {
+		return err
+	}
+	if acked < 1 {
+		return fmt.Errorf("no replica of %s acknowledged %q within 5s", p.Addr, key)
+	}
+	return nil
+}
+
 func (c *Cluster) byAddr(addr string) (*Node, error) {
 	for _, n := range c.nodes {
 		if n.Addr == addr {

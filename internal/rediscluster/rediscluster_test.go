@@ -46,8 +46,7 @@ func TestAReplicaTakesOverAKilledPrimary(t *testing.T) {
 	ctx := context.Background()
 	c := Start(t)
 	cl := c.Client(t)
-	g.Expect(cl.Set(ctx, "k", "v", 0).Err()).To(Succeed())
-	g.Expect(cl.Do(ctx, "WAIT", 1, 5000).Val()).To(BeEquivalentTo(1), "the write reached the replica")
+	g.Expect(c.SetReplicated(ctx, "k", "v")).To(Succeed(), "the write reached the replica")
 
 	old, err := c.PrimaryOf(ctx, "k")
 	g.Expect(err).NotTo(HaveOccurred())

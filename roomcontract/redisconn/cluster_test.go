@@ -21,8 +21,7 @@ func TestClusterClientFollowsAFailover(t *testing.T) {
 	c := rediscluster.Start(t)
 	cl := c.Client(t)
 	const key = "croupier:{default/t1}:seq"
-	g.Expect(cl.Set(ctx, key, "7", 0).Err()).To(Succeed())
-	g.Expect(cl.Do(ctx, "WAIT", 1, 5000).Val()).To(BeEquivalentTo(1))
+	g.Expect(c.SetReplicated(ctx, key, "7")).To(Succeed())
 
 	promoted := c.FailOver(t, key)
 	g.Eventually(func() error {

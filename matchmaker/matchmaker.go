@@ -21,6 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // Options configure a Matchmaker.
@@ -261,7 +262,7 @@ func (m *Matchmaker) routes() *http.ServeMux {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(m.gather, promhttp.HandlerOpts{}))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
-		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: the matchmaker serves POST /v1/play")
+		httpjson.Refuse(w, http.StatusNotFound, "not_found", "no such endpoint: the matchmaker serves POST /v1/play")
 	})
 	return mux
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // play answers POST /v1/play: a seat, or a refusal that changed nothing.
@@ -15,7 +17,7 @@ func (m *Matchmaker) play(w http.ResponseWriter, r *http.Request) {
 	var br *badRequest
 	if errors.As(err, &br) {
 		plays.WithLabelValues(br.code).Inc()
-		writeError(w, http.StatusBadRequest, br.code, br.msg)
+		httpjson.Refuse(w, http.StatusBadRequest, br.code, br.msg)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), m.opts.PlayTimeout)
@@ -62,10 +64,10 @@ func (m *Matchmaker) play(w http.ResponseWriter, r *http.Request) {
 func (m *Matchmaker) refuse(w http.ResponseWriter, status, retry int, code, msg string) {
 	plays.WithLabelValues(code).Inc()
 	if retry > 0 {
-		writeRetry(w, status, retry, code, msg)
+		httpjson.RefuseRetry(w, status, retry, code, msg)
 		return
 	}
-	writeError(w, status, code, msg)
+	httpjson.Refuse(w, status, code, msg)
 }
 
 func (m *Matchmaker) unavailable(w http.ResponseWriter, err error) {

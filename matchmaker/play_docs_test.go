@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/croupier-dev/croupier/internal/redisserver"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"github.com/croupier-dev/croupier/roomcontract/redisconn"
 )
 
@@ -31,7 +32,7 @@ func TestNoRoomIsRefusedAndARetryLooksAnew(t *testing.T) {
 	}
 
 	rec := play()
-	var refusal errorBody
+	var refusal httpjson.Refusal
 	_ = json.Unmarshal(rec.Body.Bytes(), &refusal)
 	if rec.Code != http.StatusServiceUnavailable || refusal.Code != CodeNoRoom || refusal.Message == "" || rec.Header().Get("Retry-After") != "5" {
 		t.Fatalf("no room anywhere: %d %s Retry-After %q, want 503 %s with Retry-After 5", rec.Code, rec.Body, rec.Header().Get("Retry-After"), CodeNoRoom)
@@ -67,7 +68,7 @@ func TestNoSeatWithinThePlayTimeoutIsRefused(t *testing.T) {
 	rec := httptest.NewRecorder()
 	m.routes().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/v1/play",
 		strings.NewReader(`{"game":"cassino","players":2,"name":"Bob","request_id":"docs-slow-bob"}`)))
-	var refusal errorBody
+	var refusal httpjson.Refusal
 	_ = json.Unmarshal(rec.Body.Bytes(), &refusal)
 	if rec.Code != http.StatusServiceUnavailable || refusal.Code != CodeNoRoom || rec.Header().Get("Retry-After") != "1" {
 		t.Errorf("no seat in time: %d %s Retry-After %q, want 503 %s with Retry-After 1", rec.Code, rec.Body, rec.Header().Get("Retry-After"), CodeNoRoom)

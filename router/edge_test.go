@@ -11,14 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"github.com/gorilla/websocket"
 	. "github.com/onsi/gomega"
 )
 
-func refusalOf(g Gomega, resp *http.Response) errorBody {
+func refusalOf(g Gomega, resp *http.Response) httpjson.Refusal {
 	g.Expect(resp).NotTo(BeNil())
 	defer resp.Body.Close()
-	var b errorBody
+	var b httpjson.Refusal
 	raw, _ := io.ReadAll(resp.Body)
 	g.Expect(json.Unmarshal(raw, &b)).To(Succeed(), "body %q", raw)
 	return b

@@ -8,6 +8,8 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // Sizes of a join on the way through. The pod refuses bodies over 1 KiB
@@ -35,14 +37,14 @@ func (r *Router) forwardToPod(w http.ResponseWriter, req *http.Request, podPath,
 	}
 	if ok, wait := r.joins.allow(r.clientIP(req), r.opts.Now()); !ok {
 		r.metrics.joins.WithLabelValues("refused", CodeTooManyJoins).Inc()
-		writeRetry(w, http.StatusTooManyRequests, int(math.Ceil(wait.Seconds())), CodeTooManyJoins,
+		httpjson.RefuseRetry(w, http.StatusTooManyRequests, int(math.Ceil(wait.Seconds())), CodeTooManyJoins,
 			"too many "+limited+" from your address; retry later")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxJoinBody))
 	if err != nil {
 		r.metrics.joins.WithLabelValues("refused", CodeBadRequest).Inc()
-		writeError(w, http.StatusBadRequest, CodeBadRequest, what+" body over 4 KiB or unreadable")
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, what+" body over 4 KiB or unreadable")
 		return
 	}
 	podReq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, "http://"+rt.endpoint+podPath, bytes.NewReader(body))
@@ -80,7 +82,7 @@ func (r *Router) forwardToPod(w http.ResponseWriter, req *http.Request, podPath,
 	}
 	ws, _ := json.Marshal("/v1/rooms/" + key + "/ws")
 	fields["ws"] = ws
-	writeJSON(w, http.StatusOK, fields)
+	httpjson.Write(w, http.StatusOK, fields)
 }
 
 // unavailable answers a join the pod could not take: it is usually a pod
@@ -88,6 +90,6 @@ func (r *Router) forwardToPod(w http.ResponseWriter, req *http.Request, podPath,
 func (r *Router) unavailable(w http.ResponseWriter, key string, err error) {
 	r.metrics.joins.WithLabelValues("refused", CodeRoomUnavailable).Inc()
 	r.log.V(1).Info("join: pod unreachable", "room", key, "error", err.Error())
-	writeRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodeRoomUnavailable,
+	httpjson.RefuseRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodeRoomUnavailable,
 		"room "+key+" did not answer; retry shortly")
 }

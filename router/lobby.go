@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // The lobby's bounds: one answer lists at most maxLobbyLimit rooms.
@@ -48,7 +49,7 @@ type Lobby struct {
 func (r *Router) lobby(w http.ResponseWriter, req *http.Request) {
 	game, limit, msg := lobbyQuery(req.URL.Query())
 	if msg != "" {
-		writeError(w, http.StatusBadRequest, CodeBadRequest, msg)
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, msg)
 		return
 	}
 	rooms := r.table.listed(game)
@@ -68,7 +69,7 @@ func (r *Router) lobby(w http.ResponseWriter, req *http.Request) {
 	if out.Rooms == nil {
 		out.Rooms = []LobbyRoom{}
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpjson.Write(w, http.StatusOK, out)
 }
 
 func lobbyQuery(q url.Values) (game string, limit int, msg string) {

@@ -3,6 +3,7 @@ package router
 import (
 	"net/http"
 
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -16,7 +17,7 @@ const maxRoomName = 63
 func roomFromPath(w http.ResponseWriter, req *http.Request) (string, bool) {
 	ns, name := req.PathValue("namespace"), req.PathValue("name")
 	if len(validation.IsDNS1123Label(ns)) > 0 || len(name) > maxRoomName || len(validation.IsDNS1123Subdomain(name)) > 0 {
-		writeError(w, http.StatusNotFound, CodeNoSuchRoom, "no such room: namespace and name must be Kubernetes names")
+		httpjson.Refuse(w, http.StatusNotFound, CodeNoSuchRoom, "no such room: namespace and name must be Kubernetes names")
 		return "", false
 	}
 	return roomKey(ns, name), true
@@ -31,11 +32,11 @@ func (r *Router) routeFor(w http.ResponseWriter, req *http.Request) (string, rou
 	}
 	rt, ok := r.table.lookup(key)
 	if !ok {
-		writeError(w, http.StatusNotFound, CodeNoSuchRoom, "no room "+key)
+		httpjson.Refuse(w, http.StatusNotFound, CodeNoSuchRoom, "no room "+key)
 		return key, route{}, CodeNoSuchRoom
 	}
 	if rt.endpoint == "" {
-		writeRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodeRoomUnavailable,
+		httpjson.RefuseRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodeRoomUnavailable,
 			"room "+key+" is starting or moving to a new pod; retry shortly")
 		return key, route{}, CodeRoomUnavailable
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"k8s.io/apimachinery/pkg/util/validation"
 )
 
@@ -37,19 +38,19 @@ func newPlayClient(timeout time.Duration) *http.Client {
 // path to a seat, as a join's answer has it.
 func (r *Router) play(w http.ResponseWriter, req *http.Request) {
 	if r.opts.MatchmakerURL == "" {
-		writeError(w, http.StatusServiceUnavailable, CodePlayUnavailable,
+		httpjson.Refuse(w, http.StatusServiceUnavailable, CodePlayUnavailable,
 			"this platform runs no matchmaker: join a room by its link (the router's --matchmaker-url is not set)")
 		return
 	}
 	if ok, wait := r.joins.allow(r.clientIP(req), r.opts.Now()); !ok {
 		r.metrics.joins.WithLabelValues("refused", CodeTooManyJoins).Inc()
-		writeRetry(w, http.StatusTooManyRequests, int(math.Ceil(wait.Seconds())), CodeTooManyJoins,
+		httpjson.RefuseRetry(w, http.StatusTooManyRequests, int(math.Ceil(wait.Seconds())), CodeTooManyJoins,
 			"too many joins from your address; retry later")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxPlayBody))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, CodeBadRequest, "quick play body over 4 KiB or unreadable")
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "quick play body over 4 KiB or unreadable")
 		return
 	}
 	mmReq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, strings.TrimRight(r.opts.MatchmakerURL, "/")+"/v1/play", bytes.NewReader(body))
@@ -90,13 +91,13 @@ func (r *Router) play(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	fields["ws"], _ = json.Marshal("/v1/rooms/" + roomKey(seat.Namespace, seat.Name) + "/ws")
-	writeJSON(w, http.StatusOK, fields)
+	httpjson.Write(w, http.StatusOK, fields)
 }
 
 func (r *Router) playUnavailable(w http.ResponseWriter, err error) {
 	if err != nil {
 		r.log.V(1).Info("quick play: matchmaker unreachable", "error", err.Error())
 	}
-	writeRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodePlayUnavailable,
+	httpjson.RefuseRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodePlayUnavailable,
 		"the matchmaker did not answer; retry with the same request_id")
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // Bounds of a replay on the way through. The longest legal match makes a
@@ -80,7 +82,7 @@ func (r *Router) replay(w http.ResponseWriter, req *http.Request) {
 
 func (r *Router) replayUnavailable(w http.ResponseWriter, key string, err error) {
 	r.log.V(1).Info("replay: pod unreachable", "room", key, "error", err.Error())
-	writeRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodeRoomUnavailable,
+	httpjson.RefuseRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodeRoomUnavailable,
 		"room "+key+" did not answer; retry shortly")
 }
 

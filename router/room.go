@@ -1,6 +1,10 @@
 package router
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
+)
 
 // roomFacts answers GET /v1/rooms/{namespace}/{name} from the table: a
 // room is known (200) even while its pod is not ready.
@@ -11,8 +15,8 @@ func (r *Router) roomFacts(w http.ResponseWriter, req *http.Request) {
 	}
 	rt, ok := r.table.lookup(key)
 	if !ok {
-		writeError(w, http.StatusNotFound, CodeNoSuchRoom, "no room "+key)
+		httpjson.Refuse(w, http.StatusNotFound, CodeNoSuchRoom, "no room "+key)
 		return
 	}
-	writeJSON(w, http.StatusOK, rt.facts)
+	httpjson.Write(w, http.StatusOK, rt.facts)
 }

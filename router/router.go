@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"github.com/go-logr/logr"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -90,7 +91,7 @@ func (r *Router) routes() *http.ServeMux {
 	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}/ws", r.websocket)
 	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}/replay", r.replay)
 	mux.HandleFunc("/v1/", func(w http.ResponseWriter, _ *http.Request) {
-		writeError(w, http.StatusNotFound, CodeNotFound, "no such endpoint: see docs/PROTOCOL.md, section Router")
+		httpjson.Refuse(w, http.StatusNotFound, CodeNotFound, "no such endpoint: see docs/PROTOCOL.md, section Router")
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", r.readyz)
@@ -99,7 +100,7 @@ func (r *Router) routes() *http.ServeMux {
 			r.opts.Static.ServeHTTP(w, req)
 			return
 		}
-		writeError(w, http.StatusNotFound, CodeNotFound, "not found")
+		httpjson.Refuse(w, http.StatusNotFound, CodeNotFound, "not found")
 	})
 	return mux
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
@@ -57,23 +58,23 @@ func (r *Router) websocket(w http.ResponseWriter, req *http.Request) {
 	rt, ref := r.admit(req, key)
 	if ref != nil {
 		if ref.retry > 0 {
-			writeRetry(w, ref.status, ref.retry, ref.code, ref.msg)
+			httpjson.RefuseRetry(w, ref.status, ref.retry, ref.code, ref.msg)
 		} else {
-			writeError(w, ref.status, ref.code, ref.msg)
+			httpjson.Refuse(w, ref.status, ref.code, ref.msg)
 		}
 		r.refused(req, ip, key, *ref)
 		return
 	}
 	if code := r.conns.reserve(ip); code != "" {
 		ref := capacityRefusal(code)
-		writeRetry(w, ref.status, ref.retry, ref.code, ref.msg)
+		httpjson.RefuseRetry(w, ref.status, ref.retry, ref.code, ref.msg)
 		r.refused(req, ip, key, ref)
 		return
 	}
 	c, ref := r.dialRoom(req, key, rt.endpoint, ip)
 	if ref != nil {
 		r.conns.release(ip)
-		writeRetry(w, ref.status, retryAfterSeconds, ref.code, ref.msg)
+		httpjson.RefuseRetry(w, ref.status, retryAfterSeconds, ref.code, ref.msg)
 		r.refused(req, ip, key, *ref)
 		return
 	}

@@ -354,7 +354,10 @@ func (p *Platform) startRunner() error {
 		done <- podrunner.Run(ctx, p.Config, podrunner.Options{
 			Binary: p.Binary, Programs: map[string]string{controllers.GameServerProgram: p.GameserverBinary},
 			DefaultArgs: []string{"gameserver"}, LogDir: p.PodLogs,
-			MaxGracePeriod: 2 * time.Second, VolumeSyncPeriod: time.Second,
+			// The volume sync period stays the runner's default, as in
+			// `croupier dev`: a faster one multiplies the Secret reads a
+			// burst of rooms costs the API server.
+			MaxGracePeriod: 2 * time.Second,
 			Log: p.opts.Log.WithName("pods"),
 		})
 	}()

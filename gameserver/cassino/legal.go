@@ -40,6 +40,10 @@ func (s *state) legalActions(seat int) []Action {
 func (s *state) findLegal(seat int) *generator {
 	g := generators.Get().(*generator)
 	g.init(s)
+	g.held = [11]uint8{}
+	for _, c := range s.Hands[seat] {
+		g.held[c.Value()]++
+	}
 	out := g.raw[:0]
 	for _, c := range s.Hands[seat] {
 		out = g.appendCaptures(out, c)
@@ -76,6 +80,8 @@ type generator struct {
 	done  [11]bool
 	plain []union // unions a build starts from
 	seen  maskSet
+	fit   setFit    // scratch of unionsFitting
+	held  [11]uint8 // the seat's cards by value (courts at 0)
 	// The plays found, without pointers (so that filling them costs no
 	// write barrier): their cards, sets and build ids are spans of cards,
 	// sets and ids, which export turns into actions.
@@ -179,7 +185,7 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 	}
 	cv := c.Value()
 	for v := max(cv, 2); v <= 10 && len(out) < MaxLegalPlays; v++ {
-		if !s.holdsValue(seat, c, v) {
+		if !g.holds(c, v) {
 			continue
 		}
 		joinable := g.picks[:0]
@@ -207,6 +213,17 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 		}
 	}
 	return out
+}
+
+// holds is state.holdsValue for the seat whose plays g lists, from its
+// count of cards by value: c is in that hand, and a hand holds no card
+// twice.
+func (g *generator) holds(c Card, v int) bool {
+	n := g.held[v]
+	if c.Value() == v {
+		n--
+	}
+	return n > 0
 }
 
 func (g *generator) appendBuildsFrom(out []rawAction, c Card, v int, reach []union, joinable []int, inc int) []rawAction {

@@ -73,15 +73,16 @@ const MaxLegalPlays = 4096
 // loose cards between the cards of the hand. Its lists are scratch reused
 // from call to call; export copies the result out in four allocations.
 type generator struct {
-	s     *state
-	ct    classTable
-	bySum [11][]classSet // multisets of loose cards by their sum
-	reach [11][]union    // unions of disjoint sets of one sum, from nothing
-	done  [11]bool
-	plain []union // unions a build starts from
-	seen  maskSet
-	fit   setFit    // scratch of unionsFitting
-	held  [11]uint8 // the seat's cards by value (courts at 0)
+	s      *state
+	ct     classTable
+	bySum  [11][]classSet // multisets of loose cards by their sum
+	reach  [11][]union    // unions of disjoint sets of one sum, from nothing
+	done   [11]bool
+	plain  []union // unions a build starts from
+	seen   maskSet
+	hashed bool      // unions dedups through seen, not by comparing
+	fit    setFit    // scratch of unionsFitting
+	held   [11]uint8 // the seat's cards by value (courts at 0)
 	// The plays found, without pointers (so that filling them costs no
 	// write barrier): their cards, sets and build ids are spans of cards,
 	// sets and ids, which export turns into actions.

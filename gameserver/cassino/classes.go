@@ -51,7 +51,12 @@ func roleOf(c Card) int {
 	return 2
 }
 
+// init sorts table's cards into classes, over what ct held before: only
+// the sizes need clearing, since init writes every other entry of a class
+// before it is read (first[k][0] is never written, and stays 0).
 func (ct *classTable) init(table []Card) {
+	clear(ct.size[:ct.n])
+	ct.n, ct.sizes = 0, 0
 	ct.table = table
 	var ids [11][3]int // class id + 1; 0: none yet
 	for i, c := range table {

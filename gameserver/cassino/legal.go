@@ -20,8 +20,9 @@ var generators = sync.Pool{New: func() any { return new(generator) }}
 
 // legalActions lists seat's actions in lists of their own.
 func (s *state) legalActions(seat int) []Action {
-	g := s.findLegal(seat)
+	g := generators.Get().(*generator)
 	defer generators.Put(g)
+	s.findLegal(seat, g)
 	n := g.size()
 	var mem legalParts
 	switch {
@@ -35,10 +36,9 @@ func (s *state) legalActions(seat int) []Action {
 	return g.export(n, mem)
 }
 
-// findLegal finds seat's actions into the scratch of a generator from
-// the pool (g.raw), which the caller puts back once it has exported them.
-func (s *state) findLegal(seat int) *generator {
-	g := generators.Get().(*generator)
+// findLegal finds seat's actions into g's scratch (g.raw), for the
+// caller to export.
+func (s *state) findLegal(seat int, g *generator) {
 	g.init(s)
 	g.held = [11]uint8{}
 	for _, c := range s.Hands[seat] {
@@ -59,7 +59,6 @@ func (s *state) findLegal(seat int) *generator {
 		out = append(out, rawAction{kind: kindTrail, card: c})
 	}
 	g.raw = out
-	return g
 }
 
 // MaxLegalPlays bounds the captures and builds LegalActions lists. Real
@@ -97,7 +96,6 @@ type generator struct {
 
 func (g *generator) init(s *state) {
 	g.s = s
-	g.ct = classTable{}
 	g.ct.init(s.Table)
 	g.done = [11]bool{}
 	g.cards, g.sets, g.ids = g.cards[:0], g.sets[:0], g.ids[:0]
@@ -109,7 +107,9 @@ func (g *generator) init(s *state) {
 func (g *generator) reachFrom0(v int) []union {
 	if !g.done[v] {
 		g.reach[v] = append(g.reach[v][:0], union{parent: -1})
-		g.reach[v] = g.unions(g.reach[v], g.bySum[v], MaxLegalPlays)
+		if len(g.bySum[v]) > 0 {
+			g.reach[v] = g.unions(g.reach[v], g.bySum[v], MaxLegalPlays)
+		}
 		g.done[v] = true
 	}
 	return g.reach[v]

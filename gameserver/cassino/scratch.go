@@ -14,6 +14,7 @@ type Scratch struct {
 	pack   packBuf
 	legal  legalBuf
 	events eventScratch
+	gen    generator // finds the plays of ViewInto's views
 }
 
 // ViewInto is View with its lists in sc: the view is valid until the

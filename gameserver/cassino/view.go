@@ -68,8 +68,13 @@ func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
 	var g *generator
 	var legal legalSize
 	if seated && !s.Finished && !s.HandOver && seat == s.Turn {
-		g = s.findLegal(seat)
-		defer generators.Put(g)
+		if sc != nil {
+			g = &sc.gen
+		} else {
+			g = generators.Get().(*generator)
+			defer generators.Put(g)
+		}
+		s.findLegal(seat, g)
 		legal = g.size()
 	}
 	ints := 4*n + len(s.Winners)
@@ -118,6 +123,9 @@ func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
 	}
 	if g != nil {
 		v.Legal = g.export(legal, lm)
+		// A Scratch outlives the view: its generator must not keep the
+		// match's state reachable.
+		g.s, g.ct.table = nil, nil
 	}
 }
 

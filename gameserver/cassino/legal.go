@@ -26,8 +26,12 @@ func (s *state) legalActions(seat int) []Action {
 	n := g.size()
 	var mem legalParts
 	switch {
+	case n.fits(tinyLegal):
+		mem = new(legalMemTiny).parts()
 	case n.fits(smallLegal):
 		mem = new(legalMemSmall).parts()
+	case n.fits(midLegal):
+		mem = new(legalMemMid).parts()
 	case n.fits(fullLegal):
 		mem = new(legalMem).parts()
 	case n.fits(largeLegal):

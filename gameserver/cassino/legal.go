@@ -1,6 +1,9 @@
 package cassino
 
-import "sync"
+import (
+	"math/bits"
+	"sync"
+)
 
 // LegalActions lists every action seat may take now, or nil when it is not
 // seat's turn. Captures that take the same cards are listed once, whatever
@@ -44,10 +47,12 @@ func (s *state) legalActions(seat int) []Action {
 // caller to export.
 func (s *state) findLegal(seat int, g *generator) {
 	g.init(s)
-	g.held = [11]uint8{}
+	g.held, g.heldValues = [11]uint8{}, 0
 	for _, c := range s.Hands[seat] {
 		g.held[c.Value()]++
+		g.heldValues |= 1 << c.Value()
 	}
+	g.heldValues &^= 1 // courts
 	out := g.raw[:0]
 	for _, c := range s.Hands[seat] {
 		out = g.appendCaptures(out, c)
@@ -86,6 +91,8 @@ type generator struct {
 	hashed bool      // unions dedups through seen, not by comparing
 	fit    setFit    // scratch of unionsFitting
 	held   [11]uint8 // the seat's cards by value (courts at 0)
+	// heldValues has bit v set when the seat holds a card of value v.
+	heldValues uint16
 	// The plays found, without pointers (so that filling them costs no
 	// write barrier): their cards, sets and build ids are spans of cards,
 	// sets and ids, which export turns into actions.
@@ -189,10 +196,15 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 		return out
 	}
 	cv := c.Value()
-	for v := max(cv, 2); v <= 10 && len(out) < MaxLegalPlays; v++ {
-		if !g.holds(c, v) {
-			continue
-		}
+	// The values of 2 and up that the seat holds another card of, from
+	// cv up: state.holdsValue for each (c is in the hand, once).
+	values := g.heldValues
+	if g.held[cv] == 1 {
+		values &^= 1 << cv
+	}
+	values &^= 1<<max(cv, 2) - 1
+	for ; values != 0 && len(out) < MaxLegalPlays; values &= values - 1 {
+		v := bits.TrailingZeros16(values)
 		joinable := g.picks[:0]
 		for i, b := range s.Builds {
 			if b.Value == v {
@@ -200,8 +212,7 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 			}
 		}
 		g.picks = joinable
-		reach0 := g.reachFrom0(v)
-		plain := reach0
+		var plain []union
 		if v > cv {
 			starts := g.plain[:0]
 			for _, set := range g.bySum[v-cv] {
@@ -209,26 +220,17 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 			}
 			plain = g.unions(starts, g.bySum[v], MaxLegalPlays-len(out))
 			g.plain = plain
+		} else {
+			plain = g.reachFrom0(v)
 		}
 		out = g.appendBuildsFrom(out, c, v, plain, joinable, -1)
 		for i, b := range s.Builds {
 			if !b.Multiple() && b.Value+cv == v && (b.Owner != seat || s.Options.IncreaseOwnBuild) {
-				out = g.appendBuildsFrom(out, c, v, reach0, joinable, i)
+				out = g.appendBuildsFrom(out, c, v, g.reachFrom0(v), joinable, i)
 			}
 		}
 	}
 	return out
-}
-
-// holds is state.holdsValue for the seat whose plays g lists, from its
-// count of cards by value: c is in that hand, and a hand holds no card
-// twice.
-func (g *generator) holds(c Card, v int) bool {
-	n := g.held[v]
-	if c.Value() == v {
-		n--
-	}
-	return n > 0
 }
 
 func (g *generator) appendBuildsFrom(out []rawAction, c Card, v int, reach []union, joinable []int, inc int) []rawAction {

@@ -202,7 +202,7 @@ func (g *generator) export(n legalSize, mem legalParts) []Action {
 	}
 	for i, r := range raw {
 		a := &out[i]
-		a.Type, a.Card, a.Value = kindTypes[r.kind], r.card, int(r.value)
+		*a = Action{Type: kindTypes[r.kind], Card: r.card, Value: int(r.value)}
 		if r.sets.len() > 0 {
 			start := len(sets)
 			for _, sp := range g.sets[r.sets.start:r.sets.end] {

@@ -32,7 +32,6 @@ type classTable struct {
 	sizes uint64 // the vector of every class's size
 	value [maxClasses]uint8
 	size  [maxClasses]uint8
-	cards [maxClasses][3]uint8  // indexes into table, in table order
 	first [maxClasses][4]uint64 // table mask of the first k cards of a class
 }
 
@@ -58,7 +57,7 @@ func (ct *classTable) init(table []Card) {
 	clear(ct.size[:ct.n])
 	ct.n, ct.sizes = 0, 0
 	ct.table = table
-	var ids [11][3]int // class id + 1; 0: none yet
+	var ids [11][3]uint8 // class id + 1; 0: none yet
 	for i, c := range table {
 		if c.IsCourt() {
 			continue
@@ -67,10 +66,9 @@ func (ct *classTable) init(table []Card) {
 		if *id == 0 {
 			ct.value[ct.n] = uint8(c.Value())
 			ct.n++
-			*id = ct.n
+			*id = uint8(ct.n)
 		}
 		k := *id - 1
-		ct.cards[k][ct.size[k]] = uint8(i)
 		ct.first[k][ct.size[k]+1] = ct.first[k][ct.size[k]] | 1<<i
 		ct.size[k]++
 		ct.sizes += 1 << (classBits * k)

@@ -60,14 +60,13 @@ type legalBuf struct {
 	ids     []string
 }
 
-// parts returns the buffer's lists, long enough for n, with the actions
-// cleared: export sets only the fields an action uses.
+// parts returns the buffer's lists, long enough for n; export writes
+// every field of the actions.
 func (b *legalBuf) parts(n legalSize) legalParts {
 	b.actions = grown(b.actions, n.actions)
 	b.cards = grown(b.cards, n.cards)
 	b.sets = grown(b.sets, n.sets)
 	b.ids = grown(b.ids, n.ids)
-	clear(b.actions[:n.actions])
 	return legalParts{b.actions, b.cards, b.sets, b.ids}
 }
 

@@ -33,6 +33,8 @@ type classTable struct {
 	value [maxClasses]uint8
 	size  [maxClasses]uint8
 	first [maxClasses][4]uint64 // table mask of the first k cards of a class
+	// minAfter[k] is the lowest value of classes k and up (11: none).
+	minAfter [maxClasses + 1]uint8
 }
 
 // classSet is a multiset of classes, as a vector.
@@ -73,6 +75,10 @@ func (ct *classTable) init(table []Card) {
 		ct.size[k]++
 		ct.sizes += 1 << (classBits * k)
 	}
+	ct.minAfter[ct.n] = 11
+	for k := ct.n - 1; k >= 0; k-- {
+		ct.minAfter[k] = min(ct.value[k], ct.minAfter[k+1])
+	}
 }
 
 func (ct *classTable) count(vec uint64, class int) int {
@@ -100,14 +106,24 @@ func (g *generator) fillSetsBySum() {
 	g.walkSets(0, 0, 0)
 }
 
+// walkSets lists, depth first, the multisets that add cards of classes
+// from class on to vec (worth total); it goes down only where some later
+// class still fits, which spares most calls on a small table.
 func (g *generator) walkSets(class int, vec uint64, total int) {
 	ct := &g.ct
-	if total > 0 {
-		g.bySum[total] = append(g.bySum[total], classSet{vec: vec})
-	}
 	for i := class; i < ct.n; i++ {
-		for n := 1; n <= int(ct.size[i]) && total+n*int(ct.value[i]) <= 10; n++ {
-			g.walkSets(i+1, vec+uint64(n)<<(classBits*i), total+n*int(ct.value[i]))
+		value := int(ct.value[i])
+		t, v := total, vec
+		for range ct.size[i] {
+			t += value
+			if t > 10 {
+				break
+			}
+			v += 1 << (classBits * i)
+			g.bySum[t] = append(g.bySum[t], classSet{vec: v})
+			if t+int(ct.minAfter[i+1]) <= 10 {
+				g.walkSets(i+1, v, t)
+			}
 		}
 	}
 }

@@ -106,13 +106,32 @@ type legalMemSmall struct {
 	ids     [2]string
 }
 
-// legalCaps are the capacities of legalMem and legalMemSmall.
+// legalMemTiny is legalMem for lists of one or two plays, a third of
+// the views.
+type legalMemTiny struct {
+	actions [2]Action
+	cards   [6]Card
+	sets    [2][]Card
+	ids     [1]string
+}
+
+// legalMemMid is legalMem for lists of five or six plays.
+type legalMemMid struct {
+	actions [6]Action
+	cards   [18]Card
+	sets    [6][]Card
+	ids     [3]string
+}
+
+// legalCaps are the capacities of the legalMem types.
 type legalCaps struct{ actions, cards, sets, ids int }
 
 var (
 	largeLegal = legalCaps{len(legalMemLarge{}.actions), len(legalMemLarge{}.cards), len(legalMemLarge{}.sets), len(legalMemLarge{}.ids)}
 	fullLegal  = legalCaps{len(legalMem{}.actions), len(legalMem{}.cards), len(legalMem{}.sets), len(legalMem{}.ids)}
 	smallLegal = legalCaps{len(legalMemSmall{}.actions), len(legalMemSmall{}.cards), len(legalMemSmall{}.sets), len(legalMemSmall{}.ids)}
+	tinyLegal  = legalCaps{len(legalMemTiny{}.actions), len(legalMemTiny{}.cards), len(legalMemTiny{}.sets), len(legalMemTiny{}.ids)}
+	midLegal   = legalCaps{len(legalMemMid{}.actions), len(legalMemMid{}.cards), len(legalMemMid{}.sets), len(legalMemMid{}.ids)}
 )
 
 // legalParts are the lists an export carves its actions from.
@@ -132,6 +151,14 @@ func (m *legalMemLarge) parts() legalParts {
 }
 
 func (m *legalMemSmall) parts() legalParts {
+	return legalParts{m.actions[:], m.cards[:], m.sets[:], m.ids[:]}
+}
+
+func (m *legalMemTiny) parts() legalParts {
+	return legalParts{m.actions[:], m.cards[:], m.sets[:], m.ids[:]}
+}
+
+func (m *legalMemMid) parts() legalParts {
 	return legalParts{m.actions[:], m.cards[:], m.sets[:], m.ids[:]}
 }
 
@@ -175,7 +202,7 @@ func (g *generator) export(n legalSize, mem legalParts) []Action {
 	}
 	for i, r := range raw {
 		a := &out[i]
-		a.Type, a.Card, a.Value = kindTypes[r.kind], r.card, int(r.value)
+		*a = Action{Type: kindTypes[r.kind], Card: r.card, Value: int(r.value)}
 		if r.sets.len() > 0 {
 			start := len(sets)
 			for _, sp := range g.sets[r.sets.start:r.sets.end] {

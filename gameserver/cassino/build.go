@@ -125,7 +125,7 @@ func (s *state) buildSets(c Card, v int, loose []Card, inc int, joined []int, p 
 	return append(sets, rest...), nil
 }
 
-func (s *state) evolveBuilt(e Event, rest *packer) error {
+func (s *state) evolveBuilt(e *Event, rest *packer) error {
 	if err := s.checkPlayEvent(e); err != nil {
 		return err
 	}

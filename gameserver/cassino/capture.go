@@ -96,7 +96,7 @@ func (s *state) courtTake(c Card) int {
 	return min(onTable, 1)
 }
 
-func (s *state) evolveCaptured(e Event) error {
+func (s *state) evolveCaptured(e *Event) error {
 	if err := s.checkPlayEvent(e); err != nil {
 		return err
 	}

@@ -32,8 +32,9 @@ type classTable struct {
 	sizes uint64 // the vector of every class's size
 	value [maxClasses]uint8
 	size  [maxClasses]uint8
-	cards [maxClasses][3]uint8  // indexes into table, in table order
 	first [maxClasses][4]uint64 // table mask of the first k cards of a class
+	// minAfter[k] is the lowest value of classes k and up (11: none).
+	minAfter [maxClasses + 1]uint8
 }
 
 // classSet is a multiset of classes, as a vector.
@@ -51,9 +52,14 @@ func roleOf(c Card) int {
 	return 2
 }
 
+// init sorts table's cards into classes, over what ct held before: only
+// the sizes need clearing, since init writes every other entry of a class
+// before it is read (first[k][0] is never written, and stays 0).
 func (ct *classTable) init(table []Card) {
+	clear(ct.size[:ct.n])
+	ct.n, ct.sizes = 0, 0
 	ct.table = table
-	var ids [11][3]int // class id + 1; 0: none yet
+	var ids [11][3]uint8 // class id + 1; 0: none yet
 	for i, c := range table {
 		if c.IsCourt() {
 			continue
@@ -62,13 +68,16 @@ func (ct *classTable) init(table []Card) {
 		if *id == 0 {
 			ct.value[ct.n] = uint8(c.Value())
 			ct.n++
-			*id = ct.n
+			*id = uint8(ct.n)
 		}
 		k := *id - 1
-		ct.cards[k][ct.size[k]] = uint8(i)
 		ct.first[k][ct.size[k]+1] = ct.first[k][ct.size[k]] | 1<<i
 		ct.size[k]++
 		ct.sizes += 1 << (classBits * k)
+	}
+	ct.minAfter[ct.n] = 11
+	for k := ct.n - 1; k >= 0; k-- {
+		ct.minAfter[k] = min(ct.value[k], ct.minAfter[k+1])
 	}
 }
 
@@ -97,14 +106,24 @@ func (g *generator) fillSetsBySum() {
 	g.walkSets(0, 0, 0)
 }
 
+// walkSets lists, depth first, the multisets that add cards of classes
+// from class on to vec (worth total); it goes down only where some later
+// class still fits, which spares most calls on a small table.
 func (g *generator) walkSets(class int, vec uint64, total int) {
 	ct := &g.ct
-	if total > 0 {
-		g.bySum[total] = append(g.bySum[total], classSet{vec: vec})
-	}
 	for i := class; i < ct.n; i++ {
-		for n := 1; n <= int(ct.size[i]) && total+n*int(ct.value[i]) <= 10; n++ {
-			g.walkSets(i+1, vec+uint64(n)<<(classBits*i), total+n*int(ct.value[i]))
+		value := int(ct.value[i])
+		t, v := total, vec
+		for range ct.size[i] {
+			t += value
+			if t > 10 {
+				break
+			}
+			v += 1 << (classBits * i)
+			g.bySum[t] = append(g.bySum[t], classSet{vec: v})
+			if t+int(ct.minAfter[i+1]) <= 10 {
+				g.walkSets(i+1, v, t)
+			}
 		}
 	}
 }

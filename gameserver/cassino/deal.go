@@ -42,7 +42,7 @@ func emptyLists(ls [][]Card, n int) [][]Card {
 	return ls
 }
 
-func (s *state) evolveHandStarted(e Event) error {
+func (s *state) evolveHandStarted(e *Event) error {
 	switch {
 	case s.Finished:
 		return errors.New("the match is over")
@@ -103,7 +103,7 @@ func (s *state) dealEvent(p *packer) Event {
 
 // isDealEvent reports whether e is exactly dealEvent(), without building
 // it: every play that empties the hands folds a deal.
-func (s *state) isDealEvent(e Event) bool {
+func (s *state) isDealEvent(e *Event) bool {
 	n := s.n()
 	if e.Deal != s.Deal+1 || len(e.Hands) != n || len(e.Counts) != n {
 		return false
@@ -135,7 +135,7 @@ func (s *state) isDealEvent(e Event) bool {
 	return slices.Equal(e.Table, table) && e.Last == (i == len(s.Deck))
 }
 
-func (s *state) evolveDealt(e Event) error {
+func (s *state) evolveDealt(e *Event) error {
 	if s.Finished || s.HandOver {
 		return errors.New("no hand is in play")
 	}

@@ -93,7 +93,7 @@ func (r *recorder) emit(e Event) {
 	if r.err != nil {
 		return
 	}
-	if err := r.s.evolveIn(e, r.rest); err != nil {
+	if err := r.s.evolveIn(&e, r.rest); err != nil {
 		r.err = fmt.Errorf("cassino: internal error folding %s: %w", e.Type, err)
 		return
 	}
@@ -124,11 +124,11 @@ func (r *recorder) settle() {
 
 // evolve folds one event. It checks that the event fits the state, so a
 // corrupt or misordered log is an error rather than a corrupt match.
-func (s *state) evolve(e Event) error { return s.evolveIn(e, nil) }
+func (s *state) evolve(e Event) error { return s.evolveIn(&e, nil) }
 
 // evolveIn is evolve with the lists the event adds to s (a new build's
 // sets) from rest when it has room (nil: allocated).
-func (s *state) evolveIn(e Event, rest *packer) error {
+func (s *state) evolveIn(e *Event, rest *packer) error {
 	switch e.Type {
 	case EventHandStarted:
 		return s.evolveHandStarted(e)
@@ -152,7 +152,7 @@ func (s *state) evolveIn(e Event, rest *packer) error {
 	return fmt.Errorf("unknown event type %q", e.Type)
 }
 
-func (s *state) evolveSwept(e Event) error {
+func (s *state) evolveSwept(e *Event) error {
 	if !s.Options.Sweeps || s.HandOver || s.Finished || e.Seat < 0 || e.Seat != s.LastCapturer || !s.tableEmpty() || s.lastPlayDone() {
 		return errors.New("no sweep happened")
 	}

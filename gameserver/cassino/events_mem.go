@@ -26,6 +26,11 @@ type playMem struct {
 func newEventMem(s *state, seat int, a Action, p *packer) []Event {
 	*p = packer{split: p.split}
 	if s.playStaysAlone(seat, a) {
+		if a.Type == Trail {
+			// A trail's event has no lists: a third of the plays
+			// allocate just it.
+			return new([1]Event)[:0]
+		}
 		mem := new(playMem)
 		p.cards, p.lists, p.ids = mem.cards[:0], mem.lists[:0], mem.ids[:0]
 		return mem.events[:0]

@@ -1,6 +1,9 @@
 package cassino
 
-import "sync"
+import (
+	"math/bits"
+	"sync"
+)
 
 // LegalActions lists every action seat may take now, or nil when it is not
 // seat's turn. Captures that take the same cards are listed once, whatever
@@ -20,13 +23,18 @@ var generators = sync.Pool{New: func() any { return new(generator) }}
 
 // legalActions lists seat's actions in lists of their own.
 func (s *state) legalActions(seat int) []Action {
-	g := s.findLegal(seat)
+	g := generators.Get().(*generator)
 	defer generators.Put(g)
+	s.findLegal(seat, g)
 	n := g.size()
 	var mem legalParts
 	switch {
+	case n.fits(tinyLegal):
+		mem = new(legalMemTiny).parts()
 	case n.fits(smallLegal):
 		mem = new(legalMemSmall).parts()
+	case n.fits(midLegal):
+		mem = new(legalMemMid).parts()
 	case n.fits(fullLegal):
 		mem = new(legalMem).parts()
 	case n.fits(largeLegal):
@@ -35,11 +43,16 @@ func (s *state) legalActions(seat int) []Action {
 	return g.export(n, mem)
 }
 
-// findLegal finds seat's actions into the scratch of a generator from
-// the pool (g.raw), which the caller puts back once it has exported them.
-func (s *state) findLegal(seat int) *generator {
-	g := generators.Get().(*generator)
+// findLegal finds seat's actions into g's scratch (g.raw), for the
+// caller to export.
+func (s *state) findLegal(seat int, g *generator) {
 	g.init(s)
+	g.held, g.heldValues = [11]uint8{}, 0
+	for _, c := range s.Hands[seat] {
+		g.held[c.Value()]++
+		g.heldValues |= 1 << c.Value()
+	}
+	g.heldValues &^= 1 // courts
 	out := g.raw[:0]
 	for _, c := range s.Hands[seat] {
 		out = g.appendCaptures(out, c)
@@ -55,7 +68,6 @@ func (s *state) findLegal(seat int) *generator {
 		out = append(out, rawAction{kind: kindTrail, card: c})
 	}
 	g.raw = out
-	return g
 }
 
 // MaxLegalPlays bounds the captures and builds LegalActions lists. Real
@@ -69,13 +81,18 @@ const MaxLegalPlays = 4096
 // loose cards between the cards of the hand. Its lists are scratch reused
 // from call to call; export copies the result out in four allocations.
 type generator struct {
-	s     *state
-	ct    classTable
-	bySum [11][]classSet // multisets of loose cards by their sum
-	reach [11][]union    // unions of disjoint sets of one sum, from nothing
-	done  [11]bool
-	plain []union // unions a build starts from
-	seen  maskSet
+	s      *state
+	ct     classTable
+	bySum  [11][]classSet // multisets of loose cards by their sum
+	reach  [11][]union    // unions of disjoint sets of one sum, from nothing
+	done   [11]bool
+	plain  []union // unions a build starts from
+	seen   maskSet
+	hashed bool      // unions dedups through seen, not by comparing
+	fit    setFit    // scratch of unionsFitting
+	held   [11]uint8 // the seat's cards by value (courts at 0)
+	// heldValues has bit v set when the seat holds a card of value v.
+	heldValues uint16
 	// The plays found, without pointers (so that filling them costs no
 	// write barrier): their cards, sets and build ids are spans of cards,
 	// sets and ids, which export turns into actions.
@@ -90,7 +107,6 @@ type generator struct {
 
 func (g *generator) init(s *state) {
 	g.s = s
-	g.ct = classTable{}
 	g.ct.init(s.Table)
 	g.done = [11]bool{}
 	g.cards, g.sets, g.ids = g.cards[:0], g.sets[:0], g.ids[:0]
@@ -102,7 +118,9 @@ func (g *generator) init(s *state) {
 func (g *generator) reachFrom0(v int) []union {
 	if !g.done[v] {
 		g.reach[v] = append(g.reach[v][:0], union{parent: -1})
-		g.reach[v] = g.unions(g.reach[v], g.bySum[v], MaxLegalPlays)
+		if len(g.bySum[v]) > 0 {
+			g.reach[v] = g.unions(g.reach[v], g.bySum[v], MaxLegalPlays)
+		}
 		g.done[v] = true
 	}
 	return g.reach[v]
@@ -178,10 +196,15 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 		return out
 	}
 	cv := c.Value()
-	for v := max(cv, 2); v <= 10 && len(out) < MaxLegalPlays; v++ {
-		if !s.holdsValue(seat, c, v) {
-			continue
-		}
+	// The values of 2 and up that the seat holds another card of, from
+	// cv up: state.holdsValue for each (c is in the hand, once).
+	values := g.heldValues
+	if g.held[cv] == 1 {
+		values &^= 1 << cv
+	}
+	values &^= 1<<max(cv, 2) - 1
+	for ; values != 0 && len(out) < MaxLegalPlays; values &= values - 1 {
+		v := bits.TrailingZeros16(values)
 		joinable := g.picks[:0]
 		for i, b := range s.Builds {
 			if b.Value == v {
@@ -189,8 +212,7 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 			}
 		}
 		g.picks = joinable
-		reach0 := g.reachFrom0(v)
-		plain := reach0
+		var plain []union
 		if v > cv {
 			starts := g.plain[:0]
 			for _, set := range g.bySum[v-cv] {
@@ -198,11 +220,13 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 			}
 			plain = g.unions(starts, g.bySum[v], MaxLegalPlays-len(out))
 			g.plain = plain
+		} else {
+			plain = g.reachFrom0(v)
 		}
 		out = g.appendBuildsFrom(out, c, v, plain, joinable, -1)
 		for i, b := range s.Builds {
 			if !b.Multiple() && b.Value+cv == v && (b.Owner != seat || s.Options.IncreaseOwnBuild) {
-				out = g.appendBuildsFrom(out, c, v, reach0, joinable, i)
+				out = g.appendBuildsFrom(out, c, v, g.reachFrom0(v), joinable, i)
 			}
 		}
 	}

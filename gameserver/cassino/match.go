@@ -70,9 +70,9 @@ func (m *Match) Decide(seat int, a Action) ([]Event, error) {
 // all of them are folded or, on error, none.
 func (m *Match) Evolve(events ...Event) error {
 	next := m.next()
-	for i, e := range events {
-		if err := next.s.evolveIn(e, &next.rest); err != nil {
-			return fmt.Errorf("event %d (%s): %w", i, e.Type, err)
+	for i := range events {
+		if err := next.s.evolveIn(&events[i], &next.rest); err != nil {
+			return fmt.Errorf("event %d (%s): %w", i, events[i].Type, err)
 		}
 	}
 	m.commit(next)

@@ -31,6 +31,31 @@ type viewPackMem struct {
 	builds [2]TableBuild
 }
 
+// viewPackBare is viewPackMem for a table without builds, two views in
+// three: a third of the size.
+type viewPackBare struct {
+	cards [20]Card
+	ints  [10]int
+}
+
+// viewPack are the lists a view is carved from.
+type viewPack struct {
+	cards  []Card
+	lists  [][]Card
+	ints   []int
+	builds []TableBuild
+}
+
+func (m *viewPackMem) parts() viewPack {
+	return viewPack{m.cards[:], m.lists[:], m.ints[:], m.builds[:]}
+}
+
+// parts gives an empty, not nil, list of builds: a view's Builds is
+// never nil.
+func (m *viewPackBare) parts() viewPack {
+	return viewPack{m.cards[:], nil, m.ints[:], []TableBuild{}}
+}
+
 // packIn returns a packer for that many cards, lists and ints, carved from
 // the given memory when they fit, and the list of builds it will copy
 // into (never nil, as make gives), with room for buildRoom more. The

@@ -92,7 +92,7 @@ func (s *state) scoreEvent() Event {
 	return Event{Type: EventHandScored, Hand: s.Hand, Tally: ts, Points: pts, Scores: scores}
 }
 
-func (s *state) evolveHandScored(e Event) error {
+func (s *state) evolveHandScored(e *Event) error {
 	if s.Finished || s.HandOver || s.Hand == 0 || !s.allHandsEmpty() || len(s.Deck) > 0 || !s.tableEmpty() {
 		return errors.New("the hand is not over")
 	}
@@ -133,7 +133,7 @@ func (s *state) winners() []int {
 	return out
 }
 
-func (s *state) evolveMatchWon(e Event) error {
+func (s *state) evolveMatchWon(e *Event) error {
 	w := s.winners()
 	if !s.HandOver || s.Finished || w == nil || !slices.Equal(e.Winners, w) {
 		return errors.New("the match is not won")
@@ -160,7 +160,7 @@ func (s *state) lastCardsTo() int {
 	return s.Dealer
 }
 
-func (s *state) evolveLastCards(e Event) error {
+func (s *state) evolveLastCards(e *Event) error {
 	if s.Finished || s.HandOver || !s.allHandsEmpty() || len(s.Deck) > 0 || s.tableEmpty() {
 		return errors.New("cards go to the last capturer only at the end of a hand")
 	}

@@ -14,6 +14,7 @@ type Scratch struct {
 	pack   packBuf
 	legal  legalBuf
 	events eventScratch
+	gen    generator // finds the plays of ViewInto's views
 }
 
 // ViewInto is View with its lists in sc: the view is valid until the
@@ -59,14 +60,13 @@ type legalBuf struct {
 	ids     []string
 }
 
-// parts returns the buffer's lists, long enough for n, with the actions
-// cleared: export sets only the fields an action uses.
+// parts returns the buffer's lists, long enough for n; export writes
+// every field of the actions.
 func (b *legalBuf) parts(n legalSize) legalParts {
 	b.actions = grown(b.actions, n.actions)
 	b.cards = grown(b.cards, n.cards)
 	b.sets = grown(b.sets, n.sets)
 	b.ids = grown(b.ids, n.ids)
-	clear(b.actions[:n.actions])
 	return legalParts{b.actions, b.cards, b.sets, b.ids}
 }
 

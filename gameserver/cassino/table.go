@@ -38,7 +38,7 @@ func (s *state) checkBuildIDs(ids []string, code string, idx []int) ([]int, *Rul
 
 // checkPlayEvent checks what every play event needs: a hand in play, the
 // seat to move, the card in its hand.
-func (s *state) checkPlayEvent(e Event) error {
+func (s *state) checkPlayEvent(e *Event) error {
 	if s.Finished || s.HandOver || s.Hand == 0 {
 		return fmt.Errorf("no hand is in play")
 	}

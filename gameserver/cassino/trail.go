@@ -16,7 +16,7 @@ func (s *state) checkTrail(seat int, c Card) (Event, *RuleError) {
 	return Event{Type: EventTrailed, Seat: seat, Card: c}, nil
 }
 
-func (s *state) evolveTrailed(e Event) error {
+func (s *state) evolveTrailed(e *Event) error {
 	if err := s.checkPlayEvent(e); err != nil {
 		return err
 	}

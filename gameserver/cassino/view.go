@@ -26,23 +26,31 @@ type View struct {
 	Legal        []Action     `json:"legal,omitempty"`
 }
 
-// viewMem is the memory of a view and its legal actions in the common
-// case, one allocation per view, in four sizes: most views list a few
-// plays or none, and the view's memory is most of what a play allocates.
-// A list longer than legalMemLarge takes gets allocations of its own.
-type viewMem struct {
-	pack  viewPackMem
-	legal legalMem
+// viewBlock is the memory of a view and its legal actions in the common
+// case, one allocation per view, sized by the table's builds and the
+// length of the legal list: most views list a few plays or none, on a
+// table without builds, and the view's memory is most of what a play
+// allocates. A list longer than legalMemLarge takes gets allocations of
+// its own.
+type viewBlock[P, L any] struct {
+	pack  P
+	legal L
 }
 
-type viewMemLarge struct {
-	pack  viewPackMem
-	legal legalMemLarge
+// newView allocates a viewBlock and returns its parts.
+func newView[P, L any, PP packPtr[P], LP legalPtr[L]]() (viewPack, legalParts) {
+	b := new(viewBlock[P, L])
+	return PP(&b.pack).parts(), LP(&b.legal).parts()
 }
 
-type viewMemSmall struct {
-	pack  viewPackMem
-	legal legalMemSmall
+type packPtr[P any] interface {
+	*P
+	parts() viewPack
+}
+
+type legalPtr[L any] interface {
+	*L
+	parts() legalParts
 }
 
 // View returns what seat may see. A seat outside the match gets a
@@ -68,8 +76,13 @@ func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
 	var g *generator
 	var legal legalSize
 	if seated && !s.Finished && !s.HandOver && seat == s.Turn {
-		g = s.findLegal(seat)
-		defer generators.Put(g)
+		if sc != nil {
+			g = &sc.gen
+		} else {
+			g = generators.Get().(*generator)
+			defer generators.Put(g)
+		}
+		s.findLegal(seat, g)
 		legal = g.size()
 	}
 	ints := 4*n + len(s.Winners)
@@ -82,9 +95,9 @@ func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
 		mc, ml, mi, mb = sc.pack.parts(cards, bSets, ints, len(s.Builds))
 		lm = sc.legal.parts(legal)
 	} else {
-		var pm *viewPackMem
-		pm, lm = newViewMem(legal)
-		mc, ml, mi, mb = pm.cards[:], pm.lists[:], pm.ints[:], pm.builds[:]
+		var vp viewPack
+		vp, lm = newViewMem(legal, len(s.Builds) > 0)
+		mc, ml, mi, mb = vp.cards, vp.lists, vp.ints, vp.builds
 	}
 	// A view's builds need no room for another: nothing is folded into a
 	// view, and with none a view of two builds fits its block.
@@ -118,23 +131,35 @@ func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
 	}
 	if g != nil {
 		v.Legal = g.export(legal, lm)
+		// A Scratch outlives the view: its generator must not keep the
+		// match's state reachable.
+		g.s, g.ct.table = nil, nil
 	}
 }
 
-// newViewMem allocates the block of a view whose legal list takes legal.
-func newViewMem(legal legalSize) (*viewPackMem, legalParts) {
+// newViewMem allocates the block of a view whose legal list takes legal,
+// on a table with builds or without.
+func newViewMem(legal legalSize, builds bool) (viewPack, legalParts) {
+	if !builds {
+		return newViewMemOf[viewPackBare](legal)
+	}
+	return newViewMemOf[viewPackMem](legal)
+}
+
+func newViewMemOf[P any, PP packPtr[P]](legal legalSize) (viewPack, legalParts) {
 	switch {
 	case legal.actions == 0:
-		return new(viewPackMem), legalParts{}
+		return PP(new(P)).parts(), legalParts{}
+	case legal.fits(tinyLegal):
+		return newView[P, legalMemTiny, PP]()
 	case legal.fits(smallLegal):
-		mem := new(viewMemSmall)
-		return &mem.pack, mem.legal.parts()
+		return newView[P, legalMemSmall, PP]()
+	case legal.fits(midLegal):
+		return newView[P, legalMemMid, PP]()
 	case legal.fits(fullLegal):
-		mem := new(viewMem)
-		return &mem.pack, mem.legal.parts()
+		return newView[P, legalMem, PP]()
 	case legal.fits(largeLegal):
-		mem := new(viewMemLarge)
-		return &mem.pack, mem.legal.parts()
+		return newView[P, legalMemLarge, PP]()
 	}
-	return new(viewPackMem), legalParts{}
+	return PP(new(P)).parts(), legalParts{}
 }

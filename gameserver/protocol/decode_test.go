@@ -1,9 +1,27 @@
 package protocol
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
+
+// actionIDPattern is the documented form of an action id, the reference
+// validActionID is held to.
+var actionIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+
+func TestValidActionIDIsThePattern(t *testing.T) {
+	ids := []string{"", "a", "a-1", "s0-12", "A.b_c:d-9", "a b", "a/b", "a\n", "é", "a\x00", "<a>", "a\"b",
+		strings.Repeat("a", 64), strings.Repeat("a", 65), strings.Repeat("é", 10)}
+	for c := range 256 {
+		ids = append(ids, string(rune(c)), "x"+string([]byte{byte(c)}))
+	}
+	for _, id := range ids {
+		if got, want := validActionID(id), actionIDPattern.MatchString(id); got != want {
+			t.Errorf("validActionID(%q) = %v, the pattern says %v", id, got, want)
+		}
+	}
+}
 
 func TestDecodeClient(t *testing.T) {
 	tests := []struct {

@@ -93,6 +93,15 @@ func DecodeClient(b []byte) (ClientMessage, error) {
 	if !utf8.Valid(b) {
 		return ClientMessage{}, bad(CodeBadJSON, "message is not UTF-8")
 	}
+	if msg, ok := quickAct(b); ok {
+		return msg, nil
+	}
+	return decodeEnvelope(b)
+}
+
+// decodeEnvelope decodes any client message, and names what is wrong
+// with a refused one.
+func decodeEnvelope(b []byte) (ClientMessage, error) {
 	var env envelope
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

@@ -66,14 +66,20 @@ func (f *entryFrames) frame(seat int, view *cassino.View) []byte {
 	if !f.shared || events == nil {
 		events = protocol.Encode(redact(seat, f.events))
 	}
-	v := protocol.Encode(view)
-	b := make([]byte, 0, len(f.head)+len(events)+len(`,"view":`)+len(v)+1)
+	b := make([]byte, 0, len(f.head)+len(events)+len(`,"view":`)+viewSizeHint+1)
 	b = append(b, f.head...)
 	b = append(b, events...)
 	b = append(b, `,"view":`...)
-	b = append(b, v...)
+	b, ok := appendView(b, view)
+	if !ok {
+		b = append(b, protocol.Encode(view)...)
+	}
 	return append(b, '}')
 }
+
+// viewSizeHint is room for most views' JSON (a crowded table's, with its
+// plays listed, takes more).
+const viewSizeHint = 1024
 
 // redact returns the copy of events seat may see.
 func redact(seat int, events []cassino.Event) []cassino.Event {

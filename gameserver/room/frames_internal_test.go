@@ -3,9 +3,11 @@ package room
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 )
 
@@ -38,5 +40,58 @@ func TestAppendJSONStringIsEncodingJSON(t *testing.T) {
 		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
 			t.Errorf("appendJSONString(%q) = %s, encoding/json writes %s", s, got, want)
 		}
+	}
+}
+
+// Views written by hand are the views encoded by encoding/json, over
+// whole random matches of every table size and rule set: hands, tables,
+// builds, plays listed for the seat to move, the final scores and
+// winners. A change to the view's types turns the hand-written encoding
+// off (viewLayoutKnown) and fails here until it is brought along.
+func TestAppendViewIsTheViewEncoded(t *testing.T) {
+	if !viewLayoutKnown {
+		t.Fatal("the view's types changed: appendView no longer writes them and every view goes through encoding/json")
+	}
+	options := []cassino.Options{cassino.DefaultOptions(2), cassino.DefaultOptions(3), cassino.DefaultOptions(4)}
+	o := cassino.DefaultOptions(4)
+	o.Partnerships, o.Sweeps, o.CourtCapturesAll, o.IncreaseOwnBuild, o.TrailWhenCaptureAvailable = false, false, true, false, false
+	options = append(options, o)
+	views := 0
+	for i, opts := range options {
+		for seed := range int64(3) {
+			m, _, err := cassino.New(cassino.Setup{Options: opts, Seed: seed + 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(uint64(seed), uint64(i)))
+			for !m.Finished() {
+				for s := range opts.Players {
+					v := m.View(s)
+					want := protocol.Encode(&v)
+					got, ok := appendView(nil, &v)
+					if !ok || !bytes.Equal(got, want) {
+						t.Fatalf("view of seat %d:\n got %s (%v)\nwant %s", s, got, ok, want)
+					}
+					views++
+				}
+				events, err := m.Decide(m.Turn(), cassino.RandomLegal(m.View(m.Turn()), rng))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := m.Evolve(events...); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	t.Logf("%d views compared", views)
+}
+
+// A view holding a card that is not one of the 52 is left to
+// encoding/json, which refuses it.
+func TestAppendViewLeavesABadCardToEncodingJSON(t *testing.T) {
+	v := cassino.View{Hand: []cassino.Card{0}}
+	if b, ok := appendView([]byte("x"), &v); ok || string(b) != "x" {
+		t.Fatalf("appendView wrote %q, %v", b, ok)
 	}
 }

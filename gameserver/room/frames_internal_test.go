@@ -43,10 +43,10 @@ func TestAppendJSONStringIsEncodingJSON(t *testing.T) {
 	}
 }
 
-// Views written by hand are the views encoded by encoding/json, over
-// whole random matches of every table size and rule set: hands, tables,
-// builds, plays listed for the seat to move, the final scores and
-// winners. A change to the view's types turns the hand-written encoding
+// Views and the logged actions written by hand are what encoding/json
+// writes, over whole random matches of every table size and rule set:
+// hands, tables, builds, plays listed for the seat to move, the final
+// scores and winners. A change to the view's types turns the hand-written encoding
 // off (viewLayoutKnown) and fails here until it is brought along.
 func TestAppendViewIsTheViewEncoded(t *testing.T) {
 	if !viewLayoutKnown {
@@ -74,7 +74,12 @@ func TestAppendViewIsTheViewEncoded(t *testing.T) {
 					}
 					views++
 				}
-				events, err := m.Decide(m.Turn(), cassino.RandomLegal(m.View(m.Turn()), rng))
+				a := cassino.RandomLegal(m.View(m.Turn()), rng)
+				want, _ := json.Marshal(a)
+				if got, err := marshalAction(a); err != nil || !bytes.Equal(got, want) {
+					t.Fatalf("action %v:\n got %s (%v)\nwant %s", a, got, err, want)
+				}
+				events, err := m.Decide(m.Turn(), a)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -98,6 +98,16 @@ func appendView(b []byte, v *cassino.View) (_ []byte, ok bool) {
 	return append(b, '}'), true
 }
 
+// marshalAction is json.Marshal(a), written by hand when it can be.
+func marshalAction(a cassino.Action) ([]byte, error) {
+	if viewLayoutKnown {
+		if b, ok := appendAction(make([]byte, 0, 96), a); ok {
+			return b, nil
+		}
+	}
+	return json.Marshal(a)
+}
+
 // appendAction writes a as Action.MarshalJSON does: each type its own
 // fields, lists never null.
 func appendAction(b []byte, a cassino.Action) ([]byte, bool) {

@@ -98,7 +98,7 @@ func dedupField(seat int, actionID string) string { return strconv.Itoa(seat) + 
 func (l *Log) Append(ctx context.Context, prev int64, e Entry) (Ack, error) {
 	keys := []string{l.keys.Dedup(), l.keys.Seq(), l.keys.Log()}
 	res, err := l.runAppend(ctx, keys,
-		dedupField(e.Seat, e.ActionID), prev, e.ActionID, e.Seat, string(e.Action), string(e.Events))
+		dedupField(e.Seat, e.ActionID), prev, e.ActionID, e.Seat, []byte(e.Action), []byte(e.Events)) // []byte: written as is, not copied
 	if err != nil {
 		var answered redis.Error
 		if errors.As(err, &answered) {

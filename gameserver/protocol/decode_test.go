@@ -1,9 +1,29 @@
 package protocol
 
 import (
+	"reflect"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
+
+// actionIDPattern is the documented form of an action id, the reference
+// validActionID is held to.
+var actionIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+
+func TestValidActionIDIsThePattern(t *testing.T) {
+	ids := []string{"", "a", "a-1", "s0-12", "A.b_c:d-9", "a b", "a/b", "a\n", "é", "a\x00", "<a>", "a\"b",
+		strings.Repeat("a", 64), strings.Repeat("a", 65), strings.Repeat("é", 10)}
+	for c := range 256 {
+		ids = append(ids, string(rune(c)), "x"+string([]byte{byte(c)}))
+	}
+	for _, id := range ids {
+		if got, want := validActionID(id), actionIDPattern.MatchString(id); got != want {
+			t.Errorf("validActionID(%q) = %v, the pattern says %v", id, got, want)
+		}
+	}
+}
 
 func TestDecodeClient(t *testing.T) {
 	tests := []struct {
@@ -57,6 +77,7 @@ func FuzzDecodeClient(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		quickAgreesWithEnvelope(t, b)
 		msg, err := DecodeClient(b)
 		if err != nil {
 			if _, ok := err.(*DecodeError); !ok {
@@ -77,4 +98,76 @@ func FuzzDecodeClient(f *testing.F) {
 			t.Fatalf("accepted type %q", msg.Type)
 		}
 	})
+}
+
+// quickAgreesWithEnvelope: what the quick path accepts, the envelope's
+// decoder accepts as the same message.
+func quickAgreesWithEnvelope(t *testing.T, b []byte) {
+	t.Helper()
+	quick, ok := quickAct(b)
+	if !ok {
+		return
+	}
+	if !utf8.Valid(b) {
+		return // DecodeClient refuses it before either path
+	}
+	full, err := decodeEnvelope(b)
+	if err != nil {
+		t.Fatalf("quick path accepted %q, the envelope's decoder refuses it: %v", b, err)
+	}
+	if !reflect.DeepEqual(quick, full) {
+		t.Fatalf("%q: quick path read %+v, the envelope's decoder %+v", b, *quick.Act, full)
+	}
+}
+
+// The quick path reads the action messages clients send, in any field
+// order, and leaves everything else to the envelope's decoder; what it
+// reads, it reads as that decoder does.
+func TestQuickActAgreesWithTheEnvelopeDecoder(t *testing.T) {
+	action := `{"type":"build","card":"3H","cards":["2C"],"builds":["b1"],"value":5}`
+	fields := []string{`"v":1`, `"type":"action"`, `"action_id":"s0-12"`, `"action":` + action}
+	var accepted []string
+	for _, order := range [][]int{{0, 1, 2, 3}, {3, 2, 1, 0}, {2, 0, 3, 1}} {
+		var parts []string
+		for _, i := range order {
+			parts = append(parts, fields[i])
+		}
+		accepted = append(accepted, "{"+strings.Join(parts, ",")+"}")
+	}
+	accepted = append(accepted,
+		`{"v":1,"type":"action","action_id":"a3","action":{"type":"trail","card":"AH"}}`,
+		`{"v":1,"type":"action","action_id":"a1","action":{"type":"capture","card":"9S","cards":[["9D"],["5H","4C"]],"builds":["b1"]}}`,
+		`{"v":1,"type":"action","action_id":"a4","action":{ "type" : "trail", "card":"AH" }}`,
+		`{"v":1,"type":"action","action_id":"a5","action":{"card":"AH","type":"trail"}}`,
+	)
+	for _, m := range accepted {
+		if _, ok := quickAct([]byte(m)); !ok {
+			t.Errorf("quick path left %s to the envelope's decoder", m)
+		}
+		quickAgreesWithEnvelope(t, []byte(m))
+	}
+	left := []string{
+		`{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"},"v":1}`, // repeated
+		`{"v":1, "type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`,      // whitespace
+		`{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}} `,
+		`{"V":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`,
+		`{"v":1,"type":"act\u0069on","action_id":"a","action":{"type":"trail","card":"AH"}}`,
+		`{"v":1,"type":"action","action_id":"a b","action":{"type":"trail","card":"AH"}}`,
+		`{"v":2,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`,
+		`{"v":01,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`,
+		`{"v":1.0,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`,
+		`{"v":1,"type":"action","action_id":"a","action":null}`,
+		`{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH",}}`,
+		`{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}x}`,
+		`{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH","value":3}}`,
+		`{"v":1,"type":"action","action_id":"a","token":"t","action":{"type":"trail","card":"AH"}}`,
+		`{"v":1,"type":"action","action_id":"a"}`,
+		`{"v":1,"type":"hello","token":"t"}`,
+		`{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"A\"}"}}`,
+	}
+	for _, m := range left {
+		if msg, ok := quickAct([]byte(m)); ok {
+			t.Errorf("quick path read %s as %+v; it is the envelope decoder's to judge", m, msg)
+		}
+	}
 }

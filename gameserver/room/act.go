@@ -122,7 +122,7 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 // appendAction logs the action with its events and returns the events'
 // JSON too: the broadcast reuses it.
 func (r *Room) appendAction(ctx context.Context, seat int, act protocol.Act, events []cassino.Event) (actionlog.Ack, []byte, error) {
-	action, err := json.Marshal(act.Action)
+	action, err := marshalAction(act.Action)
 	if err != nil {
 		return actionlog.Ack{}, nil, err
 	}
@@ -148,7 +148,7 @@ func (r *Room) loggedEvents(ctx context.Context, seq int64, act protocol.Act) (e
 	if err != nil {
 		return nil, false, err
 	}
-	mine, err := json.Marshal(act.Action)
+	mine, err := marshalAction(act.Action)
 	return events, err == nil && bytes.Equal(mine, e.Action), err
 }
 

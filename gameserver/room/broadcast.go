@@ -41,7 +41,7 @@ func (r *Room) broadcastAction(seq int64, actor int, c Conn, actionID string, du
 			r.send(seat, o, frames.frame(seat, r.match.ViewInto(seat, &r.views)))
 		}
 	}
-	r.send(actor, c, protocol.Encode(protocol.Ack{V: protocol.Version, Type: protocol.TypeAck, ActionID: actionID, Seq: seq, Duplicate: duplicate}))
+	r.send(actor, c, ackFrame(actionID, seq, duplicate))
 	if r.conns[actor] == c {
 		r.send(actor, c, frames.frame(actor, r.match.ViewInto(actor, &r.views)))
 	}

@@ -66,14 +66,20 @@ func (f *entryFrames) frame(seat int, view *cassino.View) []byte {
 	if !f.shared || events == nil {
 		events = protocol.Encode(redact(seat, f.events))
 	}
-	v := protocol.Encode(view)
-	b := make([]byte, 0, len(f.head)+len(events)+len(`,"view":`)+len(v)+1)
+	b := make([]byte, 0, len(f.head)+len(events)+len(`,"view":`)+viewSizeHint+1)
 	b = append(b, f.head...)
 	b = append(b, events...)
 	b = append(b, `,"view":`...)
-	b = append(b, v...)
+	b, ok := appendView(b, view)
+	if !ok {
+		b = append(b, protocol.Encode(view)...)
+	}
 	return append(b, '}')
 }
+
+// viewSizeHint is room for most views' JSON (a crowded table's, with its
+// plays listed, takes more).
+const viewSizeHint = 1024
 
 // redact returns the copy of events seat may see.
 func redact(seat int, events []cassino.Event) []cassino.Event {
@@ -84,12 +90,48 @@ func redact(seat int, events []cassino.Event) []cassino.Event {
 	return out
 }
 
+// ackFrame is protocol.Encode of the action's Ack, byte for byte, written
+// by hand as the event envelope is: it is on every action's path.
+func ackFrame(actionID string, seq int64, duplicate bool) []byte {
+	b := make([]byte, 0, 64+len(actionID))
+	b = append(b, `{"v":`...)
+	b = strconv.AppendInt(b, protocol.Version, 10)
+	b = append(b, `,"type":`...)
+	b = appendJSONString(b, protocol.TypeAck)
+	b = append(b, `,"action_id":`...)
+	b = appendJSONString(b, actionID)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendInt(b, seq, 10)
+	if duplicate {
+		b = append(b, `,"duplicate":true`...)
+	}
+	return append(b, '}')
+}
+
 // appendJSONString writes s as encoding/json does (HTML-safe escaping
-// included), so hand-written envelopes match encoded ones.
+// included), so hand-written envelopes match encoded ones. Strings of
+// printable ASCII other than the characters json escapes (action ids,
+// message types) are written as they are.
 func appendJSONString(b []byte, s string) []byte {
+	if plainJSON(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
 	q, err := json.Marshal(s)
 	if err != nil {
 		panic("room: encode a string: " + err.Error()) // strings always encode
 	}
 	return append(b, q...)
+}
+
+// plainJSON reports that encoding/json writes s between quotes unchanged.
+func plainJSON(s string) bool {
+	for i := range len(s) {
+		switch c := s[i]; {
+		case c < 0x20, c >= 0x7f, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }

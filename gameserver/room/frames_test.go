@@ -58,8 +58,12 @@ func TestEventFramesAreTheWholeMessageEncoded(t *testing.T) {
 				if tc.seed == 11 {
 					a = cassino.RandomLegal(ref.View(s), rng)
 				}
-				// Ids with characters JSON escapes, and beyond ASCII.
-				id := fmt.Sprintf("a<%d>&\"é", n)
+				// Plain ids, and ids with characters JSON escapes and
+				// beyond ASCII.
+				id := fmt.Sprintf("a-%d", n)
+				if n%2 == 1 {
+					id = fmt.Sprintf("a<%d>&\"é", n)
+				}
 				r.Act(context.Background(), s, conns[s], protocol.Act{ActionID: id, Action: a})
 				events, err := ref.Apply(s, a)
 				if err != nil {

@@ -358,7 +358,7 @@ func (p *Platform) startRunner() error {
 			// `croupier dev`: a faster one multiplies the Secret reads a
 			// burst of rooms costs the API server.
 			MaxGracePeriod: 2 * time.Second,
-			Log: p.opts.Log.WithName("pods"),
+			Log:            p.opts.Log.WithName("pods"),
 		})
 	}()
 	p.stops = append(p.stops, func() { cancel(); <-done })

@@ -24,6 +24,7 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
 	"github.com/croupier-dev/croupier/internal/redisserver"
 	"github.com/croupier-dev/croupier/roomcontract"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
@@ -180,7 +181,7 @@ func (tb *table) wsURL() string { return "ws" + strings.TrimPrefix(tb.http.URL, 
 type joined struct {
 	wsserver.JoinResponse
 	status int
-	err    wsserver.HTTPError
+	err    httpjson.Refusal
 }
 
 func (tb *table) join(body string) joined {

@@ -11,6 +11,7 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/seating"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
@@ -27,12 +28,6 @@ type JoinResponse struct {
 	Seat      int    `json:"seat"`
 	Token     string `json:"token"`
 	ExpiresAt int64  `json:"expires_at"` // Unix seconds
-}
-
-// HTTPError is the body of every refused HTTP request.
-type HTTPError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
 }
 
 // Join refusal codes.
@@ -52,29 +47,29 @@ const maxNameRunes = 32
 func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 	rm := s.room.Load()
 	if rm == nil {
-		writeError(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
+		httpjson.Refuse(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
 		return
 	}
 	var req JoinRequest
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1024))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, CodeBadRequest, "body must be {\"name\": ..., \"seat\": optional number}: "+err.Error())
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body must be {\"name\": ..., \"seat\": optional number}: "+err.Error())
 		return
 	}
 	if dec.More() {
-		writeError(w, http.StatusBadRequest, CodeBadRequest, "body must be one JSON object")
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body must be one JSON object")
 		return
 	}
 	name, err := checkName(req.Name)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, CodeBadName, err.Error())
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadName, err.Error())
 		return
 	}
 	preferred := -1
 	if req.Seat != nil {
 		if *req.Seat < 0 {
-			writeError(w, http.StatusBadRequest, CodeNoSeat, "seat must be 0 or more")
+			httpjson.Refuse(w, http.StatusBadRequest, CodeNoSeat, "seat must be 0 or more")
 			return
 		}
 		preferred = *req.Seat
@@ -82,20 +77,20 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 	p, err := rm.Join(r.Context(), name, preferred)
 	switch {
 	case errors.Is(err, room.ErrDataLost):
-		writeError(w, http.StatusGone, CodeDataLost, room.DataLostMessage)
+		httpjson.Refuse(w, http.StatusGone, CodeDataLost, room.DataLostMessage)
 		return
 	case errors.Is(err, seating.ErrRoomFull):
-		writeError(w, http.StatusConflict, CodeRoomFull, "every seat of this room is taken")
+		httpjson.Refuse(w, http.StatusConflict, CodeRoomFull, "every seat of this room is taken")
 		return
 	case errors.Is(err, seating.ErrSeatTaken):
-		writeError(w, http.StatusConflict, CodeSeatTaken, "that seat is taken; join without a seat to get a free one")
+		httpjson.Refuse(w, http.StatusConflict, CodeSeatTaken, "that seat is taken; join without a seat to get a free one")
 		return
 	case errors.Is(err, seating.ErrNoSeat):
-		writeError(w, http.StatusBadRequest, CodeNoSeat, err.Error())
+		httpjson.Refuse(w, http.StatusBadRequest, CodeNoSeat, err.Error())
 		return
 	case err != nil && p.ID == "":
 		s.cfg.Log.Error(err, "join")
-		writeError(w, http.StatusInternalServerError, CodeInternal, "the room could not seat you; retry")
+		httpjson.Refuse(w, http.StatusInternalServerError, CodeInternal, "the room could not seat you; retry")
 		return
 	case err != nil:
 		// Seated, but the match start failed: the next request retries it.
@@ -104,10 +99,10 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 	token, claims, err := s.cfg.Keys().Issue(session.Claims{Room: s.cfg.RoomID, PlayerID: p.ID, Seat: p.Seat}, s.cfg.Now(), s.cfg.SessionTTL)
 	if err != nil {
 		s.cfg.Log.Error(err, "issue session token")
-		writeError(w, http.StatusInternalServerError, CodeInternal, "could not issue a session")
+		httpjson.Refuse(w, http.StatusInternalServerError, CodeInternal, "could not issue a session")
 		return
 	}
-	writeJSON(w, http.StatusOK, JoinResponse{Room: s.cfg.RoomID, PlayerID: p.ID, Seat: p.Seat, Token: token, ExpiresAt: claims.Expiry})
+	httpjson.Write(w, http.StatusOK, JoinResponse{Room: s.cfg.RoomID, PlayerID: p.ID, Seat: p.Seat, Token: token, ExpiresAt: claims.Expiry})
 }
 
 func checkName(n string) (string, error) {
@@ -124,15 +119,4 @@ func checkName(n string) (string, error) {
 		}
 	}
 	return n, nil
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, HTTPError{Code: code, Message: msg})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/croupier-dev/croupier/gameserver/room"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // Replay refusal codes.
@@ -30,7 +31,7 @@ var replaySlots = make(chan struct{}, 2)
 func (s *Server) replay(w http.ResponseWriter, r *http.Request) {
 	rm := s.room.Load()
 	if rm == nil {
-		writeError(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
+		httpjson.Refuse(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
 		return
 	}
 	select {
@@ -38,7 +39,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) {
 		defer func() { <-replaySlots }()
 	default:
 		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusServiceUnavailable, CodeReplayBusy, "other replays of this room are being sent; retry shortly")
+		httpjson.Refuse(w, http.StatusServiceUnavailable, CodeReplayBusy, "other replays of this room are being sent; retry shortly")
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), replayTimeout)
@@ -49,7 +50,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err == nil:
 	case errors.Is(err, room.ErrMatchInProgress):
-		writeError(w, http.StatusConflict, CodeMatchInProgress, "the match is not finished; its replay opens when it ends")
+		httpjson.Refuse(w, http.StatusConflict, CodeMatchInProgress, "the match is not finished; its replay opens when it ends")
 	case room.ReplayStarted(err) && rw.started:
 		// The status and part of the body are out: cutting the connection
 		// is the only way left to tell the client the replay is not whole.
@@ -57,7 +58,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler)
 	default:
 		s.cfg.Log.Error(err, "replay")
-		writeError(w, http.StatusInternalServerError, CodeInternal, "the replay could not be read; retry")
+		httpjson.Refuse(w, http.StatusInternalServerError, CodeInternal, "the replay could not be read; retry")
 	}
 }
 

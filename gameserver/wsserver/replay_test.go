@@ -14,6 +14,7 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // getReplay fetches GET /replay and returns the status and body.
@@ -185,7 +186,7 @@ func TestReplayOfAFinishedMatchFoldsIntoItsFinalState(t *testing.T) {
 func TestReplayBeforeTheEndIsRefusedAndChangesNothing(t *testing.T) {
 	tb := newTable(t, 2)
 	status, body := tb.getReplay()
-	var refusal wsserver.HTTPError
+	var refusal httpjson.Refusal
 	if err := json.Unmarshal(body, &refusal); err != nil || status != http.StatusConflict || refusal.Code != wsserver.CodeMatchInProgress {
 		t.Fatalf("replay of a room still waiting for players: %d %s", status, body)
 	}
@@ -283,7 +284,7 @@ func TestReplayOfADamagedLogIsRefused(t *testing.T) {
 			}
 			defer resp.Body.Close()
 			body, err := io.ReadAll(resp.Body)
-			var refusal wsserver.HTTPError
+			var refusal httpjson.Refusal
 			if tc.cut {
 				if resp.StatusCode != http.StatusOK || err == nil {
 					t.Fatalf("want a cut connection: %d, %d bytes, read error %v", resp.StatusCode, len(body), err)
@@ -309,7 +310,7 @@ func TestReplayRefusalsOfABusyOrRecoveringPod(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	var refusal wsserver.HTTPError
+	var refusal httpjson.Refusal
 	if err := json.Unmarshal(body, &refusal); err != nil || resp.StatusCode != http.StatusServiceUnavailable ||
 		refusal.Code != wsserver.CodeReplayBusy || resp.Header.Get("Retry-After") != "1" {
 		t.Fatalf("replay with every slot taken: %d %s Retry-After %q", resp.StatusCode, body, resp.Header.Get("Retry-After"))

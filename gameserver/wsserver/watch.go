@@ -13,6 +13,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
@@ -37,35 +38,35 @@ const watchIDPrefix = "watch-"
 func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 	rm := s.room.Load()
 	if rm == nil {
-		writeError(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
+		httpjson.Refuse(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1024))
 	if body = bytes.TrimSpace(body); err != nil || len(body) != 0 && string(body) != "{}" {
-		writeError(w, http.StatusBadRequest, CodeBadRequest, "the body of a watch is empty or {}")
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "the body of a watch is empty or {}")
 		return
 	}
 	if !rm.SpectatorsAllowed() {
-		writeError(w, http.StatusForbidden, protocol.CodeSpectatorsNotAllowed, "this room does not allow spectators")
+		httpjson.Refuse(w, http.StatusForbidden, protocol.CodeSpectatorsNotAllowed, "this room does not allow spectators")
 		return
 	}
 	if rm.SpectatorsFull() {
-		writeError(w, http.StatusConflict, protocol.CodeSpectatorsFull, "this room has as many spectators as it allows; retry later")
+		httpjson.Refuse(w, http.StatusConflict, protocol.CodeSpectatorsFull, "this room has as many spectators as it allows; retry later")
 		return
 	}
 	id := make([]byte, 16)
 	if _, err := rand.Read(id); err != nil {
-		writeError(w, http.StatusInternalServerError, CodeInternal, "could not issue a session")
+		httpjson.Refuse(w, http.StatusInternalServerError, CodeInternal, "could not issue a session")
 		return
 	}
 	claims := session.Claims{Room: s.cfg.RoomID, PlayerID: watchIDPrefix + hex.EncodeToString(id), Seat: session.SpectatorSeat, Role: session.RoleSpectator}
 	token, claims, err := s.cfg.Keys().Issue(claims, s.cfg.Now(), s.cfg.SessionTTL)
 	if err != nil {
 		s.cfg.Log.Error(err, "issue a spectator token")
-		writeError(w, http.StatusInternalServerError, CodeInternal, "could not issue a session")
+		httpjson.Refuse(w, http.StatusInternalServerError, CodeInternal, "could not issue a session")
 		return
 	}
-	writeJSON(w, http.StatusOK, WatchResponse{
+	httpjson.Write(w, http.StatusOK, WatchResponse{
 		Room: s.cfg.RoomID, PlayerID: claims.PlayerID, Seat: claims.Seat, Role: claims.Role,
 		Token: token, ExpiresAt: claims.Expiry, Delay: rm.SpectatorDelay(),
 	})

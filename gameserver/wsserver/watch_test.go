@@ -19,6 +19,7 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
@@ -29,7 +30,7 @@ func withSpectators(s room.Spectators) tableOption {
 type watched struct {
 	wsserver.WatchResponse
 	status int
-	err    wsserver.HTTPError
+	err    httpjson.Refusal
 }
 
 // watch asks the pod for a spectator token (POST /watch).

@@ -16,6 +16,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
@@ -68,13 +69,13 @@ func (s *Server) checkOrigin(r *http.Request) bool {
 func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 	rm := s.room.Load()
 	if rm == nil {
-		writeError(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
+		httpjson.Refuse(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
 		return
 	}
 	if s.isClosing() {
 		// Refused before the upgrade, so the router answers
 		// room_unavailable and the client retries into the next pod.
-		writeError(w, http.StatusServiceUnavailable, CodeNotReady, "the pod is shutting down; retry shortly")
+		httpjson.Refuse(w, http.StatusServiceUnavailable, CodeNotReady, "the pod is shutting down; retry shortly")
 		return
 	}
 	ws, err := s.upgrader().Upgrade(w, r, nil)

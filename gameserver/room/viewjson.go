@@ -175,35 +175,28 @@ func appendIDs(b []byte, ids []string) []byte {
 // appendSets writes sets of cards; nonNil writes no sets as [] rather
 // than null, as an action does.
 func appendSets(b []byte, sets [][]cassino.Card, nonNil bool) ([]byte, bool) {
-	if sets == nil && !nonNil {
-		return append(b, "null"...), true
-	}
-	ok := true
-	b = append(b, '[')
-	for i, s := range sets {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		var ok2 bool
-		b, ok2 = appendCards(b, s)
-		ok = ok && ok2
-	}
-	return append(b, ']'), ok
+	return appendList(b, sets, nonNil, appendCards)
 }
 
 func appendCards(b []byte, cards []cassino.Card) ([]byte, bool) {
-	if cards == nil {
+	return appendList(b, cards, false, appendCard)
+}
+
+// appendList writes items as a JSON array, a nil slice as null unless
+// nonNil; ok is false when an item cannot be written.
+func appendList[T any](b []byte, items []T, nonNil bool, each func([]byte, T) ([]byte, bool)) ([]byte, bool) {
+	if items == nil && !nonNil {
 		return append(b, "null"...), true
 	}
 	ok := true
 	b = append(b, '[')
-	for i, c := range cards {
+	for i, it := range items {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		var ok2 bool
-		b, ok2 = appendCard(b, c)
-		ok = ok && ok2
+		var itemOK bool
+		b, itemOK = each(b, it)
+		ok = ok && itemOK
 	}
 	return append(b, ']'), ok
 }

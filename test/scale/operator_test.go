@@ -43,6 +43,7 @@ const (
 //	cpu-ms/period             operator CPU per heartbeat period / floor: one pipelined read of every heartbeat
 //	sweep-ms                  wall time of one sweep over every room, in the operator
 //	collect-s                 the idle rooms are all gone, counted from their idle deadline / floor: deleting as many bare pods
+//	settled-rss-KB/room       with SCALE_SETTLE (say 13m): the RSS per room again that long after every room was Ready
 func BenchmarkOperatorAtScale(b *testing.B) {
 	ctrllog.SetLogger(logr.Discard())
 	rooms, idle := envInt("SCALE_ROOMS", 10000), envInt("SCALE_IDLE", 1000)
@@ -118,6 +119,7 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 			}
 			return n
 		}, rooms)
+		readyAt := time.Now()
 		settle(b, ctx, cs)
 		profiles()
 		writesAfter, err := apiWritesBy(ctx, cs)
@@ -139,6 +141,17 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		must(b, err)
 		b.Logf("steady %s: %.0f API writes, %.0f sweeps, %.0f reconciles, operator CPU %s",
 			steadyWindow, w1-w0, sweeps1-sweeps0, after.reconciles-before.reconciles, cpu1-cpu0)
+
+		// SCALE_SETTLE: the operator's memory again that long after every
+		// room turned Ready, once client-go's events recorder has let go
+		// of the burst's events (it keeps each one 6 to 12 minutes, to
+		// spot a series).
+		settledRSS, settledHeap := -1.0, -1.0
+		if d, err := time.ParseDuration(os.Getenv("SCALE_SETTLE")); err == nil && d > 0 {
+			time.Sleep(time.Until(readyAt.Add(d)))
+			settledRSS = float64(sample(b, ctx, cs, op).rss)
+			settledHeap = liveHeap(b, op, "heap-settled.pprof")
+		}
 
 		// idle rooms leave together.
 		idleAt := time.Now()
@@ -164,6 +177,10 @@ func BenchmarkOperatorAtScale(b *testing.B) {
 		b.ReportMetric(heapIdle/(1<<20), "floor-heap-live-MB")
 		b.ReportMetric((heap-heapIdle)/float64(rooms)/1024, "heap-live-KB/room")
 		b.ReportMetric(float64(rss-rssIdle)/float64(rooms)/1024, "rss-KB/room")
+		if settledRSS >= 0 {
+			b.ReportMetric((settledRSS-float64(rssIdle))/float64(rooms)/1024, "settled-rss-KB/room")
+			b.ReportMetric((settledHeap-heapIdle)/float64(rooms)/1024, "settled-heap-live-KB/room")
+		}
 		b.ReportMetric(float64((cpu1-cpu0).Milliseconds())/periods, "cpu-ms/period")
 		b.ReportMetric(float64(floorRead.Microseconds())/1000, "floor-read-ms/period")
 		b.ReportMetric(sweepAvg*1000, "sweep-ms")

@@ -82,15 +82,8 @@ func appendView(b []byte, v *cassino.View) (_ []byte, ok bool) {
 		b = appendIntsField(b, `,"winners":`, v.Winners)
 	}
 	if len(v.Legal) > 0 {
-		b = append(b, `,"legal":[`...)
-		for i, a := range v.Legal {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b, ok2 = appendAction(b, a)
-			ok = ok && ok2
-		}
-		b = append(b, ']')
+		b, ok2 = appendList(append(b, `,"legal":`...), v.Legal, true, appendAction)
+		ok = ok && ok2
 	}
 	if !ok {
 		return b[:start], false
@@ -277,16 +270,7 @@ var viewLayoutKnown = func() bool {
 		case []cassino.Card:
 			got, ok = appendCards(nil, s)
 		case []cassino.Action:
-			got, ok = []byte{'['}, true
-			for i, a := range s {
-				if i > 0 {
-					got = append(got, ',')
-				}
-				var ok2 bool
-				got, ok2 = appendAction(got, a)
-				ok = ok && ok2
-			}
-			got = append(got, ']')
+			got, ok = appendList(nil, s, true, appendAction)
 		}
 		if !ok || !bytes.Equal(got, want) {
 			return false

@@ -60,6 +60,14 @@ func TestHungClientDoesNotStallTheRoom(t *testing.T) {
 	if hung.lastSeq >= last {
 		t.Fatalf("the hung spectator got every event up to %d: its socket never filled", last)
 	}
+	// PROTOCOL.md: a client cut off as too slow is counted in
+	// croupier_game_slow_clients_total. The room counts it just after it
+	// closes the connection, so the client may see the close first.
+	for deadline := time.Now().Add(5 * time.Second); tb.metrics.SlowClients.Value() != 1; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("croupier_game_slow_clients_total = %v, want 1", tb.metrics.SlowClients.Value())
+		}
+	}
 }
 
 // tinyReceiveBuffer shrinks a client socket's receive buffer before it

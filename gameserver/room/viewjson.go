@@ -39,27 +39,8 @@ func appendView(b []byte, v *cassino.View) (_ []byte, ok bool) {
 	b, ok2 := appendCards(b, v.Table)
 	ok = ok && ok2
 	b = append(b, `,"builds":`...)
-	if v.Builds == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, tb := range v.Builds {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"id":`...)
-			b = appendJSONString(b, tb.ID)
-			b = append(b, `,"value":`...)
-			b = strconv.AppendInt(b, int64(tb.Value), 10)
-			b = append(b, `,"sets":`...)
-			b, ok2 = appendSets(b, tb.Sets, false)
-			ok = ok && ok2
-			b = append(b, `,"owner":`...)
-			b = strconv.AppendInt(b, int64(tb.Owner), 10)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
+	b, ok2 = appendList(b, v.Builds, false, appendBuild)
+	ok = ok && ok2
 	b = appendIntsField(b, `,"handCounts":`, v.HandCounts)
 	b = appendIntsField(b, `,"pileCounts":`, v.PileCounts)
 	b = append(b, `,"deckCount":`...)
@@ -117,11 +98,7 @@ func appendAction(b []byte, a cassino.Action) ([]byte, bool) {
 		b = appendIDs(b, a.Builds)
 	case cassino.Build:
 		b = append(b, `,"cards":`...)
-		if a.Cards == nil {
-			b = append(b, "[]"...)
-		} else {
-			b, ok2 = appendCards(b, a.Cards)
-		}
+		b, ok2 = appendList(b, a.Cards, true, appendCard)
 		b = append(b, `,"builds":`...)
 		b = appendIDs(b, a.Builds)
 		b = append(b, `,"value":`...)
@@ -131,6 +108,18 @@ func appendAction(b []byte, a cassino.Action) ([]byte, bool) {
 		return b, false // MarshalJSON refuses it
 	}
 	return append(b, '}'), ok && ok2
+}
+
+func appendBuild(b []byte, tb cassino.TableBuild) ([]byte, bool) {
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, tb.ID)
+	b = append(b, `,"value":`...)
+	b = strconv.AppendInt(b, int64(tb.Value), 10)
+	b = append(b, `,"sets":`...)
+	b, ok := appendSets(b, tb.Sets, false)
+	b = append(b, `,"owner":`...)
+	b = strconv.AppendInt(b, int64(tb.Owner), 10)
+	return append(b, '}'), ok
 }
 
 func appendBoolField(b []byte, name string, v bool) []byte {

@@ -46,16 +46,20 @@ type Options struct {
 	Times CoordTimes
 	// HTTPTimeout bounds one call to a room pod's /join.
 	HTTPTimeout time.Duration
-	Registerer  prometheus.Registerer
-	Log         logr.Logger
+	// RequestTimeout bounds a client's sending of one request: its
+	// headers, then its body.
+	RequestTimeout time.Duration
+	Registerer     prometheus.Registerer
+	Log            logr.Logger
 }
 
 // Defaults of Options.
 const (
-	DefaultPlayTimeout  = 2 * time.Minute
-	DefaultStartTimeout = 90 * time.Second
-	DefaultResultTTL    = time.Hour
-	DefaultHTTPTimeout  = 5 * time.Second
+	DefaultPlayTimeout    = 2 * time.Minute
+	DefaultStartTimeout   = 90 * time.Second
+	DefaultResultTTL      = time.Hour
+	DefaultHTTPTimeout    = 5 * time.Second
+	DefaultRequestTimeout = 10 * time.Second
 )
 
 // obtainMargin is how long an obtain's lease outlives the wait for its
@@ -112,6 +116,9 @@ func New(opts Options) (*Matchmaker, error) {
 	}
 	if opts.HTTPTimeout == 0 {
 		opts.HTTPTimeout = DefaultHTTPTimeout
+	}
+	if opts.RequestTimeout == 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
 	}
 	if opts.ID == "" {
 		opts.ID = "matchmaker-" + randomID()[:8]
@@ -286,7 +293,7 @@ func (m *Matchmaker) readyz(w http.ResponseWriter, r *http.Request) {
 // Serve answers on l until ctx ends, then lets requests in flight finish
 // within grace.
 func (m *Matchmaker) Serve(ctx context.Context, l net.Listener, grace time.Duration) error {
-	srv := &http.Server{Handler: m, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
+	srv := &http.Server{Handler: m, ReadHeaderTimeout: m.opts.RequestTimeout, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
 	select {

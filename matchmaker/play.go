@@ -1,6 +1,7 @@
 package matchmaker
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +14,14 @@ import (
 // play answers POST /v1/play: a seat, or a refusal that changed nothing.
 func (m *Matchmaker) play(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	req, err := ParsePlayRequest(http.MaxBytesReader(w, r.Body, MaxRequestBody+1))
+	body, err := httpjson.ReadBody(w, r, MaxRequestBody+1, m.opts.RequestTimeout)
+	var tooBig *http.MaxBytesError
+	if err != nil && !errors.As(err, &tooBig) { // too big: the parser words it
+		plays.WithLabelValues(CodeBadRequest).Inc()
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body not sent within "+m.opts.RequestTimeout.String())
+		return
+	}
+	req, err := ParsePlayRequest(bytes.NewReader(body))
 	var br *badRequest
 	if errors.As(err, &br) {
 		plays.WithLabelValues(br.code).Inc()

@@ -1,8 +1,11 @@
 package matchmaker
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -106,5 +109,49 @@ func TestReadyzNeedsTheCacheAndRedis(t *testing.T) {
 	srv.Freeze(t)
 	if code := readyz(); code != http.StatusServiceUnavailable {
 		t.Errorf("Redis frozen: %d, want 503", code)
+	}
+}
+
+// A client has RequestTimeout to send its request (docs/PROTOCOL.md, Quick
+// play): one that stops halfway through its body is refused with 400
+// bad_request, while a quick play that then waits longer for its room
+// still gets its seat.
+func TestAClientThatStopsHalfwayThroughItsBodyIsCutOff(t *testing.T) {
+	rooms := newMemRooms()
+	rooms.hold = make(chan struct{})
+	m := replicas(t, 1, rooms)[0]
+	m.opts.PlayTimeout = 10 * time.Second
+	m.opts.RequestTimeout = 300 * time.Millisecond
+	m.requests = &requests{rdb: m.coord.rdb, pendingTTL: time.Minute, resultTTL: time.Hour, pollEvery: 50 * time.Millisecond}
+	srv := httptest.NewServer(m.routes())
+	defer srv.Close()
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_, _ = conn.Write([]byte("POST /v1/play HTTP/1.1\r\nHost: x\r\nContent-Length: 80\r\n\r\n{\"game\":"))
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to half a body: %v", err)
+	}
+	var refusal httpjson.Refusal
+	_ = json.NewDecoder(resp.Body).Decode(&refusal)
+	if resp.StatusCode != http.StatusBadRequest || refusal.Code != CodeBadRequest {
+		t.Fatalf("half a body: %d %+v, want 400 %s", resp.StatusCode, refusal, CodeBadRequest)
+	}
+
+	time.AfterFunc(time.Second, func() { close(rooms.hold) })
+	resp, err = http.Post(srv.URL+"/v1/play", "application/json",
+		strings.NewReader(`{"game":"cassino","players":2,"name":"Ann","request_id":"docs-slow-room"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		body, _ := io.ReadAll(resp.Body)
+		t.Fatalf("a quick play waiting longer than the request timeout: %d %s, want a seat", resp.StatusCode, body)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -251,6 +252,32 @@ func TestLimits(t *testing.T) {
 		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 		_, err = io.ReadAll(conn)
 		g.Expect(err).NotTo(HaveOccurred(), "the router did not hang up; the read hit the test's own deadline")
+	})
+	t.Run("handshake timeout: a client that stops halfway through its body", func(t *testing.T) {
+		mm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			t.Error("a quick play with half a body reached the matchmaker")
+		}))
+		defer mm.Close()
+		pod := newFakePod(t)
+		tr := startRouter(t, func(o *Options) {
+			o.Limits.HandshakeTimeout = 300 * time.Millisecond
+			o.MatchmakerURL = mm.URL
+		})
+		tr.setRoom("ns", "r", pod.addr())
+		for _, path := range []string{"/v1/rooms/ns/r/join", "/v1/play"} {
+			g := NewWithT(t)
+			conn, err := net.Dial("tcp", strings.TrimPrefix(tr.url, "http://"))
+			g.Expect(err).NotTo(HaveOccurred())
+			_, _ = conn.Write([]byte("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n{\"name\":"))
+			_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			g.Expect(err).NotTo(HaveOccurred(), "%s: no answer; the read hit the test's own deadline", path)
+			g.Expect(resp.StatusCode).To(Equal(http.StatusBadRequest), path)
+			g.Expect(refusalOf(g, resp).Code).To(Equal(CodeBadRequest), path)
+			conn.Close()
+		}
+		g := NewWithT(t)
+		g.Expect(pod.joins).To(BeZero(), "a join with half a body reached the pod")
 	})
 	t.Run("handshake timeout: a pod that never answers", func(t *testing.T) {
 		g := NewWithT(t)

@@ -41,10 +41,10 @@ func (r *Router) forwardToPod(w http.ResponseWriter, req *http.Request, podPath,
 			"too many "+limited+" from your address; retry later")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxJoinBody))
+	body, err := httpjson.ReadBody(w, req, maxJoinBody, r.limits.HandshakeTimeout)
 	if err != nil {
 		r.metrics.joins.WithLabelValues("refused", CodeBadRequest).Inc()
-		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, what+" body over 4 KiB or unreadable")
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, what+" body over 4 KiB, or not sent within "+r.limits.HandshakeTimeout.String())
 		return
 	}
 	podReq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, "http://"+rt.endpoint+podPath, bytes.NewReader(body))

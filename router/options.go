@@ -55,8 +55,8 @@ type Limits struct {
 	MaxConnsPerIP int
 	// JoinsPerIPPerMinute caps POST .../join of one client address.
 	JoinsPerIPPerMinute int
-	// HandshakeTimeout bounds reading a request's headers, the pod dial
-	// and the pod's websocket handshake.
+	// HandshakeTimeout bounds reading a request's headers, then its body,
+	// the pod dial and the pod's websocket handshake.
 	HandshakeTimeout time.Duration
 	// IdleTimeout closes a proxied websocket when the client sent nothing
 	// (no message, no pong) for this long. Game pods ping every 54 s, so

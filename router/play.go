@@ -48,9 +48,9 @@ func (r *Router) play(w http.ResponseWriter, req *http.Request) {
 			"too many joins from your address; retry later")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, req.Body, maxPlayBody))
+	body, err := httpjson.ReadBody(w, req, maxPlayBody, r.limits.HandshakeTimeout)
 	if err != nil {
-		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "quick play body over 4 KiB or unreadable")
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "quick play body over 4 KiB, or not sent within "+r.limits.HandshakeTimeout.String())
 		return
 	}
 	mmReq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, strings.TrimRight(r.opts.MatchmakerURL, "/")+"/v1/play", bytes.NewReader(body))

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func postPlay(t *testing.T, base, body string) (int, map[string]any, http.Header) {
@@ -104,5 +105,19 @@ func TestPlayIsLimitedWithJoins(t *testing.T) {
 	status, body, h := postPlay(t, tr.url, `{}`)
 	if status != http.StatusTooManyRequests || body["code"] != CodeTooManyJoins || h.Get("Retry-After") == "" {
 		t.Errorf("second play: %d %v, want 429 %s", status, body, CodeTooManyJoins)
+	}
+}
+
+// The handshake timeout bounds sending the request, not the matchmaker's
+// answer: a quick play may wait for a room's pod to start.
+func TestPlayMayTakeLongerThanTheHandshakeTimeout(t *testing.T) {
+	mm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		time.Sleep(time.Second)
+		_, _ = w.Write([]byte(`{"namespace":"games","name":"t1","token":"v1.x"}`))
+	}))
+	defer mm.Close()
+	tr := startRouter(t, func(o *Options) { o.MatchmakerURL = mm.URL; o.Limits.HandshakeTimeout = 200 * time.Millisecond })
+	if status, body, _ := postPlay(t, tr.url, `{"name":"Ann"}`); status != http.StatusOK || body["token"] != "v1.x" {
+		t.Errorf("got %d %v, want the seat", status, body)
 	}
 }

@@ -1,6 +1,7 @@
 package wsserver
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -51,9 +52,13 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req JoinRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1024))
+	body, err := httpjson.ReadBody(w, r, 1024, s.cfg.BodyWait)
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	if err == nil {
+		err = dec.Decode(&req)
+	}
+	if err != nil {
 		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body must be {\"name\": ..., \"seat\": optional number}: "+err.Error())
 		return
 	}

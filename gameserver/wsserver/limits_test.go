@@ -1,7 +1,9 @@
 package wsserver_test
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -14,6 +16,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // Malformed frames count against the rate limit like good ones: of a
@@ -188,5 +191,32 @@ func TestPingsKeepAnsweringClientsAndDropSilentOnes(t *testing.T) {
 		}
 	case <-time.After(5 * pongWait):
 		t.Fatal("the silent client was never dropped")
+	}
+}
+
+// A join or a watch whose body stops halfway is refused with 400
+// bad_request once BodyWait has passed, and seats nobody.
+func TestABodyThatStopsHalfwayIsRefusedInTime(t *testing.T) {
+	tb := newTable(t, 2, withServer(func(c *wsserver.Config) { c.BodyWait = 300 * time.Millisecond }))
+	for _, path := range []string{"/join", "/watch"} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(tb.http.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = conn.Write([]byte("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: 40\r\n\r\n{\"name\":"))
+		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: no answer to half a body: %v", path, err)
+		}
+		var refusal httpjson.Refusal
+		_ = json.NewDecoder(resp.Body).Decode(&refusal)
+		conn.Close()
+		if resp.StatusCode != http.StatusBadRequest || refusal.Code != wsserver.CodeBadRequest || !strings.Contains(refusal.Message, "not sent within 300ms") {
+			t.Errorf("%s: %d %+v, want 400 %s saying the body was not sent in time", path, resp.StatusCode, refusal, wsserver.CodeBadRequest)
+		}
+	}
+	if seats, err := tb.rdb.HLen(context.Background(), keys.Seats()).Result(); err != nil || seats != 0 {
+		t.Errorf("seats taken: %d, %v; want none", seats, err)
 	}
 }

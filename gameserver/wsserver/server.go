@@ -38,6 +38,7 @@ type Config struct {
 	HelloWait  time.Duration // time to send hello after connecting
 	PongWait   time.Duration // silence (no pong, no message) before the connection is dropped
 	WriteWait  time.Duration // time to write one frame
+	BodyWait   time.Duration // time to send a join's or a watch's body after its headers
 }
 
 func (c *Config) defaults() {
@@ -58,6 +59,9 @@ func (c *Config) defaults() {
 	}
 	if c.WriteWait <= 0 {
 		c.WriteWait = 10 * time.Second
+	}
+	if c.BodyWait <= 0 {
+		c.BodyWait = 10 * time.Second
 	}
 	if c.Now == nil {
 		c.Now = time.Now

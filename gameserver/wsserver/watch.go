@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"io"
 	"net/http"
 
 	"github.com/gorilla/websocket"
@@ -41,8 +40,12 @@ func (s *Server) watch(w http.ResponseWriter, r *http.Request) {
 		httpjson.Refuse(w, http.StatusServiceUnavailable, CodeNotReady, "the room is still recovering; retry shortly")
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1024))
-	if body = bytes.TrimSpace(body); err != nil || len(body) != 0 && string(body) != "{}" {
+	body, err := httpjson.ReadBody(w, r, 1024, s.cfg.BodyWait)
+	if err != nil {
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "the body of a watch is empty or {}: "+err.Error())
+		return
+	}
+	if body = bytes.TrimSpace(body); len(body) != 0 && string(body) != "{}" {
 		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "the body of a watch is empty or {}")
 		return
 	}

@@ -1,5 +1,6 @@
-// Package httpjson writes the JSON answers of Croupier's HTTP endpoints:
-// the router's, the matchmaker's and the game pod's. Their refusals share
+// Package httpjson writes the JSON answers of Croupier's HTTP endpoints,
+// the router's, the matchmaker's and the game pod's, and reads their
+// requests' bodies within a time bound (body.go). Their refusals share
 // one shape, {"code": ..., "message": ...} (docs/PROTOCOL.md), so a client
 // reads a refusal the same way whichever role sent it, and a pod's refusal
 // passes through the router unchanged.

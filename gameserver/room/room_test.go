@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/gameserver/metrics"
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/internal/redisserver"
@@ -97,7 +98,8 @@ func seat(tb testing.TB, r *room.Room, n int) ([]string, []*fakeConn) {
 func TestSlowClientIsDisconnectedAndTheRoomGoesOn(t *testing.T) {
 	rdb := redisserver.Pick(t).Client(t)
 	opts := cassino.DefaultOptions(2)
-	r := openRoom(t, rdb, opts, nil)
+	counted := room.NewMetrics(metrics.NewRegistry())
+	r := openRoom(t, rdb, opts, func(c *room.Config) { c.Metrics = counted })
 	_, conns := seat(t, r, 2)
 	slow := conns[1]
 	slow.mu.Lock()
@@ -120,6 +122,9 @@ func TestSlowClientIsDisconnectedAndTheRoomGoesOn(t *testing.T) {
 	}
 	if b := r.Beat("pod"); b.Connected != 1 || b.Seated != 2 {
 		t.Fatalf("beat %+v, want 1 connected of 2", b)
+	}
+	if n := counted.SlowClients.Value(); n != 1 {
+		t.Fatalf("croupier_game_slow_clients_total is %v, want 1", n)
 	}
 }
 

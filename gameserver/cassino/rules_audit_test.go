@@ -1,0 +1,673 @@
+package cassino_test
+
+// Scenarios written from docs/CASSINO_RULES.md alone, through the exported
+// API: each test names the rule sentence it holds the engine to.
+
+import (
+	_ "bytes"
+	"encoding/json"
+	"errors"
+	_ "math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+)
+
+type (
+	card   = cassino.Card
+	action = cassino.Action
+	build  = cassino.PositionBuild
+)
+
+func cs(s string) []card { return cassino.MustParseCards(s) }
+
+func c1(s string) card { return cs(s)[0] }
+
+// sets reads "9D | 5H 4C" as [[9D] [5H 4C]].
+func sets(s string) [][]card {
+	var out [][]card
+	for _, g := range strings.Split(s, "|") {
+		out = append(out, cs(g))
+	}
+	return out
+}
+
+func capt(c, s string, builds ...string) action {
+	var ss [][]card
+	if strings.TrimSpace(s) != "" {
+		ss = sets(s)
+	}
+	return cassino.CaptureAction(c1(c), ss, builds...)
+}
+
+func bld(c string, v int, loose string, builds ...string) action {
+	return cassino.BuildAction(c1(c), v, cs(loose), builds...)
+}
+
+func trail(c string) action { return cassino.TrailAction(c1(c)) }
+
+func two() cassino.Options { return cassino.DefaultOptions(2) }
+
+func seat(i int) *int { return &i }
+
+func position(t *testing.T, o cassino.Options, p cassino.Position) *cassino.Match {
+	t.Helper()
+	m, err := cassino.FromPosition(cassino.Setup{Options: o, Seed: 42}, p)
+	if err != nil {
+		t.Fatalf("position: %v", err)
+	}
+	return m
+}
+
+// hands gives each seat its cards ("" for none).
+func hands(hs ...string) [][]card {
+	out := make([][]card, len(hs))
+	for i, h := range hs {
+		out[i] = cs(h)
+	}
+	return out
+}
+
+func apply(t *testing.T, m *cassino.Match, s int, a action) []cassino.Event {
+	t.Helper()
+	evs, err := m.Apply(s, a)
+	if err != nil {
+		t.Fatalf("seat %d %v refused: %v", s, a, err)
+	}
+	return evs
+}
+
+// fingerprint is everything observable about the match: its snapshot and
+// every seat's view.
+func fingerprint(t *testing.T, m *cassino.Match) string {
+	t.Helper()
+	b, err := m.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sb strings.Builder
+	sb.Write(b)
+	for s := -1; s < m.Options().Players; s++ {
+		v, err := json.Marshal(m.View(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb.Write(v)
+	}
+	return sb.String()
+}
+
+// refuse checks that the action is an error with a RuleError and that the
+// match is exactly as before; it returns the error's code.
+func refuse(t *testing.T, m *cassino.Match, s int, a action) string {
+	t.Helper()
+	before := fingerprint(t, m)
+	evs, err := m.Apply(s, a)
+	if err == nil {
+		t.Fatalf("seat %d %v was accepted (events %+v), want refused", s, a, evs)
+	}
+	var re *cassino.RuleError
+	if !errors.As(err, &re) {
+		t.Fatalf("refusal %v is not a *RuleError", err)
+	}
+	if re.Message == "" {
+		t.Errorf("refusal %q has no message", re.Code)
+	}
+	if after := fingerprint(t, m); after != before {
+		t.Fatalf("refused %v changed the match", a)
+	}
+	return re.Code
+}
+
+func ofType(evs []cassino.Event, typ string) []cassino.Event {
+	var out []cassino.Event
+	for _, e := range evs {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func one(t *testing.T, evs []cassino.Event, typ string) cassino.Event {
+	t.Helper()
+	got := ofType(evs, typ)
+	if len(got) != 1 {
+		t.Fatalf("want one %s event, got %d in %+v", typ, len(got), evs)
+	}
+	return got[0]
+}
+
+func sameCards(a, b []card) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(x, y)
+}
+
+func wantTable(t *testing.T, m *cassino.Match, loose string) {
+	t.Helper()
+	if got := m.View(0).Table; !sameCards(got, cs(loose)) {
+		t.Fatalf("table %v, want %v", got, cs(loose))
+	}
+}
+
+func buildOf(t *testing.T, m *cassino.Match, id string) cassino.TableBuild {
+	t.Helper()
+	for _, b := range m.View(0).Builds {
+		if b.ID == id {
+			return b
+		}
+	}
+	t.Fatalf("no build %s on the table: %+v", id, m.View(0).Builds)
+	return cassino.TableBuild{}
+}
+
+func onlyBuild(t *testing.T, m *cassino.Match) cassino.TableBuild {
+	t.Helper()
+	bs := m.View(0).Builds
+	if len(bs) != 1 {
+		t.Fatalf("want one build, got %+v", bs)
+	}
+	return bs[0]
+}
+
+func pile(m *cassino.Match, s int) int { return m.View(s).PileCounts[s] }
+
+// ---- The nine worked examples ----
+
+func TestAuditExample1NineTakesNineAndFivePlusFourNotKing(t *testing.T) {
+	p := cassino.Position{Turn: 0, Dealer: 1, Table: cs("5H 4C 9D KS"),
+		Hands: hands("9S 2C", "3D 6D"), Deck: cs("7C 8C")}
+	m := position(t, two(), p)
+	refuse(t, m, 0, capt("9S", "9D | 5H 4C | KS"))
+	refuse(t, m, 0, capt("9S", "9D | 5H 4C KS"))
+	evs := apply(t, m, 0, capt("9S", "9D | 5H 4C"))
+	e := one(t, evs, cassino.EventCaptured)
+	if e.Card != c1("9S") || len(e.Sets) != 2 {
+		t.Fatalf("captured event %+v", e)
+	}
+	wantTable(t, m, "KS")
+	if got := pile(m, 0); got != 4 {
+		t.Fatalf("pile %d cards, want 4 (3 taken + the 9 played)", got)
+	}
+	if len(ofType(evs, cassino.EventSwept)) != 0 {
+		t.Fatal("the K stays: not a sweep")
+	}
+}
+
+// example2 plays "Table 3. Hand 4, 7. Play 4 on 3: build 7".
+func example2(t *testing.T, o cassino.Options) *cassino.Match {
+	p := cassino.Position{Turn: 0, Dealer: 1, Table: cs("3D"),
+		Hands: hands("4S 7H 8C", "2C 9C KD"), Deck: cs("QC QD QH QS")}
+	m := position(t, o, p)
+	evs := apply(t, m, 0, bld("4S", 7, "3D"))
+	e := one(t, evs, cassino.EventBuilt)
+	b := buildOf(t, m, e.Build)
+	if b.Value != 7 || b.Owner != 0 || b.Multiple() || !sameCards(b.Cards(), cs("3D 4S")) {
+		t.Fatalf("build %+v, want single 7 of 3D+4S owned by seat 0", b)
+	}
+	wantTable(t, m, "")
+	return m
+}
+
+func TestAuditExample2BuildSevenOwnerMayNotTrail(t *testing.T) {
+	m := example2(t, two())
+	apply(t, m, 1, trail("KD"))
+	if code := refuse(t, m, 0, trail("8C")); code != cassino.CodeOwnBuild {
+		t.Errorf("code %q, want %q", code, cassino.CodeOwnBuild)
+	}
+	refuse(t, m, 0, trail("7H"))
+	for _, a := range m.LegalActions(0) {
+		if a.Type == cassino.Trail {
+			t.Errorf("legal list offers %v to a build owner", a)
+		}
+	}
+	// The owner may still capture the build whole with the 7.
+	apply(t, m, 0, capt("7H", "", onlyBuild(t, m).ID))
+	if got := pile(m, 0); got != 3 {
+		t.Fatalf("pile %d, want 3", got)
+	}
+}
+
+func TestAuditExample3OpponentIncreasesToNineAndOwnsIt(t *testing.T) {
+	m := example2(t, two())
+	id := onlyBuild(t, m).ID
+	apply(t, m, 1, bld("2C", 9, "", id))
+	b := onlyBuild(t, m)
+	if b.Value != 9 || b.Owner != 1 || b.Multiple() || !sameCards(b.Cards(), cs("3D 4S 2C")) {
+		t.Fatalf("build %+v, want single 9 owned by seat 1", b)
+	}
+	// Seat 0 no longer owns a build: it may trail.
+	apply(t, m, 0, trail("8C"))
+	// Seat 1 owns one now and may not.
+	refuse(t, m, 1, trail("KD"))
+	apply(t, m, 1, capt("9C", "", b.ID))
+}
+
+func TestAuditExample4FivesMultipleBuild(t *testing.T) {
+	p := cassino.Position{Turn: 0, Dealer: 1, Table: cs("5D"),
+		Hands: hands("5S 5C AC 6D", "AH 4H 6H 3C"), Deck: cs("QC QD QH QS")}
+	m := position(t, two(), p)
+	evs := apply(t, m, 0, bld("5S", 5, "5D"))
+	b := buildOf(t, m, one(t, evs, cassino.EventBuilt).Build)
+	if b.Value != 5 || !b.Multiple() || b.Owner != 0 || !sameCards(b.Cards(), cs("5D 5S")) {
+		t.Fatalf("build %+v, want multiple fives of 5D, 5S", b)
+	}
+	// Nobody may increase it: not the opponent, who holds a 6 ...
+	if code := refuse(t, m, 1, bld("AH", 6, "", b.ID)); code != cassino.CodeMultipleFixed {
+		t.Errorf("code %q, want %q", code, cassino.CodeMultipleFixed)
+	}
+	apply(t, m, 1, trail("3C"))
+	// ... nor the owner, who holds one too.
+	if code := refuse(t, m, 0, bld("AC", 6, "", b.ID)); code != cassino.CodeMultipleFixed {
+		t.Errorf("code %q, want %q", code, cassino.CodeMultipleFixed)
+	}
+	apply(t, m, 0, capt("5C", "", b.ID))
+	if got := pile(m, 0); got != 3 {
+		t.Fatalf("pile %d, want 3 (both fives and the capturing five)", got)
+	}
+	if len(m.View(0).Builds) != 0 {
+		t.Fatal("the build is still on the table")
+	}
+}
+
+func TestAuditExample5JoinTwoPlusThreeToFiveMakesMultiple(t *testing.T) {
+	p := cassino.Position{Turn: 0, Dealer: 1, Table: cs("2H"),
+		Builds: []build{{ID: "b1", Sets: sets("4C AD"), Owner: 1}},
+		Hands:  hands("3S 5S", "5H AH 2D 6C"), Deck: cs("QC QD QH QS")}
+	m := position(t, two(), p)
+	apply(t, m, 0, bld("3S", 5, "2H", "b1"))
+	b := onlyBuild(t, m)
+	if b.Value != 5 || !b.Multiple() || b.Owner != 0 || len(b.Sets) != 2 ||
+		!sameCards(b.Cards(), cs("4C AD 2H 3S")) {
+		t.Fatalf("build %+v, want multiple 5 of {4C,AD},{2H,3S} owned by seat 0", b)
+	}
+	for _, sub := range b.Sets {
+		if len(sub) != 2 {
+			t.Fatalf("sets %v, want {4,A} and {2,3}", b.Sets)
+		}
+	}
+	refuse(t, m, 1, bld("AH", 6, "", b.ID))
+	apply(t, m, 1, trail("6C"))
+	refuse(t, m, 0, trail("5S"))
+}
+
+func TestAuditExample6QueensPairOneOrAllThree(t *testing.T) {
+	t.Run("two on the table: exactly one", func(t *testing.T) {
+		m := position(t, two(), cassino.Position{Turn: 0, Dealer: 1, Table: cs("QH QD"),
+			Hands: hands("QS 4C", "QC 5C"), Deck: cs("7C 8C")})
+		refuse(t, m, 0, capt("QS", "QH | QD"))
+		refuse(t, m, 0, capt("QS", "QH QD"))
+		apply(t, m, 0, capt("QS", "QH"))
+		wantTable(t, m, "QD")
+		if got := pile(m, 0); got != 2 {
+			t.Fatalf("pile %d, want 2", got)
+		}
+	})
+	t.Run("two on the table with courtCapturesAll: both", func(t *testing.T) {
+		o := two()
+		o.CourtCapturesAll = true
+		m := position(t, o, cassino.Position{Turn: 0, Dealer: 1, Table: cs("QH QD"),
+			Hands: hands("QS 4C", "QC 5C"), Deck: cs("7C 8C")})
+		apply(t, m, 0, capt("QS", "QH | QD"))
+		if got := pile(m, 0); got != 3 {
+			t.Fatalf("pile %d, want 3", got)
+		}
+	})
+	t.Run("three on the table: the fourth takes all three", func(t *testing.T) {
+		m := position(t, two(), cassino.Position{Turn: 0, Dealer: 1, Table: cs("QH QD QC 4D"),
+			Hands: hands("QS 4C", "5H 5C"), Deck: cs("7C 8C")})
+		refuse(t, m, 0, capt("QS", "QH"))
+		refuse(t, m, 0, capt("QS", "QH | QD"))
+		apply(t, m, 0, capt("QS", "QH | QD | QC"))
+		wantTable(t, m, "4D")
+		if got := pile(m, 0); got != 4 {
+			t.Fatalf("pile %d, want 4", got)
+		}
+	})
+}
+
+func TestAuditExample7TenOfDiamondsSweeps(t *testing.T) {
+	m := position(t, two(), cassino.Position{Turn: 0, Dealer: 1, Table: cs("2S 8H"),
+		Hands: hands("TD 3C", "4H 5H"), Deck: cs("7C 8C 9C JC")})
+	evs := apply(t, m, 0, capt("TD", "2S 8H"))
+	if e := one(t, evs, cassino.EventSwept); e.Seat != 0 {
+		t.Fatalf("sweep by seat %d", e.Seat)
+	}
+	v := m.View(0)
+	if v.Sweeps[0] != 1 || v.Sweeps[1] != 0 || len(v.Table) != 0 || v.PileCounts[0] != 3 {
+		t.Fatalf("view after sweep %+v", v)
+	}
+}
+
+func TestAuditExample8LastCapturerTakesTheRestNoSweep(t *testing.T) {
+	// Seat 1 (dealer) plays the hand's last card and captures; three loose
+	// cards remain and go to it.
+	m := position(t, two(), cassino.Position{Turn: 1, Dealer: 1, Table: cs("9D 2H 4C KS"),
+		Hands: hands("", "9S"), LastCapturer: seat(0)})
+	evs := apply(t, m, 1, capt("9S", "9D"))
+	if len(ofType(evs, cassino.EventSwept)) != 0 {
+		t.Fatal("the last play of a hand is never a sweep")
+	}
+	lc := one(t, evs, cassino.EventLastCards)
+	if lc.Seat != 1 || !sameCards(lc.Cards, cs("2H 4C KS")) {
+		t.Fatalf("lastCards %+v, want seat 1 taking 2H 4C KS", lc)
+	}
+	sc := one(t, evs, cassino.EventHandScored)
+	if sc.Tally[1].Cards != 5 || sc.Tally[1].Sweeps != 0 || sc.Tally[0].Cards != 0 {
+		t.Fatalf("tally %+v, want seat 1: 5 cards, no sweep", sc.Tally)
+	}
+
+	// The same when the capture itself empties the table.
+	m = position(t, two(), cassino.Position{Turn: 1, Dealer: 1, Table: cs("9D"),
+		Hands: hands("", "9S"), LastCapturer: seat(0)})
+	evs = apply(t, m, 1, capt("9S", "9D"))
+	if len(ofType(evs, cassino.EventSwept)) != 0 {
+		t.Fatal("a last play clearing the table is no sweep")
+	}
+	if sc := one(t, evs, cassino.EventHandScored); sc.Tally[1].Sweeps != 0 {
+		t.Fatalf("tally %+v counts a sweep", sc.Tally)
+	}
+}
+
+func TestAuditExample9CardsTiedAtTwentySix(t *testing.T) {
+	// Seat 0: 7 spades with A and 2 of spades; seat 1: 6 spades, the other
+	// three aces and the ten of diamonds. 26 cards each.
+	sc := scoreHand(t, two(), []pileSpec{
+		{cards: 26, has: "AS 2S 3S 4S 5S 6S 7S"},
+		{cards: 26, has: "8S 9S TS JS QS KS AH AD AC TD"},
+	}, 1, nil, nil)
+	if sc.Tally[0].Cards != 26 || sc.Tally[1].Cards != 26 {
+		t.Fatalf("tally %+v", sc.Tally)
+	}
+	// Seat 0: spades 1 + little casino 1 + ace 1; seat 1: 3 aces + big casino 2.
+	if !slices.Equal(sc.Points, []int{3, 5}) {
+		t.Fatalf("points %v, want [3 5] (nobody scores cards on 26-26)", sc.Points)
+	}
+}
+
+// ---- Scoring ----
+
+type pileSpec struct {
+	cards int    // cards in the pile at the end of the hand
+	has   string // these cards; the rest are fillers with no points
+}
+
+// scoreHand plays the last card of a hand whose capture piles end as
+// specified (all 52 cards), seat lastCapturer taking the trailed card, and
+// returns the handScored event. scores and sweeps are the match scores and
+// sweeps before it (nil: zeros).
+func scoreHand(t *testing.T, o cassino.Options, spec []pileSpec, lastCapturer int, scores, sweeps []int) cassino.Event {
+	t.Helper()
+	_, evs := scoreHandMatch(t, o, spec, lastCapturer, scores, sweeps)
+	return one(t, evs, cassino.EventHandScored)
+}
+
+func scoreHandMatch(t *testing.T, o cassino.Options, spec []pileSpec, lastCapturer int, scores, sweeps []int) (*cassino.Match, []cassino.Event) {
+	t.Helper()
+	n := o.Players
+	used := map[card]bool{}
+	piles := make([][]card, n)
+	for i, sp := range spec {
+		for _, c := range cs(sp.has) {
+			if used[c] {
+				t.Fatalf("spec names %s twice", c)
+			}
+			used[c] = true
+			piles[i] = append(piles[i], c)
+		}
+	}
+	var fill []card
+	for r := 1; r <= 13; r++ {
+		for s := cassino.Spades; s <= cassino.Clubs; s++ {
+			c := cassino.NewCard(r, s)
+			if !used[c] {
+				if s == cassino.Spades || r == 1 || c == c1("TD") {
+					t.Fatalf("spec leaves %s, which scores, to fillers", c)
+				}
+				fill = append(fill, c)
+			}
+		}
+	}
+	for i, sp := range spec {
+		for len(piles[i]) < sp.cards {
+			piles[i], fill = append(piles[i], fill[0]), fill[1:]
+		}
+	}
+	if len(fill) != 0 {
+		t.Fatalf("spec leaves %d cards", len(fill))
+	}
+	// The trailed last card is a filler of the last capturer's pile.
+	lc := piles[lastCapturer]
+	last := lc[len(lc)-1]
+	piles[lastCapturer] = lc[:len(lc)-1]
+	dealer := n - 1
+	hs := make([][]card, n)
+	hs[dealer] = []card{last}
+	m := position(t, o, cassino.Position{Turn: dealer, Dealer: dealer, Hands: hs,
+		Captured: piles, LastCapturer: seat(lastCapturer), Scores: scores, Sweeps: sweeps})
+	evs := apply(t, m, dealer, cassino.TrailAction(last))
+	return m, evs
+}
+
+func total(xs []int) int {
+	t := 0
+	for _, x := range xs {
+		t += x
+	}
+	return t
+}
+
+func TestAuditScoreTwentySevenCardsTakeThree(t *testing.T) {
+	sc := scoreHand(t, two(), []pileSpec{
+		{cards: 27, has: "AS 2S 3S 4S 5S 6S 7S"},
+		{cards: 25, has: "8S 9S TS JS QS KS AH AD AC TD"},
+	}, 0, nil, nil)
+	// Seat 0: cards 3 + spades 1 + little casino 1 + ace 1.
+	if !slices.Equal(sc.Points, []int{6, 5}) || total(sc.Points) != 11 {
+		t.Fatalf("points %v, want [6 5]", sc.Points)
+	}
+	if sc.Tally[0].Spades != 7 || sc.Tally[0].Aces != 1 || !sc.Tally[0].LittleCasino || !sc.Tally[1].BigCasino {
+		t.Fatalf("tally %+v", sc.Tally)
+	}
+}
+
+func TestAuditScoreSweepsOption(t *testing.T) {
+	spec := []pileSpec{
+		{cards: 30, has: "AS 2S 3S 4S 5S 6S 7S AH AD AC TD"},
+		{cards: 22, has: "8S 9S TS JS QS KS"},
+	}
+	sc := scoreHand(t, two(), spec, 0, nil, []int{2, 1})
+	if !slices.Equal(sc.Points, []int{13, 1}) || total(sc.Points) != 11+3 {
+		t.Fatalf("points %v, want [13 1]: 11 plus each sweep", sc.Points)
+	}
+	o := two()
+	o.Sweeps = false
+	sc = scoreHand(t, o, spec, 0, nil, []int{2, 1})
+	if !slices.Equal(sc.Points, []int{11, 0}) {
+		t.Fatalf("points %v with sweeps off, want [11 0]", sc.Points)
+	}
+}
+
+func TestAuditSweepOptionOffDuringPlay(t *testing.T) {
+	o := two()
+	o.Sweeps = false
+	m := position(t, o, cassino.Position{Turn: 0, Dealer: 1, Table: cs("2S 8H"),
+		Hands: hands("TD 3C", "4H 5H"), Deck: cs("7C 8C 9C JC")})
+	apply(t, m, 0, capt("TD", "2S 8H"))
+	if v := m.View(0); v.Sweeps[0] != 0 {
+		t.Fatalf("sweeps %v with sweeps off", v.Sweeps)
+	}
+}
+
+func TestAuditSweepNeedsEmptyTableBuildsIncluded(t *testing.T) {
+	m := position(t, two(), cassino.Position{Turn: 0, Dealer: 1, Table: cs("2S 8H"),
+		Builds: []build{{ID: "b1", Sets: sets("3D 4D"), Owner: 1}},
+		Hands:  hands("TD 3C", "7H 5H"), Deck: cs("7C 8C 9C JC")})
+	evs := apply(t, m, 0, capt("TD", "2S 8H"))
+	if len(ofType(evs, cassino.EventSwept)) != 0 {
+		t.Fatal("a build is left on the table: not a sweep")
+	}
+	evs = apply(t, m, 1, capt("7H", "", "b1"))
+	one(t, evs, cassino.EventSwept)
+}
+
+func TestAuditScoreThreePlayersTies(t *testing.T) {
+	o := cassino.DefaultOptions(3)
+	sc := scoreHand(t, o, []pileSpec{
+		{cards: 18, has: "AS 2S 3S 4S 5S"},
+		{cards: 18, has: "6S 7S 8S 9S TS TD"},
+		{cards: 16, has: "JS QS KS AH AD AC"},
+	}, 2, nil, nil)
+	// Cards 18-18-16 and spades 5-5-3: nobody scores either.
+	if !slices.Equal(sc.Points, []int{2, 2, 3}) {
+		t.Fatalf("points %v, want [2 2 3]", sc.Points)
+	}
+	sc = scoreHand(t, o, []pileSpec{
+		{cards: 20, has: "AS 2S 3S 4S 5S 6S"},
+		{cards: 16, has: "7S 8S 9S TS TD"},
+		{cards: 16, has: "JS QS KS AH AD AC"},
+	}, 1, nil, nil)
+	if !slices.Equal(sc.Points, []int{3 + 1 + 1 + 1, 2, 3}) {
+		t.Fatalf("points %v, want [6 2 3]", sc.Points)
+	}
+}
+
+func TestAuditScorePartnershipsAddPiles(t *testing.T) {
+	o := cassino.DefaultOptions(4)
+	if !o.Partnerships {
+		t.Fatal("4 players default to partnerships")
+	}
+	// Side 0+2: 14+13 = 27 cards, 4+3 = 7 spades; side 1+3: 25 cards, 6
+	// spades. No seat alone has most of either.
+	sc := scoreHand(t, o, []pileSpec{
+		{cards: 14, has: "AS 2S 3S 4S"},
+		{cards: 13, has: "5S 6S 7S TD"},
+		{cards: 13, has: "8S 9S TS AH"},
+		{cards: 12, has: "JS QS KS AD AC"},
+	}, 3, []int{4, 5, 4, 5}, nil)
+	// Side 0: cards 3 + spades 1 + LC 1 + 2 aces = 7; side 1: BC 2 + 2 aces = 4.
+	if !slices.Equal(sc.Points, []int{7, 4, 7, 4}) {
+		t.Fatalf("points %v, want [7 4 7 4]", sc.Points)
+	}
+	if !slices.Equal(sc.Scores, []int{11, 9, 11, 9}) {
+		t.Fatalf("scores %v, want [11 9 11 9]", sc.Scores)
+	}
+	if sc.Tally[0].Cards == sc.Tally[2].Cards {
+		t.Fatalf("tally should stay per seat: %+v", sc.Tally)
+	}
+}
+
+func TestAuditScoreFourPlayersEachForThemselves(t *testing.T) {
+	o := cassino.DefaultOptions(4)
+	o.Partnerships = false
+	sc := scoreHand(t, o, []pileSpec{
+		{cards: 13, has: "AS 2S 3S 4S"},
+		{cards: 13, has: "5S 6S 7S TD"},
+		{cards: 13, has: "8S 9S TS AH"},
+		{cards: 13, has: "JS QS KS AD AC"},
+	}, 3, nil, nil)
+	if !slices.Equal(sc.Points, []int{1 + 1 + 1, 2, 1, 2}) {
+		t.Fatalf("points %v, want [3 2 1 2]", sc.Points)
+	}
+}
+
+// ---- The match ----
+
+var evenSplit = []pileSpec{ // 26-26, seat 0 scores 3, seat 1 scores 5
+	{cards: 26, has: "AS 2S 3S 4S 5S 6S 7S"},
+	{cards: 26, has: "8S 9S TS JS QS KS AH AD AC TD"},
+}
+
+func TestAuditMatchEndsAtTarget(t *testing.T) {
+	m, evs := scoreHandMatch(t, two(), evenSplit, 0, []int{15, 16}, nil)
+	w := one(t, evs, cassino.EventMatchWon)
+	if !slices.Equal(w.Winners, []int{1}) || !m.Finished() || !slices.Equal(m.View(0).Winners, []int{1}) {
+		t.Fatalf("winners %v, want [1] (18 vs 21)", w.Winners)
+	}
+	refuse(t, m, m.Turn(), trail("2C"))
+
+	m, evs = scoreHandMatch(t, two(), evenSplit, 0, []int{15, 15}, nil)
+	if m.Finished() || len(ofType(evs, cassino.EventMatchWon)) != 0 {
+		t.Fatal("20 is short of 21: another hand")
+	}
+	if hs := one(t, evs, cassino.EventHandStarted); hs.Hand != 2 {
+		t.Fatalf("next hand %d", hs.Hand)
+	}
+}
+
+func TestAuditMatchTargetEleven(t *testing.T) {
+	o := two()
+	o.TargetScore = 11
+	m, evs := scoreHandMatch(t, o, evenSplit, 0, []int{8, 5}, nil)
+	if !m.Finished() || !slices.Equal(one(t, evs, cassino.EventMatchWon).Winners, []int{0}) {
+		t.Fatal("11 at target 11 wins")
+	}
+	var fromJSON cassino.Options
+	if err := json.Unmarshal([]byte(`{}`), &fromJSON); err != nil || fromJSON.TargetScore != 21 {
+		t.Fatalf("default target %d (%v), want 21", fromJSON.TargetScore, err)
+	}
+}
+
+func TestAuditMatchSeveralReachHighestWins(t *testing.T) {
+	m, evs := scoreHandMatch(t, two(), evenSplit, 0, []int{20, 19}, nil)
+	if !m.Finished() || !slices.Equal(one(t, evs, cassino.EventMatchWon).Winners, []int{1}) {
+		t.Fatalf("23 vs 24: seat 1 wins; finished %v", m.Finished())
+	}
+}
+
+func TestAuditMatchTieAtTopPlaysAnotherHand(t *testing.T) {
+	// 26-26 cards, seat 0: spades, big casino, one ace = 4; seat 1:
+	// little casino, three aces = 4.
+	tied := []pileSpec{
+		{cards: 26, has: "3S 4S 5S 6S 7S 8S 9S TD AH"},
+		{cards: 26, has: "TS JS QS KS 2S AS AD AC"},
+	}
+	m, evs := scoreHandMatch(t, two(), tied, 0, []int{20, 20}, nil)
+	sc := one(t, evs, cassino.EventHandScored)
+	if !slices.Equal(sc.Scores, []int{24, 24}) {
+		t.Fatalf("scores %v, want [24 24]", sc.Scores)
+	}
+	if m.Finished() || len(ofType(evs, cassino.EventMatchWon)) != 0 {
+		t.Fatal("an exact tie at the top plays another hand")
+	}
+	if v := m.View(0); v.HandNumber != 2 || v.HandCounts[0] != 4 {
+		t.Fatalf("hand %d, hand counts %v: want a fresh hand 2", v.HandNumber, v.HandCounts)
+	}
+}
+
+func TestAuditMatchThreePlayersTieAtTopAboveAThird(t *testing.T) {
+	o := cassino.DefaultOptions(3)
+	// Points [2 2 3] (see the 3-player ties test).
+	spec := []pileSpec{
+		{cards: 18, has: "AS 2S 3S 4S 5S"},
+		{cards: 18, has: "6S 7S 8S 9S TS TD"},
+		{cards: 16, has: "JS QS KS AH AD AC"},
+	}
+	m, _ := scoreHandMatch(t, o, spec, 2, []int{22, 22, 18}, nil)
+	if m.Finished() {
+		t.Fatal("24-24-21: the top is tied, another hand")
+	}
+	m, evs := scoreHandMatch(t, o, spec, 2, []int{22, 21, 18}, nil)
+	if !m.Finished() || !slices.Equal(one(t, evs, cassino.EventMatchWon).Winners, []int{0}) {
+		t.Fatal("24-23-21: seat 0 wins")
+	}
+}
+
+func TestAuditMatchPartnershipWinnersAreTheSide(t *testing.T) {
+	o := cassino.DefaultOptions(4)
+	spec := []pileSpec{
+		{cards: 14, has: "AS 2S 3S 4S"},
+		{cards: 13, has: "5S 6S 7S TD"},
+		{cards: 13, has: "8S 9S TS AH"},
+		{cards: 12, has: "JS QS KS AD AC"},
+	}
+	m, evs := scoreHandMatch(t, o, spec, 3, []int{15, 19, 15, 19}, nil)
+	// Side 0: 22, side 1: 23.
+	if !m.Finished() || !slices.Equal(one(t, evs, cassino.EventMatchWon).Winners, []int{1, 3}) {
+		t.Fatalf("want side 1+3 to win, finished %v", m.Finished())
+	}
+}

@@ -4,10 +4,10 @@ package cassino_test
 // API: each test names the rule sentence it holds the engine to.
 
 import (
-	_ "bytes"
+	"bytes"
 	"encoding/json"
 	"errors"
-	_ "math/rand/v2"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -953,4 +953,387 @@ func TestAuditMultipleBuildAcceptsCardOrSetOfItsValue(t *testing.T) {
 	// A card that does not make a set of 6 is refused too.
 	m = mid(t, two(), "5C", bs, "AH 6H", "6C")
 	refuse(t, m, 0, bld("AH", 6, "", "b1"))
+}
+
+// ---- Trail and ownership ----
+
+func TestAuditTrailWhenCaptureAvailableOption(t *testing.T) {
+	bs := []build{{ID: "b1", Sets: sets("3D 4D"), Owner: 1}}
+	o := two()
+	o.TrailWhenCaptureAvailable = false
+	for _, tc := range []struct{ table, hand, card string }{
+		{"7D 5C", "7S 3H", "7S"},   // pairing
+		{"5C 4D", "9S 3H", "9S"},   // combining
+		{"5C", "7S 3H", "7S"},      // a build of its value
+		{"QD 5C", "QS 3H", "QS"},   // a court pairing
+		{"AD 5C", "AS 3H", "AS"},   // an ace pairing
+	} {
+		var b []build
+		if tc.table == "5C" {
+			b = bs
+		}
+		m := mid(t, o, tc.table, b, tc.hand, "2C 2H")
+		if code := refuse(t, m, 0, trail(tc.card)); code != cassino.CodeMustCapture {
+			t.Errorf("%s on %s: code %q, want %q", tc.card, tc.table, code, cassino.CodeMustCapture)
+		}
+		apply(t, m, 0, trail("3H")) // 3H captures nothing here
+		// The default lets the same card trail.
+		apply(t, mid(t, two(), tc.table, b, tc.hand, "2C 2H"), 0, trail(tc.card))
+	}
+}
+
+// four is a 4-player position: seat 0 owns a 7-build (3D+4S), seat 2 to play.
+func four(t *testing.T, o cassino.Options, h2 string) *cassino.Match {
+	return position(t, o, cassino.Position{Turn: 2, Dealer: 3, Table: cs("5H"),
+		Builds: []build{{ID: "b1", Sets: sets("3D 4S"), Owner: 0}},
+		Hands:  hands("7H 2C", "KH 8D", h2, "QD 8C"), Deck: cs("9C 9D 9S TC")})
+}
+
+func TestAuditTrailForbiddenForTheSideOwningABuild(t *testing.T) {
+	o := cassino.DefaultOptions(4)
+	m := four(t, o, "5C 9H")
+	if code := refuse(t, m, 2, trail("9H")); code != cassino.CodeOwnBuild {
+		t.Errorf("code %q, want %q", code, cassino.CodeOwnBuild)
+	}
+	apply(t, m, 2, capt("5C", "5H"))
+	// The other side owns nothing and trails freely.
+	apply(t, m, 3, trail("QD"))
+
+	o.Partnerships = false
+	m = four(t, o, "5C 9H")
+	apply(t, m, 2, trail("9H"))
+}
+
+func TestAuditOwnershipMovesToWhoLastChangedTheBuild(t *testing.T) {
+	// Seat 2 (partner of the owner) increases the build: it owns it now,
+	// and its side still may not trail; seat 0 neither.
+	o := cassino.DefaultOptions(4)
+	m := four(t, o, "2H 9H 6C")
+	apply(t, m, 2, bld("2H", 9, "", "b1"))
+	if b := onlyBuild(t, m); b.Owner != 2 || b.Value != 9 {
+		t.Fatalf("build %+v, want 9 owned by seat 2", b)
+	}
+	apply(t, m, 3, trail("QD"))
+	refuse(t, m, 0, trail("2C"))
+	apply(t, m, 0, bld("2C", 7, "5H"))
+	if b := buildOf(t, m, "b1"); b.Owner != 2 {
+		t.Fatalf("build %+v changed owner", b)
+	}
+}
+
+// ---- Dealing, turns and invariants over whole matches ----
+
+// stored is the part of a Snapshot that holds cards: the server's whole
+// truth, for checking that every card is somewhere exactly once.
+type stored struct {
+	State struct {
+		Deck   []card   `json:"deck"`
+		Hands  [][]card `json:"hands"`
+		Table  []card   `json:"table"`
+		Piles  [][]card `json:"piles"`
+		Builds []struct {
+			Sets [][]card `json:"sets"`
+		} `json:"builds"`
+	} `json:"state"`
+}
+
+func storedOf(t *testing.T, m *cassino.Match) stored {
+	t.Helper()
+	b, err := m.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st stored
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func checkAllCards(t *testing.T, m *cassino.Match) stored {
+	t.Helper()
+	st := storedOf(t, m)
+	all := slices.Concat(st.State.Deck, st.State.Table)
+	for _, h := range st.State.Hands {
+		all = append(all, h...)
+	}
+	for _, p := range st.State.Piles {
+		all = append(all, p...)
+	}
+	for _, b := range st.State.Builds {
+		for _, s := range b.Sets {
+			all = append(all, s...)
+		}
+	}
+	slices.Sort(all)
+	if len(all) != 52 || len(slices.Compact(all)) != 52 {
+		t.Fatalf("cards accounted for: %d (distinct %d), want 52 once each", len(all), len(slices.Compact(all)))
+	}
+	// The public counts agree.
+	v := m.View(-1)
+	n := v.DeckCount + len(v.Table) + total(v.HandCounts) + total(v.PileCounts)
+	for _, b := range v.Builds {
+		n += len(b.Cards())
+		if b.Value < 2 || b.Value > 10 {
+			t.Fatalf("build %+v has value out of 2..10", b)
+		}
+		for _, s := range b.Sets {
+			sum := 0
+			for _, c := range s {
+				if c.IsCourt() {
+					t.Fatalf("court in build %+v", b)
+				}
+				sum += c.Value()
+			}
+			if sum != b.Value {
+				t.Fatalf("build %+v: a set sums to %d", b, sum)
+			}
+		}
+		if len(b.Sets) == 1 && len(b.Sets[0]) < 2 {
+			t.Fatalf("a build of one card: %+v", b)
+		}
+	}
+	if n != 52 {
+		t.Fatalf("views account for %d cards", n)
+	}
+	return st
+}
+
+// checkPrivate: what seat may see names no card of another hand nor of
+// the deck.
+func checkPrivate(t *testing.T, m *cassino.Match, st stored, evs []cassino.Event) {
+	t.Helper()
+	n := m.Options().Players
+	// Cards of a finished hand are shuffled into the next one: only the
+	// events of the hand in play must keep its secrets.
+	if i := slices.IndexFunc(evs, func(e cassino.Event) bool { return e.Type == cassino.EventHandStarted }); i >= 0 {
+		evs = evs[i:]
+	}
+	for s := -1; s < n; s++ {
+		hidden := slices.Clone(st.State.Deck)
+		for o := 0; o < n; o++ {
+			if o != s {
+				hidden = append(hidden, st.State.Hands[o]...)
+			}
+		}
+		v := m.View(s)
+		vb, _ := json.Marshal(v)
+		var eb []byte
+		for _, e := range evs {
+			b, _ := json.Marshal(e.For(s))
+			eb = append(eb, b...)
+		}
+		for _, c := range hidden {
+			q := []byte(`"` + c.String() + `"`)
+			if bytes.Contains(vb, q) || bytes.Contains(eb, q) {
+				t.Fatalf("seat %d can see the hidden %s: view %s events %s", s, c, vb, eb)
+			}
+		}
+		if s < 0 && (len(v.Hand) > 0 || len(v.Legal) > 0) {
+			t.Fatal("a spectator sees a hand or legal plays")
+		}
+		if s >= 0 && !sameCards(v.Hand, st.State.Hands[s]) {
+			t.Fatalf("seat %d view hand %v, holds %v", s, v.Hand, st.State.Hands[s])
+		}
+		if s >= 0 && s != m.Turn() && (len(v.Legal) > 0 || m.LegalActions(s) != nil) {
+			t.Fatalf("seat %d is offered plays out of turn", s)
+		}
+	}
+}
+
+type handLog struct {
+	dealer int
+	deals  []cassino.Event
+}
+
+// playMatch plays a whole match with random legal plays, checking every
+// invariant at each step, and returns the deals of each hand.
+func playMatch(t *testing.T, o cassino.Options, seed int64) []handLog {
+	t.Helper()
+	setup := cassino.Setup{Options: o, Seed: seed}
+	m, opening, err := cassino.New(setup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := o.Players
+	logs := []handLog{{dealer: one(t, opening, cassino.EventHandStarted).Dealer,
+		deals: []cassino.Event{one(t, opening, cassino.EventDealt)}}}
+	all := slices.Clone(opening)
+	rng := rand.New(rand.NewPCG(uint64(seed), 7))
+	st := checkAllCards(t, m)
+	checkPrivate(t, m, st, opening)
+	for step := 0; !m.Finished(); step++ {
+		if step > 5000 {
+			t.Fatal("the match does not end")
+		}
+		mover := m.Turn()
+		before := m.View(mover)
+		if len(before.Legal) == 0 {
+			t.Fatalf("seat %d has no legal play: %+v", mover, before)
+		}
+		// Nobody else may act, with any card they hold.
+		for o := 0; o < n; o++ {
+			if o != mover && len(st.State.Hands[o]) > 0 {
+				if code := refuse(t, m, o, trail(st.State.Hands[o][0].String())); code != cassino.CodeNotYourTurn {
+					t.Fatalf("out of turn: code %q", code)
+				}
+			}
+		}
+		a := cassino.RandomLegal(before, rng)
+		if step%7 == 0 {
+			fp := fingerprint(t, m)
+			if _, err := m.Decide(mover, a); err != nil {
+				t.Fatalf("a legal play %v is refused: %v", a, err)
+			}
+			if fingerprint(t, m) != fp {
+				t.Fatal("Decide changed the match")
+			}
+		}
+		evs := apply(t, m, mover, a)
+		all = append(all, evs...)
+		st = checkAllCards(t, m)
+		checkPrivate(t, m, st, evs)
+
+		// Exactly one card left the mover's hand (then maybe a deal).
+		after := m.View(mover).Hand
+		newHand := slices.DeleteFunc(slices.Clone(before.Hand), func(c card) bool { return c == a.Card })
+		if len(newHand) != len(before.Hand)-1 {
+			t.Fatalf("played %s not in hand %v", a.Card, before.Hand)
+		}
+		scored := false
+		for _, e := range evs {
+			switch e.Type {
+			case cassino.EventHandScored:
+				scored = true
+			case cassino.EventHandStarted:
+				if want := (logs[len(logs)-1].dealer + 1) % n; e.Dealer != want {
+					t.Fatalf("hand %d dealt by %d, want %d", e.Hand, e.Dealer, want)
+				}
+				logs = append(logs, handLog{dealer: e.Dealer})
+			case cassino.EventDealt:
+				l := &logs[len(logs)-1]
+				l.deals = append(l.deals, e)
+				if e.Deal > 1 && total(before.HandCounts) != 1 {
+					t.Fatalf("dealt while hands hold %v", before.HandCounts)
+				}
+				newHand = e.Hands[mover]
+			}
+		}
+		if !scored && !m.Finished() && !sameCards(after, newHand) {
+			t.Fatalf("hand %v after playing %s from %v", after, a.Card, before.Hand)
+		}
+		if m.Finished() {
+			break
+		}
+		if scored {
+			if want := (logs[len(logs)-1].dealer + 1) % n; m.Turn() != want {
+				t.Fatalf("new hand: seat %d plays first, want %d (dealer's left)", m.Turn(), want)
+			}
+		} else if m.Turn() != (mover+1)%n {
+			t.Fatalf("after seat %d, seat %d plays", mover, m.Turn())
+		}
+	}
+	// The log replays to the same match.
+	r, err := cassino.Replay(setup, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := m.Snapshot()
+	b, _ := r.Snapshot()
+	if !bytes.Equal(a, b) {
+		t.Fatal("replaying the events gives another match")
+	}
+	return logs
+}
+
+func TestAuditDealsPerHandAndTurnOrder(t *testing.T) {
+	for _, tc := range []struct {
+		o     cassino.Options
+		deals int
+	}{
+		{cassino.DefaultOptions(2), 6},
+		{cassino.DefaultOptions(3), 4},
+		{cassino.DefaultOptions(4), 3},
+		{func() cassino.Options { o := cassino.DefaultOptions(4); o.Partnerships = false; return o }(), 3},
+	} {
+		for seed := int64(1); seed <= 3; seed++ {
+			n := tc.o.Players
+			logs := playMatch(t, tc.o, seed)
+			if logs[0].dealer != n-1 {
+				t.Fatalf("first dealer %d, want %d so that seat 0 plays first", logs[0].dealer, n-1)
+			}
+			for h, l := range logs {
+				if h == len(logs)-1 && len(l.deals) < tc.deals {
+					continue // a hand being played when the match ended cannot be
+				}
+				if len(l.deals) != tc.deals {
+					t.Fatalf("%d players, hand %d: %d deals, want %d", n, h+1, len(l.deals), tc.deals)
+				}
+				for i, d := range l.deals {
+					if d.Deal != i+1 || d.Last != (i == tc.deals-1) {
+						t.Fatalf("deal %d of %d: %+v", i+1, tc.deals, d)
+					}
+					if (i == 0) != (len(d.Table) == 4) || (i > 0 && len(d.Table) != 0) {
+						t.Fatalf("deal %d puts %v on the table", i+1, d.Table)
+					}
+					for s := 0; s < n; s++ {
+						if d.Counts[s] != 4 || len(d.Hands[s]) != 4 {
+							t.Fatalf("deal %d gives seat %d %d cards", i+1, s, d.Counts[s])
+						}
+					}
+				}
+			}
+			if len(logs) < 2 {
+				t.Fatalf("%d players: a match of one hand cannot show the dealer rotating", n)
+			}
+		}
+	}
+}
+
+func TestAuditOpeningDealAndLastDealFlag(t *testing.T) {
+	m, opening, err := cassino.New(cassino.Setup{Options: two(), Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := m.View(0)
+	if len(v.Hand) != 4 || len(v.Table) != 4 || v.DeckCount != 40 || v.Turn != 0 ||
+		v.Dealer != 1 || v.Deal != 1 || v.HandNumber != 1 || v.LastDeal || v.LastCapturer != -1 {
+		t.Fatalf("opening view %+v", v)
+	}
+	if d := one(t, opening, cassino.EventDealt); d.Last || d.Deal != 1 {
+		t.Fatalf("opening deal %+v", d)
+	}
+	// Same seed, same deal: the hand can be replayed exactly.
+	_, again, _ := cassino.New(cassino.Setup{Options: two(), Seed: 11})
+	a, _ := json.Marshal(opening)
+	b, _ := json.Marshal(again)
+	if !bytes.Equal(a, b) {
+		t.Fatal("the same seed deals differently")
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	for m.View(0).Deal < 6 {
+		apply(t, m, m.Turn(), cassino.RandomLegal(m.View(m.Turn()), rng))
+	}
+	if v := m.View(1); !v.LastDeal || v.DeckCount != 0 || total(v.HandCounts) != 8 {
+		t.Fatalf("sixth deal view %+v", v)
+	}
+}
+
+func TestAuditOptionsFromJSON(t *testing.T) {
+	var o cassino.Options
+	if err := json.Unmarshal([]byte(`{"players":4}`), &o); err != nil {
+		t.Fatal(err)
+	}
+	want := cassino.Options{Players: 4, Partnerships: true, Sweeps: true, TargetScore: 21,
+		IncreaseOwnBuild: true, TrailWhenCaptureAvailable: true}
+	if o != want {
+		t.Fatalf("defaults %+v, want %+v", o, want)
+	}
+	for _, bad := range []string{`{"players":5}`, `{"players":1}`, `{"targetScore":0}`} {
+		if err := json.Unmarshal([]byte(bad), &o); err == nil {
+			if _, _, err := cassino.New(cassino.Setup{Options: o}); err == nil {
+				t.Errorf("%s accepted", bad)
+			}
+		}
+	}
 }

@@ -962,11 +962,11 @@ func TestAuditTrailWhenCaptureAvailableOption(t *testing.T) {
 	o := two()
 	o.TrailWhenCaptureAvailable = false
 	for _, tc := range []struct{ table, hand, card string }{
-		{"7D 5C", "7S 3H", "7S"},   // pairing
-		{"5C 4D", "9S 3H", "9S"},   // combining
-		{"5C", "7S 3H", "7S"},      // a build of its value
-		{"QD 5C", "QS 3H", "QS"},   // a court pairing
-		{"AD 5C", "AS 3H", "AS"},   // an ace pairing
+		{"7D 5C", "7S 3H", "7S"}, // pairing
+		{"5C 4D", "9S 3H", "9S"}, // combining
+		{"5C", "7S 3H", "7S"},    // a build of its value
+		{"QD 5C", "QS 3H", "QS"}, // a court pairing
+		{"AD 5C", "AS 3H", "AS"}, // an ace pairing
 	} {
 		var b []build
 		if tc.table == "5C" {

@@ -715,12 +715,18 @@ func TestAuditPairingNumberMayNotLeaveASameRankCard(t *testing.T) {
 }
 
 func TestAuditCaptureTakesEveryBuildOfItsValue(t *testing.T) {
-	t.Skip("DISAGREES: an 8 may take one of two 8-builds; rules: take every build whose value equals the card's")
+	t.Skip("DISAGREES: an 8 may take one 8-build and leave another (or a 7 a loose 7, leaving a 7-build); rules: take every build of its value")
 	m := mid(t, two(), "KD", []build{
 		{ID: "b1", Sets: sets("5C 3C"), Owner: 1},
 		{ID: "b2", Sets: sets("6D 2D"), Owner: 1},
 	}, "8S 2C", "4H 5H")
 	refuse(t, m, 0, capt("8S", "", "b1"))
+	// Worse: the owner of a 7-build pairs a loose 7 with its only 7 and
+	// leaves its build, which nobody of its side can now take.
+	m = position(t, two(), cassino.Position{Turn: 0, Dealer: 1, Table: cs("7D"),
+		Builds: []build{{ID: "b1", Sets: sets("3D 4D"), Owner: 0}},
+		Hands:  hands("7S 2C", "9C"), Deck: cs("KC KD KH KS")})
+	refuse(t, m, 0, capt("7S", "7D"))
 }
 
 func TestAuditPairingNeedsSameRank(t *testing.T) {
@@ -1179,7 +1185,11 @@ func playMatch(t *testing.T, o cassino.Options, seed int64) []handLog {
 				}
 			}
 		}
+		checkLegal(t, o, before)
 		a := cassino.RandomLegal(before, rng)
+		if step%3 == 0 {
+			a = cassino.Greedy(before)
+		}
 		if step%7 == 0 {
 			fp := fingerprint(t, m)
 			if _, err := m.Decide(mover, a); err != nil {
@@ -1205,6 +1215,7 @@ func playMatch(t *testing.T, o cassino.Options, seed int64) []handLog {
 			switch e.Type {
 			case cassino.EventHandScored:
 				scored = true
+				checkScored(t, o, e)
 			case cassino.EventHandStarted:
 				if want := (logs[len(logs)-1].dealer + 1) % n; e.Dealer != want {
 					t.Fatalf("hand %d dealt by %d, want %d", e.Hand, e.Dealer, want)
@@ -1221,6 +1232,10 @@ func playMatch(t *testing.T, o cassino.Options, seed int64) []handLog {
 		}
 		if !scored && !m.Finished() && !sameCards(after, newHand) {
 			t.Fatalf("hand %v after playing %s from %v", after, a.Card, before.Hand)
+		}
+		checkSweep(t, m, o, evs, scored)
+		if scored {
+			checkMatchEnd(t, m, o, one(t, evs, cassino.EventHandScored))
 		}
 		if m.Finished() {
 			break
@@ -1335,5 +1350,284 @@ func TestAuditOptionsFromJSON(t *testing.T) {
 				t.Errorf("%s accepted", bad)
 			}
 		}
+	}
+}
+
+// ---- More edges ----
+
+func TestAuditOutOfRangeSeatsMayNotAct(t *testing.T) {
+	m := mid(t, two(), "2H", nil, "3S 4S", "9C")
+	for _, s := range []int{-1, 1, 2, 99} {
+		if code := refuse(t, m, s, trail("3S")); code != cassino.CodeNotYourTurn {
+			t.Errorf("seat %d: code %q", s, code)
+		}
+	}
+	refuse(t, m, 0, trail("9C"))                                                   // not held
+	refuse(t, m, 0, cassino.Action{Type: "discard", Card: c1("3S")})               // no such play
+	refuse(t, m, 0, cassino.Action{Type: cassino.Trail})                           // no card
+	refuse(t, m, 0, cassino.Action{Type: cassino.Trail, Card: c1("3S"), Value: 3}) // extra field
+}
+
+func TestAuditProtocolActionFormsPlay(t *testing.T) {
+	m := mid(t, two(), "9D 5H 4C 2C", []build{{ID: "b1", Sets: sets("6D 3D"), Owner: 1}}, "9S 3H 5S", "9C")
+	var a action
+	if err := json.Unmarshal([]byte(`{"type":"capture","card":"9S","cards":[["9D"],["5H","4C"]],"builds":["b1"]}`), &a); err != nil {
+		t.Fatal(err)
+	}
+	apply(t, m, 0, a)
+	wantTable(t, m, "2C")
+	apply(t, m, 1, trail("9C"))
+	if err := json.Unmarshal([]byte(`{"type":"build","card":"3H","cards":["2C"],"builds":[],"value":5}`), &a); err != nil {
+		t.Fatal(err)
+	}
+	apply(t, m, 0, a)
+	if b := onlyBuild(t, m); b.Value != 5 || b.Owner != 0 {
+		t.Fatalf("build %+v", b)
+	}
+}
+
+func TestAuditSweepOnTheLastPlayOfADealCounts(t *testing.T) {
+	// The last card of a deal (not of the hand) that clears the table is
+	// a sweep; the next deal follows.
+	m := position(t, two(), cassino.Position{Turn: 1, Dealer: 1, Table: cs("4D 2S"),
+		Hands: hands("", "6C"), Deck: cs("2C 3C 4C 5C 7C 8C 9C TC")})
+	evs := apply(t, m, 1, capt("6C", "4D 2S"))
+	one(t, evs, cassino.EventSwept)
+	if d := one(t, evs, cassino.EventDealt); !d.Last || len(d.Table) != 0 {
+		t.Fatalf("deal %+v: the last, nothing to the table", d)
+	}
+	if v := m.View(0); v.Turn != 0 || len(v.Table) != 0 || v.Sweeps[1] != 1 || !v.LastDeal {
+		t.Fatalf("view %+v", v)
+	}
+}
+
+func TestAuditLastCardsGoToLastCapturerAfterOthersTrail(t *testing.T) {
+	m := position(t, two(), cassino.Position{Turn: 0, Dealer: 1, Table: cs("9D 2H"),
+		Hands: hands("KC", "4S"), LastCapturer: seat(0)})
+	apply(t, m, 0, trail("KC"))
+	evs := apply(t, m, 1, trail("4S"))
+	lc := one(t, evs, cassino.EventLastCards)
+	if lc.Seat != 0 || !sameCards(lc.Cards, cs("9D 2H KC 4S")) {
+		t.Fatalf("lastCards %+v, want seat 0 taking all four", lc)
+	}
+	if len(ofType(evs, cassino.EventSwept)) != 0 {
+		t.Fatal("taking the last cards is never a sweep")
+	}
+}
+
+func TestAuditSingleBuildJoinedByACardOfItsValue(t *testing.T) {
+	// "a 5 played on a 5" works on a single build of 5 too: it becomes
+	// multiple and changes owner.
+	m := mid(t, two(), "KH", []build{{ID: "b1", Sets: sets("4C AD"), Owner: 1}}, "5S 5C", "9C")
+	apply(t, m, 0, bld("5S", 5, "", "b1"))
+	if b := onlyBuild(t, m); !b.Multiple() || b.Owner != 0 || b.Value != 5 {
+		t.Fatalf("build %+v", b)
+	}
+}
+
+// ---- How the engine reads sentences the rules leave open ----
+
+func TestAuditReadingIncreaseUsesTheHandCardAlone(t *testing.T) {
+	// "increase ... by adding a card from hand": not with table cards.
+	m := mid(t, two(), "2H", []build{{ID: "b1", Sets: sets("4C AD"), Owner: 1}}, "3S TS", "9C")
+	refuse(t, m, 0, bld("3S", 10, "2H", "b1"))
+}
+
+func TestAuditReadingCourtCapturesAllIsNotAChoice(t *testing.T) {
+	o := two()
+	o.CourtCapturesAll = true
+	refuse(t, mid(t, o, "QH QD", nil, "QS 2C", "9C"), 0, capt("QS", "QH"))
+}
+
+func TestAuditReadingPartnersBuildIsNotOwnForIncrease(t *testing.T) {
+	o := cassino.DefaultOptions(4)
+	o.IncreaseOwnBuild = false
+	apply(t, four(t, o, "2H 9H 6C"), 2, bld("2H", 9, "", "b1"))
+}
+
+func TestAuditReadingTrailWhenNothingElseIsLegal(t *testing.T) {
+	// The side owns a build, the seat can neither capture nor build.
+	apply(t, four(t, cassino.DefaultOptions(4), "KS"), 2, trail("KS"))
+}
+
+func TestAuditReadingNoCaptureAllHandGoesToTheDealer(t *testing.T) {
+	m := position(t, two(), cassino.Position{Turn: 1, Dealer: 1, Table: cs("9D 2H"), Hands: hands("", "4S")})
+	lc := one(t, apply(t, m, 1, trail("4S")), cassino.EventLastCards)
+	if lc.Seat != 1 {
+		t.Fatalf("lastCards %+v, want the dealer (seat 1)", lc)
+	}
+}
+
+// checkScored recomputes a hand's points from its tally, by the table of
+// the rules, and checks the tally holds every card once.
+func checkScored(t *testing.T, o cassino.Options, e cassino.Event) {
+	t.Helper()
+	n := o.Players
+	sides := n
+	side := func(s int) int { return s }
+	if o.Partnerships && n == 4 {
+		sides, side = 2, func(s int) int { return s % 2 }
+	}
+	cards, spades, pts := make([]int, sides), make([]int, sides), make([]int, sides)
+	var all, bc, lc, aces, allSpades int
+	for s, tl := range e.Tally {
+		cards[side(s)] += tl.Cards
+		spades[side(s)] += tl.Spades
+		all += tl.Cards
+		allSpades += tl.Spades
+		aces += tl.Aces
+		pts[side(s)] += tl.Aces
+		if tl.BigCasino {
+			bc++
+			pts[side(s)] += 2
+		}
+		if tl.LittleCasino {
+			lc++
+			pts[side(s)]++
+		}
+		if o.Sweeps {
+			pts[side(s)] += tl.Sweeps
+		} else if tl.Sweeps != 0 {
+			t.Errorf("sweeps counted with the option off: %+v", e.Tally)
+		}
+	}
+	if all != 52 || allSpades != 13 || aces != 4 || bc != 1 || lc != 1 {
+		t.Fatalf("tally %+v does not hold the deck once", e.Tally)
+	}
+	most := func(xs []int, p int) {
+		best := slices.Max(xs)
+		if k := slices.Index(xs, best); slices.Index(xs[k+1:], best) < 0 {
+			pts[k] += p
+		}
+	}
+	most(cards, 3)
+	most(spades, 1)
+	for s := 0; s < n; s++ {
+		if e.Points[s] != pts[side(s)] {
+			t.Fatalf("hand %d points %v, want %v by side from tally %+v", e.Hand, e.Points, pts, e.Tally)
+		}
+	}
+}
+
+// checkSweep: a capture that empties the table (not at the hand's end) is
+// a sweep, and only such a capture.
+func checkSweep(t *testing.T, m *cassino.Match, o cassino.Options, evs []cassino.Event, scored bool) {
+	t.Helper()
+	swept := len(ofType(evs, cassino.EventSwept)) > 0
+	if scored || m.Finished() {
+		if swept {
+			t.Fatal("a sweep on the last play of the hand")
+		}
+		return
+	}
+	v := m.View(0)
+	empty := len(v.Table) == 0 && len(v.Builds) == 0
+	captured := len(ofType(evs, cassino.EventCaptured)) > 0
+	if swept != (captured && empty && o.Sweeps) {
+		t.Fatalf("swept %v, captured %v, table empty %v: %+v", swept, captured, empty, evs)
+	}
+}
+
+// checkMatchEnd: the match ends when the best side reaches the target
+// alone at the top.
+func checkMatchEnd(t *testing.T, m *cassino.Match, o cassino.Options, e cassino.Event) {
+	t.Helper()
+	best := slices.Max(e.Scores)
+	var top []int
+	for s, sc := range e.Scores {
+		if sc == best {
+			top = append(top, s)
+		}
+	}
+	alone := len(top) == 1 || (o.Partnerships && o.Players == 4 && len(top) == 2 && top[0]%2 == top[1]%2)
+	if want := best >= o.TargetScore && alone; m.Finished() != want {
+		t.Fatalf("scores %v target %d: finished %v, want %v", e.Scores, o.TargetScore, m.Finished(), want)
+	}
+	if m.Finished() && !slices.Equal(m.View(0).Winners, top) {
+		t.Fatalf("winners %v, want %v", m.View(0).Winners, top)
+	}
+}
+
+// checkLegal: the legal list offers no trail that the rules forbid.
+func checkLegal(t *testing.T, o cassino.Options, v cassino.View) {
+	t.Helper()
+	side := func(s int) int { return s }
+	if o.Partnerships && o.Players == 4 {
+		side = func(s int) int { return s % 2 }
+	}
+	owns := slices.ContainsFunc(v.Builds, func(b cassino.TableBuild) bool { return side(b.Owner) == side(v.Seat) })
+	other := slices.ContainsFunc(v.Legal, func(a action) bool { return a.Type != cassino.Trail })
+	for _, a := range v.Legal {
+		if a.Type != cassino.Trail {
+			if a.Card.IsCourt() && a.Type == cassino.Build {
+				t.Fatalf("a court builds: %v", a)
+			}
+			continue
+		}
+		if owns && other {
+			t.Fatalf("seat %d owns a build and is offered %v", v.Seat, a)
+		}
+		if !o.TrailWhenCaptureAvailable && slices.ContainsFunc(v.Legal, func(b action) bool {
+			return b.Type == cassino.Capture && b.Card == a.Card
+		}) {
+			t.Fatalf("%v offered though it captures", a)
+		}
+	}
+}
+
+func TestAuditInvariantsAcrossOptions(t *testing.T) {
+	for i, mod := range []func(*cassino.Options){
+		func(o *cassino.Options) { o.Sweeps = false },
+		func(o *cassino.Options) { o.CourtCapturesAll = true },
+		func(o *cassino.Options) { o.TrailWhenCaptureAvailable = false },
+		func(o *cassino.Options) { o.IncreaseOwnBuild = false },
+		func(o *cassino.Options) { o.TargetScore = 11 },
+	} {
+		for n := 2; n <= 4; n++ {
+			o := cassino.DefaultOptions(n)
+			mod(&o)
+			playMatch(t, o, int64(100+10*i+n))
+		}
+	}
+}
+
+func TestAuditEndOfHandBuildLeftGoesToLastCapturer(t *testing.T) {
+	m := position(t, two(), cassino.Position{Turn: 1, Dealer: 1, Table: cs("9D"),
+		Builds: []build{{ID: "b1", Sets: sets("3D 4D"), Owner: 0}},
+		Hands:  hands("", "KC"), LastCapturer: seat(0)})
+	evs := apply(t, m, 1, trail("KC"))
+	lc := one(t, evs, cassino.EventLastCards)
+	if lc.Seat != 0 || !sameCards(lc.Cards, cs("9D KC 3D 4D")) {
+		t.Fatalf("lastCards %+v, want seat 0 taking the build too", lc)
+	}
+	if sc := one(t, evs, cassino.EventHandScored); sc.Tally[0].Cards != 4 {
+		t.Fatalf("tally %+v", sc.Tally)
+	}
+}
+
+func TestAuditPositionsRefuseBrokenBuilds(t *testing.T) {
+	for name, b := range map[string]build{
+		"a court inside":         {ID: "b1", Sets: sets("JD 5D"), Owner: 0},
+		"a build of one card":    {ID: "b1", Sets: sets("5D"), Owner: 0},
+		"value over 10":          {ID: "b1", Sets: sets("9D 5D"), Owner: 0},
+		"sets of unequal values": {ID: "b1", Sets: sets("4D 3D | 5D"), Owner: 0},
+	} {
+		_, err := cassino.FromPosition(cassino.Setup{Options: two(), Seed: 1}, cassino.Position{
+			Turn: 0, Dealer: 1, Builds: []build{b}, Hands: hands("2C", "3C")})
+		if err == nil {
+			t.Errorf("%s: position accepted", name)
+		}
+	}
+}
+
+func TestAuditLooseSetJoinedToALooseCardMakesFives(t *testing.T) {
+	m := mid(t, two(), "2H 5D", nil, "3S 5C", "AH 6C")
+	apply(t, m, 0, bld("3S", 5, "2H 5D"))
+	b := onlyBuild(t, m)
+	if b.Value != 5 || len(b.Sets) != 2 || b.Owner != 0 {
+		t.Fatalf("build %+v, want fives {2H,3S},{5D}", b)
+	}
+	if code := refuse(t, m, 1, bld("AH", 6, "", b.ID)); code != cassino.CodeMultipleFixed {
+		t.Errorf("code %q, want %q", code, cassino.CodeMultipleFixed)
 	}
 }

@@ -1631,3 +1631,64 @@ func TestAuditLooseSetJoinedToALooseCardMakesFives(t *testing.T) {
 		t.Errorf("code %q, want %q", code, cassino.CodeMultipleFixed)
 	}
 }
+
+func TestAuditTwoSameRankCardsAreNotOneSet(t *testing.T) {
+	m := mid(t, two(), "7H 7D 4C", nil, "7S 2C", "9C")
+	refuse(t, m, 0, capt("7S", "7H 7D"))
+	// Aces pair as sets of one; two aces sum to a 2.
+	m = mid(t, two(), "AH AD", nil, "2S AS", "9C")
+	apply(t, m, 0, capt("2S", "AH AD"))
+	m = mid(t, two(), "AH AD", nil, "2S AS", "9C")
+	apply(t, m, 0, capt("AS", "AH | AD"))
+}
+
+func TestAuditIncreaseOwnBuildOffStillLetsTheOwnerAddToMultiple(t *testing.T) {
+	// Adding a card or set of the same value is not an increase.
+	o := two()
+	o.IncreaseOwnBuild = false
+	m := mid(t, o, "KH", []build{{ID: "b1", Sets: sets("6D | 4S 2C"), Owner: 0}}, "6H 6C", "9C")
+	apply(t, m, 0, bld("6H", 6, "", "b1"))
+	m = mid(t, o, "KH", []build{{ID: "b1", Sets: sets("4S AC"), Owner: 0}}, "5H 5C", "9C")
+	apply(t, m, 0, bld("5H", 5, "", "b1"))
+	if b := onlyBuild(t, m); !b.Multiple() || b.Value != 5 {
+		t.Fatalf("build %+v", b)
+	}
+}
+
+func TestAuditOwnerMayTrailOnceItsBuildIsTaken(t *testing.T) {
+	m := position(t, two(), cassino.Position{Turn: 1, Dealer: 0, Table: cs("KH"),
+		Builds: []build{{ID: "b1", Sets: sets("3D 4S"), Owner: 0}},
+		Hands:  hands("7H 2C", "7C 8C"), Deck: cs("9C 9D 9S TC")})
+	apply(t, m, 1, capt("7C", "", "b1"))
+	apply(t, m, 0, trail("2C"))
+}
+
+func TestAuditMatchPartnershipsTiedSidesPlayOn(t *testing.T) {
+	o := cassino.DefaultOptions(4)
+	// Each side 26 cards; side 0: spades 7 (+1), LC, AH = 3... side 1: BC, 3 aces = 5.
+	spec := []pileSpec{
+		{cards: 13, has: "AS 2S 3S 4S"},
+		{cards: 13, has: "8S 9S TS TD AH"},
+		{cards: 13, has: "5S 6S 7S"},
+		{cards: 13, has: "JS QS KS AD AC"},
+	}
+	m, evs := scoreHandMatch(t, o, spec, 3, []int{22, 20, 22, 20}, nil)
+	if sc := one(t, evs, cassino.EventHandScored); !slices.Equal(sc.Scores, []int{25, 25, 25, 25}) {
+		t.Fatalf("scores %v", sc.Scores)
+	}
+	if m.Finished() {
+		t.Fatal("sides tied at the top: another hand")
+	}
+}
+
+func TestAuditCardJoinsTwoBuildsOfItsValue(t *testing.T) {
+	m := mid(t, two(), "KH", []build{
+		{ID: "b1", Sets: sets("4C AD"), Owner: 1},
+		{ID: "b2", Sets: sets("3C 2D"), Owner: 1},
+	}, "5S 5C", "9C")
+	apply(t, m, 0, bld("5S", 5, "", "b1", "b2"))
+	b := onlyBuild(t, m)
+	if len(b.Sets) != 3 || b.Value != 5 || b.Owner != 0 || !sameCards(b.Cards(), cs("4C AD 3C 2D 5S")) {
+		t.Fatalf("build %+v, want one multiple build of three fives", b)
+	}
+}

@@ -1,5 +1,10 @@
 package cassino
 
+import (
+	"slices"
+	"strings"
+)
+
 // checkCapture validates a capture and returns its event.
 func (s *state) checkCapture(seat int, a Action, p *packer) (Event, *RuleError) {
 	if len(a.Sets) == 0 && len(a.Builds) == 0 {
@@ -52,7 +57,41 @@ func (s *state) checkNumberCapture(a Action) *RuleError {
 			return ruleErr(CodeIllegalCapture, "build %s is worth %d: only a card of that value takes it", id, b.Value)
 		}
 	}
+	return s.checkTakesEvery(a)
+}
+
+// checkTakesEvery: a number card that captures takes every loose card of
+// its rank and every build of its value with it, whatever else it takes
+// (sets that sum to its value stay the player's choice). Named cards of
+// its rank are distinct loose cards in sets of one, and named builds are
+// distinct builds of its value: counting them is enough.
+func (s *state) checkTakesEvery(a Action) *RuleError {
+	var buf [3]Card
+	left := buf[:0]
+	for _, t := range s.Table {
+		if t.Rank() == a.Card.Rank() && !namesCard(a.Sets, t) {
+			left = append(left, t)
+		}
+	}
+	if len(left) > 0 {
+		return ruleErr(CodeIllegalCapture, "a capture with the %s takes every loose %s on the table: name %s too",
+			a.Card, rankName(a.Card.Rank()), strings.ReplaceAll(joinCards(left), "+", ", "))
+	}
+	for _, b := range s.Builds {
+		if b.Value == a.Card.Value() && !slices.Contains(a.Builds, b.ID) {
+			return ruleErr(CodeIllegalCapture, "a capture with the %s takes every build worth %d: name %s too", a.Card, b.Value, b.ID)
+		}
+	}
 	return nil
+}
+
+func namesCard(sets [][]Card, c Card) bool {
+	for _, set := range sets {
+		if slices.Contains(set, c) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkCourtCapture: a court only pairs, taking exactly one card of its

@@ -128,6 +128,18 @@ func (g *generator) walkSets(class int, vec uint64, total int) {
 	}
 }
 
+// ofValue is the vector of every loose card of value v, with the mask of
+// those classes' counts.
+func (ct *classTable) ofValue(v int) (vec, mask uint64) {
+	for k := range ct.n {
+		if int(ct.value[k]) == v {
+			vec |= uint64(ct.size[k]) << (classBits * k)
+			mask |= countMask << (classBits * k)
+		}
+	}
+	return vec, mask
+}
+
 // mask is the table mask of vec: the first cards of each class.
 func (ct *classTable) mask(vec uint64) uint64 {
 	var m uint64

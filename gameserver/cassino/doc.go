@@ -23,11 +23,14 @@
 //
 // Where the rules leave a choice open, the engine reads them this way:
 //
-//   - A capture names what it takes. A number card may take any of the
-//     loose cards of its rank and any of the builds of its value; nothing
-//     obliges it to take them all. A court takes exactly one card of its
-//     rank, all three when the other three lie on the table, and with
-//     courtCapturesAll every card of its rank on the table (not a choice).
+//   - A capture names what it takes. A number card takes every loose card
+//     of its rank and every build of its value with it, whatever else it
+//     takes: a capture that leaves one of them is refused, so the owner of
+//     a build can never leave it behind. Which sets of loose cards summing
+//     to its value it also takes is the player's choice. A court takes
+//     exactly one card of its rank, all three when the other three lie on
+//     the table, and with courtCapturesAll every card of its rank on the
+//     table (not a choice).
 //   - A court card never counts in a sum: it cannot be part of a set that
 //     a number card captures, nor of a build.
 //   - A single build is increased by the played card alone, never with

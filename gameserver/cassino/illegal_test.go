@@ -70,10 +70,16 @@ func checkQuickChecks(s *state, seat int, legal []Action) error {
 	return nil
 }
 
-// wellFormed checks what the outcome key of an action does not: fields of
-// another action type are empty, and every capture set is a pair or sums
-// to the card's value.
+// wellFormed checks what the outcome key of an action does not: no card
+// is named twice (the key counts 7H and 7D alike), fields of another
+// action type are empty, and every capture set is a pair or sums to the
+// card's value.
 func wellFormed(a Action) bool {
+	named := slices.Concat(append(slices.Clone(a.Sets), a.Cards)...)
+	slices.Sort(named)
+	if len(slices.Compact(named)) != len(slices.Concat(append(slices.Clone(a.Sets), a.Cards)...)) {
+		return false
+	}
 	switch a.Type {
 	case Capture:
 		if len(a.Cards) > 0 || a.Value != 0 {

@@ -140,15 +140,21 @@ func (g *generator) appendCaptures(out []rawAction, c Card) []rawAction {
 		}
 	}
 	g.picks = builds
+	// Every loose card of its rank and every build of its value go with
+	// any capture (checkTakesEvery): only the unions holding all of those
+	// cards, with all of those builds.
+	every, mask := g.ct.ofValue(v)
+	all := 1<<len(builds) - 1
 	for i, u := range reach {
-		for j := 0; j < 1<<len(builds) && len(out) < MaxLegalPlays; j++ {
-			if u.vec == 0 && j == 0 {
-				continue
-			}
-			g.scratch = setsOf(g.scratch[:0], reach, i)
-			g.split = g.ct.split(g.split[:0], g.scratch)
-			out = append(out, rawAction{kind: kindCapture, card: c, sets: g.setCards(g.split), ids: g.buildIDs(builds, j, -1)})
+		if len(out) >= MaxLegalPlays {
+			break
 		}
+		if u.vec&mask != every || u.vec == 0 && all == 0 {
+			continue
+		}
+		g.scratch = setsOf(g.scratch[:0], reach, i)
+		g.split = g.ct.split(g.split[:0], g.scratch)
+		out = append(out, rawAction{kind: kindCapture, card: c, sets: g.setCards(g.split), ids: g.buildIDs(builds, all, -1)})
 	}
 	return out
 }

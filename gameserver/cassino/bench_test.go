@@ -49,7 +49,7 @@ func BenchmarkLegalActionsCrowdedScratch(b *testing.B) {
 }
 
 // BenchmarkLegalListCopy is the floor of BenchmarkLegalActionsCrowded:
-// handing out its 3,720 plays as lists of the caller's own, copied into one
+// handing out its 3,128 plays as lists of the caller's own, copied into one
 // allocation per element type, without finding them.
 func BenchmarkLegalListCopy(b *testing.B) {
 	defer reportCPU(b)()

@@ -88,7 +88,7 @@ func TestScratchSeesWhatViewAndApplyHandOut(t *testing.T) {
 }
 
 // Once a Scratch has held a view of a table, views of that table through
-// it allocate nothing, however long their legal list (3,720 plays here).
+// it allocate nothing, however long their legal list (3,128 plays here).
 func TestViewIntoAllocatesNothingOnceGrown(t *testing.T) {
 	m := crowded(t)
 	var sc Scratch

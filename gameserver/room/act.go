@@ -68,7 +68,7 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 		r.cfg.Log.Error(err, "log action: outcome unknown", "seat", seat)
 		return protocol.CodeOutcomeUnknown, "the room could not learn whether the action was stored; resend it with the same action_id (it is played at most once)"
 	}
-	if errors.Is(err, actionlog.ErrConflict) && errors.Is(r.checkStored(ctx, nil), ErrDataLost) {
+	if errors.Is(err, actionlog.ErrConflict) && errors.Is(r.checkStored(ctx), ErrDataLost) {
 		return protocol.CodeDataLost, DataLostMessage
 	}
 	if err != nil {

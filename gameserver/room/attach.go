@@ -21,20 +21,19 @@ func (r *Room) Attach(ctx context.Context, playerID string, seat int, lastSeq *i
 	if err := r.resync(ctx); err != nil {
 		return err
 	}
-	if err := r.checkStored(ctx, nil); err != nil {
+	if err := r.checkStored(ctx); err != nil {
 		return err
 	}
 	p := r.players[seat]
 	if p == nil || p.ID != playerID {
 		return ErrNotSeated
 	}
-	// Only a seated client's last_seq is evidence: a token of a room
-	// deleted and made again under the same name is well signed too, and
-	// its sequence says nothing about this room's log.
+	// A last_seq beyond the log is no evidence of a loss: nothing proves
+	// the client saw it, and one player must not be able to stop everyone's
+	// match with one word. The client gets the room as it is (catchUp
+	// sends a full view), the server's log being the truth.
 	if lastSeq != nil && *lastSeq > r.seq {
-		if err := r.checkStored(ctx, lastSeq); err != nil {
-			return err
-		}
+		r.cfg.Log.Info("a player reconnected beyond the log; sending a full view", "seat", seat, "lastSeq", *lastSeq, "seq", r.seq)
 	}
 	if old := r.conns[seat]; old != nil {
 		old.Close(CloseTakenOver, "session taken over by a newer connection")

@@ -2,6 +2,7 @@ package room_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"testing"
@@ -289,19 +290,92 @@ func TestSetupStoredBeforeEpochsIsAdoptedWithoutAlarm(t *testing.T) {
 	playNext(t, next, ref, conns, "upgraded")
 }
 
-// A replacement pod that recovers a log shorter than a seated player saw
-// (a failover to a replica that missed entries, a restore from an older
-// copy) learns it from that player's last_seq.
-func TestSeatedPlayerWhoSawMoreThanTheLogIsEvidence(t *testing.T) {
+// A seated player's last_seq beyond the log proves nothing (nothing shows
+// the client saw it), so it stops nothing: whether the log lost its last
+// entry before a replacement pod recovered it (a failover to a replica
+// that missed it) or the client claims a sequence never played, the
+// player gets the room as the log has it, a full view, and play goes on.
+func TestALastSeqBeyondTheLogGetsAFullViewAndStopsNothing(t *testing.T) {
 	rdb := redisserver.Start(t).Client(t)
-	r, ids, _, _ := midMatch(t, rdb, 3)
+	r, ids, conns, ref := midMatch(t, rdb, 3)
 	ctx := context.Background()
+
+	claimed := int64(50)
+	if err := r.Attach(ctx, ids[0], 0, &claimed, conns[0]); err != nil {
+		t.Fatalf("reconnect with last_seq %d over a room at %d: %v", claimed, r.Seq(), err)
+	}
+	if why, lost := r.DataLost(); lost {
+		t.Fatalf("a claimed last_seq marked the room lost: %s", why)
+	}
+	if v := lastOfType(t, conns[0], "view"); v["seq"] != float64(r.Seq()) {
+		t.Fatalf("view after the reconnect: %v, want the room's at seq %d", v, r.Seq())
+	}
+	playNext(t, r, ref, conns, "after-claim")
+
+	// The log loses its last entry, as on a replica that never got it (a
+	// stream rewritten without it: XDEL would keep its id as the stream's
+	// last); a replacement pod recovers the rest.
 	seq := r.Seq()
-	rdb.XDel(ctx, keys.Log(), strconv.FormatInt(seq, 10)+"-0")
+	kept, err := rdb.XRange(ctx, keys.Log(), "-", "("+strconv.FormatInt(seq, 10)+"-0").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb.Del(ctx, keys.Log())
+	for _, e := range kept {
+		rdb.XAdd(ctx, &redis.XAddArgs{Stream: keys.Log(), ID: e.ID, Values: e.Values})
+	}
 	rdb.Set(ctx, keys.Seq(), seq-1, 0)
 	replacement := openRoom(t, rdb, cassino.DefaultOptions(2), nil)
-	if err := replacement.Attach(ctx, ids[0], 0, &seq, &fakeConn{}); !errors.Is(err, room.ErrDataLost) {
-		t.Fatalf("reconnect with last_seq %d over a log at %d: %v, want ErrDataLost", seq, seq-1, err)
+	fresh := []*fakeConn{{}, {}}
+	for s := range 2 {
+		if err := replacement.Attach(ctx, ids[s], s, &seq, fresh[s]); err != nil {
+			t.Fatalf("seat %d reconnects with last_seq %d over a log at %d: %v", s, seq, seq-1, err)
+		}
+		if v := lastOfType(t, fresh[s], "view"); v["seq"] != float64(seq-1) {
+			t.Fatalf("seat %d view: %v, want the log's at seq %d", s, v, seq-1)
+		}
 	}
-	wantLost(t, replacement)
+	if why, lost := replacement.DataLost(); lost {
+		t.Fatalf("the replacement reported a loss from a client's word: %s", why)
+	}
+	undone, _, _ := cassino.New(cassino.Setup{Options: cassino.DefaultOptions(2), Seed: 7})
+	for _, e := range replayed(t, rdb)[1:] { // the first entry is New's own deal
+		if err := undone.Evolve(e...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	playNext(t, replacement, undone, fresh, "after-recovery")
+}
+
+// replayed is every logged entry's events, in order.
+func replayed(t *testing.T, rdb redis.UniversalClient) [][]cassino.Event {
+	t.Helper()
+	entries, err := rdb.XRange(context.Background(), keys.Log(), "-", "+").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]cassino.Event
+	for _, e := range entries {
+		var evs []cassino.Event
+		if err := json.Unmarshal([]byte(e.Values["events"].(string)), &evs); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, evs)
+	}
+	return out
+}
+
+// lastOfType is the last frame of type typ the connection got.
+func lastOfType(t *testing.T, c *fakeConn, typ string) map[string]any {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := len(c.frames) - 1; i >= 0; i-- {
+		var m map[string]any
+		if json.Unmarshal(c.frames[i], &m) == nil && m["type"] == typ {
+			return m
+		}
+	}
+	t.Fatalf("no %s frame among %d", typ, len(c.frames))
+	return nil
 }

@@ -102,11 +102,10 @@ func (r *Room) announceLost() {
 	}
 }
 
-// checkStored reads the room's stored match and compares it with memory,
-// and with lastSeq, the sequence a reconnecting client saw (nil: none);
+// checkStored reads the room's stored match and compares it with memory;
 // under r.mu. It returns ErrDataLost when the data is lost, or the read's
 // error: an unreachable Redis is no evidence either way.
-func (r *Room) checkStored(ctx context.Context, lastSeq *int64) error {
+func (r *Room) checkStored(ctx context.Context) error {
 	if r.isLost() {
 		return ErrDataLost
 	}
@@ -115,9 +114,6 @@ func (r *Room) checkStored(ctx context.Context, lastSeq *int64) error {
 		return err
 	}
 	why := lossOf(r.guard.epoch, r.seq, r.cfg.MatchStarted, stored)
-	if why == "" && lastSeq != nil && *lastSeq > stored.LastSeq {
-		why = fmt.Sprintf("a player saw sequence %d, but the action log ends at %d", *lastSeq, stored.LastSeq)
-	}
 	if why == "" {
 		return nil
 	}

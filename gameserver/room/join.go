@@ -23,7 +23,7 @@ func (r *Room) Join(ctx context.Context, name string, preferred int) (seating.Pl
 		return seating.Player{}, err
 	}
 	// A flushed Redis has free seats that memory knows are taken.
-	if err := r.checkStored(ctx, nil); err != nil {
+	if err := r.checkStored(ctx); err != nil {
 		return seating.Player{}, err
 	}
 	p, err := r.seats.Join(ctx, hex.EncodeToString(id), name, preferred, r.cfg.Now())

@@ -79,6 +79,31 @@ func TestReconnectGetsExactlyTheMissedEvents(t *testing.T) {
 	}
 }
 
+// A hello whose last_seq is beyond the room's (state kept from elsewhere)
+// gets the welcome and the room's view, and play goes on: the claim stops
+// nothing (docs/PROTOCOL.md, hello).
+func TestReconnectBeyondTheRoomsSeqGetsAFullView(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	for tb.room.Seq() < 5 {
+		playTurn(t, bots)
+	}
+	b := bots[0]
+	_ = b.ws.Close()
+	b.lastSeq = 1000
+	before := b.events
+	b.connect(tb.wsURL())
+	if b.events != before || b.view == nil || b.lastSeq != tb.room.Seq() {
+		t.Fatalf("after hello with last_seq 1000: %d events, view at %d, room at %d; want the view alone",
+			b.events-before, b.lastSeq, tb.room.Seq())
+	}
+	if why, lost := tb.room.DataLost(); lost {
+		t.Fatalf("a client's last_seq stopped the room: %s", why)
+	}
+	for playTurn(t, bots) {
+	}
+}
+
 // myTurnAt reports whether it is this seat's turn, by the view of any
 // player still connected.
 func (b *bot) myTurnAt(others []*bot) bool { return others[0].view.Turn == b.seat }

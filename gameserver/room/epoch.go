@@ -38,11 +38,14 @@ type dataGuard struct {
 	// heartbeat loop, which checks Redis without taking the room.
 	known atomic.Pointer[known]
 	lost  atomic.Pointer[string] // why the data is lost; nil while intact
+	// resyncing: a reload after a storage error is under way.
+	resyncing atomic.Bool
 }
 
 type known struct {
 	epoch string
 	seq   int64
+	stale bool // memory may lag the log: a write's outcome was lost
 }
 
 func newEpoch() (string, error) {
@@ -157,6 +160,21 @@ func (r *Room) watchStored(ctx context.Context) {
 			_, unlock := r.lock(context.Background())
 			defer unlock()
 			r.announceLost()
+		}()
+		return
+	}
+	// Redis answers again after a write whose outcome was lost: reload now
+	// and send every seat the room as the log has it, rather than leave
+	// the table waiting on a move that may already be played until the
+	// next message arrives.
+	if k.stale && r.guard.resyncing.CompareAndSwap(false, true) {
+		go func() {
+			defer r.guard.resyncing.Store(false)
+			ctx, unlock := r.lock(context.Background())
+			defer unlock()
+			if err := r.resync(ctx); err != nil {
+				r.cfg.Log.V(1).Info("reload after a storage error", "error", err.Error())
+			}
 		}()
 	}
 }

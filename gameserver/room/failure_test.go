@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -225,5 +226,42 @@ func TestResendWithADifferentActionAppliesTheLoggedOne(t *testing.T) {
 	r.Act(ctx, next, conns[next], protocol.Act{ActionID: "y", Action: cassino.Greedy(ref.View(next))})
 	if f := lastFrame(t, conns[next]); f["type"] != "event" || f["seq"] != float64(3) {
 		t.Fatalf("the next play after the resend: %v", f)
+	}
+}
+
+// After a write whose outcome was lost, the room reloads from the log as
+// soon as Redis answers its next check, and sends every seat a fresh view
+// (docs/PROTOCOL.md, view): the table learns that the move was played
+// without waiting for anyone's next message.
+func TestLostReplyIsFollowedByAFreshViewForEverySeat(t *testing.T) {
+	rdb := redisserver.Pick(t).Client(t)
+	hook := &scriptHook{}
+	rdb.AddHook(hook)
+	opts := cassino.DefaultOptions(2)
+	r := openRoom(t, rdb, opts, nil)
+	_, conns := seat(t, r, 2)
+	ref, _, _ := cassino.New(cassino.Setup{Options: opts, Seed: 7})
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+
+	s := ref.Turn()
+	hook.lose.Store(1)
+	r.Act(ctx, s, conns[s], protocol.Act{ActionID: "lost", Action: cassino.Greedy(ref.View(s))})
+	if f := lastFrame(t, conns[s]); f["code"] != protocol.CodeOutcomeUnknown {
+		t.Fatalf("lost reply answered %v, want %s", f, protocol.CodeOutcomeUnknown)
+	}
+	stored := rdb.XLen(ctx, keys.Log()).Val() // the action did land
+	go r.RunHeartbeat(ctx, "r1-game", 50*time.Millisecond)
+	for seat, c := range conns {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			if v := lastOfType(t, c, "view"); v["seq"] == float64(stored) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("seat %d got no view at seq %d after Redis answered again", seat, stored)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	}
 }

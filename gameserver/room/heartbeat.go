@@ -18,7 +18,7 @@ type presence struct {
 // publish records the room's presence for the heartbeat; under r.mu.
 func (r *Room) publish() {
 	r.presence.Store(&presence{seated: len(r.players), connected: len(r.conns), lastActivity: r.lastActivity, phase: r.phase()})
-	r.guard.known.Store(&known{epoch: r.guard.epoch, seq: r.seq})
+	r.guard.known.Store(&known{epoch: r.guard.epoch, seq: r.seq, stale: r.stale})
 }
 
 // Beat is the room's heartbeat as of now. It never waits for the room:

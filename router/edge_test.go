@@ -113,6 +113,16 @@ func TestEdgeRefusals(t *testing.T) {
 		{"not a websocket", func() (*http.Response, error) {
 			return http.Get(tr.url + path)
 		}, http.StatusBadRequest, CodeBadRequest},
+		// The token is checked before the room is looked up
+		// (docs/PROTOCOL.md, Websocket).
+		{"a good token of another room, on a room that does not exist", func() (*http.Response, error) {
+			_, resp, err := tr.dial("/v1/rooms/ns/missing/ws", tr.token("ns/r"), nil)
+			return resp, err
+		}, http.StatusUnauthorized, "token_wrong_room"},
+		{"a room that does not exist, with its own token", func() (*http.Response, error) {
+			_, resp, err := tr.dial("/v1/rooms/ns/missing/ws", tr.token("ns/missing"), nil)
+			return resp, err
+		}, http.StatusNotFound, CodeNoSuchRoom},
 		{"room not routable", func() (*http.Response, error) {
 			_, resp, err := tr.dial("/v1/rooms/ns/starting/ws", tr.token("ns/starting"), nil)
 			return resp, err
@@ -142,7 +152,7 @@ func TestEdgeRefusals(t *testing.T) {
 				refusals = append(refusals, l)
 			}
 		}
-		g.Expect(refusals).To(HaveLen(6))
+		g.Expect(refusals).To(HaveLen(8))
 		g.Expect(refusals[0]).To(ContainSubstring(`"reason"="origin_not_allowed"`))
 		for _, l := range refusals {
 			g.Expect(l).NotTo(ContainSubstring("v1.2026-01-01."), "a token in the log")
@@ -218,6 +228,22 @@ func TestLimits(t *testing.T) {
 		g.Expect(resp.Header.Get("Retry-After")).To(Equal("30"))
 		g.Expect(refusalOf(g, resp).Code).To(Equal(CodeTooManyJoins))
 		g.Expect(pod.joins).To(Equal(2))
+	})
+	t.Run("refused joins count against the address too", func(t *testing.T) {
+		g := NewWithT(t)
+		pod := newFakePod(t)
+		tr := startRouter(t, func(o *Options) { o.Limits.JoinsPerIPPerMinute = 2 })
+		tr.setRoom("ns", "r", pod.addr())
+		for range 2 {
+			resp, err := http.Post(tr.url+"/v1/rooms/ns/r/join", "application/json", strings.NewReader(strings.Repeat("x", 5000)))
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(refusalOf(g, resp).Code).To(Equal(CodeBadRequest))
+		}
+		resp, err := http.Post(tr.url+"/v1/rooms/ns/r/join", "application/json", strings.NewReader(`{"name":"a"}`))
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(resp.StatusCode).To(Equal(http.StatusTooManyRequests))
+		g.Expect(refusalOf(g, resp).Code).To(Equal(CodeTooManyJoins))
+		g.Expect(pod.joins).To(BeZero())
 	})
 	t.Run("read limit", func(t *testing.T) {
 		g := NewWithT(t)

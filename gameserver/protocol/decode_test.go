@@ -40,6 +40,10 @@ func TestDecodeClient(t *testing.T) {
 		{"no version", `{"type":"hello","token":"t"}`, CodeBadVersion},
 		{"no type", `{"v":1}`, CodeBadMessage},
 		{"unknown type", `{"v":1,"type":"chat"}`, CodeUnknownType},
+		// The order docs/PROTOCOL.md gives: fields, then version, then type.
+		{"unknown type with a field of its own", `{"v":1,"type":"chat","text":"hi"}`, CodeBadJSON},
+		{"unknown type without version", `{"type":"chat"}`, CodeBadVersion},
+		{"unknown field and no version", `{"type":"hello","token":"t","admin":true}`, CodeBadJSON},
 		{"hello without token", `{"v":1,"type":"hello"}`, CodeBadMessage},
 		{"hello with action", `{"v":1,"type":"hello","token":"t","action_id":"a"}`, CodeBadMessage},
 		{"negative last_seq", `{"v":1,"type":"hello","token":"t","last_seq":-1}`, CodeBadMessage},

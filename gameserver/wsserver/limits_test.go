@@ -189,6 +189,9 @@ func TestPingsKeepAnsweringClientsAndDropSilentOnes(t *testing.T) {
 		if errors.As(err, &ne) && ne.Timeout() {
 			t.Fatal("the silent client was never dropped")
 		}
+		if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
+			t.Fatalf("the silent client was dropped with %v, want close 1000 (docs/PROTOCOL.md, Close codes)", err)
+		}
 	case <-time.After(5 * pongWait):
 		t.Fatal("the silent client was never dropped")
 	}

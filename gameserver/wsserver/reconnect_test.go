@@ -268,3 +268,33 @@ func TestWaitingPlayerSeesTheTableFillAndTheOpeningDeal(t *testing.T) {
 		t.Fatalf("the opening deal did not give ann her 4 cards: %s", start.raw)
 	}
 }
+
+// An action_id stands for the first action played under it: a refused
+// action does not use it up (docs/PROTOCOL.md, action).
+func TestARefusedActionDoesNotUseItsIDUp(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	mover := bots[0]
+	if !mover.myTurn() {
+		mover = bots[1]
+	}
+	notHeld := cassino.TrailAction(bots[1-mover.seat].view.Hand[0])
+	if f := mover.act("same", notHeld); f.Type != "error" || f.Code != "card_not_in_hand" {
+		t.Fatalf("a card the seat does not hold: %s", f.raw)
+	}
+	if f := mover.act("same", cassino.Greedy(*mover.view)); f.Type != "ack" || f.Duplicate {
+		t.Fatalf("a legal action under the refused one's id: %s, want a fresh ack", f.raw)
+	}
+}
+
+// After its welcome and view a player gets its own seat's presence
+// (docs/PROTOCOL.md, presence).
+func TestAPlayerIsToldOfItsOwnPresence(t *testing.T) {
+	tb := newTable(t, 2)
+	j := tb.join(`{"name":"ann"}`)
+	b := newBot(t, j.Seat, j.Token)
+	b.connect(tb.wsURL()) // reads the welcome, then up to the view
+	if f := b.read(); f.Type != "presence" || !strings.Contains(string(f.raw), `"seat":0`) || !strings.Contains(string(f.raw), `"connected":true`) {
+		t.Fatalf("after the view: %s, want the seat's own presence, connected", f.raw)
+	}
+}

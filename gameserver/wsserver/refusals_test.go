@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -215,6 +216,9 @@ func TestOriginAllowList(t *testing.T) {
 			if (err == nil) != tt.ok {
 				t.Fatalf("dial: %v (%v), want ok=%v", err, resp, tt.ok)
 			}
+			if !tt.ok && resp.StatusCode != http.StatusForbidden {
+				t.Fatalf("refused with %d, want 403 (docs/PROTOCOL.md, Play)", resp.StatusCode)
+			}
 		})
 	}
 }
@@ -267,5 +271,22 @@ func TestActionsBeforeHelloAndBeforeTheMatch(t *testing.T) {
 	}
 	if n := tb.logLen(); n != 0 {
 		t.Fatalf("the log has %d entries; refused actions must log nothing", n)
+	}
+}
+
+// expires_at bounds opening a connection, not one already open
+// (docs/PROTOCOL.md, Join): past it, the open connections play on and a
+// new one with the same token is refused with token_expired.
+func TestAnOpenConnectionOutlivesItsTokensExpiry(t *testing.T) {
+	var ahead atomic.Int64
+	tb := newTable(t, 2, withServer(func(c *wsserver.Config) {
+		c.Now = func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	}))
+	bots := tb.seatAll()
+	ahead.Store(int64(2 * time.Hour)) // the tokens lived one hour
+	playTurn(t, bots)
+	playTurn(t, bots)
+	if f, code := hello(t, tb.wsURL(), bots[0].token); f.Code != "token_expired" || code != 4003 {
+		t.Fatalf("a new connection past expiry: %s (close %d), want token_expired and 4003", f.raw, code)
 	}
 }

@@ -151,6 +151,17 @@ func TestInvalidRoomsRejected(t *testing.T) {
 			[]string{"spec.idleTimeout", "idleTimeout must be at least 30s"}},
 		{"malformed idle timeout", room(ns, "a", map[string]any{"idleTimeout": "five minutes"}),
 			[]string{"spec.idleTimeout", "should match"}},
+		{"idle timeout in days", room(ns, "a", map[string]any{"idleTimeout": "1d"}),
+			[]string{"spec.idleTimeout", "should match"}},
+		// Well formed but past what a duration holds: refused before any
+		// controller has to decode it (a stored one would stop every
+		// informer of GameRooms).
+		{"idle timeout past any duration", room(ns, "a", map[string]any{"idleTimeout": "9999999999h"}),
+			[]string{"spec.idleTimeout", "should match"}},
+		{"TTL after finished past any duration", room(ns, "a", map[string]any{"ttlAfterFinished": "9999999999h"}),
+			[]string{"spec.ttlAfterFinished", "should match"}},
+		{"TTL after finished over 15 characters", room(ns, "a", map[string]any{"ttlAfterFinished": "999999h999999h9h"}),
+			[]string{"spec.ttlAfterFinished", "may not be more than 15 bytes"}},
 		{"heartbeat timeout under 10s", gameroomtest.MakeGameRoom("a", ns).HeartbeatTimeout(time.Second).Obj(),
 			[]string{"spec.heartbeatTimeout", "heartbeatTimeout must be at least 10s"}},
 		{"start timeout under 10s", gameroomtest.MakeGameRoom("a", ns).StartTimeout(9 * time.Second).Obj(),
@@ -200,6 +211,7 @@ func TestInvalidRoomsRejected(t *testing.T) {
 			for _, w := range tc.want {
 				g.Expect(err.Error()).To(ContainSubstring(w))
 			}
+			g.Expect(err.Error()).NotTo(ContainSubstring("type conversion error"), "an unreadable message")
 		})
 	}
 }

@@ -152,6 +152,17 @@ func TestFinishedRoomIsDeletedAfterTTL(t *testing.T) {
 	g.Expect(testutil.ToFloat64(roomsCollected.WithLabelValues(collectFinished))).To(BeNumerically(">=", collected+1))
 }
 
+// ttlAfterFinished 0s deletes a room as soon as it is seen finished
+// (docs/API.md), with no clock moving.
+func TestFinishedRoomWithZeroTTLIsDeletedAtOnce(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := testNamespace(t)
+	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).TTLAfterFinished(0).HeartbeatTimeout(time.Hour))
+	writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhaseFinished, lastActivity: suiteClock.Now()})
+	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
+}
+
 // A finished room without ttlAfterFinished stays.
 func TestFinishedRoomWithoutTTLStays(t *testing.T) {
 	g := NewWithT(t)

@@ -73,6 +73,9 @@ func (p *platform) startRouter(ctx context.Context) error {
 	}
 	env := append(os.Environ(), "KUBECONFIG="+kubeconfig)
 	router := child{name: "router", start: func(ctx context.Context) (*childproc.Process, error) {
+		if err := addrFree(p.opts.RouterAddr); err != nil {
+			return nil, err
+		}
 		proc, err := childproc.Start(childproc.Spec{Name: "router", Argv: argv, Env: env, Out: p.state.logFile("router")})
 		if err != nil {
 			return nil, err
@@ -117,6 +120,17 @@ func (p *platform) writeRouterKeys(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// addrFree fails when something already listens on addr: the readiness
+// check that follows would reach that other server (another croupier
+// dev, say) and take it for this router.
+func addrFree(addr string) error {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("the router's address %s is taken (another croupier dev?): stop what listens there, or pass --router-addr: %w", addr, err)
+	}
+	return l.Close()
 }
 
 func (p *platform) waitRouterReady(ctx context.Context, proc *childproc.Process) error {

@@ -100,3 +100,22 @@ func routerPid(g Gomega, report string) int {
 	g.Expect(false).To(BeTrue(), "no PID in the router's report")
 	return 0
 }
+
+// A router address something else listens on is refused before the router
+// starts, rather than that other server's readiness being taken for it.
+func TestATakenRouterAddressIsRefused(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	err = addrFree(l.Addr().String())
+	if err == nil || !strings.Contains(err.Error(), "--router-addr") {
+		t.Fatalf("taken address: %v, want an error that says to pass --router-addr", err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	if err := addrFree(addr); err != nil {
+		t.Fatalf("free address: %v", err)
+	}
+}

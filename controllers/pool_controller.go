@@ -101,6 +101,13 @@ func (r *GameRoomPoolReconciler) writeStatus(ctx context.Context, s *poolScope) 
 		return nil
 	}
 	before := s.pool.DeepCopy()
+	if before.Status.ObservedGeneration == 0 {
+		// The first write: a merge patch leaves out every count still at
+		// its zero value, and kubectl get grp would show those columns
+		// blank until they move. Patching from counts no pool has writes
+		// them all once.
+		before.Status.Replicas, before.Status.Ready, before.Status.Claimed, before.Status.Desired = -1, -1, -1, -1
+	}
 	s.pool.Status = st
 	if err := r.Status().Patch(ctx, s.pool, client.MergeFrom(before)); err != nil {
 		return fmt.Errorf("update status of GameRoomPool %s/%s: %w", s.pool.Namespace, s.pool.Name, err)

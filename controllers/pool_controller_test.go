@@ -14,6 +14,7 @@ import (
 	eventsv1 "k8s.io/api/events/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	"k8s.io/utils/ptr"
@@ -264,6 +265,14 @@ func TestPoolFillsToReplicasWithTemplateRooms(t *testing.T) {
 	ready := poolCondition(st, gamesv1.PoolConditionReady)
 	g.Expect(ready.Status).To(Equal(metav1.ConditionFalse))
 	g.Expect(ready.Reason).To(Equal(ReasonRoomsStarting))
+	// kubectl get grp shows 0, not a blank, for counts still at zero.
+	stored := &unstructured.Unstructured{}
+	stored.SetGroupVersionKind(gamesv1.GroupVersion.WithKind("GameRoomPool"))
+	g.Expect(k8s.Get(context.Background(), client.ObjectKeyFromObject(p), stored)).To(Succeed())
+	for _, field := range []string{"ready", "claimed"} {
+		_, found, _ := unstructured.NestedInt64(stored.Object, "status", field)
+		g.Expect(found).To(BeTrue(), "status.%s is not written", field)
+	}
 
 	for i := range rooms {
 		makeReady(t, &rooms[i])

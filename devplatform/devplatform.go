@@ -214,11 +214,28 @@ func (p *platform) died(err error, component string) error {
 
 func (p *platform) printNextSteps() {
 	kubeconfig, _ := filepath.Abs(p.opts.KubeconfigOut)
-	kubectl := "kubectl"
-	if _, err := exec.LookPath("kubectl"); err != nil {
-		kubectl, _ = filepath.Abs(filepath.Join(p.opts.AssetsDir, "kubectl"))
+	kubectl := kubectlFor(p.opts.AssetsDir)
+	fmt.Fprintf(p.opts.Out, nextSteps, p.routerURL(), kubeconfig, kubectl, kubectl, p.state.path("pods"), p.state.path("logs"))
+}
+
+// kubectlFor is the kubectl to suggest: the pinned one beside the control
+// plane when it is there (make dev builds it), whose version matches the
+// API server's; one on the PATH may be too far from it for kubectl's
+// version skew. Else whatever the PATH has.
+func kubectlFor(assets string) string {
+	pinned, err := filepath.Abs(filepath.Join(assets, "kubectl"))
+	if err == nil {
+		if _, err := os.Stat(pinned); err == nil {
+			return pinned
+		}
 	}
-	fmt.Fprintf(p.opts.Out, `
+	if _, err := exec.LookPath("kubectl"); err == nil {
+		return "kubectl"
+	}
+	return pinned
+}
+
+const nextSteps = `
 The local platform is up. Players reach every room at
 
     %s
@@ -232,5 +249,4 @@ In another terminal:
 Game pod logs: %s/<namespace>_<pod>.log   Component logs: %s/
 Press Ctrl-C to stop everything.
 
-`, p.routerURL(), kubeconfig, kubectl, kubectl, p.state.path("pods"), p.state.path("logs"))
-}
+`

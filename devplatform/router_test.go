@@ -119,3 +119,15 @@ func TestATakenRouterAddressIsRefused(t *testing.T) {
 		t.Fatalf("free address: %v", err)
 	}
 }
+
+// The banner suggests the pinned kubectl when it is there: one on the
+// PATH may be too far from the API server's version.
+func TestTheBannerSuggestsThePinnedKubectl(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "kubectl"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got := kubectlFor(dir); got != filepath.Join(dir, "kubectl") {
+		t.Fatalf("with a pinned kubectl: %q", got)
+	}
+}

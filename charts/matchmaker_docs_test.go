@@ -1,6 +1,7 @@
 package charts
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -42,4 +43,33 @@ func TestChartExternalRedisReachesTheMatchmaker(t *testing.T) {
 		}
 	}
 	checkPasswordEnv(t, mm, "redis-auth")
+}
+
+// The matchmaker and the operator read the Redis password alike: both
+// from the same Secret, both required to find it, or neither when an
+// external Redis has no password (no redis.passwordSecret).
+func TestChartMatchmakerAndOperatorReadTheRedisPasswordAlike(t *testing.T) {
+	for name, set := range map[string][]string{
+		"bundled":                     nil,
+		"external with a password":    {"redis.bundled=false", "redis.addrs=r:6379", "redis.passwordSecret=redis-auth"},
+		"external without a password": {"redis.bundled=false", "redis.addrs=r:6379"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			objs := render(t, set...)
+			var refs []string
+			for _, d := range []string{"croupier-operator", "croupier-matchmaker"} {
+				ref := "none"
+				for _, e := range deployment(t, objs, d).Spec.Template.Spec.Containers[0].Env {
+					if e.Name == "CROUPIER_REDIS_PASSWORD" && e.ValueFrom != nil && e.ValueFrom.SecretKeyRef != nil {
+						r := e.ValueFrom.SecretKeyRef
+						ref = fmt.Sprintf("%s/%s optional=%v", r.Name, r.Key, r.Optional != nil && *r.Optional)
+					}
+				}
+				refs = append(refs, ref)
+			}
+			if refs[0] != refs[1] {
+				t.Errorf("operator reads the password from %s, matchmaker from %s", refs[0], refs[1])
+			}
+		})
+	}
 }

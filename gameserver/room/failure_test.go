@@ -14,6 +14,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/protocol"
+	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
@@ -74,7 +75,10 @@ func TestScriptRetriedByTheClientLibraryIsLoggedOnce(t *testing.T) {
 	}
 }
 
-func TestLostReplyThenResendIsPlayedOnce(t *testing.T) {
+// lossyTable is a seated 2-player room whose Redis client loses the
+// replies hook.lose says, beside the reference match it should follow.
+func lossyTable(t *testing.T) (redis.UniversalClient, *scriptHook, *room.Room, []*fakeConn, *cassino.Match) {
+	t.Helper()
 	rdb := redisserver.Pick(t).Client(t)
 	hook := &scriptHook{}
 	rdb.AddHook(hook)
@@ -82,6 +86,11 @@ func TestLostReplyThenResendIsPlayedOnce(t *testing.T) {
 	r := openRoom(t, rdb, opts, nil)
 	_, conns := seat(t, r, 2)
 	ref, _, _ := cassino.New(cassino.Setup{Options: opts, Seed: 7})
+	return rdb, hook, r, conns, ref
+}
+
+func TestLostReplyThenResendIsPlayedOnce(t *testing.T) {
+	rdb, hook, r, conns, ref := lossyTable(t)
 	ctx := context.Background()
 	for i := range 10 {
 		s := ref.Turn()
@@ -234,13 +243,7 @@ func TestResendWithADifferentActionAppliesTheLoggedOne(t *testing.T) {
 // (docs/PROTOCOL.md, view): the table learns that the move was played
 // without waiting for anyone's next message.
 func TestLostReplyIsFollowedByAFreshViewForEverySeat(t *testing.T) {
-	rdb := redisserver.Pick(t).Client(t)
-	hook := &scriptHook{}
-	rdb.AddHook(hook)
-	opts := cassino.DefaultOptions(2)
-	r := openRoom(t, rdb, opts, nil)
-	_, conns := seat(t, r, 2)
-	ref, _, _ := cassino.New(cassino.Setup{Options: opts, Seed: 7})
+	rdb, hook, r, conns, ref := lossyTable(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 

@@ -9,7 +9,9 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -74,10 +76,16 @@ func Run(args []string) error {
 		Metrics:        roomMetrics,
 		Log:            log,
 	})
-	httpSrv := &http.Server{Addr: cfg.ListenAddr, Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	httpSrv := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	// Bound before it says so: a taken address is an error at once, not a
+	// "listening" line followed by one.
+	l, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- httpSrv.ListenAndServe() }()
-	log.Info("listening", "addr", cfg.ListenAddr)
+	go func() { errc <- httpSrv.Serve(l) }()
+	log.Info("listening", "addr", l.Addr().String())
 
 	rm, err := openRoom(ctx, room.Config{
 		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: roomMetrics, Seed: cfg.Seed,

@@ -290,3 +290,24 @@ func TestAnOpenConnectionOutlivesItsTokensExpiry(t *testing.T) {
 		t.Fatalf("a new connection past expiry: %s (close %d), want token_expired and 4003", f.raw, code)
 	}
 }
+
+// /join checks no Origin, and sends no CORS headers, so a page of another
+// origin cannot read its answer (docs/GAMESERVER.md).
+func TestJoinChecksNoOriginAndSendsNoCORSHeaders(t *testing.T) {
+	tb := newTable(t, 2)
+	req, _ := http.NewRequest(http.MethodPost, tb.http.URL+"/join", strings.NewReader(`{"name":"ann"}`))
+	req.Header.Set("Origin", "https://elsewhere.example")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("join from another origin: %d, want 200", resp.StatusCode)
+	}
+	for k := range resp.Header {
+		if strings.HasPrefix(k, "Access-Control-") {
+			t.Fatalf("join answered with CORS header %s", k)
+		}
+	}
+}

@@ -74,7 +74,7 @@ func TestSecurityHeaders(t *testing.T) {
 	for _, path := range []string{"/", "/r/default/cassino-table", "/assets/js/room.js", "/nope"} {
 		rec := get(t, h, "GET", path, nil)
 		csp := rec.Header().Get("Content-Security-Policy")
-		for _, want := range []string{"default-src 'self'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"} {
+		for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "frame-ancestors 'none'"} {
 			if !strings.Contains(csp, want) {
 				t.Errorf("%s: Content-Security-Policy %q lacks %q", path, csp, want)
 			}

@@ -117,6 +117,9 @@ func TestReadyzNeedsTheCacheAndRedis(t *testing.T) {
 // bad_request, while a quick play that then waits longer for its room
 // still gets its seat.
 func TestAClientThatStopsHalfwayThroughItsBodyIsCutOff(t *testing.T) {
+	if DefaultRequestTimeout != 10*time.Second {
+		t.Fatalf("default request timeout %s; docs/PROTOCOL.md promises 10 s", DefaultRequestTimeout)
+	}
 	rooms := newMemRooms()
 	rooms.hold = make(chan struct{})
 	m := replicas(t, 1, rooms)[0]

@@ -1,5 +1,7 @@
 package wsserver
 
+import "time"
+
 // HoldReplaySlots takes every replay slot, as replays being sent would,
 // until release is called.
 func HoldReplaySlots() (release func()) {
@@ -11,4 +13,11 @@ func HoldReplaySlots() (release func()) {
 			<-replaySlots
 		}
 	}
+}
+
+// DefaultBodyWait is the body wait a Config gets when it sets none.
+func DefaultBodyWait() time.Duration {
+	var c Config
+	c.defaults()
+	return c.BodyWait
 }

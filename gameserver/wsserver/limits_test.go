@@ -200,6 +200,9 @@ func TestPingsKeepAnsweringClientsAndDropSilentOnes(t *testing.T) {
 // A join or a watch whose body stops halfway is refused with 400
 // bad_request once BodyWait has passed, and seats nobody.
 func TestABodyThatStopsHalfwayIsRefusedInTime(t *testing.T) {
+	if d := wsserver.DefaultBodyWait(); d != 10*time.Second {
+		t.Fatalf("default body wait %s; docs/PROTOCOL.md promises 10 s", d)
+	}
 	tb := newTable(t, 2, withServer(func(c *wsserver.Config) { c.BodyWait = 300 * time.Millisecond }))
 	for _, path := range []string{"/join", "/watch"} {
 		conn, err := net.Dial("tcp", strings.TrimPrefix(tb.http.URL, "http://"))

@@ -18,7 +18,7 @@ func (m *Matchmaker) play(w http.ResponseWriter, r *http.Request) {
 	var tooBig *http.MaxBytesError
 	if err != nil && !errors.As(err, &tooBig) { // too big: the parser words it
 		plays.WithLabelValues(CodeBadRequest).Inc()
-		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body not sent within "+m.opts.RequestTimeout.String())
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, err.Error())
 		return
 	}
 	req, err := ParsePlayRequest(bytes.NewReader(body))

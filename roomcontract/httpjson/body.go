@@ -17,8 +17,8 @@ import (
 // lifted: net/http's background read of the connection (which watches
 // for the client going away) would otherwise hit it and cancel the
 // request under a handler that still works, such as a quick play waiting
-// for a room. (net/http 1.x lifts it too as that read starts; HTTP/2
-// does not.) After an error it stays, so net/http gives up on the rest
+// for a room. (net/http's HTTP/1 server also lifts it as that read
+// starts; this does not rely on it.) After an error it stays, so net/http gives up on the rest
 // of a stalled body instead of waiting for it before the refusal goes
 // out.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64, wait time.Duration) ([]byte, error) {

@@ -18,9 +18,9 @@ import (
 // for the client going away) would otherwise hit it and cancel the
 // request under a handler that still works, such as a quick play waiting
 // for a room. (net/http's HTTP/1 server also lifts it as that read
-// starts; this does not rely on it.) After an error it stays, so net/http gives up on the rest
-// of a stalled body instead of waiting for it before the refusal goes
-// out.
+// starts; this does not rely on it.) After an error it stays, so
+// net/http gives up on the rest of a stalled body instead of waiting for
+// it before the refusal goes out.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64, wait time.Duration) ([]byte, error) {
 	rc := http.NewResponseController(w)
 	// A writer with no connection (a test recorder) has no deadline to set.

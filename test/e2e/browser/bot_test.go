@@ -54,6 +54,29 @@ func TestOnePersonPlaysABotToTheEnd(t *testing.T) {
 	ann.screenshot("result")
 	ann.noPageErrors()
 	checkNoLeaks(t, map[int]*player{0: ann})
+
+	// Someone with no seat who opens the finished room is offered its
+	// replay, not a name form for a table with no seat left.
+	waitRoom(t, p.Client, ns, "solo", func(gr *gamesv1.GameRoom) bool { return gr.Status.Phase == gamesv1.PhaseFinished }, "phase Finished")
+	bea := b.newPlayer("Bea")
+	bea.do("open the finished room", step,
+		chromedp.Navigate(roomPage(p, ns, "solo")),
+		chromedp.WaitVisible(chromedp.CSS(`#notice[data-kind="finished"]`)),
+	)
+	if text := eval[string](bea, "read the notice", `document.getElementById('notice-text').textContent`, step); text != "This match is over." {
+		t.Errorf("a visitor of the finished room reads %q", text)
+	}
+	if hidden := eval[bool](bea, "look for the name form", `document.getElementById('join-form').hidden`, step); !hidden {
+		t.Errorf("a visitor of the finished room is shown the name form")
+	}
+	bea.do("open its replay", step,
+		chromedp.Click(chromedp.CSS(`#notice-action`)),
+		chromedp.WaitVisible(chromedp.CSS(`#replay[data-seq]`)),
+	)
+	if url := eval[string](bea, "read the address", `location.pathname`, step); url != "/r/"+ns+"/solo/replay" {
+		t.Errorf("Watch its replay led to %s", url)
+	}
+	bea.noPageErrors()
 }
 
 // showPlays picks a card with more than one play and saves a screenshot of

@@ -34,7 +34,7 @@ func TestLostRoomDataIsShownToThePlayerAndThePlatform(t *testing.T) {
 	url := roomPage(p, ns, "lost")
 	joinRoom(ann, url)
 	ann.do("see the table", step, chromedp.WaitVisible(chromedp.CSS(`#hand [data-card]`)))
-	waitRoom(t, p.Client, ns, func(gr *gamesv1.GameRoom) bool {
+	waitRoom(t, p.Client, ns, "lost", func(gr *gamesv1.GameRoom) bool {
 		return meta.IsStatusConditionTrue(gr.Status.Conditions, gamesv1.ConditionDataIntact)
 	}, "DataIntact True once the match started")
 
@@ -55,7 +55,7 @@ func TestLostRoomDataIsShownToThePlayerAndThePlatform(t *testing.T) {
 	}
 	ann.screenshot("data-lost")
 
-	gr := waitRoom(t, p.Client, ns, func(gr *gamesv1.GameRoom) bool {
+	gr := waitRoom(t, p.Client, ns, "lost", func(gr *gamesv1.GameRoom) bool {
 		c := meta.FindStatusCondition(gr.Status.Conditions, gamesv1.ConditionDataIntact)
 		return c != nil && c.Status == "False" && c.Reason == "DataLost"
 	}, "DataIntact False reason DataLost")
@@ -79,12 +79,12 @@ func TestLostRoomDataIsShownToThePlayerAndThePlatform(t *testing.T) {
 	}
 }
 
-func waitRoom(t *testing.T, c client.Client, ns string, ok func(*gamesv1.GameRoom) bool, what string) *gamesv1.GameRoom {
+func waitRoom(t *testing.T, c client.Client, ns, name string, ok func(*gamesv1.GameRoom) bool, what string) *gamesv1.GameRoom {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		gr := &gamesv1.GameRoom{}
-		err := c.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: "lost"}, gr)
+		err := c.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, gr)
 		if err == nil && ok(gr) {
 			return gr
 		}

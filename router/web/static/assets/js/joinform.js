@@ -2,7 +2,7 @@
 // hands the new session over.
 import { $, show } from './dom.js';
 import { APIError, join, roomFacts } from './api.js';
-import { noRoom, setConnection } from './banner.js';
+import { noRoom, notice, setConnection } from './banner.js';
 import { lastName, rememberName } from './session.js';
 
 const JOIN_RETRIES = 30;
@@ -37,6 +37,13 @@ export function askName(ns, name, onJoined) {
   show($('watch-offer'), false);
   roomFacts(ns, name).then(
     (f) => {
+      // A finished match has no seat left to take; what a visitor can
+      // still have of it is its replay.
+      if (f?.phase === 'Finished') {
+        show($('join-form'), false);
+        notice('finished', 'This match is over.', 'Watch its replay', () => location.assign(`/r/${ns}/${name}/replay`));
+        return;
+      }
       $('room-facts').textContent = factsWords(f);
       // Offered only where POST .../watch can succeed.
       show($('watch-offer'), f?.spectators?.allowed === true);

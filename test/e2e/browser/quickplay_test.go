@@ -111,6 +111,27 @@ func TestPlayABotInsteadAfterTheWait(t *testing.T) {
 	ann.noPageErrors()
 }
 
+// The wait before the bot offer is bot_after seconds when that is above 0
+// and at most 600, and 20 seconds for anything else.
+func TestBotAfterOutsideItsRangeKeepsTwentySeconds(t *testing.T) {
+	p := platform(t)
+	b := startBrowser(t)
+	ann := b.newPlayer("Ann")
+	for query, want := range map[string]string{
+		"": "20", "?bot_after=1": "1", "?bot_after=600": "600", "?bot_after=2.5": "2.5",
+		"?bot_after=0": "20", "?bot_after=601": "20", "?bot_after=-3": "20", "?bot_after=soon": "20", "?bot_after=": "20",
+	} {
+		ann.do("open the start page with "+query, step,
+			chromedp.Navigate(p.URL()+"/"+query),
+			chromedp.WaitVisible(chromedp.CSS(`#play-form[data-bot-after]`)),
+		)
+		if got := eval[string](ann, "read the wait", `document.getElementById('play-form').dataset.botAfter`, step); got != want {
+			t.Errorf("/%s: the bot offer waits %s s, want %s", query, got, want)
+		}
+	}
+	ann.noPageErrors()
+}
+
 // acrossPages evaluates expr until it gives a non-empty string, through
 // navigations (an evaluation cut by one is tried again on the next page).
 func acrossPages(p *player, what, expr string, timeout time.Duration) string {

@@ -99,6 +99,7 @@ async function play(withBot) {
 export function startQuickPlay() {
   const input = $('play-name');
   if (!input.value) input.value = lastName();
+  $('play-form').dataset.botAfter = String(botAfterMs() / 1000);
   $('play-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
     play(false);

@@ -136,11 +136,13 @@ func TestChartRouterReadsGameRoomsAndNothingElse(t *testing.T) {
 	}
 }
 
-func TestChartGamePodsAcceptTheRoutersPublicOrigin(t *testing.T) {
+// The router checks browsers' Origin and passes none on to the pods, so
+// the pods' list holds only what reaches them directly.
+func TestChartOriginsOfTheRouterAndOfTheGamePods(t *testing.T) {
 	objs := render(t, "router.publicOrigin=https://play.example", "gameserver.allowedOrigins={https://admin.example}")
 	op := deployment(t, objs, "croupier-operator")
-	if !slices.Contains(op.Spec.Template.Spec.Containers[0].Args, "--allowed-origins=https://admin.example,https://play.example") {
-		t.Errorf("operator args %v: game pods do not accept the router's origin", op.Spec.Template.Spec.Containers[0].Args)
+	if !slices.Contains(op.Spec.Template.Spec.Containers[0].Args, "--allowed-origins=https://admin.example") {
+		t.Errorf("operator args %v: game pods do not get gameserver.allowedOrigins alone", op.Spec.Template.Spec.Containers[0].Args)
 	}
 	r := deployment(t, objs, "croupier-router")
 	if !slices.Contains(r.Spec.Template.Spec.Containers[0].Args, "--allowed-origins=https://play.example") {
@@ -149,6 +151,11 @@ func TestChartGamePodsAcceptTheRoutersPublicOrigin(t *testing.T) {
 	for _, a := range deployment(t, render(t), "croupier-router").Spec.Template.Spec.Containers[0].Args {
 		if strings.HasPrefix(a, "--allowed-origins") {
 			t.Errorf("without a public origin the router should accept its own host only, got %s", a)
+		}
+	}
+	for _, a := range deployment(t, render(t, "router.publicOrigin=https://play.example"), "croupier-operator").Spec.Template.Spec.Containers[0].Args {
+		if strings.HasPrefix(a, "--allowed-origins") {
+			t.Errorf("without gameserver.allowedOrigins game pods should accept their own host only, got %s", a)
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -20,22 +19,8 @@ import (
 // routerURL is the one URL players use.
 func (p *platform) routerURL() string { return "http://" + p.opts.RouterAddr }
 
-// routerOrigins are the origins a browser may show for the router: its URL
-// and, on a loopback address, the same port as localhost, which is what
-// people often type.
-func (p *platform) routerOrigins() []string {
-	origins := []string{p.routerURL()}
-	if host, port, err := net.SplitHostPort(p.opts.RouterAddr); err == nil {
-		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-			origins = append(origins, "http://"+net.JoinHostPort("localhost", port))
-		}
-	}
-	return origins
-}
-
-// prepareRouter fixes the router's address, copies the session-keys
-// Secret into the state directory as a cluster would mount it, and tells
-// the operator that game pods accept browsers from the router's origin.
+// prepareRouter fixes the router's address and copies the session-keys
+// Secret into the state directory as a cluster would mount it.
 func (p *platform) prepareRouter(ctx context.Context) error {
 	if p.opts.RouterAddr == "" {
 		addr, err := freeport.Addr()
@@ -44,11 +29,7 @@ func (p *platform) prepareRouter(ctx context.Context) error {
 		}
 		p.opts.RouterAddr = addr
 	}
-	if err := p.writeRouterKeys(ctx); err != nil {
-		return err
-	}
-	p.opts.OperatorArgs = append([]string{"--allowed-origins=" + strings.Join(p.routerOrigins(), ",")}, p.opts.OperatorArgs...)
-	return nil
+	return p.writeRouterKeys(ctx)
 }
 
 // startRouter runs `croupier router` under supervision in front of every

@@ -66,10 +66,10 @@ func TestRunStartsTheRouterWithTheSessionKeys(t *testing.T) {
 	g.Expect(out.String()).To(ContainSubstring("Players reach every room at\n\n    http://" + listen + "\n"))
 	op, err := os.ReadFile(report)
 	g.Expect(err).NotTo(HaveOccurred())
-	_, port, err := net.SplitHostPort(listen)
-	g.Expect(err).NotTo(HaveOccurred())
-	g.Expect(strings.Split(string(op), "\n")).To(ContainElement("--allowed-origins=http://"+listen+",http://localhost:"+port),
-		"game pods accept browsers from the router's origin, by address or as localhost")
+	for _, a := range strings.Split(string(op), "\n") {
+		g.Expect(a).NotTo(HavePrefix("--allowed-origins"),
+			"the router checks browsers' Origin; game pods keep their default, as the chart renders it")
+	}
 
 	// A router that crashes is restarted on the same address, and the exit
 	// is named.

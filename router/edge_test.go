@@ -143,6 +143,9 @@ func TestEdgeRefusals(t *testing.T) {
 	c, _, err := tr.dial(path, tr.token("ns/r"), http.Header{"Origin": {"https://play.example"}})
 	g.Expect(err).NotTo(HaveOccurred())
 	c.Close()
+	pod.mu.Lock()
+	g.Expect(pod.origins).To(Equal([]string{""}), "the router checked the Origin; the pod's handshake carries none")
+	pod.mu.Unlock()
 
 	t.Run("one log line per refusal, with its reason and never the token", func(t *testing.T) {
 		g := NewWithT(t)

@@ -40,6 +40,7 @@ type fakePod struct {
 	messages [][]byte
 	live     []*websocket.Conn
 	joins    int
+	origins  []string // the Origin of each websocket handshake
 }
 
 func newFakePod(t testing.TB) *fakePod {
@@ -52,6 +53,7 @@ func newFakePod(t testing.TB) *fakePod {
 			return
 		}
 		p.mu.Lock()
+		p.origins = append(p.origins, r.Header.Get("Origin"))
 		p.conns++
 		p.live = append(p.live, c)
 		p.mu.Unlock()

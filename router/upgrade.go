@@ -201,11 +201,11 @@ func (r *Router) dialRoom(req *http.Request, key, endpoint, ip string) (*proxyCo
 		WriteBufferSize:  4096,
 		WriteBufferPool:  writeBuffers,
 	}
-	h := http.Header{}
-	if o := req.Header.Get("Origin"); o != "" {
-		h.Set("Origin", o) // the pod checks it too
-	}
-	pod, resp, err := d.DialContext(req.Context(), "ws://"+endpoint+"/ws", h)
+	// The browser's Origin stays here: the router checked it, and the pod
+	// sees the router, a client with none. Passed on, it would have to be
+	// on every pod's allow-list too, under every name players reach the
+	// router by (a port-forward's 127.0.0.1, a second domain).
+	pod, resp, err := d.DialContext(req.Context(), "ws://"+endpoint+"/ws", nil)
 	if resp != nil && resp.Body != nil {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 		_ = resp.Body.Close()

@@ -321,8 +321,8 @@ func (p *Platform) startOperator() error {
 			HeartbeatPeriod:   time.Second,
 			SessionKeysSecret: SessionKeysSecret,
 			Redis:             p.redis,
-			// Browsers reach pods through the router only.
-			AllowedOrigins: []string{p.URL()},
+			// No allow-list, as the chart renders by default: browsers
+			// reach pods through the router, which checks their Origin.
 		},
 		Redis:         opRedis,
 		SweepInterval: 250 * time.Millisecond,

@@ -41,15 +41,6 @@ securityContext:
     type: RuntimeDefault
 {{- end -}}
 
-{{- /* Origins game pods accept: the router's public origin and any extra. */ -}}
-{{- define "croupier.gameserverOrigins" -}}
-{{- $o := .Values.gameserver.allowedOrigins -}}
-{{- if and .Values.router.enabled .Values.router.publicOrigin -}}
-{{- $o = append $o .Values.router.publicOrigin -}}
-{{- end -}}
-{{- join "," (uniq $o) -}}
-{{- end -}}
-
 {{- /* Origins the router accepts. */ -}}
 {{- define "croupier.routerOrigins" -}}
 {{- $o := .Values.router.allowedOrigins -}}

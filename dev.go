@@ -18,7 +18,7 @@ import (
 )
 
 func init() {
-	roles["dev"] = role{summary: "run a whole local platform (control plane, Redis, operator, game pods) until Ctrl-C", run: runDev}
+	roles["dev"] = role{summary: "run a whole local platform (control plane, Redis, operator, game pods, matchmaker, router) until Ctrl-C", run: runDev}
 }
 
 func runDev(args []string) error {
@@ -36,10 +36,10 @@ func parseDevFlags(args []string) (devplatform.Options, error) {
 	o := devplatform.Options{Out: os.Stdout, SessionKeysNamespace: "default"}
 	fs := flag.NewFlagSet("croupier dev", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: croupier dev [flags] [-- extra operator flags]\n\nRuns etcd, kube-apiserver, kube-controller-manager, redis-server, the operator and a local pod runner until Ctrl-C.\n\nflags:")
+		fmt.Fprintln(fs.Output(), "usage: croupier dev [flags] [-- extra operator flags]\n\nRuns etcd, kube-apiserver, kube-controller-manager, redis-server, the operator, a local pod runner, the matchmaker and the router until Ctrl-C.\n\nflags:")
 		fs.PrintDefaults()
 	}
-	fs.StringVar(&o.AssetsDir, "assets", assets, "directory holding etcd, kube-apiserver and kube-controller-manager (`make tools` builds them)")
+	fs.StringVar(&o.AssetsDir, "assets", assets, "directory holding etcd, kube-apiserver and kube-controller-manager (make tools builds them)")
 	fs.StringVar(&o.CRDDir, "crds", filepath.Join("config", "crd", "bases"), "directory of the CRD manifests to install")
 	fs.StringVar(&o.StateDir, "state-dir", ".croupier", "directory for logs and the lock (ignored by git)")
 	fs.StringVar(&o.KubeconfigOut, "kubeconfig-out", "", "where to write the admin kubeconfig (default <state-dir>/kubeconfig)")

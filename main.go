@@ -4,6 +4,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"sort"
@@ -30,9 +32,13 @@ func usage() {
 }
 
 func main() {
-	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+	if len(os.Args) < 2 {
 		usage()
 		os.Exit(2)
+	}
+	if os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
+		usage()
+		return
 	}
 	r, ok := roles[os.Args[1]]
 	if !ok {
@@ -40,7 +46,11 @@ func main() {
 		usage()
 		os.Exit(2)
 	}
-	if err := r.run(os.Args[2:]); err != nil {
+	err := r.run(os.Args[2:])
+	if errors.Is(err, flag.ErrHelp) {
+		return // the role printed its flags
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "croupier %s: %v\n", os.Args[1], err)
 		os.Exit(1)
 	}

@@ -64,7 +64,7 @@ func parseOperatorFlags(args []string) (operatorConfig, error) {
 	fs.StringVar(&c.pods.Image, "gameserver-image", "croupier:dev", "image of the game pods (a room's spec.template.image overrides it)")
 	fs.DurationVar(&c.pods.HeartbeatPeriod, "heartbeat-period", 5*time.Second, "how often game pods write their heartbeat to Redis")
 	fs.StringVar(&c.pods.SessionKeysSecret, "session-keys-secret", "croupier-session-keys", "Secret of session signing keys, mounted into each game pod (in the room's namespace)")
-	fs.StringVar(&c.pods.RedisSecret, "redis-secret", "", "Secret whose key `password` is the Redis password, for game pods (in the room's namespace); empty: no password")
+	fs.StringVar(&c.pods.RedisSecret, "redis-secret", "", "Secret whose key \"password\" is the Redis password, for game pods (in the room's namespace); empty: no password")
 	fs.StringVar(&c.redis.Mode, "redis-mode", redisconn.ModeSingle, "Redis deployment: single, sentinel or cluster")
 	fs.StringVar(&redisAddrs, "redis-addrs", "localhost:6379", "comma-separated Redis addresses (Sentinel addresses in sentinel mode)")
 	fs.StringVar(&c.redis.MasterName, "redis-master-name", "", "Sentinel master name (sentinel mode only)")

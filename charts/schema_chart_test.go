@@ -19,6 +19,7 @@ func TestChartRefusesBadValues(t *testing.T) {
 		{"operator.heartbeatPeriod=5 seconds", "at '/operator/heartbeatPeriod': '5 seconds' does not match pattern"},
 		{"router.limits.idleTimeout=soon", "at '/router/limits/idleTimeout': 'soon' does not match pattern"},
 		{"router.drainDelay=1h", "at '/router/drainDelay': '1h' does not match pattern"},
+		{"matchmaker.shutdownGrace=1m30s", "at '/matchmaker/shutdownGrace': '1m30s' does not match pattern"},
 		{"operator.workers=0", "at '/operator/workers': minimum: got 0, want 1"},
 		{"router.limits.readLimit=100", "at '/router/limits/readLimit': minimum: got 100, want 4,096"},
 		{"gameservers.namespaces={Tables}", "at '/gameservers/namespaces/0': 'Tables' does not match pattern"},

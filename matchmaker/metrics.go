@@ -5,7 +5,7 @@ import "github.com/prometheus/client_golang/prometheus"
 var (
 	plays = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "croupier_matchmaker_plays_total",
-		Help: "Quick plays answered, by result: seated, or the refusal's code.",
+		Help: "Quick plays answered, by result: seated, repeated (a retried request_id), or the refusal's code.",
 	}, []string{"result"})
 	claims = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "croupier_matchmaker_claims_total",

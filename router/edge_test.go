@@ -216,6 +216,13 @@ func TestLimits(t *testing.T) {
 		pod := newFakePod(t)
 		tr := startRouter(t, func(o *Options) { o.Limits.JoinsPerIPPerMinute = 2 })
 		tr.setRoom("ns", "r", pod.addr())
+		tr.setRoom("ns", "starting", "")
+		// Refused before the limit is looked at: these do not count.
+		for _, room := range []string{"nosuch", "nosuch", "starting", "starting"} {
+			resp, err := http.Post(tr.url+"/v1/rooms/ns/"+room+"/join", "application/json", strings.NewReader(`{"name":"a"}`))
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(refusalOf(g, resp).Code).To(BeElementOf(CodeNoSuchRoom, CodeRoomUnavailable))
+		}
 		for range 2 {
 			resp, err := http.Post(tr.url+"/v1/rooms/ns/r/join", "application/json", strings.NewReader(`{"name":"a"}`))
 			g.Expect(err).NotTo(HaveOccurred())

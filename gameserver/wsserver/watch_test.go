@@ -451,9 +451,12 @@ func TestSpectatorsNotAllowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, _ := helloWith(t, tb, token)
+	code, closeErr := helloWith(t, tb, token)
 	if code != protocol.CodeSpectatorsNotAllowed {
 		t.Fatalf("spectator hello in a room without spectators: %s", code)
+	}
+	if !websocket.IsCloseError(closeErr, 4003) {
+		t.Errorf("after spectators_not_allowed the connection ended with %v, want close 4003", closeErr)
 	}
 }
 

@@ -102,14 +102,16 @@ func join(t testing.TB, base, ns, room, name string) *player {
 }
 
 // connect opens the websocket through the router (token as a
-// subprotocol), says hello and reads up to the first view.
+// subprotocol) as a browser on the router's page would, with its Origin:
+// the chart's default accepts it under the name the port-forward gives.
+// Then it says hello and reads up to the first view.
 func (p *player) connect(base string) {
 	p.t.Helper()
 	d := websocket.Dialer{
 		Subprotocols:     []string{router.ProtocolV1, router.TokenProtocolPrefix + p.joined.Token},
 		HandshakeTimeout: 10 * time.Second,
 	}
-	conn, resp, err := d.Dial("ws://"+strings.TrimPrefix(base, "http://")+p.joined.WS, nil)
+	conn, resp, err := d.Dial("ws://"+strings.TrimPrefix(base, "http://")+p.joined.WS, http.Header{"Origin": {base}})
 	if err != nil {
 		status := 0
 		if resp != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // The matchmaker's chart flags parse with its own parser.
@@ -48,5 +49,33 @@ func TestRouterRefusesABadMatchmakerURL(t *testing.T) {
 	}
 	if c, err := parseRouterFlags([]string{"--matchmaker-url=http://croupier-matchmaker.games.svc:8090"}); err != nil || c.matchmakerURL == "" {
 		t.Errorf("a Service URL: %+v %v", c.matchmakerURL, err)
+	}
+}
+
+// The defaults docs/MATCHMAKER.md's flag table gives.
+func TestMatchmakerDocumentedDefaults(t *testing.T) {
+	c, err := parseMatchmakerFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		flag      string
+		got, want any
+	}{
+		{"--listen-address", c.listen, ":8090"},
+		{"--template-pool", c.templatePool, ""},
+		{"--play-timeout", c.playTimeout, 2 * time.Minute},
+		{"--start-timeout", c.startTimeout, 90 * time.Second},
+		{"--result-ttl", c.resultTTL, time.Hour},
+		{"--shutdown-grace", c.grace, 20 * time.Second},
+		{"--kube-api-qps", c.kubeQPS, 50.0},
+		{"--kube-api-burst", c.kubeBurst, 100},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s defaults to %v, docs/MATCHMAKER.md says %v", tt.flag, tt.got, tt.want)
+		}
+	}
+	if len(c.namespaces) != 0 {
+		t.Errorf("--namespaces defaults to %v, docs/MATCHMAKER.md says all", c.namespaces)
 	}
 }

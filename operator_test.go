@@ -42,6 +42,40 @@ func TestOperatorFlags(t *testing.T) {
 	g.Expect(c.roomNamespaces).To(Equal([]string{"games-a", "games-b"}))
 }
 
+// The defaults docs/API.md (The operator) gives.
+func TestOperatorDocumentedDefaults(t *testing.T) {
+	c, err := parseOperatorFlags(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		flag      string
+		got, want any
+	}{
+		{"--gameserver-image", c.pods.Image, "croupier:dev"},
+		{"--heartbeat-period", c.pods.HeartbeatPeriod, 5 * time.Second},
+		{"--session-keys-secret", c.pods.SessionKeysSecret, "croupier-session-keys"},
+		{"--redis-mode", c.redis.Mode, "single"},
+		{"--redis-wait-replicas", c.pods.Redis.WaitReplicas, 0},
+		{"--metrics-bind-address", c.metricsAddr, ":8080"},
+		{"--health-probe-bind-address", c.probeAddr, ":8081"},
+		{"--heartbeat-sweep-interval (0: the heartbeat period)", c.sweepInterval, time.Duration(0)},
+		{"--audit-retention", c.auditRetention, time.Duration(0)},
+		{"--redis-cleanup-timeout", c.cleanupTimeout, 10 * time.Minute},
+		{"--workers", c.workers, 8},
+		{"--kube-api-qps", c.kubeQPS, 100.0},
+		{"--kube-api-burst", c.kubeBurst, 200},
+		{"--pprof-bind-address", c.pprofAddr, ""},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("%s defaults to %v, docs/API.md says %v", tt.flag, tt.got, tt.want)
+		}
+	}
+	if len(c.redis.Addrs) != 1 || c.redis.Addrs[0] != "localhost:6379" {
+		t.Errorf("--redis-addrs defaults to %v, docs/API.md says localhost:6379", c.redis.Addrs)
+	}
+}
+
 // Without --room-namespaces the operator serves every namespace, as before
 // the flag existed; its cache then watches game pods cluster-wide.
 func TestOperatorRoomNamespacesDefaultToAll(t *testing.T) {

@@ -24,6 +24,8 @@ func TestParsePlayRequestRefusesWhatNoRoomCouldSeat(t *testing.T) {
 		{"over 4 KiB", `{` + ok + `,"x":"` + strings.Repeat("a", 5000) + `"}`, CodeBadRequest},
 		{"missing request_id", `{"game":"cassino","players":2,"name":"Ann"}`, CodeBadRequest},
 		{"short request_id", `{"game":"cassino","players":2,"name":"Ann","request_id":"abc"}`, CodeBadRequest},
+		{"request_id of 64 characters", `{"game":"cassino","players":2,"name":"Ann","request_id":"` + strings.Repeat("r", 64) + `"}`, ""},
+		{"request_id of 65 characters", `{"game":"cassino","players":2,"name":"Ann","request_id":"` + strings.Repeat("r", 65) + `"}`, CodeBadRequest},
 		{"request_id with a slash", `{"game":"cassino","players":2,"name":"Ann","request_id":"abcdefgh/"}`, CodeBadRequest},
 		{"missing game", `{"players":2,"name":"Ann","request_id":"abcdefgh"}`, CodeBadGame},
 		{"unknown game", `{"game":"poker","players":2,"name":"Ann","request_id":"abcdefgh"}`, CodeBadGame},

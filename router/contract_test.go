@@ -16,10 +16,13 @@ import (
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
-// The defaults docs/PROTOCOL.md promises.
+// The defaults docs/PROTOCOL.md and docs/ROUTER.md promise.
 func TestDocumentedDefaults(t *testing.T) {
 	g := NewWithT(t)
 	l := Limits{}.withDefaults()
+	g.Expect(l.MaxConns).To(Equal(50000))
+	g.Expect(l.HandshakeTimeout).To(Equal(10 * time.Second))
+	g.Expect(session.ReloadPeriod).To(Equal(30*time.Second), "the session keys are reread every 30 s")
 	g.Expect(l.MaxConnsPerIP).To(Equal(64))
 	g.Expect(l.JoinsPerIPPerMinute).To(Equal(30))
 	g.Expect(l.IdleTimeout).To(Equal(75 * time.Second))

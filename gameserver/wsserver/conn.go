@@ -104,6 +104,10 @@ func (c *conn) closed() bool {
 	}
 }
 
+// pingPeriod leaves a pong a tenth of pongWait to arrive before the
+// connection counts as silent.
+func pingPeriod(pongWait time.Duration) time.Duration { return pongWait * 9 / 10 }
+
 // writeLoop owns every write to the websocket, pings included.
 func (c *conn) writeLoop(pingPeriod, writeWait time.Duration) {
 	ping := time.NewTicker(pingPeriod)

@@ -87,7 +87,7 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 		c.Close(CloseGoingAway, "the pod is shutting down; reconnect")
 	}
 	defer s.untrack(c)
-	go c.writeLoop(s.cfg.PongWait*9/10, s.cfg.WriteWait)
+	go c.writeLoop(pingPeriod(s.cfg.PongWait), s.cfg.WriteWait)
 	s.read(r.Context(), rm, c)
 }
 

@@ -216,8 +216,11 @@ func TestBuildPodTemplate(t *testing.T) {
 func TestBuildPodDefaultResources(t *testing.T) {
 	g := NewWithT(t)
 	c := buildPod(gameroomtest.MakeGameRoom("table", "ns").Obj(), testSettings).Spec.Containers[0]
-	g.Expect(c.Resources.Limits).To(HaveKey(corev1.ResourceMemory))
-	g.Expect(c.Resources.Requests).To(HaveKey(corev1.ResourceCPU))
+	// docs/API.md: requests cpu 50m, memory 64Mi; limit memory 256Mi.
+	g.Expect(c.Resources.Requests.Cpu().String()).To(Equal("50m"))
+	g.Expect(c.Resources.Requests.Memory().String()).To(Equal("64Mi"))
+	g.Expect(c.Resources.Limits.Memory().String()).To(Equal("256Mi"))
+	g.Expect(c.Resources.Limits).NotTo(HaveKey(corev1.ResourceCPU), "no CPU limit")
 }
 
 // spec.bots reaches the pod as CROUPIER_BOTS, with the API's defaults, and

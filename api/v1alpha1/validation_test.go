@@ -119,6 +119,15 @@ func TestValidRoomsAccepted(t *testing.T) {
 	}
 }
 
+// entries is a map of n distinct keys, for the maps' size limits.
+func entries(n int) map[string]any {
+	m := map[string]any{}
+	for i := range n {
+		m[fmt.Sprintf("k%d", i)] = "v"
+	}
+	return m
+}
+
 // room is an unstructured GameRoom, so a test can send what no Go type
 // can hold: typos, malformed durations.
 func room(ns, name string, spec map[string]any) *unstructured.Unstructured {
@@ -170,8 +179,18 @@ func TestInvalidRoomsRejected(t *testing.T) {
 			[]string{"spec.startTimeout", "should match"}},
 		{"session TTL over 30 days", gameroomtest.MakeGameRoom("a", ns).SessionTTL(721 * time.Hour).Obj(),
 			[]string{"spec.sessionTTL", "sessionTTL must be between 1m and 720h"}},
+		{"session TTL under a minute", gameroomtest.MakeGameRoom("a", ns).SessionTTL(59 * time.Second).Obj(),
+			[]string{"spec.sessionTTL", "sessionTTL must be between 1m and 720h"}},
 		{"target score too low", gameroomtest.MakeGameRoom("a", ns).TargetScore(10).Obj(),
 			[]string{"spec.rules.targetScore", "should be greater than or equal to 11"}},
+		{"target score too high", gameroomtest.MakeGameRoom("a", ns).TargetScore(122).Obj(),
+			[]string{"spec.rules.targetScore", "should be less than or equal to 121"}},
+		{"image over 512 characters", room(ns, "a", map[string]any{"template": map[string]any{"image": strings.Repeat("i", 513)}}),
+			[]string{"spec.template.image", "may not be more than 512 bytes"}},
+		{"33 node selector entries", room(ns, "a", map[string]any{"template": map[string]any{"nodeSelector": entries(33)}}),
+			[]string{"spec.template.nodeSelector", "must have at most 32 items"}},
+		{"33 pod annotations", room(ns, "a", map[string]any{"template": map[string]any{"annotations": entries(33)}}),
+			[]string{"spec.template.annotations", "must have at most 32 items"}},
 		{"partnerships with two players", gameroomtest.MakeGameRoom("a", ns).Partnerships(true).Obj(),
 			[]string{"spec", "rules.partnerships needs maxPlayers: 4"}},
 		{"unknown rule option", room(ns, "a", map[string]any{"rules": map[string]any{"sweep": false}}),

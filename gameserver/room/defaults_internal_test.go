@@ -1,6 +1,7 @@
 package room
 
 import (
+	"regexp"
 	"testing"
 	"time"
 )
@@ -21,5 +22,17 @@ func TestDocumentedRoomDefaults(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("%s: %v, the docs say %v", tt.what, tt.got, tt.want)
 		}
+	}
+}
+
+// docs/REDIS.md: an epoch is 32 hex digits from crypto/rand.
+func TestEpochIs32HexDigits(t *testing.T) {
+	a, err := newEpoch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := newEpoch()
+	if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(a) || a == b {
+		t.Errorf("epochs %q and %q, want two different strings of 32 hex digits", a, b)
 	}
 }

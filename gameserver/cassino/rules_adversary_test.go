@@ -1,0 +1,660 @@
+package cassino_test
+
+// Adversarial scenarios written from docs/CASSINO_RULES.md and the package's
+// exported API alone. Where rules_audit_test.go pins the worked examples and
+// the plain cases, this file goes after the corners: an independent reading
+// of the capture, build and trail rules checked against Decide on random
+// positions, plus the scoring and sweep edges the audit leaves out.
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/croupier-dev/croupier/gameserver/cassino"
+)
+
+// ---- An independent reading of the rules ----
+
+// advRules judges one seat's plays from what the rules say, knowing only
+// what the seat sees.
+type advRules struct {
+	o      cassino.Options
+	seat   int
+	hand   []card
+	table  []card
+	builds []cassino.TableBuild
+}
+
+func advRulesOf(m *cassino.Match, s int) advRules {
+	v := m.View(s)
+	return advRules{o: m.Options().InForce(), seat: s, hand: v.Hand, table: v.Table, builds: v.Builds}
+}
+
+func (r advRules) side(s int) int {
+	if r.o.Partnerships && r.o.Players == 4 {
+		return s % 2
+	}
+	return s
+}
+
+func (r advRules) build(id string) (cassino.TableBuild, bool) {
+	for _, b := range r.builds {
+		if b.ID == id {
+			return b, true
+		}
+	}
+	return cassino.TableBuild{}, false
+}
+
+// distinctOnTable: every card named once and lying loose on the table.
+func (r advRules) distinctOnTable(cards []card) bool {
+	seen := map[card]bool{}
+	for _, c := range cards {
+		if seen[c] || !slices.Contains(r.table, c) {
+			return false
+		}
+		seen[c] = true
+	}
+	return true
+}
+
+func (r advRules) buildsOf(ids []string) ([]cassino.TableBuild, bool) {
+	var out []cassino.TableBuild
+	seen := map[string]bool{}
+	for _, id := range ids {
+		b, ok := r.build(id)
+		if !ok || seen[id] {
+			return nil, false
+		}
+		seen[id] = true
+		out = append(out, b)
+	}
+	return out, true
+}
+
+func sumOf(cards []card) int {
+	s := 0
+	for _, c := range cards {
+		s += c.Value()
+	}
+	return s
+}
+
+func (r advRules) legal(a action) bool {
+	if !slices.Contains(r.hand, a.Card) {
+		return false
+	}
+	switch a.Type {
+	case cassino.Trail:
+		if len(a.Sets) != 0 || len(a.Cards) != 0 || len(a.Builds) != 0 || a.Value != 0 {
+			return false
+		}
+		return r.trailOK(a.Card)
+	case cassino.Capture:
+		if len(a.Cards) != 0 || a.Value != 0 {
+			return false
+		}
+		return r.captureOK(a.Card, a.Sets, a.Builds)
+	case cassino.Build:
+		if len(a.Sets) != 0 {
+			return false
+		}
+		return r.buildOK(a.Card, a.Value, a.Cards, a.Builds)
+	}
+	return false
+}
+
+// trailOK: "Not allowed while the player (or, in partnerships, their side)
+// owns a build on the table", read with the engine's documented relief for
+// a seat that has nothing else to play.
+func (r advRules) trailOK(c card) bool {
+	owns := slices.ContainsFunc(r.builds, func(b cassino.TableBuild) bool { return r.side(b.Owner) == r.side(r.seat) })
+	if owns && r.anyCaptureOrBuild() {
+		return false
+	}
+	if !r.o.TrailWhenCaptureAvailable && r.canCapture(c) {
+		return false
+	}
+	return true
+}
+
+func (r advRules) canCapture(c card) bool {
+	for _, t := range r.table {
+		if t.Rank() == c.Rank() {
+			return true
+		}
+	}
+	if c.IsCourt() {
+		return false
+	}
+	for _, b := range r.builds {
+		if b.Value == c.Value() {
+			return true
+		}
+	}
+	var nums []card
+	for _, t := range r.table {
+		if !t.IsCourt() {
+			nums = append(nums, t)
+		}
+	}
+	for mask := 1; mask < 1<<len(nums); mask++ {
+		if bitsSet(mask) >= 2 && sumOf(pick(nums, mask)) == c.Value() {
+			return true
+		}
+	}
+	return false
+}
+
+func (r advRules) anyCaptureOrBuild() bool {
+	for _, c := range r.hand {
+		if r.canCapture(c) {
+			return true
+		}
+		for _, a := range advBuildCandidates(r, c) {
+			if r.legal(a) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (r advRules) captureOK(c card, sets [][]card, ids []string) bool {
+	if len(sets) == 0 && len(ids) == 0 {
+		return false
+	}
+	var all []card
+	for _, s := range sets {
+		if len(s) == 0 {
+			return false
+		}
+		all = append(all, s...)
+	}
+	if !r.distinctOnTable(all) {
+		return false
+	}
+	bs, ok := r.buildsOf(ids)
+	if !ok {
+		return false
+	}
+	sameRank := 0
+	for _, t := range r.table {
+		if t.Rank() == c.Rank() {
+			sameRank++
+		}
+	}
+	if c.IsCourt() {
+		// "A court card (J/Q/K) takes exactly one court card of its rank,
+		// except that when the other three of its rank all lie on the
+		// table it takes all three."
+		if len(bs) != 0 {
+			return false
+		}
+		for _, s := range sets {
+			if len(s) != 1 || s[0].Rank() != c.Rank() {
+				return false
+			}
+		}
+		switch {
+		case r.o.CourtCapturesAll:
+			return len(sets) == sameRank
+		case sameRank == 3:
+			return len(sets) == 3
+		default:
+			return len(sets) == 1
+		}
+	}
+	v := c.Value()
+	taken := 0
+	for _, s := range sets {
+		if len(s) == 1 {
+			if s[0].Rank() != c.Rank() {
+				return false
+			}
+			taken++
+			continue
+		}
+		if slices.ContainsFunc(s, card.IsCourt) || sumOf(s) != v {
+			return false
+		}
+	}
+	for _, b := range bs {
+		if b.Value != v {
+			return false
+		}
+	}
+	// The engine's reading: every loose card of its rank and every build
+	// of its value goes with it.
+	if taken != sameRank {
+		return false
+	}
+	for _, b := range r.builds {
+		if b.Value == v && !slices.Contains(ids, b.ID) {
+			return false
+		}
+	}
+	return true
+}
+
+// partitionable: the cards split into sets each totalling v.
+func partitionable(cards []card, v int) bool {
+	if len(cards) == 0 {
+		return true
+	}
+	first, rest := cards[0], cards[1:]
+	for mask := 0; mask < 1<<len(rest); mask++ {
+		s := append([]card{first}, pick(rest, mask)...)
+		if sumOf(s) == v && partitionable(pick(rest, (1<<len(rest)-1)&^mask), v) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r advRules) buildOK(c card, v int, loose []card, ids []string) bool {
+	if c.IsCourt() || slices.ContainsFunc(loose, card.IsCourt) {
+		return false
+	}
+	if len(loose) == 0 && len(ids) == 0 {
+		return false // "A build of one card is not a thing"
+	}
+	if !r.distinctOnTable(loose) {
+		return false
+	}
+	bs, ok := r.buildsOf(ids)
+	if !ok {
+		return false
+	}
+	if v < 2 || v > 10 {
+		return false
+	}
+	// "still hold another card of value V in hand afterwards"
+	if !slices.ContainsFunc(r.hand, func(h card) bool { return h != c && h.Value() == v }) {
+		return false
+	}
+	allV := func(except int) bool {
+		for i, b := range bs {
+			if i != except && b.Value != v {
+				return false
+			}
+		}
+		return true
+	}
+	// Made or added to: the played card with some loose cards makes one
+	// set of V, the rest of the loose cards sets of V, builds of V join.
+	if allV(-1) {
+		for mask := 0; mask < 1<<len(loose); mask++ {
+			s := pick(loose, mask)
+			if c.Value()+sumOf(s) == v && partitionable(pick(loose, (1<<len(loose)-1)&^mask), v) {
+				return true
+			}
+		}
+	}
+	// Increased: the played card alone on a single build, to V.
+	for i, b := range bs {
+		if b.Multiple() || b.Value+c.Value() != v || !allV(i) || !partitionable(loose, v) {
+			continue
+		}
+		if !r.o.IncreaseOwnBuild && b.Owner == r.seat {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// ---- Enumerating plays ----
+
+func bitsSet(mask int) int {
+	n := 0
+	for ; mask != 0; mask &= mask - 1 {
+		n++
+	}
+	return n
+}
+
+func pick[T any](xs []T, mask int) []T {
+	var out []T
+	for i, x := range xs {
+		if mask&(1<<i) != 0 {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// setPartitions lists the ways to split cards into sets where each set is
+// a single card (any rank) or sums, by Value, to v: every legal capture's
+// sets, and plenty of illegal ones (wrong pairs, courts counting as 0).
+func setPartitions(cards []card, v int) [][][]card {
+	if len(cards) == 0 {
+		return [][][]card{nil}
+	}
+	first, rest := cards[0], cards[1:]
+	var out [][][]card
+	for mask := 0; mask < 1<<len(rest); mask++ {
+		s := append([]card{first}, pick(rest, mask)...)
+		if len(s) > 1 && sumOf(s) != v {
+			continue
+		}
+		for _, p := range setPartitions(pick(rest, (1<<len(rest)-1)&^mask), v) {
+			out = append(out, append([][]card{s}, p...))
+		}
+	}
+	return out
+}
+
+func buildIDs(r advRules, mask int) []string {
+	var ids []string
+	for _, b := range pick(r.builds, mask) {
+		ids = append(ids, b.ID)
+	}
+	return ids
+}
+
+func advCaptureCandidates(r advRules, c card) []action {
+	var out []action
+	for lm := 0; lm < 1<<len(r.table); lm++ {
+		for _, p := range setPartitions(pick(r.table, lm), c.Value()) {
+			for bm := 0; bm < 1<<len(r.builds); bm++ {
+				if len(p) == 0 && bm == 0 {
+					continue
+				}
+				out = append(out, cassino.CaptureAction(c, p, buildIDs(r, bm)...))
+			}
+		}
+	}
+	return out
+}
+
+// advBuildCandidates: every loose subset and build subset, announced at
+// every value a card in hand has and at the plain sum.
+func advBuildCandidates(r advRules, c card) []action {
+	var out []action
+	for lm := 0; lm < 1<<len(r.table); lm++ {
+		loose := pick(r.table, lm)
+		for bm := 0; bm < 1<<len(r.builds); bm++ {
+			if lm == 0 && bm == 0 {
+				continue
+			}
+			vals := map[int]bool{}
+			for _, h := range r.hand {
+				vals[h.Value()] = true
+			}
+			s := c.Value() + sumOf(loose)
+			for _, b := range pick(r.builds, bm) {
+				s += b.Value
+			}
+			vals[s] = true
+			for v := range vals {
+				out = append(out, cassino.BuildAction(c, v, loose, buildIDs(r, bm)...))
+			}
+		}
+	}
+	return out
+}
+
+func advCandidates(r advRules) []action {
+	var out []action
+	for _, c := range r.hand {
+		out = append(out, cassino.TrailAction(c))
+		out = append(out, advCaptureCandidates(r, c)...)
+		out = append(out, advBuildCandidates(r, c)...)
+	}
+	return out
+}
+
+// advKey names a play by its outcome: cards of one rank and one scoring
+// role (not a spade, not the ten of diamonds) are alike, and the grouping
+// of a capture into sets does not matter.
+func advKey(a action) string {
+	role := func(c card) string {
+		switch {
+		case c.Suit() == cassino.Spades:
+			return c.String()
+		case c == c1("TD"):
+			return "TD"
+		}
+		return fmt.Sprintf("%d*", c.Rank())
+	}
+	var loose []string
+	for _, s := range a.Sets {
+		for _, c := range s {
+			loose = append(loose, role(c))
+		}
+	}
+	for _, c := range a.Cards {
+		loose = append(loose, role(c))
+	}
+	sort.Strings(loose)
+	ids := slices.Clone(a.Builds)
+	sort.Strings(ids)
+	return fmt.Sprintf("%s %s v%d [%s] {%s}", a.Type, a.Card, a.Value, strings.Join(loose, " "), strings.Join(ids, " "))
+}
+
+// ---- Listed, accepted and lawful agree ----
+
+// advCompare checks every candidate play of the seat to move: Decide accepts
+// exactly what the rules allow, LegalActions lists exactly the accepted
+// plays (one per outcome), and each listed play does what it says.
+func advCompare(t *testing.T, m *cassino.Match, where string) (checked int) {
+	t.Helper()
+	s := m.Turn()
+	r := advRules{o: m.Options().InForce(), seat: s}
+	v := m.View(s)
+	r.hand, r.table, r.builds = v.Hand, v.Table, v.Builds
+	listed := map[string]action{}
+	for _, a := range m.LegalActions(s) {
+		k := advKey(a)
+		if _, dup := listed[k]; dup {
+			t.Errorf("%s: %v listed twice (as %s)", where, a, k)
+		}
+		listed[k] = a
+	}
+	if len(listed) >= cassino.MaxLegalPlays {
+		return 0
+	}
+	accepted := map[string]action{}
+	bad := 0
+	for _, a := range advCandidates(r) {
+		_, err := m.Decide(s, a)
+		want := r.legal(a)
+		if (err == nil) != want && bad < 5 {
+			bad++
+			t.Errorf("%s: seat %d hand %v table %v builds %+v: %v accepted=%v (%v), rules say %v",
+				where, s, r.hand, r.table, r.builds, a, err == nil, err, want)
+		}
+		if err == nil {
+			accepted[advKey(a)] = a
+		}
+		checked++
+	}
+	for k, a := range listed {
+		if _, ok := accepted[k]; !ok && bad < 10 {
+			bad++
+			_, err := m.Decide(s, a)
+			t.Errorf("%s: listed %v (%v) is not among the accepted plays", where, a, err)
+		}
+	}
+	for k, a := range accepted {
+		if _, ok := listed[k]; !ok && bad < 10 {
+			bad++
+			t.Errorf("%s: seat %d hand %v table %v builds %+v: accepted %v is not listed", where, s, r.hand, r.table, r.builds, a)
+		}
+	}
+	for _, a := range listed {
+		advCheckOutcome(t, m, a, where)
+	}
+	return checked
+}
+
+// advCheckOutcome plays a on a copy of m and checks the table it leaves.
+func advCheckOutcome(t *testing.T, m *cassino.Match, a action, where string) {
+	t.Helper()
+	snap, err := m.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp, err := cassino.Restore(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cp.Turn()
+	before := cp.View(s)
+	evs, err := cp.Apply(s, a)
+	if err != nil {
+		t.Errorf("%s: listed %v refused: %v", where, a, err)
+		return
+	}
+	if len(ofType(evs, cassino.EventHandScored)) > 0 {
+		return
+	}
+	after := cp.View(s)
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Errorf("%s: %v on table %v builds %+v: %s", where, a, before.Table, before.Builds, fmt.Sprintf(format, args...))
+	}
+	gone := func(id string) bool {
+		return !slices.ContainsFunc(after.Builds, func(b cassino.TableBuild) bool { return b.ID == id })
+	}
+	switch a.Type {
+	case cassino.Trail:
+		if !sameCards(after.Table, append(slices.Clone(before.Table), a.Card)) || len(after.Builds) != len(before.Builds) {
+			fail("table after trail %v", after.Table)
+		}
+	case cassino.Capture:
+		var taken []card
+		for _, st := range a.Sets {
+			taken = append(taken, st...)
+		}
+		n := 1 + len(taken)
+		for _, id := range a.Builds {
+			for _, b := range before.Builds {
+				if b.ID == id {
+					n += len(b.Cards())
+				}
+			}
+			if !gone(id) {
+				fail("build %s still on the table", id)
+			}
+		}
+		rest := slices.DeleteFunc(slices.Clone(before.Table), func(c card) bool { return slices.Contains(taken, c) })
+		if !sameCards(after.Table, rest) {
+			fail("table %v, want %v", after.Table, rest)
+		}
+		if got := after.PileCounts[s] - before.PileCounts[s]; got != n {
+			fail("pile grew by %d, want %d", got, n)
+		}
+		empty := len(after.Table) == 0 && len(after.Builds) == 0
+		if swept := len(ofType(evs, cassino.EventSwept)) > 0; swept != (empty && cp.Options().Sweeps) {
+			fail("swept %v with the table empty %v", swept, empty)
+		}
+		if after.LastCapturer != s {
+			fail("last capturer %d", after.LastCapturer)
+		}
+	case cassino.Build:
+		e := one(t, evs, cassino.EventBuilt)
+		var nb cassino.TableBuild
+		for _, b := range after.Builds {
+			if b.ID == e.Build {
+				nb = b
+			}
+		}
+		want := append([]card{a.Card}, a.Cards...)
+		for _, id := range a.Builds {
+			for _, b := range before.Builds {
+				if b.ID == id {
+					want = append(want, b.Cards()...)
+				}
+			}
+			if id != e.Build && !gone(id) {
+				fail("joined build %s still apart", id)
+			}
+		}
+		if nb.Value != a.Value || nb.Owner != s || !sameCards(nb.Cards(), want) {
+			fail("build %+v, want value %d owner %d cards %v", nb, a.Value, s, want)
+		}
+		for _, st := range nb.Sets {
+			if sumOf(st) != a.Value {
+				fail("set %v of build %+v", st, nb)
+			}
+		}
+		rest := slices.DeleteFunc(slices.Clone(before.Table), func(c card) bool { return slices.Contains(a.Cards, c) })
+		if !sameCards(after.Table, rest) {
+			fail("table %v, want %v", after.Table, rest)
+		}
+		if len(ofType(evs, cassino.EventSwept)) > 0 {
+			fail("a build swept")
+		}
+	}
+}
+
+// advOptions are the option sets the random positions are played under.
+func advOptions() []cassino.Options {
+	var out []cassino.Options
+	for n := 2; n <= 4; n++ {
+		out = append(out, cassino.DefaultOptions(n))
+	}
+	o := two()
+	o.IncreaseOwnBuild = false
+	out = append(out, o)
+	o = two()
+	o.TrailWhenCaptureAvailable = false
+	out = append(out, o)
+	o = cassino.DefaultOptions(3)
+	o.CourtCapturesAll = true
+	o.IncreaseOwnBuild = false
+	out = append(out, o)
+	o = cassino.DefaultOptions(4)
+	o.IncreaseOwnBuild = false
+	o.TrailWhenCaptureAvailable = false
+	out = append(out, o)
+	o = cassino.DefaultOptions(4)
+	o.Partnerships = false
+	out = append(out, o)
+	return out
+}
+
+// builder prefers building, so that random play reaches tables with
+// several builds, single and multiple, of several owners.
+func builder(v cassino.View, rng *rand.Rand) action {
+	var bs []action
+	for _, a := range v.Legal {
+		if a.Type == cassino.Build {
+			bs = append(bs, a)
+		}
+	}
+	if len(bs) > 0 && rng.IntN(3) > 0 {
+		return bs[rng.IntN(len(bs))]
+	}
+	return cassino.RandomLegal(v, rng)
+}
+
+func TestAdversaryDecideMatchesRulesInPlayedPositions(t *testing.T) {
+	total := 0
+	for i, o := range advOptions() {
+		for seed := int64(1); seed <= 3; seed++ {
+			m, _, err := cassino.New(cassino.Setup{Options: o, Seed: 1000*int64(i) + seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			rng := rand.New(rand.NewPCG(uint64(i), uint64(seed)))
+			for step := 0; step < 120 && !m.Finished(); step++ {
+				v := m.View(m.Turn())
+				if len(v.Table) <= 8 && len(v.Builds) <= 3 {
+					total += advCompare(t, m, fmt.Sprintf("options %d seed %d step %d", i, seed, step))
+				}
+				if t.Failed() {
+					return
+				}
+				apply(t, m, m.Turn(), builder(v, rng))
+			}
+		}
+	}
+	t.Logf("%d plays checked", total)
+}

@@ -658,3 +658,123 @@ func TestAdversaryDecideMatchesRulesInPlayedPositions(t *testing.T) {
 	}
 	t.Logf("%d plays checked", total)
 }
+
+// advRandomPosition deals a crowded position: several builds (single and
+// multiple, of every owner), loose cards with pairs and court triples, and
+// a hand holding cards of the builds' values.
+func advRandomPosition(rng *rand.Rand, o cassino.Options) cassino.Position {
+	n := o.Players
+	var pool []card
+	for r := 1; r <= 13; r++ {
+		for s := cassino.Spades; s <= cassino.Clubs; s++ {
+			pool = append(pool, cassino.NewCard(r, s))
+		}
+	}
+	rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+	take := func(ok func(card) bool) (card, bool) {
+		for i, c := range pool {
+			if ok(c) {
+				pool = slices.Delete(pool, i, i+1)
+				return c, true
+			}
+		}
+		return 0, false
+	}
+	// set draws cards summing to v: one card of v when single is allowed,
+	// else two or three.
+	set := func(v int, single bool) []card {
+		if single && rng.IntN(2) == 0 {
+			if c, ok := take(func(c card) bool { return c.Value() == v }); ok {
+				return []card{c}
+			}
+		}
+		for try := 0; try < 20; try++ {
+			a := 1 + rng.IntN(v-1)
+			x, ok := take(func(c card) bool { return c.Value() == a })
+			if !ok {
+				continue
+			}
+			if y, ok := take(func(c card) bool { return c.Value() == v-a }); ok {
+				return []card{x, y}
+			}
+			pool = append(pool, x)
+		}
+		return nil
+	}
+	p := cassino.Position{Turn: rng.IntN(n), Hands: make([][]card, n)}
+	p.Dealer = (p.Turn + n - 1) % n
+	var values []int
+	for i, nb := 0, rng.IntN(4); i < nb; i++ {
+		v := 2 + rng.IntN(9)
+		b := build{ID: fmt.Sprintf("b%d", i+1), Owner: rng.IntN(n)}
+		for k, ns := 0, 1+rng.IntN(3); k < ns; k++ {
+			if st := set(v, len(b.Sets) > 0); st != nil {
+				b.Sets = append(b.Sets, st)
+			}
+		}
+		if len(b.Sets) > 0 {
+			p.Builds = append(p.Builds, b)
+			values = append(values, v)
+		}
+	}
+	if rng.IntN(4) == 0 { // three of a court rank on the table
+		r := 11 + rng.IntN(3)
+		for k := 0; k < 3; k++ {
+			if c, ok := take(func(c card) bool { return c.Rank() == r }); ok {
+				p.Table = append(p.Table, c)
+			}
+		}
+	}
+	for len(p.Table) < 2+rng.IntN(6) {
+		c, _ := take(func(card) bool { return true })
+		p.Table = append(p.Table, c)
+	}
+	// The mover holds cards of the builds' values and of the table's ranks
+	// more often than chance would give.
+	hand := &p.Hands[p.Turn]
+	for len(*hand) < 1+rng.IntN(4) {
+		var c card
+		var ok bool
+		switch k := rng.IntN(3); {
+		case k == 0 && len(values) > 0:
+			v := values[rng.IntN(len(values))]
+			c, ok = take(func(c card) bool { return c.Value() == v && !c.IsCourt() })
+		case k == 1 && len(p.Table) > 0:
+			r := p.Table[rng.IntN(len(p.Table))].Rank()
+			c, ok = take(func(c card) bool { return c.Rank() == r })
+		}
+		if !ok {
+			c, _ = take(func(card) bool { return true })
+		}
+		*hand = append(*hand, c)
+	}
+	for s := 0; s < n; s++ {
+		if s != p.Turn {
+			for k := 0; k < 2; k++ {
+				c, _ := take(func(card) bool { return true })
+				p.Hands[s] = append(p.Hands[s], c)
+			}
+		}
+	}
+	p.Deck = slices.Clone(pool[:4])
+	return p
+}
+
+func TestAdversaryDecideMatchesRulesInCrowdedPositions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	total := 0
+	opts := advOptions()
+	for i := 0; i < 600; i++ {
+		o := opts[i%len(opts)]
+		p := advRandomPosition(rng, o)
+		m, err := cassino.FromPosition(cassino.Setup{Options: o, Seed: int64(i)}, p)
+		if err != nil {
+			t.Fatalf("position %d %+v: %v", i, p, err)
+		}
+		total += advCompare(t, m, fmt.Sprintf("position %d", i))
+		if t.Failed() {
+			return
+		}
+	}
+	t.Logf("%d plays checked", total)
+}

@@ -778,3 +778,266 @@ func TestAdversaryDecideMatchesRulesInCrowdedPositions(t *testing.T) {
 	}
 	t.Logf("%d plays checked", total)
 }
+
+// ---- Sweeps and the last cards ----
+
+func TestAdversaryCourtPairingThatClearsTheTableSweeps(t *testing.T) {
+	// "A sweep is a capture that leaves the table empty": a court's pair
+	// is a capture like any other.
+	m := mid(t, two(), "QD", nil, "QS 3C", "4H 5H")
+	evs := apply(t, m, 0, capt("QS", "QD"))
+	if e := one(t, evs, cassino.EventSwept); e.Seat != 0 {
+		t.Fatalf("sweep %+v", e)
+	}
+	if v := m.View(1); v.Sweeps[0] != 1 || v.PileCounts[0] != 2 {
+		t.Fatalf("view %+v", v)
+	}
+}
+
+func TestAdversarySweepWithTheDeckEmptyButCardsInHand(t *testing.T) {
+	// The deck is out but the hand is not played out: a clearing capture
+	// is not "the last play of the hand" and counts.
+	m := position(t, two(), cassino.Position{Turn: 0, Dealer: 1, Table: cs("9D"),
+		Hands: hands("9S 2C", "4H 5H"), LastCapturer: seat(1)})
+	one(t, apply(t, m, 0, capt("9S", "9D")), cassino.EventSwept)
+	apply(t, m, 1, trail("4H"))
+	apply(t, m, 0, trail("2C"))
+	evs := apply(t, m, 1, trail("5H"))
+	lc := one(t, evs, cassino.EventLastCards)
+	if lc.Seat != 0 || !sameCards(lc.Cards, cs("4H 2C 5H")) {
+		t.Fatalf("lastCards %+v, want seat 0 (the last capturer) taking 4H 2C 5H", lc)
+	}
+	sc := one(t, evs, cassino.EventHandScored)
+	if sc.Tally[0].Sweeps != 1 || sc.Tally[0].Cards != 5 || sc.Tally[1].Cards != 0 {
+		t.Fatalf("tally %+v, want seat 0: 5 cards and its sweep", sc.Tally)
+	}
+}
+
+func TestAdversaryThreePlayersSweepBeforeTheDealersLastCard(t *testing.T) {
+	// Seat 1 clears the table with the dealer still to play its last card:
+	// a sweep; the card the dealer then trails goes to seat 1, the last
+	// capturer, and that is no second sweep.
+	o := cassino.DefaultOptions(3)
+	m := position(t, o, cassino.Position{Turn: 1, Dealer: 2, Table: cs("4D 2S"),
+		Hands: hands("", "6C", "KD"), LastCapturer: seat(0)})
+	one(t, apply(t, m, 1, capt("6C", "4D 2S")), cassino.EventSwept)
+	evs := apply(t, m, 2, trail("KD"))
+	if len(ofType(evs, cassino.EventSwept)) != 0 {
+		t.Fatal("the last cards are never a sweep")
+	}
+	lc := one(t, evs, cassino.EventLastCards)
+	if lc.Seat != 1 || !sameCards(lc.Cards, cs("KD")) {
+		t.Fatalf("lastCards %+v, want seat 1 taking KD", lc)
+	}
+	sc := one(t, evs, cassino.EventHandScored)
+	if sc.Tally[1].Sweeps != 1 || sc.Tally[1].Cards != 4 || !sc.Tally[1].LittleCasino {
+		t.Fatalf("tally %+v", sc.Tally)
+	}
+}
+
+func TestAdversaryLastCapturerIsTheLatestNotTheBiggest(t *testing.T) {
+	// Seat 0 takes five cards, seat 1 then takes one: the rest is seat 1's.
+	m := position(t, two(), cassino.Position{Turn: 0, Dealer: 1, Table: cs("9D 5H 4C 6D 3D 2H 8C"),
+		Hands: hands("9S KC", "2D 7H")})
+	apply(t, m, 0, capt("9S", "9D | 5H 4C | 6D 3D"))
+	apply(t, m, 1, capt("2D", "2H"))
+	apply(t, m, 0, trail("KC"))
+	lc := one(t, apply(t, m, 1, trail("7H")), cassino.EventLastCards)
+	if lc.Seat != 1 || !sameCards(lc.Cards, cs("8C KC 7H")) {
+		t.Fatalf("lastCards %+v, want seat 1", lc)
+	}
+}
+
+func TestAdversaryPartnershipSweepsAddUp(t *testing.T) {
+	// "In partnerships the side's piles are added": sweeps too.
+	o := cassino.DefaultOptions(4)
+	spec := []pileSpec{
+		{cards: 14, has: "AS 2S 3S 4S"},
+		{cards: 13, has: "5S 6S 7S TD"},
+		{cards: 13, has: "8S 9S TS AH"},
+		{cards: 12, has: "JS QS KS AD AC"},
+	}
+	sc := scoreHand(t, o, spec, 3, nil, []int{1, 1, 2, 0})
+	// Side 0: 7 as in the audit plus 3 sweeps; side 1: 4 plus 1.
+	if !slices.Equal(sc.Points, []int{10, 5, 10, 5}) {
+		t.Fatalf("points %v, want [10 5 10 5]", sc.Points)
+	}
+	o.Sweeps = false
+	sc = scoreHand(t, o, spec, 3, nil, []int{1, 1, 2, 0})
+	if !slices.Equal(sc.Points, []int{7, 4, 7, 4}) {
+		t.Fatalf("points %v with sweeps off, want [7 4 7 4]", sc.Points)
+	}
+}
+
+func TestAdversarySweepsDoNotCancel(t *testing.T) {
+	// "each sweep 1": sweeps of both players count, none cancel out.
+	sc := scoreHand(t, two(), evenSplit, 0, nil, []int{3, 3})
+	if !slices.Equal(sc.Points, []int{3 + 3, 5 + 3}) {
+		t.Fatalf("points %v, want [6 8]", sc.Points)
+	}
+}
+
+func TestAdversaryNextHandStartsClean(t *testing.T) {
+	// Piles, sweeps and the last capturer belong to one hand; the scores
+	// carry on; the dealer moves one seat and its left leads.
+	m, evs := scoreHandMatch(t, two(), evenSplit, 0, []int{4, 7}, []int{1, 0})
+	sc := one(t, evs, cassino.EventHandScored)
+	if !slices.Equal(sc.Scores, []int{4 + 4, 7 + 5}) {
+		t.Fatalf("scores %v, want [8 12]", sc.Scores)
+	}
+	hs := one(t, evs, cassino.EventHandStarted)
+	v := m.View(0)
+	if hs.Dealer != 0 || v.Dealer != 0 || v.Turn != 1 || v.HandNumber != 2 || v.Deal != 1 {
+		t.Fatalf("hand started %+v, view %+v: dealer 0, seat 1 to lead", hs, v)
+	}
+	if !slices.Equal(v.PileCounts, []int{0, 0}) || !slices.Equal(v.Sweeps, []int{0, 0}) ||
+		v.LastCapturer != -1 || len(v.Builds) != 0 || len(v.Table) != 4 || v.DeckCount != 40 ||
+		!slices.Equal(v.HandCounts, []int{4, 4}) || !slices.Equal(v.Scores, []int{8, 12}) {
+		t.Fatalf("view of the new hand %+v", v)
+	}
+}
+
+// ---- Whole matches, scored from the events ----
+
+// advTally counts a pile the way the rules' scoring table reads it.
+func advTally(pile []card, sweeps int) cassino.Tally {
+	t := cassino.Tally{Cards: len(pile), Sweeps: sweeps}
+	for _, c := range pile {
+		if c.Suit() == cassino.Spades {
+			t.Spades++
+		}
+		if c.Rank() == 1 {
+			t.Aces++
+		}
+		t.BigCasino = t.BigCasino || c == c1("TD")
+		t.LittleCasino = t.LittleCasino || c == c1("2S")
+	}
+	return t
+}
+
+// advPoints scores a hand from the piles by the rules' table, per side,
+// and hands each seat its side's figure.
+func advPoints(o cassino.Options, tl []cassino.Tally) []int {
+	n := o.Players
+	side := func(s int) int { return s }
+	sides := n
+	if o.Partnerships && n == 4 {
+		side, sides = func(s int) int { return s % 2 }, 2
+	}
+	cards, spades, pts := make([]int, sides), make([]int, sides), make([]int, sides)
+	for s, x := range tl {
+		cards[side(s)] += x.Cards
+		spades[side(s)] += x.Spades
+		pts[side(s)] += x.Aces
+		if x.BigCasino {
+			pts[side(s)] += 2
+		}
+		if x.LittleCasino {
+			pts[side(s)]++
+		}
+		if o.Sweeps {
+			pts[side(s)] += x.Sweeps
+		}
+	}
+	most := func(xs []int, p int) {
+		best, at, tie := -1, -1, false
+		for i, x := range xs {
+			switch {
+			case x > best:
+				best, at, tie = x, i, false
+			case x == best:
+				tie = true
+			}
+		}
+		if !tie {
+			pts[at] += p
+		}
+	}
+	most(cards, 3)
+	most(spades, 1)
+	out := make([]int, n)
+	for s := range out {
+		out[s] = pts[side(s)]
+	}
+	return out
+}
+
+// TestAdversaryTallyFollowsTheEvents plays whole matches and keeps its own
+// capture piles from what the events say was taken, then holds every
+// hand's tally, points, running scores and the match's end to them.
+func TestAdversaryTallyFollowsTheEvents(t *testing.T) {
+	hands := 0
+	for i, o := range advOptions() {
+		for seed := int64(1); seed <= 2; seed++ {
+			m, _, err := cassino.New(cassino.Setup{Options: o, Seed: 77*int64(i) + seed})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := o.Players
+			rng := rand.New(rand.NewPCG(uint64(seed), uint64(i)))
+			piles, sweeps, scores := make([][]card, n), make([]int, n), make([]int, n)
+			for step := 0; !m.Finished(); step++ {
+				if step > 5000 {
+					t.Fatal("the match does not end")
+				}
+				s := m.Turn()
+				v := m.View(s)
+				inBuild := map[string][]card{}
+				for _, b := range v.Builds {
+					inBuild[b.ID] = b.Cards()
+				}
+				a := cassino.Greedy(v)
+				if step%2 == 1 {
+					a = builder(v, rng)
+				}
+				for _, e := range apply(t, m, s, a) {
+					switch e.Type {
+					case cassino.EventCaptured:
+						piles[e.Seat] = append(piles[e.Seat], e.Card)
+						for _, st := range e.Sets {
+							piles[e.Seat] = append(piles[e.Seat], st...)
+						}
+						for _, id := range e.Builds {
+							piles[e.Seat] = append(piles[e.Seat], inBuild[id]...)
+						}
+					case cassino.EventSwept:
+						sweeps[e.Seat]++
+					case cassino.EventLastCards:
+						piles[e.Seat] = append(piles[e.Seat], e.Cards...)
+					case cassino.EventHandScored:
+						hands++
+						want := make([]cassino.Tally, n)
+						for k := range want {
+							want[k] = advTally(piles[k], sweeps[k])
+						}
+						if !slices.Equal(e.Tally, want) {
+							t.Fatalf("options %d hand %d: tally %+v, the events give %+v", i, e.Hand, e.Tally, want)
+						}
+						pts := advPoints(o, want)
+						if !slices.Equal(e.Points, pts) {
+							t.Fatalf("options %d hand %d: points %v, want %v from %+v", i, e.Hand, e.Points, pts, want)
+						}
+						for k := range scores {
+							scores[k] += pts[k]
+						}
+						if !slices.Equal(e.Scores, scores) {
+							t.Fatalf("options %d hand %d: scores %v, want %v", i, e.Hand, e.Scores, scores)
+						}
+						piles, sweeps = make([][]card, n), make([]int, n)
+					}
+				}
+			}
+			best := slices.Max(scores)
+			var top []int
+			for k, x := range scores {
+				if x == best {
+					top = append(top, k)
+				}
+			}
+			if best < o.TargetScore || !slices.Equal(m.View(0).Winners, top) {
+				t.Fatalf("options %d: match over at %v, winners %v", i, scores, m.View(0).Winners)
+			}
+		}
+	}
+	t.Logf("%d hands scored", hands)
+}

@@ -7,6 +7,7 @@ package cassino_test
 // positions, plus the scoring and sweep edges the audit leaves out.
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -1040,4 +1041,120 @@ func TestAdversaryTallyFollowsTheEvents(t *testing.T) {
 		}
 	}
 	t.Logf("%d hands scored", hands)
+}
+
+// ---- Illegal input changes nothing ----
+
+// crowdedMid: seat 0 to play, a multiple 6 (b1) and a single 7 (b2) of
+// seat 1 on the table among loose cards.
+func crowdedMid(t *testing.T) *cassino.Match {
+	return mid(t, two(), "9D 5H 4C 3H 2H QD", []build{
+		{ID: "b1", Sets: sets("6D | 4S 2C"), Owner: 1},
+		{ID: "b2", Sets: sets("3S 4D"), Owner: 1},
+	}, "9S 6H 6S 7H AH", "6C 7C")
+}
+
+func TestAdversaryMalformedPlaysAreRefusedAndChangeNothing(t *testing.T) {
+	cases := map[string]action{
+		"the played card taken as a set":       capt("9S", "9S"),
+		"a capture giving a flat card list":    {Type: cassino.Capture, Card: c1("9S"), Cards: cs("9D")},
+		"a capture with sets and a flat list":  {Type: cassino.Capture, Card: c1("9S"), Sets: sets("9D"), Cards: cs("5H 4C")},
+		"a capture with a nil set":             cassino.CaptureAction(c1("9S"), [][]card{nil}),
+		"a number pairing a court":             capt("9S", "QD"),
+		"a capture of a card in another hand":  capt("6H", "6C", "b1"),
+		"a capture of a card in one's own hand": capt("7H", "7H | 3H 4C", "b2"),
+		"a build given as sets":                {Type: cassino.Build, Card: c1("AH"), Sets: sets("5H"), Value: 6},
+		"the played card among the loose":      bld("AH", 6, "AH 5H"),
+		"a loose card named twice":             bld("AH", 7, "3H 3H"),
+		"a card from one's hand as loose":      bld("AH", 7, "6S"),
+		"a build named twice":                  bld("6H", 6, "", "b1", "b1"),
+		"a build with an empty id":             bld("6H", 6, "", ""),
+		"a negative value":                     bld("AH", -3, "2H"),
+		"a build joining another value":        bld("6H", 6, "", "b1", "b2"),
+		"an increase of a multiple build":      bld("AH", 7, "", "b1"),
+		"a trail naming builds":                {Type: cassino.Trail, Card: c1("AH"), Builds: []string{"b1"}},
+		"a trail naming sets":                  {Type: cassino.Trail, Card: c1("AH"), Sets: sets("2H")},
+		"a trail naming loose cards":           {Type: cassino.Trail, Card: c1("AH"), Cards: cs("2H")},
+		"a card that is no card":               {Type: cassino.Trail, Card: 200},
+		"a set holding no card":                cassino.CaptureAction(c1("9S"), [][]card{{0}}),
+		"no type":                              {Card: c1("AH")},
+	}
+	for name, a := range cases {
+		t.Run(name, func(t *testing.T) {
+			m := crowdedMid(t)
+			refuse(t, m, 0, a)
+			if _, err := m.Decide(0, a); err == nil {
+				t.Fatal("Decide accepts what Apply refused")
+			}
+		})
+	}
+	// The same position takes the well-formed plays next to them.
+	apply(t, crowdedMid(t), 0, bld("6H", 6, "", "b1"))
+	apply(t, crowdedMid(t), 0, bld("AH", 6, "5H", "b1"))
+	apply(t, crowdedMid(t), 0, capt("7H", "3H 4C", "b2"))
+}
+
+func TestAdversaryMalformedJSONPlaysAreErrors(t *testing.T) {
+	for _, s := range []string{
+		`{"type":"trail","card":"AH","bogus":1}`,
+		`{"type":"trail","card":"ZZ"}`,
+		`{"type":"trail","card":"1H"}`,
+		`{"type":"trail","card":"AH","cards":["2H"]}`,
+		`{"type":"build","card":"AH","cards":["5H"],"value":"6"}`,
+		`{"type":"capture","card":"9S","cards":["9D"]}`,
+		`{"type":"capture","card":"9S","cards":[["9D"]],"value":9}`,
+		`{"type":"trail","card":"AH"} x`,
+	} {
+		var a action
+		if err := json.Unmarshal([]byte(s), &a); err == nil {
+			// A form the reader lets through must still be refused by
+			// the rules and change nothing.
+			m := crowdedMid(t)
+			refuse(t, m, 0, a)
+			t.Logf("%s reads as %v and is refused by the rules", s, a)
+		}
+	}
+}
+
+func TestAdversaryEvolveRefusesStaleAndForgedEvents(t *testing.T) {
+	m := crowdedMid(t)
+	stale, err := m.Decide(0, capt("9S", "9D | 5H 4C"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, m, 0, capt("7H", "3H 4C", "b2"))
+	before := fingerprint(t, m)
+	if err := m.Evolve(stale...); err == nil {
+		t.Fatal("events decided for another state were folded")
+	}
+	if fingerprint(t, m) != before {
+		t.Fatal("a refused Evolve changed the match")
+	}
+
+	// A good event followed by one naming a card seat 1 does not hold:
+	// none is folded.
+	m = crowdedMid(t)
+	good, err := m.Decide(0, trail("AH"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := cassino.Event{Type: cassino.EventCaptured, Seat: 1, Card: c1("9S"), Sets: sets("9D")}
+	before = fingerprint(t, m)
+	if err := m.Evolve(append(slices.Clone(good), forged)...); err == nil {
+		t.Fatal("a forged capture was folded")
+	}
+	if fingerprint(t, m) != before {
+		t.Fatal("a refused Evolve folded part of its events")
+	}
+	// Folding the same events twice is refused the second time.
+	if err := m.Evolve(good...); err != nil {
+		t.Fatal(err)
+	}
+	before = fingerprint(t, m)
+	if err := m.Evolve(good...); err == nil {
+		t.Fatal("the same trail was folded twice")
+	}
+	if fingerprint(t, m) != before {
+		t.Fatal("a refused Evolve changed the match")
+	}
 }

@@ -1158,3 +1158,64 @@ func TestAdversaryEvolveRefusesStaleAndForgedEvents(t *testing.T) {
 		t.Fatal("a refused Evolve changed the match")
 	}
 }
+
+// ---- Readings of what the rules leave open ----
+
+func TestAdversaryReadingOwnerMaySpendTheCardHeldForItsBuild(t *testing.T) {
+	// "still hold another card of value V in hand afterwards" binds the
+	// build being made: the owner of a 7-build may play its only 7 into a
+	// build of 10, leaving the 7-build with no card of its side to take it.
+	m := position(t, two(), cassino.Position{Turn: 0, Dealer: 1, Table: cs("3D"),
+		Builds: []build{{ID: "b1", Sets: sets("4C 3C"), Owner: 0}},
+		Hands:  hands("7H TS", "9C 8D"), Deck: cs("KC KD KH KS 5D 6D QC QD")})
+	evs := apply(t, m, 0, bld("7H", 10, "3D"))
+	ten := buildOf(t, m, one(t, evs, cassino.EventBuilt).Build)
+	if seven := buildOf(t, m, "b1"); seven.Owner != 0 || ten.Owner != 0 || ten.Value != 10 {
+		t.Fatalf("builds %+v", m.View(0).Builds)
+	}
+	apply(t, m, 1, trail("9C"))
+	refuse(t, m, 0, trail("TS")) // it owns two builds and can take one
+	apply(t, m, 0, capt("TS", "", ten.ID))
+	apply(t, m, 1, trail("8D"))
+	// The new deal gives seat 0 kings only: no capture, no build, so the
+	// owner of the stranded 7 trails rather than being stuck.
+	if v := m.View(0); v.Deal != 2 || !sameCards(v.Hand, cs("KC KD KH KS")) {
+		t.Fatalf("deal %d, hand %v", v.Deal, v.Hand)
+	}
+	apply(t, m, 0, trail("KC"))
+}
+
+func TestAdversaryReadingASecondBuildOfAValueMayStandApart(t *testing.T) {
+	// Nothing makes a new 7 join the 7 already built: two builds of 7 stand
+	// side by side, and the next 7 takes both, with the loose 7 too.
+	m := mid(t, two(), "3D 4H 7D", []build{{ID: "b1", Sets: sets("4C 3C"), Owner: 1}}, "3S 7H", "9C 8D")
+	evs := apply(t, m, 0, bld("3S", 7, "4H"))
+	id := one(t, evs, cassino.EventBuilt).Build
+	if bs := m.View(0).Builds; len(bs) != 2 || id == "b1" || buildOf(t, m, "b1").Owner != 1 {
+		t.Fatalf("builds %+v, want b1 apart from the new one", bs)
+	}
+	wantTable(t, m, "3D 7D")
+	apply(t, m, 1, trail("9C"))
+	refuse(t, m, 0, capt("7H", "7D", id))
+	refuse(t, m, 0, capt("7H", "", id, "b1"))
+	apply(t, m, 0, capt("7H", "7D", id, "b1"))
+	wantTable(t, m, "3D 9C")
+	if got := pile(m, 0); got != 6 {
+		t.Fatalf("pile %d, want 6", got)
+	}
+}
+
+func TestAdversaryReadingIncreaseMayJoinSetsOfTheNewValue(t *testing.T) {
+	// The package documents that the played card may increase a single
+	// build and join loose sets of the new value in one play.
+	m := mid(t, two(), "5H 4D", []build{{ID: "b1", Sets: sets("4C 3C"), Owner: 1}}, "2S 9H", "AH TC")
+	apply(t, m, 0, bld("2S", 9, "5H 4D", "b1"))
+	b := onlyBuild(t, m)
+	if b.ID != "b1" || b.Value != 9 || !b.Multiple() || b.Owner != 0 {
+		t.Fatalf("build %+v, want b1 as a multiple 9 of seat 0", b)
+	}
+	// Being multiple now, nobody may increase it.
+	if code := refuse(t, m, 1, bld("AH", 10, "", "b1")); code != cassino.CodeMultipleFixed {
+		t.Errorf("code %q, want %q", code, cassino.CodeMultipleFixed)
+	}
+}

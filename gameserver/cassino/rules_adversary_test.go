@@ -645,9 +645,9 @@ func TestAdversaryDecideMatchesRulesInPlayedPositions(t *testing.T) {
 				t.Fatal(err)
 			}
 			rng := rand.New(rand.NewPCG(uint64(i), uint64(seed)))
-			for step := 0; step < 120 && !m.Finished(); step++ {
+			for step := 0; step < 90 && !m.Finished(); step++ {
 				v := m.View(m.Turn())
-				if len(v.Table) <= 8 && len(v.Builds) <= 3 {
+				if step%2 == 0 && len(v.Table) <= 8 && len(v.Builds) <= 3 {
 					total += advCompare(t, m, fmt.Sprintf("options %d seed %d step %d", i, seed, step))
 				}
 				if t.Failed() {
@@ -663,7 +663,7 @@ func TestAdversaryDecideMatchesRulesInPlayedPositions(t *testing.T) {
 // advRandomPosition deals a crowded position: several builds (single and
 // multiple, of every owner), loose cards with pairs and court triples, and
 // a hand holding cards of the builds' values.
-func advRandomPosition(rng *rand.Rand, o cassino.Options) cassino.Position {
+func advRandomPosition(rng *rand.Rand, o cassino.Options, maxTable, maxBuilds int) cassino.Position {
 	n := o.Players
 	var pool []card
 	for r := 1; r <= 13; r++ {
@@ -705,7 +705,7 @@ func advRandomPosition(rng *rand.Rand, o cassino.Options) cassino.Position {
 	p := cassino.Position{Turn: rng.IntN(n), Hands: make([][]card, n)}
 	p.Dealer = (p.Turn + n - 1) % n
 	var values []int
-	for i, nb := 0, rng.IntN(4); i < nb; i++ {
+	for i, nb := 0, rng.IntN(maxBuilds+1); i < nb; i++ {
 		v := 2 + rng.IntN(9)
 		b := build{ID: fmt.Sprintf("b%d", i+1), Owner: rng.IntN(n)}
 		for k, ns := 0, 1+rng.IntN(3); k < ns; k++ {
@@ -726,7 +726,7 @@ func advRandomPosition(rng *rand.Rand, o cassino.Options) cassino.Position {
 			}
 		}
 	}
-	for len(p.Table) < 2+rng.IntN(6) {
+	for size := 2 + rng.IntN(maxTable-1); len(p.Table) < size; {
 		c, _ := take(func(card) bool { return true })
 		p.Table = append(p.Table, c)
 	}
@@ -765,9 +765,9 @@ func TestAdversaryDecideMatchesRulesInCrowdedPositions(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	total := 0
 	opts := advOptions()
-	for i := 0; i < 600; i++ {
+	for i := 0; i < 400; i++ {
 		o := opts[i%len(opts)]
-		p := advRandomPosition(rng, o)
+		p := advRandomPosition(rng, o, 7, 3)
 		m, err := cassino.FromPosition(cassino.Setup{Options: o, Seed: int64(i)}, p)
 		if err != nil {
 			t.Fatalf("position %d %+v: %v", i, p, err)
@@ -1218,4 +1218,23 @@ func TestAdversaryReadingIncreaseMayJoinSetsOfTheNewValue(t *testing.T) {
 	if code := refuse(t, m, 1, bld("AH", 10, "", "b1")); code != cassino.CodeMultipleFixed {
 		t.Errorf("code %q, want %q", code, cassino.CodeMultipleFixed)
 	}
+}
+
+func TestAdversaryDecideMatchesRulesOnWideTables(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 17))
+	total := 0
+	opts := advOptions()
+	for i := 0; i < 12; i++ {
+		o := opts[i%len(opts)]
+		p := advRandomPosition(rng, o, 11, 4)
+		m, err := cassino.FromPosition(cassino.Setup{Options: o, Seed: int64(i)}, p)
+		if err != nil {
+			t.Fatalf("position %d %+v: %v", i, p, err)
+		}
+		total += advCompare(t, m, fmt.Sprintf("wide position %d", i))
+		if t.Failed() {
+			return
+		}
+	}
+	t.Logf("%d plays checked", total)
 }

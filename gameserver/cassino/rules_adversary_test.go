@@ -1291,4 +1291,11 @@ func TestAdversaryCappedListOffersEveryCardItsPlays(t *testing.T) {
 			t.Errorf("a capture of %d sets is listed while the one-set 8S capture is not", most)
 		}
 	}
+	// The owner of a 7-build holding the 7 is not even offered to take its
+	// own build, the one play the rules leave it besides other captures.
+	m = mid(t, two(), "AH AD AC 2H 2D 2C 2S 3H 3D 3C 3S 4H 4D 4C 4S 5H 5D 5C 5S",
+		[]build{{ID: "b1", Sets: sets("6H AS"), Owner: 0}}, "TS 9S 8S 7H", "KC")
+	if !slices.ContainsFunc(m.LegalActions(0), func(a action) bool { return a.Card == c1("7H") }) {
+		t.Error("the owner's capture of its 7-build with 7H is not listed")
+	}
 }

@@ -1299,3 +1299,76 @@ func TestAdversaryCappedListOffersEveryCardItsPlays(t *testing.T) {
 		t.Error("the owner's capture of its 7-build with 7H is not listed")
 	}
 }
+
+// ---- The match's end without partnerships ----
+
+var fourAlone = []pileSpec{ // 13 cards each: points [3 2 1 2]
+	{cards: 13, has: "AS 2S 3S 4S"},
+	{cards: 13, has: "5S 6S 7S TD"},
+	{cards: 13, has: "8S 9S TS AH"},
+	{cards: 13, has: "JS QS KS AD AC"},
+}
+
+func TestAdversaryFourAloneOppositeSeatsTiedPlayOn(t *testing.T) {
+	// Without partnerships seats 0 and 2 are rivals: tied at the top, they
+	// play another hand like any other two players.
+	o := cassino.DefaultOptions(4)
+	o.Partnerships = false
+	m, evs := scoreHandMatch(t, o, fourAlone, 3, []int{19, 18, 21, 19}, nil)
+	if sc := one(t, evs, cassino.EventHandScored); !slices.Equal(sc.Scores, []int{22, 20, 22, 21}) {
+		t.Fatalf("scores %v", sc.Scores)
+	}
+	if m.Finished() {
+		t.Fatalf("seats 0 and 2 tied at 22 were declared winners %v", m.View(0).Winners)
+	}
+	m, evs = scoreHandMatch(t, o, fourAlone, 3, []int{19, 18, 20, 19}, nil)
+	if !m.Finished() || !slices.Equal(one(t, evs, cassino.EventMatchWon).Winners, []int{0}) {
+		t.Fatal("22 against 21: seat 0 alone wins")
+	}
+}
+
+func TestAdversaryTargetReachedBelowAnotherScoreStillEnds(t *testing.T) {
+	// Several at or past the target: the highest total wins, whoever
+	// crossed it this hand.
+	o := cassino.DefaultOptions(3)
+	spec := []pileSpec{ // points [6 2 3]
+		{cards: 20, has: "AS 2S 3S 4S 5S 6S"},
+		{cards: 16, has: "7S 8S 9S TS TD"},
+		{cards: 16, has: "JS QS KS AH AD AC"},
+	}
+	m, evs := scoreHandMatch(t, o, spec, 1, []int{20, 30, 27}, nil)
+	if !m.Finished() || !slices.Equal(one(t, evs, cassino.EventMatchWon).Winners, []int{1}) {
+		t.Fatalf("26-32-30: seat 1 wins; finished %v", m.Finished())
+	}
+}
+
+func TestAdversaryOpeningTableWithThreeOfARankIsPlayedAsDealt(t *testing.T) {
+	// The rules deal four cards to the table and say nothing of what they
+	// are: three of a rank on the table is no redeal.
+	for seed := int64(1); seed < 5000; seed++ {
+		m, _, err := cassino.New(cassino.Setup{Options: two(), Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := m.View(0)
+		ranks := map[int]int{}
+		for _, c := range v.Table {
+			ranks[c.Rank()]++
+		}
+		for r, k := range ranks {
+			if k < 3 {
+				continue
+			}
+			if len(v.Table) != 4 || v.DeckCount != 40 || v.Deal != 1 || v.HandNumber != 1 {
+				t.Fatalf("seed %d: view %+v", seed, v)
+			}
+			// The first player plays on it as on any table.
+			if len(m.LegalActions(0)) == 0 {
+				t.Fatalf("seed %d: nothing to play on %v", seed, v.Table)
+			}
+			t.Logf("seed %d: table %v, three of rank %d", seed, v.Table, r)
+			return
+		}
+	}
+	t.Fatal("no opening table with three of a rank in 5000 seeds")
+}

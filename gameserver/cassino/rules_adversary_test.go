@@ -1372,3 +1372,35 @@ func TestAdversaryOpeningTableWithThreeOfARankIsPlayedAsDealt(t *testing.T) {
 	}
 	t.Fatal("no opening table with three of a rank in 5000 seeds")
 }
+
+// ---- What a restart keeps ----
+
+func TestAdversaryRestartKeepsOwnershipAndTheLastCapturer(t *testing.T) {
+	// A build's owner and the last capturer are part of the rules' state:
+	// a restored match plays on under them.
+	setup := cassino.Setup{Options: two(), Seed: 42}
+	m, err := cassino.FromPosition(setup, cassino.Position{Turn: 0, Dealer: 1, Table: cs("3D 8H"),
+		Hands: hands("4S 7H 2C", "8C 9C KD"), Deck: cs("QC QD QH QS JC JD JH JS")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply(t, m, 0, bld("4S", 7, "3D"))
+	apply(t, m, 1, capt("8C", "8H")) // the build stays: no sweep
+	snap, err := m.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored, err := cassino.Restore(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*cassino.Match{m, restored} {
+		if code := refuse(t, r, 0, trail("2C")); code != cassino.CodeOwnBuild {
+			t.Fatalf("code %q, want %q", code, cassino.CodeOwnBuild)
+		}
+		v := r.View(0)
+		if v.LastCapturer != 1 || v.Sweeps[1] != 0 || v.PileCounts[1] != 2 || onlyBuild(t, r).Owner != 0 {
+			t.Fatalf("view %+v", v)
+		}
+	}
+}

@@ -462,6 +462,12 @@ func advCompare(t *testing.T, m *cassino.Match, where string) (checked int) {
 	}
 	accepted := map[string]action{}
 	bad := 0
+	before := fingerprint(t, m)
+	defer func() {
+		if fingerprint(t, m) != before {
+			t.Errorf("%s: deciding and listing plays changed the match", where)
+		}
+	}()
 	for _, a := range advCandidates(r) {
 		_, err := m.Decide(s, a)
 		want := r.legal(a)

@@ -1410,3 +1410,74 @@ func TestAdversaryRestartKeepsOwnershipAndTheLastCapturer(t *testing.T) {
 		}
 	}
 }
+
+// trailedOut plays the 2-player match of seed 4 with both seats trailing
+// their lowest card, until seat 0 holds its last card of the hand, the
+// ten of spades, over a table of fifty loose cards.
+func trailedOut(t *testing.T) *cassino.Match {
+	t.Helper()
+	m, _, err := cassino.New(cassino.Setup{Options: two(), Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for step := 0; step < 46; step++ {
+		s := m.Turn()
+		apply(t, m, s, cassino.TrailAction(slices.Min(m.View(s).Hand)))
+	}
+	v := m.View(0)
+	if v.Turn != 0 || !sameCards(v.Hand, cs("TS")) || len(v.Table) != 50 {
+		t.Fatalf("the deal changed: seat 0 holds %v over %d cards", v.Hand, len(v.Table))
+	}
+	return m
+}
+
+// fiftyLoose is the table trailedOut reaches, for positions.
+const fiftyLoose = "5D 8S JS AH AD AS 5H AC 7H 2C 9D 5S 4C 3S 6S 4D 9S 6H QD TH 2S 5C 4S TD 7S " +
+	"JC KC KD 3H 4H 3D 6D 7D KS QH KH 7C 2D 9C 3C JH 6C JD QS 2H 8H 8D 9H 8C TC"
+
+func TestAdversaryHugeTableStillAcceptsTheCapture(t *testing.T) {
+	// "Apply still accepts every legal play, whatever the table."
+	m := trailedOut(t)
+	if code := refuse(t, m, 0, capt("TS", "TH | TD")); code != cassino.CodeIllegalCapture {
+		t.Errorf("leaving the TC: code %q", code)
+	}
+	apply(t, m, 0, capt("TS", "TH | TD | TC | 5D 5H"))
+	if got := pile(m, 0); got != 6 {
+		t.Fatalf("pile %d, want 6", got)
+	}
+}
+
+func TestAdversaryHugeTableListsTheCapturesOfTheLastCard(t *testing.T) {
+	t.Skip("disagrees with LegalActions' contract: on a 50-card table reached by trailing, seat 0's last card TS is listed only as a trail, with none of its captures (TH TD TC, ...) that Apply accepts")
+	m := trailedOut(t)
+	la := m.LegalActions(0)
+	if !slices.ContainsFunc(la, func(a action) bool { return a.Type == cassino.Capture }) {
+		t.Fatalf("listed %v: no capture, though TS takes TH, TD and TC", la)
+	}
+	// Fewest sets first: the capture of the three tens alone is listed.
+	if !slices.ContainsFunc(la, func(a action) bool { return advKey(a) == advKey(capt("TS", "TH | TD | TC")) }) {
+		t.Errorf("the capture of the three tens alone is not listed")
+	}
+}
+
+func TestAdversaryNoTrailAllowedStillOffersAPlay(t *testing.T) {
+	t.Skip("disagrees with LegalActions' contract: with trailWhenCaptureAvailable false and a 50-card table, the seat's legal list is empty though it has captures; RandomLegal and Greedy then return an action that is not one")
+	o := two()
+	o.TrailWhenCaptureAvailable = false
+	m := position(t, o, cassino.Position{Turn: 0, Dealer: 1, Table: cs(fiftyLoose), Hands: hands("TS", "QC")})
+	if _, err := m.Decide(0, capt("TS", "TH | TD | TC")); err != nil {
+		t.Fatalf("the capture is refused: %v", err)
+	}
+	v := m.View(0)
+	if len(v.Legal) == 0 {
+		t.Fatal("no legal play listed for a seat that must capture")
+	}
+	for name, a := range map[string]action{
+		"RandomLegal": cassino.RandomLegal(v, rand.New(rand.NewPCG(1, 1))),
+		"Greedy":      cassino.Greedy(v),
+	} {
+		if _, err := m.Decide(0, a); err != nil {
+			t.Errorf("%s picks %v: %v", name, a, err)
+		}
+	}
+}

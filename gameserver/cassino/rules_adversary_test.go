@@ -1507,3 +1507,47 @@ func TestAdversaryListBelowTheCapHoldsEveryPlay(t *testing.T) {
 		t.Fatalf("%d plays listed, under the cap of %d, without %v", len(v.Legal), cassino.MaxLegalPlays, a)
 	}
 }
+
+// ---- Dealing ----
+
+func TestAdversaryEveryHandIsShuffledAnewAndReplaysAlike(t *testing.T) {
+	// "The shuffle is drawn from a seed recorded in the action log": each
+	// hand its own shuffle, the same for the same seed.
+	deals := func() [][]cassino.Event {
+		m, opening, err := cassino.New(cassino.Setup{Options: two(), Seed: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := [][]cassino.Event{{one(t, opening, cassino.EventDealt)}}
+		for len(out) < 3 && !m.Finished() {
+			for _, e := range apply(t, m, m.Turn(), cassino.Greedy(m.View(m.Turn()))) {
+				switch e.Type {
+				case cassino.EventHandStarted:
+					out = append(out, nil)
+				case cassino.EventDealt:
+					out[len(out)-1] = append(out[len(out)-1], e)
+				}
+			}
+		}
+		return out
+	}
+	a, b := deals(), deals()
+	if len(a) < 3 {
+		t.Fatalf("%d hands", len(a))
+	}
+	text := func(evs []cassino.Event) string {
+		j, err := json.Marshal(evs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(j)
+	}
+	for h := range a {
+		if text(a[h]) != text(b[h]) {
+			t.Fatalf("hand %d dealt differently from the same seed", h+1)
+		}
+		if h > 0 && a[h][0].Deal == 1 && sameCards(a[h][0].Table, a[h-1][0].Table) {
+			t.Fatalf("hand %d opens on the table of hand %d: %v", h+1, h, a[h][0].Table)
+		}
+	}
+}

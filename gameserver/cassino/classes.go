@@ -140,6 +140,18 @@ func (ct *classTable) ofValue(v int) (vec, mask uint64) {
 	return vec, mask
 }
 
+// singles appends vec's cards as sets of one card each.
+func (ct *classTable) singles(out []uint64, vec uint64) []uint64 {
+	for vec != 0 {
+		i := bits.TrailingZeros64(vec) / classBits
+		for range ct.count(vec, i) {
+			out = append(out, 1<<(classBits*i))
+		}
+		vec &^= countMask << (classBits * i)
+	}
+	return out
+}
+
 // mask is the table mask of vec: the first cards of each class.
 func (ct *classTable) mask(vec uint64) uint64 {
 	var m uint64

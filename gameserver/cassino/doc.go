@@ -50,7 +50,10 @@
 //     diamonds), which every rule and score treat alike: the list names the
 //     first such cards on the table, and Apply accepts any of them.
 //   - A table made pathological on purpose (players trailing card after
-//     card) can hold millions of distinct plays; LegalActions then lists the
-//     first MaxLegalPlays captures and builds, fewest sets first, and every
-//     trail. Apply still accepts every legal play, whatever the table.
+//     card) can hold millions of distinct plays; past MaxLegalPlays
+//     captures and builds, LegalActions cuts each card's captures, and its
+//     builds, to an equal share of MaxLegalPlays (a card with fewer keeps
+//     all of its own), each keeping its plays of fewest sets, and lists
+//     every trail. Apply still accepts every legal play, whatever the
+//     table.
 package cassino

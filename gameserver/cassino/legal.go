@@ -53,12 +53,14 @@ func (s *state) findLegal(seat int, g *generator) {
 		g.heldValues |= 1 << c.Value()
 	}
 	g.heldValues &^= 1 // courts
-	out := g.raw[:0]
-	for _, c := range s.Hands[seat] {
-		out = g.appendCaptures(out, c)
-	}
-	for _, c := range s.Hands[seat] {
-		out = g.appendBuilds(out, seat, c)
+	out := g.plays(seat, false)
+	if g.capped || len(out) >= MaxLegalPlays {
+		// Too many plays to list: each card's captures, then its builds,
+		// get a fair share of the list, so that no card's simplest plays
+		// are crowded out by another card's more complex ones.
+		g.raw = out
+		g.init(s)
+		out = g.plays(seat, true)
 	}
 	blocked := s.sideOwnsBuild(seat) && len(out) > 0
 	for _, c := range s.Hands[seat] {
@@ -70,11 +72,76 @@ func (s *state) findLegal(seat int, g *generator) {
 	g.raw = out
 }
 
+// plays lists seat's captures, then its builds, card by card: each card's
+// captures are a group, and its builds another. Without shares the list
+// stops at MaxLegalPlays. With them each group is first counted alone,
+// and the groups are cut to an equal share of the list, the largest
+// first, so that no card's simplest plays are crowded out by another
+// card's more complex ones.
+func (g *generator) plays(seat int, shares bool) []rawAction {
+	hand := g.s.Hands[seat]
+	out := g.raw[:0]
+	g.capped = false
+	var quota []int
+	if shares {
+		quota = make([]int, 2*len(hand))
+		for i := range quota {
+			cards, sets, ids := len(g.cards), len(g.sets), len(g.ids)
+			g.limit, g.counting = MaxLegalPlays, true
+			quota[i] = len(g.group(out[:0], seat, hand, i))
+			g.counting = false
+			g.cards, g.sets, g.ids = g.cards[:cards], g.sets[:sets], g.ids[:ids]
+		}
+		fairShares(quota, MaxLegalPlays)
+	}
+	for i := range 2 * len(hand) {
+		g.limit = MaxLegalPlays
+		if shares {
+			g.limit = len(out) + quota[i]
+		}
+		out = g.group(out, seat, hand, i)
+	}
+	return out
+}
+
+// group appends group i of plays: the captures of hand[i], then (from
+// len(hand) on) the builds of hand[i-len(hand)].
+func (g *generator) group(out []rawAction, seat int, hand []Card, i int) []rawAction {
+	if i < len(hand) {
+		return g.appendCaptures(out, hand[i])
+	}
+	return g.appendBuilds(out, seat, hand[i-len(hand)])
+}
+
+// fairShares lowers counts so that they sum to at most total, cutting the
+// largest down to one level and leaving those under it whole.
+func fairShares(counts []int, total int) {
+	level := func(l int) (sum int) {
+		for _, c := range counts {
+			sum += min(c, l)
+		}
+		return sum
+	}
+	lo, hi := 0, total
+	for lo < hi {
+		if mid := (lo + hi + 1) / 2; level(mid) <= total {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	for i := range counts {
+		counts[i] = min(counts[i], lo)
+	}
+}
+
 // MaxLegalPlays bounds the captures and builds LegalActions lists. Real
 // play stays far below it (random matches peak under a thousand); a table
 // made pathological on purpose, by trailing card after card, could
-// otherwise have millions of distinct plays. Beyond it the list holds the
-// captures and builds found first (fewest sets first), and every trail.
+// otherwise have millions of distinct plays. Beyond it the captures of
+// each card of the hand, and its builds, are cut to an equal share of the
+// list (those with fewer keep them all), each keeping its plays of fewest
+// sets first, and every trail is listed.
 const MaxLegalPlays = 4096
 
 // generator enumerates actions on one table, sharing the class sums of the
@@ -91,6 +158,13 @@ type generator struct {
 	hashed bool      // unions dedups through seen, not by comparing
 	fit    setFit    // scratch of unionsFitting
 	held   [11]uint8 // the seat's cards by value (courts at 0)
+	// limit is the length the list may grow to for the card at hand;
+	// capped records that some enumeration stopped at a bound.
+	limit  int
+	capped bool
+	// counting lists placeholders, for the length of a group alone.
+	counting bool
+	taking   []union // unions a capture that must take cards starts from
 	// heldValues has bit v set when the seat holds a card of value v.
 	heldValues uint16
 	// The plays found, without pointers (so that filling them costs no
@@ -120,6 +194,7 @@ func (g *generator) reachFrom0(v int) []union {
 		g.reach[v] = append(g.reach[v][:0], union{parent: -1})
 		if len(g.bySum[v]) > 0 {
 			g.reach[v] = g.unions(g.reach[v], g.bySum[v], MaxLegalPlays)
+			g.capped = g.capped || len(g.reach[v]) >= MaxLegalPlays
 		}
 		g.done[v] = true
 	}
@@ -132,7 +207,6 @@ func (g *generator) appendCaptures(out []rawAction, c Card) []rawAction {
 		return g.appendCourtCaptures(out, c)
 	}
 	v := c.Value()
-	reach := g.reachFrom0(v)
 	builds := g.picks[:0]
 	for i, b := range s.Builds {
 		if b.Value == v {
@@ -142,17 +216,35 @@ func (g *generator) appendCaptures(out []rawAction, c Card) []rawAction {
 	g.picks = builds
 	// Every loose card of its rank and every build of its value go with
 	// any capture (checkTakesEvery): only the unions holding all of those
-	// cards, with all of those builds.
+	// cards, with all of those builds. When the unions of v were cut at
+	// the bound, those holding all of them may be among the ones left
+	// out, so they are found apart, starting from those cards (each a set
+	// of its own, since it alone sums to v).
 	every, mask := g.ct.ofValue(v)
+	reach := g.reachFrom0(v)
+	start := false
+	if every != 0 && len(reach) >= MaxLegalPlays {
+		g.taking = g.unions(append(g.taking[:0], union{vec: every, parent: -1}), g.bySum[v], MaxLegalPlays)
+		reach, start = g.taking, true
+	}
 	all := 1<<len(builds) - 1
 	for i, u := range reach {
-		if len(out) >= MaxLegalPlays {
+		if len(out) >= g.limit {
+			g.capped = true
 			break
 		}
 		if u.vec&mask != every || u.vec == 0 && all == 0 {
 			continue
 		}
+		if g.counting {
+			out = append(out, rawAction{})
+			continue
+		}
 		g.scratch = setsOf(g.scratch[:0], reach, i)
+		if start {
+			// The start is the rank's cards together: one set each.
+			g.scratch = g.ct.singles(g.scratch[:len(g.scratch)-1], every)
+		}
 		g.split = g.ct.split(g.split[:0], g.scratch)
 		out = append(out, rawAction{kind: kindCapture, card: c, sets: g.setCards(g.split), ids: g.buildIDs(builds, all, -1)})
 	}
@@ -209,7 +301,7 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 		values &^= 1 << cv
 	}
 	values &^= 1<<max(cv, 2) - 1
-	for ; values != 0 && len(out) < MaxLegalPlays; values &= values - 1 {
+	for ; values != 0 && len(out) < g.limit; values &= values - 1 {
 		v := bits.TrailingZeros16(values)
 		joinable := g.picks[:0]
 		for i, b := range s.Builds {
@@ -224,7 +316,7 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 			for _, set := range g.bySum[v-cv] {
 				starts = append(starts, union{vec: set.vec, parent: -1})
 			}
-			plain = g.unions(starts, g.bySum[v], MaxLegalPlays-len(out))
+			plain = g.unions(starts, g.bySum[v], g.limit-len(out))
 			g.plain = plain
 		} else {
 			plain = g.reachFrom0(v)
@@ -242,11 +334,15 @@ func (g *generator) appendBuilds(out []rawAction, seat int, c Card) []rawAction 
 func (g *generator) appendBuildsFrom(out []rawAction, c Card, v int, reach []union, joinable []int, inc int) []rawAction {
 	for _, u := range reach {
 		var cards span
-		if u.vec != 0 {
+		if u.vec != 0 && !g.counting {
 			cards = g.cardsOf(g.ct.mask(u.vec))
 		}
-		for j := 0; j < 1<<len(joinable) && len(out) < MaxLegalPlays; j++ {
+		for j := 0; j < 1<<len(joinable) && len(out) < g.limit; j++ {
 			if u.vec == 0 && j == 0 && inc < 0 {
+				continue
+			}
+			if g.counting {
+				out = append(out, rawAction{})
 				continue
 			}
 			out = append(out, rawAction{kind: kindBuild, card: c, value: int8(v), cards: cards, ids: g.buildIDs(joinable, j, inc)})

@@ -28,6 +28,11 @@ var (
 
 const maxJoinAnswer = 16 << 10
 
+// joinRetries is how often a join the pod answers 503 is sent again
+// (docs/MATCHMAKER.md): a pod that has just started may still be
+// recovering its room.
+const joinRetries = 3
+
 // joiner seats a player in a room through the room pod's POST /join.
 type joiner struct {
 	cache client.Reader

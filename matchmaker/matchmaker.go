@@ -163,7 +163,7 @@ func New(opts Options) (*Matchmaker, error) {
 		rooms:    kr,
 		feed:     feed,
 		finish:   newFinisher(co, kr, feed.buckets, log.WithName("claims")),
-		joiner: &joiner{cache: c, retries: 3, http: &http.Client{
+		joiner: &joiner{cache: c, retries: joinRetries, http: &http.Client{
 			Timeout:       opts.HTTPTimeout,
 			Transport:     &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: 30 * time.Second, DialContext: (&net.Dialer{Timeout: 2 * time.Second}).DialContext},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },

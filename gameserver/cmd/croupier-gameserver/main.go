@@ -5,6 +5,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 
@@ -12,7 +14,11 @@ import (
 )
 
 func main() {
-	if err := pod.Run(serverArgs(os.Args[1:])); err != nil {
+	err := pod.Run(serverArgs(os.Args[1:]))
+	if errors.Is(err, flag.ErrHelp) {
+		return // the usage is printed
+	}
+	if err != nil {
 		fmt.Fprintf(os.Stderr, "croupier-gameserver: %v\n", err)
 		os.Exit(1)
 	}

@@ -56,9 +56,9 @@ var imagePrograms = []struct {
 	helpExit      int
 	helpWants     []string
 }{
-	{"/croupier", "github.com/croupier-dev/croupier", []string{"-h"}, 2,
+	{"/croupier", "github.com/croupier-dev/croupier", []string{"-h"}, 0,
 		[]string{"usage: croupier <role>", "operator", "gameserver", "router"}},
-	{"/croupier-gameserver", "github.com/croupier-dev/croupier/gameserver/cmd/croupier-gameserver", []string{"gameserver", "-h"}, 1,
+	{"/croupier-gameserver", "github.com/croupier-dev/croupier/gameserver/cmd/croupier-gameserver", []string{"gameserver", "-h"}, 0,
 		[]string{"usage: croupier gameserver", "CROUPIER_* environment variables"}},
 }
 
@@ -197,8 +197,13 @@ func TestImageBinariesAreStaticAndRun(t *testing.T) {
 			cmd.Stderr = &stderr
 			cmd.Env = []string{} // the image sets no environment
 			err = cmd.Run()
-			var exit *exec.ExitError
-			if !errors.As(err, &exit) || exit.ExitCode() != p.helpExit {
+			code := 0
+			if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
+				code = exit.ExitCode()
+			} else if err != nil {
+				t.Fatalf("%s %v: %v", p.path, p.help, err)
+			}
+			if code != p.helpExit {
 				t.Fatalf("%s %v: %v, want exit status %d with the usage\n%s", p.path, p.help, err, p.helpExit, &stderr)
 			}
 			for _, want := range p.helpWants {

@@ -143,10 +143,7 @@ func (f *feeder) feedRoom(ctx context.Context, key string) error {
 	case err != nil:
 		return err
 	default:
-		var ok bool
-		if next, ok = roomState(&gr); !ok {
-			return nil
-		}
+		next = roomState(&gr)
 	}
 	if known && last == next {
 		return nil
@@ -164,9 +161,10 @@ func (f *feeder) feedRoom(ctx context.Context, key string) error {
 	return nil
 }
 
-// roomState is what Redis is told of a room: ok is false for a room that
-// is neither a pool's nor listed.
-func roomState(gr *gamesv1.GameRoom) (fedRoom, bool) {
+// roomState is what Redis is told of a room. A room that is neither a
+// pool's nor listed is closed: told once, so a room unlisted after it was
+// fed (or while no replica ran) leaves its table's lobby.
+func roomState(gr *gamesv1.GameRoom) fedRoom {
 	t := TableOf(&gr.Spec)
 	r := fedRoom{bucket: t.Bucket()}
 	switch {
@@ -187,7 +185,7 @@ func roomState(gr *gamesv1.GameRoom) (fedRoom, bool) {
 			r.state, r.free = feedOpen, freeSeats(gr)
 		}
 	default:
-		return r, false
+		r.state = feedClosed
 	}
-	return r, true
+	return r
 }

@@ -31,34 +31,33 @@ func TestRoomState(t *testing.T) {
 		room  func() *gamesv1.GameRoom
 		state string
 		free  int32
-		fed   bool
 	}{
-		{"warm", warm, feedWarm, 0, true},
-		{"warm, pod not healthy", func() *gamesv1.GameRoom { r := warm(); r.Status.Conditions = nil; return r }, feedOut, 0, true},
-		{"warm, starting", func() *gamesv1.GameRoom { r := warm(); r.Status.Phase = gamesv1.PhaseStarting; return r }, feedOut, 0, true},
-		{"warm, someone seated", func() *gamesv1.GameRoom { r := warm(); r.Status.Players.Seated = 1; return r }, feedOut, 0, true},
-		{"draining", func() *gamesv1.GameRoom { r := warm(); pool.Drain(r, now.Time); return r }, feedDrained, 0, true},
-		{"being deleted", func() *gamesv1.GameRoom { r := warm(); r.DeletionTimestamp = &now; return r }, feedDrained, 0, true},
-		{"claimed label written", func() *gamesv1.GameRoom { r := warm(); pool.Claim(r, "x", now.Time); return r }, feedLabelled, 0, true},
+		{"warm", warm, feedWarm, 0},
+		{"warm, pod not healthy", func() *gamesv1.GameRoom { r := warm(); r.Status.Conditions = nil; return r }, feedOut, 0},
+		{"warm, starting", func() *gamesv1.GameRoom { r := warm(); r.Status.Phase = gamesv1.PhaseStarting; return r }, feedOut, 0},
+		{"warm, someone seated", func() *gamesv1.GameRoom { r := warm(); r.Status.Players.Seated = 1; return r }, feedOut, 0},
+		{"draining", func() *gamesv1.GameRoom { r := warm(); pool.Drain(r, now.Time); return r }, feedDrained, 0},
+		{"being deleted", func() *gamesv1.GameRoom { r := warm(); r.DeletionTimestamp = &now; return r }, feedDrained, 0},
+		{"claimed label written", func() *gamesv1.GameRoom { r := warm(); pool.Claim(r, "x", now.Time); return r }, feedLabelled, 0},
 		{"claimed and draining: the claim wins", func() *gamesv1.GameRoom {
 			r := warm()
 			pool.Drain(r, now.Time)
 			r.Labels[pool.LabelClaimed] = "true"
 			return r
-		}, feedLabelled, 0, true},
-		{"listed, 3 free", func() *gamesv1.GameRoom { r := listedRoom(); r.Status.Players.Seated = 1; return r }, feedOpen, 3, true},
-		{"listed, full", func() *gamesv1.GameRoom { r := listedRoom(); r.Status.Players.Seated = 4; return r }, feedClosed, 0, true},
-		{"listed, playing", func() *gamesv1.GameRoom { r := listedRoom(); r.Status.Phase = gamesv1.PhasePlaying; return r }, feedClosed, 0, true},
-		{"neither pool nor listed", func() *gamesv1.GameRoom { return ready(gameroomtest.MakeGameRoom("x", "ns").Obj()) }, "", 0, false},
+		}, feedLabelled, 0},
+		{"listed, 3 free", func() *gamesv1.GameRoom { r := listedRoom(); r.Status.Players.Seated = 1; return r }, feedOpen, 3},
+		{"listed, full", func() *gamesv1.GameRoom { r := listedRoom(); r.Status.Players.Seated = 4; return r }, feedClosed, 0},
+		{"listed, playing", func() *gamesv1.GameRoom { r := listedRoom(); r.Status.Phase = gamesv1.PhasePlaying; return r }, feedClosed, 0},
+		{"neither pool nor listed: closed, out of the lobby", func() *gamesv1.GameRoom { return ready(gameroomtest.MakeGameRoom("x", "ns").Obj()) }, feedClosed, 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := tc.room()
-			got, fed := roomState(r)
-			if fed != tc.fed || got.state != tc.state || got.free != tc.free {
-				t.Errorf("roomState = %+v %v, want %s free %d fed %v", got, fed, tc.state, tc.free, tc.fed)
+			got := roomState(r)
+			if got.state != tc.state || got.free != tc.free {
+				t.Errorf("roomState = %+v, want %s free %d", got, tc.state, tc.free)
 			}
-			if fed && got.bucket != TableOf(&r.Spec).Bucket() {
+			if got.bucket != TableOf(&r.Spec).Bucket() {
 				t.Errorf("bucket %s, want the room's table", got.bucket)
 			}
 		})

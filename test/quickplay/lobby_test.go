@@ -11,6 +11,7 @@ import (
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/router"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
 func lobby(t *testing.T, query string) (int, router.Lobby, []byte) {
@@ -143,5 +144,43 @@ func TestQuickPlaySeatsAtAListedWaitingRoomFirst(t *testing.T) {
 	seats := playAll(t, []map[string]any{playBody(target, "Bob", fmt.Sprintf("listed-%d", time.Now().UnixNano()))})
 	if seats[0].Namespace != ns || seats[0].Name != "open" || seats[0].Seat != 1 {
 		t.Errorf("Bob seated at %s/%s seat %d, want %s/open seat 1", seats[0].Namespace, seats[0].Name, seats[0].Seat, ns)
+	}
+}
+
+// A room unlisted while it waits for players is no longer filled by quick
+// play: its free seat is for those who have its link.
+func TestQuickPlayLeavesARoomUnlistedWhileItWaits(t *testing.T) {
+	const target = 73
+	ns := plat.Namespace(t)
+	gr := gameroomtest.MakeGameRoom("private", ns).Players(2).TargetScore(target).Listed(true).Obj()
+	if err := plat.Client.Create(context.Background(), gr); err != nil {
+		t.Fatal(err)
+	}
+	plat.WaitReady(t, ns, "private")
+	plat.Join(t, ns, "private", "Ann")
+	deadline := time.Now().Add(20 * time.Second)
+	for len(lobbyOf(t, ns)) != 1 || lobbyOf(t, ns)[0].Free != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the room never showed in the lobby with one free seat")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	patch := client.MergeFrom(gr.DeepCopy())
+	gr.Spec.Listed = false
+	if err := plat.Client.Patch(context.Background(), gr, patch); err != nil {
+		t.Fatal(err)
+	}
+	for len(lobbyOf(t, ns)) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the unlisted room stayed in the lobby")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// The router's watch has seen the change; give the matchmakers' watches
+	// the same moment before asking.
+	time.Sleep(time.Second)
+	seats := playAll(t, []map[string]any{playBody(target, "Bob", fmt.Sprintf("unlisted-%d", time.Now().UnixNano()))})
+	if seats[0].Namespace == ns && seats[0].Name == "private" {
+		t.Errorf("quick play seated Bob at %s/private after it was unlisted", ns)
 	}
 }

@@ -88,6 +88,17 @@ type Matchmaker struct {
 	mux      *http.ServeMux
 	gather   prometheus.Gatherer
 	synced   atomic.Bool
+	// warned is when misconfigured last logged (unix seconds).
+	warned atomic.Int64
+}
+
+// misconfigured logs what the platform team must fix (a template pool
+// that does not exist), at most once a minute however many players ask.
+func (m *Matchmaker) misconfigured(err error) {
+	now := time.Now().Unix()
+	if last := m.warned.Load(); now-last >= 60 && m.warned.CompareAndSwap(last, now) {
+		m.log.Error(err, "quick play answers no_room until this is fixed")
+	}
 }
 
 // roomSource obtains a room of a table and offers its seats.

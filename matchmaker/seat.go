@@ -69,6 +69,9 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 					m.log.Error(rerr, "release an obtain lease", "bucket", b.prefix)
 				}
 				if errors.Is(err, errNoRoom) || ctx.Err() != nil {
+					if err != errNoRoom && errors.Is(err, errNoRoom) {
+						m.misconfigured(err)
+					}
 					return nil, err
 				}
 				m.log.Error(err, "obtain a room", "table", b.prefix)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -19,7 +20,12 @@ func listed(gr *gamesv1.GameRoom) bool { return gr.Spec.Listed }
 // no pool's room (no pool label, no owner) and unlisted: quick play fills it.
 func (k *kubeRooms) fromTemplate(ctx context.Context, t Table) (*gamesv1.GameRoom, error) {
 	var p gamesv1.GameRoomPool
-	if err := k.cache.Get(ctx, client.ObjectKey{Namespace: k.template.Namespace, Name: k.template.Name}, &p); err != nil {
+	err := k.cache.Get(ctx, client.ObjectKey{Namespace: k.template.Namespace, Name: k.template.Name}, &p)
+	if apierrors.IsNotFound(err) {
+		// Waiting cannot make the pool appear: answer no_room now.
+		return nil, fmt.Errorf("template pool %s/%s does not exist: %w", k.template.Namespace, k.template.Name, errNoRoom)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("template pool %s/%s: %w", k.template.Namespace, k.template.Name, err)
 	}
 	spec := *p.Spec.Template.Spec.DeepCopy()

@@ -69,7 +69,13 @@ func (r *GameRoomPoolReconciler) Reconcile(ctx context.Context, req ctrl.Request
 		return ctrl.Result{RequeueAfter: wait}, nil
 	}
 	s := &poolScope{pool: p, rooms: classify(p, list.Items)}
-	next, err := r.scalePool(ctx, s)
+	var next time.Duration
+	err := r.releaseTaken(ctx, s)
+	if err == nil && len(s.released) == 0 {
+		// Scaling waits for the cache to show the rooms released: until
+		// then it would count them still.
+		next, err = r.scalePool(ctx, s)
+	}
 	if werr := r.writeStatus(ctx, s); werr != nil {
 		return ctrl.Result{}, errors.Join(err, werr)
 	}
@@ -85,9 +91,9 @@ type poolScope struct {
 	pool      *gamesv1.GameRoomPool
 	rooms     poolRooms
 	createErr error
-	// created, drained and deleted name the rooms this reconcile created,
-	// marked draining and deleted.
-	created, drained, deleted []string
+	// created, drained, deleted and released name the rooms this
+	// reconcile created, marked draining, deleted and released.
+	created, drained, deleted, released []string
 }
 
 func (s *poolScope) key() types.NamespacedName { return client.ObjectKeyFromObject(s.pool) }
@@ -128,6 +134,10 @@ func (r *GameRoomPoolReconciler) emit(s *poolScope) {
 	if len(s.deleted) > 0 {
 		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsDeleted, "Delete",
 			"Deleted %d unclaimed room(s): %s", len(s.deleted), strings.Join(s.deleted, ", "))
+	}
+	if len(s.released) > 0 {
+		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsReleased, "Release",
+			"Released %d room(s) someone sat at without a claim (by its link), as a claim would: %s", len(s.released), strings.Join(s.released, ", "))
 	}
 	if s.createErr != nil {
 		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeWarning, EventRoomsCreateFailed, "Create",
@@ -191,9 +201,10 @@ func asRooms(a, b client.Object) (*gamesv1.GameRoom, *gamesv1.GameRoom, bool) {
 type roomView struct {
 	deleting  bool
 	claimable bool
+	taken     bool // someone sat there
 	phase     gamesv1.GameRoomPhase
 }
 
 func poolView(r *gamesv1.GameRoom) roomView {
-	return roomView{deleting: r.DeletionTimestamp != nil, claimable: pool.Claimable(r), phase: r.Status.Phase}
+	return roomView{deleting: r.DeletionTimestamp != nil, claimable: pool.Claimable(r), taken: pool.PeopleSeated(r) > 0, phase: r.Status.Phase}
 }

@@ -25,8 +25,8 @@ type expectations struct {
 }
 
 type pending struct {
-	created, deleted, drained map[string]bool
-	since                     time.Time
+	created, deleted, drained, released map[string]bool
+	since                               time.Time
 }
 
 func (e *expectations) get(key types.NamespacedName, now time.Time) *pending {
@@ -35,7 +35,7 @@ func (e *expectations) get(key types.NamespacedName, now time.Time) *pending {
 	}
 	p := e.pools[key]
 	if p == nil {
-		p = &pending{created: map[string]bool{}, deleted: map[string]bool{}, drained: map[string]bool{}}
+		p = &pending{created: map[string]bool{}, deleted: map[string]bool{}, drained: map[string]bool{}, released: map[string]bool{}}
 		e.pools[key] = p
 	}
 	p.since = now
@@ -62,6 +62,14 @@ func (e *expectations) drained(key types.NamespacedName, room string, now time.T
 	e.get(key, now).drained[room] = true
 }
 
+// released: the room was claimed for the operator; until the cache shows
+// the claim it would still count the room as the pool's.
+func (e *expectations) released(key types.NamespacedName, room string, now time.Time) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.get(key, now).released[room] = true
+}
+
 // satisfied crosses off what the cache's rooms show and reports whether
 // nothing is outstanding; if something is, wait is how long until the
 // expectations lapse.
@@ -73,12 +81,14 @@ func (e *expectations) satisfied(key types.NamespacedName, rooms []gamesv1.GameR
 		return true, 0
 	}
 	seen := make(map[string]bool, len(rooms))
-	// undrained: rooms the cache shows without the draining mark.
-	undrained := map[string]bool{}
+	// undrained: rooms the cache shows without the draining mark;
+	// unclaimed: without the claimed label.
+	undrained, unclaimed := map[string]bool{}, map[string]bool{}
 	for i := range rooms {
 		// A room being deleted (held by its finalizer) counts as deleted.
 		seen[rooms[i].Name] = rooms[i].DeletionTimestamp == nil
 		undrained[rooms[i].Name] = !pool.IsDraining(&rooms[i]) && !pool.IsClaimed(&rooms[i])
+		unclaimed[rooms[i].Name] = !pool.IsClaimed(&rooms[i])
 	}
 	for name := range p.created {
 		if _, ok := seen[name]; ok {
@@ -95,7 +105,12 @@ func (e *expectations) satisfied(key types.NamespacedName, rooms []gamesv1.GameR
 			delete(p.drained, name)
 		}
 	}
-	if len(p.created) == 0 && len(p.deleted) == 0 && len(p.drained) == 0 {
+	for name := range p.released {
+		if !unclaimed[name] {
+			delete(p.released, name)
+		}
+	}
+	if len(p.created) == 0 && len(p.deleted) == 0 && len(p.drained) == 0 && len(p.released) == 0 {
 		delete(e.pools, key)
 		return true, 0
 	}

@@ -54,7 +54,7 @@ func (r *GameRoomPoolReconciler) drainGrace() time.Duration {
 // the next one is due, 0 if none waits.
 func drainDue(draining []*gamesv1.GameRoom, now time.Time, grace time.Duration) (due []*gamesv1.GameRoom, next time.Duration) {
 	for _, room := range draining {
-		if pool.IsClaimed(room) || room.Status.Players.Seated > 0 {
+		if pool.IsClaimed(room) || pool.PeopleSeated(room) > 0 {
 			continue
 		}
 		since, ok := pool.DrainingSince(room)
@@ -72,6 +72,35 @@ func drainDue(draining []*gamesv1.GameRoom, now time.Time, grace time.Duration) 
 	}
 	return due, next
 }
+
+// releaseTaken claims, for the operator, every room of the pool (warm or
+// draining) that someone sat at without a claim, by its link: pool.Claim
+// in one merge patch carrying the resourceVersion the cache showed, so a
+// claim written meanwhile wins. Released, the room is collected like any
+// other once idle, and the pool makes another.
+func (r *GameRoomPoolReconciler) releaseTaken(ctx context.Context, s *poolScope) error {
+	for _, room := range slices.Concat(s.rooms.members, s.rooms.draining) {
+		if !pool.TakenWithoutClaim(room) {
+			continue
+		}
+		claimed := room.DeepCopy()
+		pool.Claim(claimed, ClaimedByOperator, r.Clock.Now())
+		err := r.Patch(ctx, claimed, client.MergeFromWithOptions(room, client.MergeFromWithOptimisticLock{}))
+		switch {
+		case apierrors.IsConflict(err) || apierrors.IsNotFound(err):
+			continue // the watch brings the news; the next reconcile decides again
+		case err != nil:
+			return fmt.Errorf("release GameRoom %s/%s of pool %s: %w", room.Namespace, room.Name, s.pool.Name, err)
+		}
+		r.expect.released(s.key(), room.Name, r.Clock.Now())
+		s.released = append(s.released, room.Name)
+	}
+	return nil
+}
+
+// ClaimedByOperator is the claimed-by of a room the pool released because
+// someone sat at it without a claim.
+const ClaimedByOperator = "croupier-operator (seated without a claim)"
 
 // drainRooms marks the given unclaimed rooms draining, each with one
 // merge patch of the mark carrying the resourceVersion the cache showed:

@@ -21,6 +21,7 @@ const (
 	EventRoomsCreated      = "RoomsCreated"
 	EventRoomsDraining     = "RoomsDraining"
 	EventRoomsDeleted      = "RoomsDeleted"
+	EventRoomsReleased     = "RoomsReleased"
 	EventRoomsCreateFailed = "RoomsCreateFailed"
 )
 
@@ -80,7 +81,7 @@ func computePoolStatus(o poolObserved) gamesv1.GameRoomPoolStatus {
 	st.Replicas = int32(len(o.rooms.members))
 	st.Ready = 0
 	for _, r := range o.rooms.members {
-		if pool.Claimable(r) {
+		if pool.Waiting(r) {
 			st.Ready++
 		}
 	}

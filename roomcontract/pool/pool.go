@@ -65,6 +65,33 @@ func Claimable(room *gamesv1.GameRoom) bool {
 		room.Status.Players.Seated == 0
 }
 
+// Waiting reports whether the room waits in its pool, ready and with no
+// person seated (its bots, if it has any, hold their seats from the
+// start): what a pool counts as ready.
+func Waiting(room *gamesv1.GameRoom) bool {
+	return IsWarm(room) && !IsDraining(room) &&
+		room.DeletionTimestamp == nil &&
+		room.Status.Phase == gamesv1.PhaseReady &&
+		PeopleSeated(room) == 0
+}
+
+// PeopleSeated is how many seats people hold: the room's seated count
+// less its bots.
+func PeopleSeated(room *gamesv1.GameRoom) int32 {
+	n := room.Status.Players.Seated
+	if room.Spec.Bots != nil {
+		n -= room.Spec.Bots.Count
+	}
+	return max(n, 0)
+}
+
+// TakenWithoutClaim reports a pool room someone sat at without a claim
+// (by its link): the pool releases it as a claim would, so that it is
+// collected like any room once idle and the pool makes another.
+func TakenWithoutClaim(room *gamesv1.GameRoom) bool {
+	return IsWarm(room) && room.DeletionTimestamp == nil && PeopleSeated(room) > 0
+}
+
 // IsClaimed reports whether the room carries the claimed label. Any value
 // counts: the pool must never take back or delete a room someone marked.
 func IsClaimed(room *gamesv1.GameRoom) bool {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
@@ -47,12 +48,9 @@ func (j *joiner) join(ctx context.Context, room, name string) (map[string]json.R
 	ns, n, _ := strings.Cut(room, "/")
 	body, _ := json.Marshal(map[string]string{"name": name})
 	for attempt := 0; ; attempt++ {
-		var gr gamesv1.GameRoom
-		if err := j.cache.Get(ctx, client.ObjectKey{Namespace: ns, Name: n}, &gr); err != nil {
-			return nil, fmt.Errorf("room %s: %w (%v)", room, errSeatGone, err)
-		}
-		if !routable(&gr) {
-			return nil, fmt.Errorf("room %s is not routable: %w", room, errSeatGone)
+		gr, err := j.routableRoom(ctx, client.ObjectKey{Namespace: ns, Name: n})
+		if err != nil {
+			return nil, err
 		}
 		answer, status, err := j.post(ctx, gr.Status.Endpoint, body)
 		switch {
@@ -75,6 +73,35 @@ func (j *joiner) join(ctx context.Context, room, name string) (map[string]json.R
 		select {
 		case <-ctx.Done():
 		case <-time.After(time.Duration(100*(attempt+1)) * time.Millisecond):
+		}
+	}
+}
+
+// cacheLag bounds how long a join waits for this replica's cache to show
+// the room routable. The seat may come from a room another replica made
+// or claimed, which saw it routable before handing out its seats: here
+// it is only late, and a seat dropped for that would be lost to everyone.
+const cacheLag = 5 * time.Second
+
+// routableRoom is the room as this replica's cache shows it, once it
+// shows it routable; errSeatGone if it does not within cacheLag.
+func (j *joiner) routableRoom(ctx context.Context, key client.ObjectKey) (*gamesv1.GameRoom, error) {
+	deadline := time.Now().Add(cacheLag)
+	for {
+		var gr gamesv1.GameRoom
+		err := j.cache.Get(ctx, key, &gr)
+		switch {
+		case err == nil && routable(&gr):
+			return &gr, nil
+		case err != nil && !apierrors.IsNotFound(err):
+			return nil, fmt.Errorf("room %s: %w (%v)", key, errSeatGone, err)
+		case time.Now().After(deadline):
+			return nil, fmt.Errorf("room %s is not routable after %s: %w", key, cacheLag, errSeatGone)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("room %s: %w (%v)", key, errSeatGone, ctx.Err())
+		case <-time.After(20 * time.Millisecond):
 		}
 	}
 }

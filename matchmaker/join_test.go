@@ -10,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
@@ -70,5 +72,42 @@ func TestDocumentedCoordinationTimes(t *testing.T) {
 		if tt.got != tt.want {
 			t.Errorf("%s: %v, docs/MATCHMAKER.md says %v", tt.what, tt.got, tt.want)
 		}
+	}
+}
+
+// lagging is a replica's cache that has not seen a room yet: NotFound for
+// its first misses reads.
+type lagging struct {
+	client.Reader
+	misses atomic.Int32
+}
+
+func (l *lagging) Get(ctx context.Context, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+	if l.misses.Add(-1) >= 0 {
+		return apierrors.NewNotFound(gamesv1.GroupVersion.WithResource("gamerooms").GroupResource(), key.Name)
+	}
+	return l.Reader.Get(ctx, key, obj, opts...)
+}
+
+// A seat of a room another replica made reaches a replica whose cache
+// has not seen the room yet: the join waits for the cache instead of
+// dropping the seat, which nobody else could then take.
+func TestAJoinWaitsForACacheThatHasNotSeenTheRoomYet(t *testing.T) {
+	pod := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"seat":1,"token":"t"}`))
+	}))
+	defer pod.Close()
+	gr := gameroomtest.MakeGameRoom("r", "ns").
+		Condition(metav1.Condition{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionTrue}).Obj()
+	gr.Status.Endpoint = strings.TrimPrefix(pod.URL, "http://")
+	scheme := runtime.NewScheme()
+	if err := gamesv1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	cache := &lagging{Reader: fake.NewClientBuilder().WithScheme(scheme).WithObjects(gr).Build()}
+	cache.misses.Store(10)
+	j := &joiner{cache: cache, retries: joinRetries, http: pod.Client()}
+	if _, err := j.join(context.Background(), "ns/r", "Bob"); err != nil {
+		t.Fatalf("join through a lagging cache: %v", err)
 	}
 }

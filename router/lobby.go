@@ -86,8 +86,8 @@ func lobbyQuery(q url.Values) (game string, limit int, msg string) {
 		return "", 0, "game must be one of: cassino"
 	}
 	limit = defaultLobbyLimit
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
+	if v, ok := q["limit"]; ok {
+		n, err := strconv.Atoi(v[0])
 		if err != nil || n < 1 || n > maxLobbyLimit {
 			return "", 0, "limit must be a number from 1 to " + strconv.Itoa(maxLobbyLimit)
 		}

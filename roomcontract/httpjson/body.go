@@ -22,6 +22,10 @@ import (
 // net/http gives up on the rest of a stalled body instead of waiting for
 // it before the refusal goes out.
 func ReadBody(w http.ResponseWriter, r *http.Request, limit int64, wait time.Duration) ([]byte, error) {
+	if r.ContentLength > limit {
+		// Announced too long: refused before waiting for any of it.
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
 	rc := http.NewResponseController(w)
 	// A writer with no connection (a test recorder) has no deadline to set.
 	_ = rc.SetReadDeadline(time.Now().Add(wait))

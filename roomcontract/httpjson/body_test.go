@@ -86,3 +86,12 @@ func TestReadBodyLeavesTheHandlerItsTime(t *testing.T) {
 		t.Fatalf("status %q, want 200", got)
 	}
 }
+
+// A body announced over the limit is refused before any of it is sent:
+// the client does not wait out the body's time bound.
+func TestReadBodyRefusesAnAnnouncedOversizeAtOnce(t *testing.T) {
+	addr := bodyServer(t, time.Hour, 0)
+	if got := post(t, addr, 100_000_000, ""); got != "HTTP/1.1 413 Request Entity Too Large: http: request body too large" {
+		t.Fatalf("status %q, want 413 at once", got)
+	}
+}

@@ -86,7 +86,7 @@ func TestLobbyListsListedRoomsFullestFirst(t *testing.T) {
 }
 
 func TestLobbyRefusesABadQuery(t *testing.T) {
-	for _, q := range []string{"", "?game=poker", "?game=cassino&limit=0", "?game=cassino&limit=101", "?game=cassino&limit=x",
+	for _, q := range []string{"", "?game=poker", "?game=cassino&limit=0", "?game=cassino&limit=101", "?game=cassino&limit=x", "?game=cassino&limit=",
 		"?game=cassino&game=cassino", "?game=cassino&sort=name"} {
 		status, _, raw := lobby(t, q)
 		var e struct{ Code, Message string }

@@ -118,3 +118,19 @@ func TestSkipAnnotationReleasesAtOnce(t *testing.T) {
 	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
 	g.Expect(eventReasons(g, room)).To(ContainElement(EventRedisCleanupSkipped))
 }
+
+// docs/API.md: a cleanup Redis does not answer is retried after a quarter
+// of the time waited, at least 1s and at most 1m.
+func TestCleanupBackoffIsAQuarterOfTheWaitWithinASecondAndAMinute(t *testing.T) {
+	for _, tt := range []struct{ waited, want time.Duration }{
+		{0, time.Second},
+		{2 * time.Second, time.Second},
+		{20 * time.Second, 5 * time.Second},
+		{3 * time.Minute, 45 * time.Second},
+		{9 * time.Minute, time.Minute},
+	} {
+		if got := cleanupBackoff(tt.waited); got != tt.want {
+			t.Errorf("after %s: back-off %s, want %s", tt.waited, got, tt.want)
+		}
+	}
+}

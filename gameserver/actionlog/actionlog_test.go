@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -278,5 +279,12 @@ func TestSetupIsChosenOnce(t *testing.T) {
 	}
 	if got, ok, _ := l.LoadSetup(ctx); !ok || string(got) != `{"seed":1}` {
 		t.Fatalf("stored %s", got)
+	}
+}
+
+// docs/REDIS.md: an append waits for its replicas with WAIT n 500.
+func TestWaitForReplicasIsBoundedAtHalfASecond(t *testing.T) {
+	if WaitTimeout != 500*time.Millisecond {
+		t.Errorf("WAIT's timeout is %s, docs/REDIS.md says 500 ms", WaitTimeout)
 	}
 }

@@ -1,6 +1,7 @@
 package controllers
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -53,6 +54,12 @@ func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (c
 	}
 	if now.Before(deadline) {
 		return ctrl.Result{RequeueAfter: deadline.Sub(now)}, nil
+	}
+	if s.beat != nil && s.beat.Time.Before(deadline) {
+		// The pod's last beat predates the deadline: a player who
+		// connected since is only in its next one. Only a beat written
+		// after the deadline that still shows nobody proves the room idle.
+		return ctrl.Result{RequeueAfter: cmp.Or(r.Pods.HeartbeatPeriod, 5*time.Second)}, nil
 	}
 	timeout := s.room.Spec.IdleTimeoutOrDefault()
 	s.abandon = &abandonment{idleSince: deadline.Add(-timeout), timeout: timeout}

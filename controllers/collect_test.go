@@ -63,12 +63,19 @@ func TestAbandonedRoomIsMarkedThenDeleted(t *testing.T) {
 	// A player reconnecting in time resets it.
 	writeBeat(t, room, beatOf{seated: 1, connected: 1, lastActivity: suiteClock.Now()})
 	step(5 * time.Second)
-	writeBeat(t, room, beatOf{seated: 1, connected: 0, lastActivity: suiteClock.Now()})
+	left := suiteClock.Now()
+	writeBeat(t, room, beatOf{seated: 1, connected: 0, lastActivity: left})
 	step(50 * time.Second)
 	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, time.Second, poll).
 		Should(Equal(gamesv1.PhaseReady))
 
+	// Past the deadline, the pod's last beat predates it: it is not yet
+	// proof that nobody came in the meantime.
 	step(11 * time.Second)
+	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, time.Second, poll).
+		Should(Equal(gamesv1.PhaseReady))
+	// A beat written after the deadline that still shows nobody is.
+	writeBeat(t, room, beatOf{seated: 1, connected: 0, lastActivity: left})
 	g.Eventually(func(g Gomega) {
 		r := getRoom(g, room)
 		g.Expect(r.DeletionTimestamp).NotTo(BeNil(), "the abandoned room is deleted")
@@ -84,6 +91,25 @@ func TestAbandonedRoomIsMarkedThenDeleted(t *testing.T) {
 	g.Eventually(func(g Gomega) []string { return eventReasons(g, room) }, waitFor, poll).
 		Should(ContainElement(EventRoomAbandoned))
 	g.Expect(testutil.ToFloat64(roomsCollected.WithLabelValues(collectAbandoned))).To(BeNumerically(">=", collected+1))
+}
+
+// A player who connects in the last heartbeat period before the deadline
+// is only in the pod's next beat: the room waits for it, and stays.
+func TestAPlayerConnectingJustBeforeTheDeadlineKeepsTheRoom(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := testNamespace(t)
+	room, _ := readyRoom(t, hold(t, gameroomtest.MakeGameRoom("table", ns).IdleTimeout(time.Minute).HeartbeatTimeout(time.Hour)))
+	left := suiteClock.Now()
+	writeBeat(t, room, beatOf{seated: 1, connected: 0, lastActivity: left})
+	step(58 * time.Second) // the player connects now; the pod beats again in a few seconds
+	step(3 * time.Second)  // past the deadline, the last beat is still the one from before
+	g.Consistently(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, 2*time.Second, poll).
+		Should(Equal(gamesv1.PhaseReady))
+	writeBeat(t, room, beatOf{seated: 1, connected: 1, lastActivity: left.Add(58 * time.Second)})
+	step(10 * time.Second)
+	g.Consistently(func(g Gomega) *metav1.Time { return getRoom(g, room).DeletionTimestamp }, 2*time.Second, poll).
+		Should(BeNil(), "a room whose player came in time is not collected")
 }
 
 func TestRoomWithoutPlayersIsAbandonedFromReady(t *testing.T) {
@@ -112,6 +138,7 @@ func TestIdleClockSurvivesOperatorRestart(t *testing.T) {
 
 	stopOperator()
 	step(25 * time.Second) // 65s idle, 25s of it with no operator running
+	writeBeat(t, room, beatOf{seated: 1, connected: 0, lastActivity: suiteClock.Now().Add(-65 * time.Second)})
 	restartOperator(t, nil)
 	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
 	g.Eventually(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, waitFor, poll).Should(BeEmpty())

@@ -18,6 +18,9 @@ const (
 	msgMatchStored = "The match's setup and action log are in Redis; a replacement pod resumes from them"
 	msgDataLost    = "The game pod found that Redis lost this room's stored match (flushed, evicted, " +
 		"or a restart without persistence); it refuses to play on. Delete the room; players start a new one"
+	msgMatchForgotten = "The game pod reports no match, though this room's match had started: Redis lost it " +
+		"(flushed, evicted, or a restart without persistence) and the pod, restarted without knowing, would deal " +
+		"a new one. Delete the room; players start a new one"
 )
 
 // dataIntactCondition is the DataIntact condition the status should hold,
@@ -30,6 +33,9 @@ func dataIntactCondition(st gamesv1.GameRoomStatus, p *Presence) *metav1.Conditi
 	case p != nil && p.DataLost:
 		return &metav1.Condition{Type: gamesv1.ConditionDataIntact, Status: metav1.ConditionFalse,
 			Reason: ReasonDataLost, Message: msgDataLost}
+	case p != nil && forgotMatch(st, p):
+		return &metav1.Condition{Type: gamesv1.ConditionDataIntact, Status: metav1.ConditionFalse,
+			Reason: ReasonDataLost, Message: msgMatchForgotten}
 	case p != nil && (p.Playing || p.Finished) && !matchStored(st):
 		return &metav1.Condition{Type: gamesv1.ConditionDataIntact, Status: metav1.ConditionTrue,
 			Reason: ReasonMatchStored, Message: msgMatchStored}
@@ -57,6 +63,14 @@ func dataLostPhase(p gamesv1.GameRoomPhase) gamesv1.GameRoomPhase {
 // record, True or False), so Redis must hold it.
 func matchStored(st gamesv1.GameRoomStatus) bool {
 	return meta.FindStatusCondition(st.Conditions, gamesv1.ConditionDataIntact) != nil
+}
+
+// forgotMatch: the status records the match as started, yet the pod
+// reports none. A match never un-starts; only a pod that was not told it
+// started (created before it, then restarted in place) over a Redis that
+// lost it says so.
+func forgotMatch(st gamesv1.GameRoomStatus, p *Presence) bool {
+	return matchStored(st) && !p.Playing && !p.Finished && !p.DataLost
 }
 
 // dataLost: the status records the room's data as lost.

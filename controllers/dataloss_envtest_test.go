@@ -99,3 +99,30 @@ func TestDataLossIsShownWarnedAndKeptUntilDeleted(t *testing.T) {
 	g.Expect(k8s.Delete(context.Background(), room)).To(Succeed())
 	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
 }
+
+// A pod created before the match started and restarted in place (a crash,
+// a liveness kill) is not told the match had started; over a Redis that
+// lost the match it reports no match and would deal a new one. The
+// operator records the loss and replaces it with a pod that is told.
+func TestAPodRestartedWithoutKnowingItsMatchOverALostRedisIsReplaced(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := testNamespace(t)
+	room, first := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(time.Hour))
+	beat(t, room, roomcontract.PhasePlaying, 2, false)
+	g.Eventually(func(g Gomega) *metav1.Condition { return condition(getRoom(g, room), gamesv1.ConditionDataIntact) }, waitFor, poll).
+		Should(HaveField("Reason", ReasonMatchStored))
+
+	// Redis loses the room's keys, and the pod restarts in place: it finds
+	// no match and waits for players.
+	beat(t, room, roomcontract.PhaseWaiting, 0, false)
+	g.Eventually(func(g Gomega) {
+		r := getRoom(g, room)
+		g.Expect(condition(r, gamesv1.ConditionDataIntact)).To(And(
+			HaveField("Status", metav1.ConditionFalse), HaveField("Reason", ReasonDataLost)))
+		g.Expect(r.Status.Phase).To(Equal(gamesv1.PhaseFailed))
+		g.Expect(eventReasons(g, room)).To(ContainElements(ReasonDataLost, EventPodUninformed))
+	}, waitFor, poll).Should(Succeed())
+	second := waitPod(t, room, string(first.UID))
+	g.Expect(envOf(second)).To(HaveKeyWithValue(roomcontract.EnvMatchStarted, "true"), "the replacement is told, so it refuses")
+}

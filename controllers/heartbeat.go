@@ -53,7 +53,43 @@ func (r *GameRoomReconciler) reconcileHeartbeat(ctx context.Context, s *scope) (
 	if deadline, ok := silenceDeadline(s.room, s.pod, beat); ok && !r.Clock.Now().Before(deadline) {
 		return ctrl.Result{}, r.replaceSilentPod(ctx, s)
 	}
+	if uninformed(s) {
+		return ctrl.Result{}, r.replaceUninformedPod(ctx, s)
+	}
 	return ctrl.Result{}, nil
+}
+
+// uninformed: the pod reports no match where the status recorded one
+// (forgotMatch), and it was not told the match had started: it would deal
+// a new match to whoever joins. A replacement is told (podspec.go), so it
+// refuses instead, as a pod that found the loss itself does.
+func uninformed(s *scope) bool {
+	if s.pod == nil || s.pod.DeletionTimestamp != nil || !metav1.IsControlledBy(s.pod, s.room) || toldMatchStarted(s.pod) {
+		return false
+	}
+	return s.presence != nil && forgotMatch(s.room.Status, s.presence)
+}
+
+func toldMatchStarted(pod *corev1.Pod) bool {
+	for _, c := range pod.Spec.Containers {
+		for _, e := range c.Env {
+			if e.Name == roomcontract.EnvMatchStarted {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (r *GameRoomReconciler) replaceUninformedPod(ctx context.Context, s *scope) error {
+	deleted, err := r.deletePod(ctx, s.pod)
+	if err != nil || !deleted {
+		return err
+	}
+	podsReplaced.WithLabelValues("data_lost").Inc()
+	s.warning(EventPodUninformed, "Delete", "Pod %s was not told this room's match had started, and Redis lost the match; "+
+		"deleted it so that its replacement refuses to deal a new one", s.pod.Name)
+	return nil
 }
 
 // readBeat returns the room's heartbeat, nil when Redis has none (never

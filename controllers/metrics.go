@@ -20,7 +20,7 @@ var (
 	})
 	podsReplaced = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "croupier_game_pods_replaced_total",
-		Help: "Running game pods the operator deleted to replace them, by reason (heartbeat_timeout).",
+		Help: "Running game pods the operator deleted to replace them, by reason (heartbeat_timeout, data_lost).",
 	}, []string{"reason"})
 )
 

@@ -70,6 +70,7 @@ const (
 	EventRoomReady       = "RoomReady"
 	EventRoomFailed      = "RoomFailed"
 	EventPodSilent       = "PodSilent"
+	EventPodUninformed   = "PodUninformed"
 	EventRoomFinished    = "RoomFinished"
 	EventRoomAbandoned   = "RoomAbandoned"
 	EventRoomExpired     = "RoomExpired"

@@ -84,7 +84,7 @@ func computeStatus(o observed) gamesv1.GameRoomStatus {
 		st.Phase = gamesv1.PhaseAbandoned
 		setCondition(&st, o, abandonedCondition(o.abandon))
 	}
-	st.Phase = phase(st.Phase, h, o.presence)
+	st.Phase = phase(st.Phase, h, o.presence, matchStored(st))
 	if st.Phase == gamesv1.PhaseFinished && st.FinishedTime == nil {
 		st.FinishedTime = timeOrNil(o.now.Truncate(time.Second))
 	}
@@ -165,7 +165,9 @@ func judgePod(room *gamesv1.GameRoom, pod *corev1.Pod, podErr error) podHealth {
 
 // phase derives the room's phase. Finished and Abandoned are final: the
 // collector deletes such rooms, and a new pod must not bring them back.
-func phase(prev gamesv1.GameRoomPhase, h podHealth, p *Presence) gamesv1.GameRoomPhase {
+// A match never un-starts: with no heartbeat to say more (Redis
+// unreachable), a room whose match started (stored) is still playing.
+func phase(prev gamesv1.GameRoomPhase, h podHealth, p *Presence, stored bool) gamesv1.GameRoomPhase {
 	switch {
 	case prev == gamesv1.PhaseFinished || prev == gamesv1.PhaseAbandoned:
 		return prev
@@ -177,7 +179,7 @@ func phase(prev gamesv1.GameRoomPhase, h podHealth, p *Presence) gamesv1.GameRoo
 		return gamesv1.PhasePending
 	case !h.healthy:
 		return gamesv1.PhaseStarting
-	case p != nil && p.Playing:
+	case p != nil && p.Playing, p == nil && stored:
 		return gamesv1.PhasePlaying
 	default:
 		return gamesv1.PhaseReady

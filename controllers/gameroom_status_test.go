@@ -116,6 +116,12 @@ func TestComputeStatus(t *testing.T) {
 		{name: "finished stays finished when the pod is replaced", room: testRoom().Phase(gamesv1.PhaseFinished).Obj(),
 			pod: podOf(room, corev1.PodPending, false, ""), phase: gamesv1.PhaseFinished, healthy: "False",
 			podReason: ReasonPodPending, ready: "False", readyReason: ReasonFinished},
+		// Redis unreachable: no heartbeat, but the match had started; a
+		// match never un-starts, so the room is not announced Ready again.
+		{name: "playing, heartbeat unknown", room: testRoom().Phase(gamesv1.PhasePlaying).Condition(metav1.Condition{
+			Type: gamesv1.ConditionDataIntact, Status: metav1.ConditionTrue, Reason: ReasonMatchStored}).Obj(),
+			pod: podOf(room, corev1.PodRunning, true, "10.0.0.1"), phase: gamesv1.PhasePlaying, healthy: "True",
+			podReason: ReasonPodReady, ready: "True", readyReason: ReasonPlaying, endpoint: "10.0.0.1:7350"},
 		{name: "failed recovers once the pod runs", room: testRoom().Phase(gamesv1.PhaseFailed).Obj(),
 			pod: podOf(room, corev1.PodRunning, true, "10.0.0.1"), phase: gamesv1.PhaseReady, healthy: "True",
 			podReason: ReasonPodReady, ready: "True", readyReason: ReasonRoomReady, endpoint: "10.0.0.1:7350"},

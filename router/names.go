@@ -37,7 +37,7 @@ func (r *Router) routeFor(w http.ResponseWriter, req *http.Request) (string, rou
 	}
 	if rt.endpoint == "" {
 		httpjson.RefuseRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodeRoomUnavailable,
-			"room "+key+" is starting or moving to a new pod; retry shortly")
+			"room "+key+" is starting, moving, or not ready (its pod restarting or waiting for its storage); retry shortly")
 		return key, route{}, CodeRoomUnavailable
 	}
 	return key, rt, ""

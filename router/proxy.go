@@ -52,7 +52,7 @@ func (c *proxyConn) run() {
 	}()
 	// The room may have moved between the lookup and the registration.
 	if cur, _ := r.table.lookup(c.room); cur.endpoint != c.endpoint {
-		c.closeWith(closeServiceRestart, "the room is moving to a new pod; reconnect", closeRoomMoved)
+		c.closeWith(closeServiceRestart, "the room's pod is not serving (moving, restarting or waiting for its storage); reconnect", closeRoomMoved)
 		return
 	}
 	c.client.SetReadLimit(r.limits.ReadLimit)
@@ -181,7 +181,7 @@ func (c *proxyConn) podEnded(err error) {
 		})
 		return
 	}
-	c.closeWith(closeServiceRestart, "the room is moving to a new pod; reconnect", closeRoomMoved)
+	c.closeWith(closeServiceRestart, "the room's pod is not serving (moving, restarting or waiting for its storage); reconnect", closeRoomMoved)
 }
 
 // closeWith closes the client with code and text and drops the pod side,

@@ -162,7 +162,7 @@ func (r *Router) roomMoved(room string) {
 	cur, _ := r.table.lookup(room)
 	for _, c := range r.conns.of(room) {
 		if c.endpoint != cur.endpoint {
-			go c.closeWith(closeServiceRestart, "the room is moving to a new pod; reconnect", closeRoomMoved)
+			go c.closeWith(closeServiceRestart, "the room's pod is not serving (moving, restarting or waiting for its storage); reconnect", closeRoomMoved)
 		}
 	}
 }

@@ -120,7 +120,7 @@ func (r *Router) admit(req *http.Request, key string) (route, *refusal) {
 	}
 	if rt.endpoint == "" {
 		return route{}, &refusal{status: http.StatusServiceUnavailable, code: CodeRoomUnavailable, retry: retryAfterSeconds,
-			msg: "room " + key + " is starting or moving to a new pod; retry shortly"}
+			msg: "room " + key + " is starting, moving, or not ready (its pod restarting or waiting for its storage); retry shortly"}
 	}
 	return rt, nil
 }

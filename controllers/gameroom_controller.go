@@ -70,6 +70,8 @@ type GameRoomReconciler struct {
 	// expect keeps the reconciles of a room the cache shows from before
 	// this operator's own last write from repeating that write.
 	expect writeExpectations
+	// seen is the newest heartbeat read of each room (heartbeat.go).
+	seen seenBeats
 }
 
 // +kubebuilder:rbac:groups=games.croupier.dev,resources=gamerooms,verbs=get;list;watch;update;patch;delete
@@ -87,6 +89,7 @@ func (r *GameRoomReconciler) Reconcile(ctx context.Context, req ctrl.Request) (c
 	if err := r.Get(ctx, req.NamespacedName, room); err != nil {
 		if apierrors.IsNotFound(err) {
 			r.expect.forget(req.NamespacedName)
+			r.seen.forget(req.NamespacedName)
 		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}

@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/log"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
@@ -46,11 +49,15 @@ func (r *GameRoomReconciler) reconcileHeartbeat(ctx context.Context, s *scope) (
 	}
 	heartbeatsKnown.Set(1)
 	s.beatRead, s.beat = true, beat
+	key := client.ObjectKeyFromObject(s.room)
+	if beat != nil {
+		r.seen.store(key, s.room.UID, beat.Time)
+	}
 	s.heartbeats = knownCondition(beat)
 	if beat != nil {
 		s.presence = presenceOf(*beat)
 	}
-	if deadline, ok := silenceDeadline(s.room, s.pod, beat); ok && !r.Clock.Now().Before(deadline) {
+	if deadline, ok := silenceDeadline(s.room, s.pod, beat, r.seen.load(key, s.room.UID)); ok && !r.Clock.Now().Before(deadline) {
 		return ctrl.Result{}, r.replaceSilentPod(ctx, s)
 	}
 	if uninformed(s) {
@@ -162,7 +169,11 @@ func presenceOf(b roomcontract.Beat) *Presence {
 // after the latest sign of life, the newest of its heartbeat and the
 // moment it became ready. ok is false when the rule does not apply: no
 // ready pod of this room, or a room whose match is over.
-func silenceDeadline(room *gamesv1.GameRoom, pod *corev1.Pod, beat *roomcontract.Beat) (time.Time, bool) {
+//
+// seen is the newest heartbeat this operator read of the room: a key that
+// vanished before it expired (FLUSHALL, deleted) does not make a pod that
+// beat a moment ago silent.
+func silenceDeadline(room *gamesv1.GameRoom, pod *corev1.Pod, beat *roomcontract.Beat, seen time.Time) (time.Time, bool) {
 	healthy := meta.FindStatusCondition(room.Status.Conditions, gamesv1.ConditionPodHealthy)
 	if pod == nil || !metav1.IsControlledBy(pod, room) || pod.DeletionTimestamp != nil ||
 		!podReady(pod) || finalPhase(room.Status.Phase) || healthy == nil || healthy.Status != metav1.ConditionTrue {
@@ -174,11 +185,37 @@ func silenceDeadline(room *gamesv1.GameRoom, pod *corev1.Pod, beat *roomcontract
 	if beat != nil && beat.Time.After(last) {
 		last = beat.Time
 	}
+	if beat == nil && seen.After(last) {
+		last = seen
+	}
 	if t := room.Status.LastHeartbeatTime; t != nil && t.After(last) {
 		last = t.Time
 	}
 	return last.Add(room.Spec.HeartbeatTimeoutOrDefault()), true
 }
+
+// seenBeats remembers the time of the newest heartbeat read of each room
+// (of this room: its UID). An operator that restarts forgets it and falls
+// back to the status, as before.
+type seenBeats struct{ m sync.Map }
+
+type seenBeat struct {
+	room types.UID
+	at   time.Time
+}
+
+func (b *seenBeats) store(key types.NamespacedName, room types.UID, at time.Time) {
+	b.m.Store(key, seenBeat{room: room, at: at})
+}
+
+func (b *seenBeats) load(key types.NamespacedName, room types.UID) time.Time {
+	if v, ok := b.m.Load(key); ok && v.(seenBeat).room == room {
+		return v.(seenBeat).at
+	}
+	return time.Time{}
+}
+
+func (b *seenBeats) forget(key types.NamespacedName) { b.m.Delete(key) }
 
 // readySince is when the current pod became ready, as far as durable
 // records tell: the room's PodHealthy condition (stamped by the operator's

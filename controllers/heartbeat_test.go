@@ -155,18 +155,20 @@ func TestSilenceDeadline(t *testing.T) {
 		room *gamesv1.GameRoom
 		pod  *corev1.Pod
 		beat *roomcontract.Beat
+		seen time.Time // the newest beat the operator read before
 		want time.Time // zero: the rule does not apply
 	}{
-		{"never beat: from readiness", room, ready, nil, t0.Add(31 * time.Second)},
-		{"from the last beat", room, ready, beat(time.Minute, 1, 0), t0.Add(90 * time.Second)},
-		{"a beat older than readiness is a previous pod's", room, ready, beat(-time.Hour, 1, 0), t0.Add(31 * time.Second)},
-		{"pod not ready", room, notReady, nil, time.Time{}},
-		{"no pod", room, nil, nil, time.Time{}},
-		{"match over", finished, ready, nil, time.Time{}},
+		{"never beat: from readiness", room, ready, nil, time.Time{}, t0.Add(31 * time.Second)},
+		{"key vanished a moment after a beat: from that beat", room, ready, nil, t0.Add(time.Minute), t0.Add(90 * time.Second)},
+		{"from the last beat", room, ready, beat(time.Minute, 1, 0), time.Time{}, t0.Add(90 * time.Second)},
+		{"a beat older than readiness is a previous pod's", room, ready, beat(-time.Hour, 1, 0), time.Time{}, t0.Add(31 * time.Second)},
+		{"pod not ready", room, notReady, nil, time.Time{}, time.Time{}},
+		{"no pod", room, nil, nil, time.Time{}, time.Time{}},
+		{"match over", finished, ready, nil, time.Time{}, time.Time{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, ok := silenceDeadline(c.room, c.pod, c.beat)
+			got, ok := silenceDeadline(c.room, c.pod, c.beat, c.seen)
 			NewWithT(t).Expect(ok).To(Equal(!c.want.IsZero()))
 			NewWithT(t).Expect(got).To(BeTemporally("==", c.want))
 		})
@@ -299,7 +301,7 @@ func FuzzHeartbeatVerdicts(f *testing.F) {
 		}
 		now := time.UnixMilli(nowMs)
 		due(room, pod, &b, now)
-		silenceDeadline(room, pod, &b)
+		silenceDeadline(room, pod, &b, time.Time{})
 		idleDeadline(room, &b)
 		st := computeStatus(observed{room: room, pod: pod, now: now, presence: presenceOf(b)})
 		if st.Players.Seated < 0 || st.Players.Seated > 2 || st.Players.Connected > st.Players.Seated {

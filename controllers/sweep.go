@@ -219,7 +219,7 @@ func due(room *gamesv1.GameRoom, pod *corev1.Pod, beat *roomcontract.Beat, now t
 	if heartbeatsStatus(room) != metav1.ConditionTrue {
 		return true
 	}
-	if d, ok := silenceDeadline(room, pod, beat); ok && !now.Before(d) {
+	if d, ok := silenceDeadline(room, pod, beat, time.Time{}); ok && !now.Before(d) {
 		return true
 	}
 	if d, ok := idleDeadline(room, beat); ok && !now.Before(d) {

@@ -74,53 +74,59 @@ func drainDue(draining []*gamesv1.GameRoom, now time.Time, grace time.Duration) 
 }
 
 // releaseTaken claims, for the operator, every room of the pool (warm or
-// draining) that someone sat at without a claim, by its link: pool.Claim
-// in one merge patch carrying the resourceVersion the cache showed, so a
-// claim written meanwhile wins. Released, the room is collected like any
-// other once idle, and the pool makes another.
+// draining) that someone sat at without a claim, by its link (pool.Claim).
+// A claim written meanwhile wins. Released, the room is collected like
+// any other once idle, and the pool makes another.
 func (r *GameRoomPoolReconciler) releaseTaken(ctx context.Context, s *poolScope) error {
+	var taken []*gamesv1.GameRoom
 	for _, room := range slices.Concat(s.rooms.members, s.rooms.draining) {
-		if !pool.TakenWithoutClaim(room) {
-			continue
+		if pool.TakenWithoutClaim(room) {
+			taken = append(taken, room)
 		}
-		claimed := room.DeepCopy()
-		pool.Claim(claimed, ClaimedByOperator, r.Clock.Now())
-		err := r.Patch(ctx, claimed, client.MergeFromWithOptions(room, client.MergeFromWithOptimisticLock{}))
-		switch {
-		case apierrors.IsConflict(err) || apierrors.IsNotFound(err):
-			continue // the watch brings the news; the next reconcile decides again
-		case err != nil:
-			return fmt.Errorf("release GameRoom %s/%s of pool %s: %w", room.Namespace, room.Name, s.pool.Name, err)
-		}
-		r.expect.released(s.key(), room.Name, r.Clock.Now())
-		s.released = append(s.released, room.Name)
 	}
-	return nil
+	return r.patchEach(ctx, s, taken, "release",
+		func(room *gamesv1.GameRoom) { pool.Claim(room, ClaimedByOperator, r.Clock.Now()) },
+		func(name string) {
+			r.expect.released(s.key(), name, r.Clock.Now())
+			s.released = append(s.released, name)
+		})
 }
 
 // ClaimedByOperator is the claimed-by of a room the pool released because
 // someone sat at it without a claim.
 const ClaimedByOperator = "croupier-operator (seated without a claim)"
 
-// drainRooms marks the given unclaimed rooms draining, each with one
-// merge patch of the mark carrying the resourceVersion the cache showed:
-// a room claimed since makes it fail with a Conflict and stays as it is.
-// A patch, not an Update: the cached room lacks what the cache trims
-// (trimRoom), which an Update would erase. Nobody claims a draining room;
-// the pool deletes it once its grace is over.
+// drainRooms marks the given unclaimed rooms draining (pool.Drain): a room
+// claimed since stays as it is. Nobody claims a draining room; the pool
+// deletes it once its grace is over.
 func (r *GameRoomPoolReconciler) drainRooms(ctx context.Context, s *poolScope, rooms []*gamesv1.GameRoom) error {
+	return r.patchEach(ctx, s, rooms, "drain",
+		func(room *gamesv1.GameRoom) { pool.Drain(room, r.Clock.Now()) },
+		func(name string) {
+			r.expect.drained(s.key(), name, r.Clock.Now())
+			s.drained = append(s.drained, name)
+		})
+}
+
+// patchEach writes change on each room as one merge patch carrying the
+// resourceVersion the cache showed: a room changed since (a claim) fails
+// with a Conflict and is left as it is, as is a room gone; the watch
+// brings the news and the next reconcile decides again. A patch, not an
+// Update: the cached room lacks what the cache trims (trimRoom), which an
+// Update would erase. done gets each room written.
+func (r *GameRoomPoolReconciler) patchEach(ctx context.Context, s *poolScope, rooms []*gamesv1.GameRoom, what string,
+	change func(*gamesv1.GameRoom), done func(name string)) error {
 	for _, room := range rooms {
-		marked := room.DeepCopy()
-		pool.Drain(marked, r.Clock.Now())
-		err := r.Patch(ctx, marked, client.MergeFromWithOptions(room, client.MergeFromWithOptimisticLock{}))
+		changed := room.DeepCopy()
+		change(changed)
+		err := r.Patch(ctx, changed, client.MergeFromWithOptions(room, client.MergeFromWithOptimisticLock{}))
 		switch {
 		case apierrors.IsConflict(err) || apierrors.IsNotFound(err):
-			continue // the watch brings the news; the next reconcile decides again
+			continue
 		case err != nil:
-			return fmt.Errorf("drain GameRoom %s/%s of pool %s: %w", room.Namespace, room.Name, s.pool.Name, err)
+			return fmt.Errorf("%s GameRoom %s/%s of pool %s: %w", what, room.Namespace, room.Name, s.pool.Name, err)
 		}
-		r.expect.drained(s.key(), room.Name, r.Clock.Now())
-		s.drained = append(s.drained, room.Name)
+		done(room.Name)
 	}
 	return nil
 }

@@ -20,6 +20,20 @@ import (
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 )
 
+// cacheWithRoom is a replica's cache holding room ns/r, routable, its pod
+// at pod's address.
+func cacheWithRoom(t *testing.T, pod *httptest.Server) client.Reader {
+	t.Helper()
+	gr := gameroomtest.MakeGameRoom("r", "ns").
+		Condition(metav1.Condition{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionTrue}).Obj()
+	gr.Status.Endpoint = strings.TrimPrefix(pod.URL, "http://")
+	scheme := runtime.NewScheme()
+	if err := gamesv1.AddToScheme(scheme); err != nil {
+		t.Fatal(err)
+	}
+	return fake.NewClientBuilder().WithScheme(scheme).WithObjects(gr).Build()
+}
+
 // A join the pod answers 503 is sent three times more (docs/MATCHMAKER.md),
 // then given up; one answered in between seats the player.
 func TestAJoinAnswered503IsRetriedThreeTimes(t *testing.T) {
@@ -39,14 +53,7 @@ func TestAJoinAnswered503IsRetriedThreeTimes(t *testing.T) {
 			}
 			_, _ = w.Write([]byte(`{"seat":0,"token":"t"}`))
 		}))
-		gr := gameroomtest.MakeGameRoom("r", "ns").
-			Condition(metav1.Condition{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionTrue}).Obj()
-		gr.Status.Endpoint = strings.TrimPrefix(pod.URL, "http://")
-		scheme := runtime.NewScheme()
-		if err := gamesv1.AddToScheme(scheme); err != nil {
-			t.Fatal(err)
-		}
-		j := &joiner{cache: fake.NewClientBuilder().WithScheme(scheme).WithObjects(gr).Build(), retries: joinRetries, http: pod.Client()}
+		j := &joiner{cache: cacheWithRoom(t, pod), retries: joinRetries, http: pod.Client()}
 		_, err := j.join(context.Background(), "ns/r", "Ann")
 		pod.Close()
 		if posts.Load() != tt.attempts || (err == nil) != tt.seated || (!tt.seated && !errors.Is(err, errJoinFailed)) {
@@ -97,14 +104,7 @@ func TestAJoinWaitsForACacheThatHasNotSeenTheRoomYet(t *testing.T) {
 		_, _ = w.Write([]byte(`{"seat":1,"token":"t"}`))
 	}))
 	defer pod.Close()
-	gr := gameroomtest.MakeGameRoom("r", "ns").
-		Condition(metav1.Condition{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionTrue}).Obj()
-	gr.Status.Endpoint = strings.TrimPrefix(pod.URL, "http://")
-	scheme := runtime.NewScheme()
-	if err := gamesv1.AddToScheme(scheme); err != nil {
-		t.Fatal(err)
-	}
-	cache := &lagging{Reader: fake.NewClientBuilder().WithScheme(scheme).WithObjects(gr).Build()}
+	cache := &lagging{Reader: cacheWithRoom(t, pod)}
 	cache.misses.Store(10)
 	j := &joiner{cache: cache, retries: joinRetries, http: pod.Client()}
 	if _, err := j.join(context.Background(), "ns/r", "Bob"); err != nil {

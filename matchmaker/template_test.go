@@ -3,7 +3,12 @@ package matchmaker
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/go-logr/logr/funcr"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
@@ -26,5 +31,24 @@ func TestAMissingTemplatePoolIsNoRoom(t *testing.T) {
 	})
 	if !errors.Is(err, errNoRoom) {
 		t.Fatalf("obtain: %v, want no room", err)
+	}
+}
+
+// A missing template pool is logged at most once a minute, however many
+// players ask (docs/MATCHMAKER.md).
+func TestAMissingTemplatePoolIsLoggedOnceAMinute(t *testing.T) {
+	var lines atomic.Int32
+	m := &Matchmaker{log: funcr.New(func(_, _ string) { lines.Add(1) }, funcr.Options{})}
+	err := fmt.Errorf("template pool default/quickplay does not exist: %w", errNoRoom)
+	for range 100 {
+		m.misconfigured(err)
+	}
+	if n := lines.Load(); n != 1 {
+		t.Errorf("%d log lines for 100 players in the same minute, want 1", n)
+	}
+	m.warned.Store(time.Now().Add(-61 * time.Second).Unix())
+	m.misconfigured(err)
+	if n := lines.Load(); n != 2 {
+		t.Errorf("%d log lines after a minute, want 2", n)
 	}
 }

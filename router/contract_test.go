@@ -22,6 +22,7 @@ func TestDocumentedDefaults(t *testing.T) {
 	l := Limits{}.withDefaults()
 	g.Expect(l.MaxConns).To(Equal(50000))
 	g.Expect(l.HandshakeTimeout).To(Equal(10 * time.Second))
+	g.Expect(DefaultPlayTimeout).To(Equal(150*time.Second), "ROUTER.md: the router waits up to 150 s for the matchmaker")
 	g.Expect(session.ReloadPeriod).To(Equal(30*time.Second), "the session keys are reread every 30 s")
 	g.Expect(l.MaxConnsPerIP).To(Equal(64))
 	g.Expect(l.JoinsPerIPPerMinute).To(Equal(30))

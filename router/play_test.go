@@ -121,3 +121,29 @@ func TestPlayMayTakeLongerThanTheHandshakeTimeout(t *testing.T) {
 		t.Errorf("got %d %v, want the seat", status, body)
 	}
 }
+
+// docs/ROUTER.md: /v1/play checks no Origin and sends no CORS headers, so
+// a page of another origin may send one but cannot read its answer.
+func TestPlayChecksNoOriginAndSendsNoCORSHeaders(t *testing.T) {
+	mm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"room":"games/t1","player_id":"p","seat":0,"token":"v1.x","expires_at":1,"namespace":"games","name":"t1"}`))
+	}))
+	defer mm.Close()
+	tr := startRouter(t, func(o *Options) { o.MatchmakerURL = mm.URL })
+	req, _ := http.NewRequest(http.MethodPost, tr.url+"/v1/play", strings.NewReader(`{"name":"Ann"}`))
+	req.Header.Set("Origin", "https://elsewhere.example")
+	req.Header.Set("Content-Type", "text/plain")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("a quick play from another origin: %d, want it carried (200)", resp.StatusCode)
+	}
+	for k := range resp.Header {
+		if strings.HasPrefix(k, "Access-Control-") {
+			t.Errorf("the answer carries %s; no page of another origin may read it", k)
+		}
+	}
+}

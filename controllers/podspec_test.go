@@ -78,6 +78,15 @@ func TestBuildPodContract(t *testing.T) {
 	g.Expect(c.Ports).To(ConsistOf(corev1.ContainerPort{Name: "game", ContainerPort: 7350, Protocol: corev1.ProtocolTCP}))
 	g.Expect(c.LivenessProbe.HTTPGet.Path).To(Equal("/healthz"))
 	g.Expect(c.ReadinessProbe.HTTPGet.Path).To(Equal("/readyz"))
+	// docs/API.md: startup every 1 s up to 30 failures, liveness every 10 s
+	// 3 failures, readiness every 2 s 2 failures.
+	for name, p := range map[string]struct {
+		probe           *corev1.Probe
+		period, failing int32
+	}{"startup": {c.StartupProbe, 1, 30}, "liveness": {c.LivenessProbe, 10, 3}, "readiness": {c.ReadinessProbe, 2, 2}} {
+		g.Expect(p.probe.PeriodSeconds).To(Equal(p.period), name)
+		g.Expect(p.probe.FailureThreshold).To(Equal(p.failing), name)
+	}
 	g.Expect(c.VolumeMounts).To(ConsistOf(corev1.VolumeMount{
 		Name: "session-keys", MountPath: "/var/run/croupier/session-keys", ReadOnly: true}))
 

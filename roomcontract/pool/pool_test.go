@@ -33,6 +33,7 @@ func TestClaimable(t *testing.T) {
 		{"someone seated", func(r *gamesv1.GameRoom) { r.Status.Players.Seated = 1 }, false},
 		{"being deleted", func(r *gamesv1.GameRoom) { r.DeletionTimestamp = &now }, false},
 		{"draining", func(r *gamesv1.GameRoom) { pool.Drain(r, now.Time) }, false},
+		{"its bot seated", withBot, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,6 +41,38 @@ func TestClaimable(t *testing.T) {
 			tc.change(r)
 			if got := pool.Claimable(r); got != tc.want {
 				t.Errorf("Claimable = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func withBot(r *gamesv1.GameRoom) {
+	r.Spec.Bots = &gamesv1.Bots{Count: 1}
+	r.Status.Players.Seated = 1
+}
+
+// Waiting (a pool's ready count) counts people only; a room someone sat
+// at without a claim is taken.
+func TestWaitingAndTakenCountPeopleNotBots(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		change         func(*gamesv1.GameRoom)
+		waiting, taken bool
+	}{
+		{"empty warm room", func(*gamesv1.GameRoom) {}, true, false},
+		{"its bot seated", withBot, true, false},
+		{"a person seated", func(r *gamesv1.GameRoom) { r.Status.Players.Seated = 1 }, false, true},
+		{"a person beside its bot", func(r *gamesv1.GameRoom) { withBot(r); r.Status.Players.Seated = 2 }, false, true},
+		{"claimed, a person seated", func(r *gamesv1.GameRoom) { r.Labels[pool.LabelClaimed] = "true"; r.Status.Players.Seated = 1 }, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := warm()
+			tc.change(r)
+			if got := pool.Waiting(r); got != tc.waiting {
+				t.Errorf("Waiting = %v, want %v", got, tc.waiting)
+			}
+			if got := pool.TakenWithoutClaim(r); got != tc.taken {
+				t.Errorf("TakenWithoutClaim = %v, want %v", got, tc.taken)
 			}
 		})
 	}

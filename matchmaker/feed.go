@@ -34,6 +34,7 @@ type fedRoom struct {
 	bucket string
 	state  string
 	free   int32
+	pooled bool // a pool's room: its table may hold claims
 }
 
 func newFeeder(c client.Reader, co *coord) *feeder {
@@ -114,7 +115,7 @@ func (f *feeder) buckets() []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, r := range f.fed {
-		if !seen[r.bucket] {
+		if r.pooled && !seen[r.bucket] {
 			seen[r.bucket] = true
 			out = append(out, r.bucket)
 		}
@@ -169,6 +170,7 @@ func roomState(gr *gamesv1.GameRoom) fedRoom {
 	r := fedRoom{bucket: t.Bucket()}
 	switch {
 	case gr.Labels[pool.LabelPool] != "":
+		r.pooled = true
 		switch {
 		case pool.IsClaimed(gr):
 			r.state = feedLabelled

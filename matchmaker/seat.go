@@ -70,6 +70,8 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 				}
 				if errors.Is(err, errNoRoom) || ctx.Err() != nil {
 					if err != errNoRoom && errors.Is(err, errNoRoom) {
+						// No room, with a cause the platform must fix (a
+						// template pool that does not exist).
 						m.misconfigured(err)
 					}
 					return nil, err

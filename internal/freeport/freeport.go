@@ -6,6 +6,7 @@ package freeport
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"strconv"
 )
@@ -27,4 +28,22 @@ func Addr() (string, error) {
 		return "", err
 	}
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), nil
+}
+
+// Stable is a free loopback port below the kernel's ephemeral range (on
+// Linux 32768 and up by default), for a server that stops and starts
+// again on its port: in between, an outgoing connection of any process
+// could take a port of that range as its local port (as can a listener
+// on port 0), and the server could not come back.
+func Stable() (int, error) {
+	for range 200 {
+		port := 20000 + rand.IntN(12000)
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			continue // taken
+		}
+		_ = l.Close()
+		return port, nil
+	}
+	return Port()
 }

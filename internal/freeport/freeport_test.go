@@ -29,3 +29,13 @@ func TestPortIsBindable(t *testing.T) {
 	g.Expect(err).NotTo(HaveOccurred())
 	g.Expect(l.Close()).To(Succeed())
 }
+
+func TestStableIsBelowTheEphemeralRangeAndBindable(t *testing.T) {
+	g := NewWithT(t)
+	port, err := Stable()
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(port).To(BeNumerically("<", 32768), "an outgoing connection could take a port of the ephemeral range")
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	g.Expect(err).NotTo(HaveOccurred())
+	l.Close()
+}

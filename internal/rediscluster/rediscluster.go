@@ -148,11 +148,11 @@ func runOnce(ctx context.Context, opts Options) (c *Cluster, err error) {
 }
 
 func newNode(path, dir string, opts Options) (*Node, error) {
-	port, err := freeport.Port()
+	port, err := freeport.Stable() // a killed node starts again on it
 	if err != nil {
 		return nil, err
 	}
-	bus, err := freeport.Port()
+	bus, err := freeport.Stable()
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func Run(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s not found (install the Debian package redis-server with `make deps`): %w", opts.Binary, err)
 	}
-	port, err := freeport.Port()
+	port, err := freeport.Stable() // Restart comes back on it
 	if err != nil {
 		return nil, err
 	}

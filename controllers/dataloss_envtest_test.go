@@ -6,6 +6,7 @@ import (
 	"time"
 
 	. "github.com/onsi/gomega"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -109,6 +110,7 @@ func TestAPodRestartedWithoutKnowingItsMatchOverALostRedisIsReplaced(t *testing.
 	resetClock(t)
 	ns := testNamespace(t)
 	room, first := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(time.Hour))
+	replaced := testutil.ToFloat64(podsReplaced.WithLabelValues("data_lost"))
 	beat(t, room, roomcontract.PhasePlaying, 2, false)
 	g.Eventually(func(g Gomega) *metav1.Condition { return condition(getRoom(g, room), gamesv1.ConditionDataIntact) }, waitFor, poll).
 		Should(HaveField("Reason", ReasonMatchStored))
@@ -125,4 +127,5 @@ func TestAPodRestartedWithoutKnowingItsMatchOverALostRedisIsReplaced(t *testing.
 	}, waitFor, poll).Should(Succeed())
 	second := waitPod(t, room, string(first.UID))
 	g.Expect(envOf(second)).To(HaveKeyWithValue(roomcontract.EnvMatchStarted, "true"), "the replacement is told, so it refuses")
+	g.Expect(testutil.ToFloat64(podsReplaced.WithLabelValues("data_lost"))).To(BeNumerically(">=", replaced+1))
 }

@@ -75,6 +75,7 @@ func TestDocumentedCoordinationTimes(t *testing.T) {
 		{"a bucket's keys expire after their last write", DefaultCoordTimes.Keep, time.Hour},
 		{"a claim record is swept once older than", finishAfter, 3 * time.Second},
 		{"the sweep of claim records runs every", finishEvery, time.Second},
+		{"a join waits for a lagging cache up to", cacheLag, 5 * time.Second},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("%s: %v, docs/MATCHMAKER.md says %v", tt.what, tt.got, tt.want)

@@ -1,7 +1,6 @@
 package controllers
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -59,7 +58,7 @@ func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (c
 		// The pod's last beat predates the deadline: a player who
 		// connected since is only in its next one. Only a beat written
 		// after the deadline that still shows nobody proves the room idle.
-		return ctrl.Result{RequeueAfter: cmp.Or(r.Pods.HeartbeatPeriod, 5*time.Second)}, nil
+		return ctrl.Result{RequeueAfter: r.heartbeatPeriod()}, nil
 	}
 	timeout := s.room.Spec.IdleTimeoutOrDefault()
 	s.abandon = &abandonment{idleSince: deadline.Add(-timeout), timeout: timeout}

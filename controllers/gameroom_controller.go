@@ -247,7 +247,7 @@ func (r *GameRoomReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		wake := make(chan ctrlevent.GenericEvent, sweepBatch)
 		interval := r.SweepInterval
 		if interval <= 0 {
-			interval = cmp.Or(r.Pods.HeartbeatPeriod, 5*time.Second)
+			interval = r.heartbeatPeriod()
 		}
 		if err := mgr.Add(&heartbeatSweep{r: r, cache: mgr.GetCache(), interval: interval, wake: wake}); err != nil {
 			return fmt.Errorf("add heartbeat sweep: %w", err)
@@ -255,4 +255,9 @@ func (r *GameRoomReconciler) SetupWithManager(mgr ctrl.Manager) error {
 		b = b.WatchesRawSource(source.Channel(wake, &handler.EnqueueRequestForObject{}))
 	}
 	return b.Complete(r)
+}
+
+// heartbeatPeriod is how often the game pods beat (5 s unless set).
+func (r *GameRoomReconciler) heartbeatPeriod() time.Duration {
+	return cmp.Or(r.Pods.HeartbeatPeriod, 5*time.Second)
 }

@@ -32,6 +32,10 @@ type kubeRooms struct {
 // errNoRoom: none of the three ways gives a room of the table.
 var errNoRoom = errors.New("no room can be had for this table")
 
+// errNoTemplatePool: no room, because the template pool the matchmaker
+// was given does not exist; the platform team must fix it.
+var errNoTemplatePool = fmt.Errorf("%w: the template pool does not exist", errNoRoom)
+
 type poolRef struct{ Namespace, Name string }
 
 // offer hands an obtained room's free seats to the waiting players; it

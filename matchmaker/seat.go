@@ -69,9 +69,7 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 					m.log.Error(rerr, "release an obtain lease", "bucket", b.prefix)
 				}
 				if errors.Is(err, errNoRoom) || ctx.Err() != nil {
-					if err != errNoRoom && errors.Is(err, errNoRoom) {
-						// No room, with a cause the platform must fix (a
-						// template pool that does not exist).
+					if errors.Is(err, errNoTemplatePool) {
 						m.misconfigured(err)
 					}
 					return nil, err

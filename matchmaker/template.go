@@ -23,7 +23,7 @@ func (k *kubeRooms) fromTemplate(ctx context.Context, t Table) (*gamesv1.GameRoo
 	err := k.cache.Get(ctx, client.ObjectKey{Namespace: k.template.Namespace, Name: k.template.Name}, &p)
 	if apierrors.IsNotFound(err) {
 		// Waiting cannot make the pool appear: answer no_room now.
-		return nil, fmt.Errorf("template pool %s/%s does not exist: %w", k.template.Namespace, k.template.Name, errNoRoom)
+		return nil, fmt.Errorf("template pool %s/%s: %w", k.template.Namespace, k.template.Name, errNoTemplatePool)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("template pool %s/%s: %w", k.template.Namespace, k.template.Name, err)

@@ -29,8 +29,8 @@ func TestAMissingTemplatePoolIsNoRoom(t *testing.T) {
 		t.Fatal("a seat was offered")
 		return false, nil
 	})
-	if !errors.Is(err, errNoRoom) {
-		t.Fatalf("obtain: %v, want no room", err)
+	if !errors.Is(err, errNoRoom) || !errors.Is(err, errNoTemplatePool) {
+		t.Fatalf("obtain: %v, want no room, for want of the template pool", err)
 	}
 }
 
@@ -39,7 +39,7 @@ func TestAMissingTemplatePoolIsNoRoom(t *testing.T) {
 func TestAMissingTemplatePoolIsLoggedOnceAMinute(t *testing.T) {
 	var lines atomic.Int32
 	m := &Matchmaker{log: funcr.New(func(_, _ string) { lines.Add(1) }, funcr.Options{})}
-	err := fmt.Errorf("template pool default/quickplay does not exist: %w", errNoRoom)
+	err := fmt.Errorf("template pool default/quickplay: %w", errNoTemplatePool)
 	for range 100 {
 		m.misconfigured(err)
 	}

@@ -48,12 +48,16 @@ func newFakePod(t testing.TB) *fakePod {
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ws", func(w http.ResponseWriter, r *http.Request) {
+		// Recorded before the handshake's answer, so a client whose dial
+		// through the router returned finds it.
+		p.mu.Lock()
+		p.origins = append(p.origins, r.Header.Get("Origin"))
+		p.mu.Unlock()
 		c, err := up.Upgrade(w, r, nil)
 		if err != nil {
 			return
 		}
 		p.mu.Lock()
-		p.origins = append(p.origins, r.Header.Get("Origin"))
 		p.conns++
 		p.live = append(p.live, c)
 		p.mu.Unlock()

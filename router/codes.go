@@ -7,6 +7,7 @@ const (
 	CodeRoomUnavailable    = "room_unavailable"
 	CodeBadRequest         = "bad_request"
 	CodeNotFound           = "not_found"
+	CodeMethodNotAllowed   = "method_not_allowed"
 	CodeOriginNotAllowed   = "origin_not_allowed"
 	CodeTooManyConns       = "too_many_connections"
 	CodeTooManyConnsFromIP = "too_many_connections_from_ip"

@@ -359,3 +359,48 @@ func TestStaticServesEveryOtherPath(t *testing.T) {
 	g.Expect(resp.StatusCode).To(Equal(http.StatusNotFound))
 	resp.Body.Close()
 }
+
+// A documented endpoint asked with another method says which method it
+// takes; an unknown one is still not found.
+func TestAnEndpointAskedWithAnotherMethodSaysWhichItTakes(t *testing.T) {
+	pod := newFakePod(t)
+	tr := startRouter(t, nil)
+	tr.setRoom("ns", "r", pod.addr())
+	for _, c := range []struct {
+		method, path, allow string
+	}{
+		{http.MethodGet, "/v1/play", "POST"},
+		{http.MethodPut, "/v1/play", "POST"},
+		{http.MethodPost, "/v1/rooms", "GET, HEAD"},
+		{http.MethodDelete, "/v1/rooms/ns/r", "GET, HEAD"},
+		{http.MethodGet, "/v1/rooms/ns/r/join", "POST"},
+		{http.MethodGet, "/v1/rooms/ns/r/watch", "POST"},
+		{http.MethodPost, "/v1/rooms/ns/r/ws", "GET, HEAD"},
+		{http.MethodPost, "/v1/rooms/ns/r/replay", "GET, HEAD"},
+	} {
+		t.Run(c.method+" "+c.path, func(t *testing.T) {
+			g := NewWithT(t)
+			req, err := http.NewRequest(c.method, tr.url+c.path, strings.NewReader(`{}`))
+			g.Expect(err).NotTo(HaveOccurred())
+			resp, err := http.DefaultClient.Do(req)
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(resp.StatusCode).To(Equal(http.StatusMethodNotAllowed))
+			g.Expect(resp.Header.Get("Allow")).To(Equal(c.allow))
+			r := refusalOf(g, resp)
+			g.Expect(r.Code).To(Equal(CodeMethodNotAllowed))
+			g.Expect(r.Message).To(ContainSubstring("takes " + strings.SplitN(c.allow, ",", 2)[0]))
+		})
+	}
+	g := NewWithT(t)
+	pod.mu.Lock()
+	joins := pod.joins
+	pod.mu.Unlock()
+	conns, _ := pod.seen()
+	g.Expect(joins + conns).To(BeZero(), "a refused method reached the pod")
+	for _, path := range []string{"/v1/other", "/v1/rooms/ns/r/leave", "/v1/rooms/ns"} {
+		resp, err := http.Post(tr.url+path, "application/json", strings.NewReader(`{}`))
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(resp.StatusCode).To(Equal(http.StatusNotFound), path)
+		g.Expect(refusalOf(g, resp).Code).To(Equal(CodeNotFound), path)
+	}
+}

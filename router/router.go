@@ -3,6 +3,7 @@ package router
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -83,14 +84,39 @@ func New(opts Options) (*Router, error) {
 
 func (r *Router) routes() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/rooms", r.lobby)
-	mux.HandleFunc("POST /v1/play", r.play)
-	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}", r.roomFacts)
-	mux.HandleFunc("POST /v1/rooms/{namespace}/{name}/join", r.join)
-	mux.HandleFunc("POST /v1/rooms/{namespace}/{name}/watch", r.watch)
-	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}/ws", r.websocket)
-	mux.HandleFunc("GET /v1/rooms/{namespace}/{name}/replay", r.replay)
-	mux.HandleFunc("/v1/", func(w http.ResponseWriter, _ *http.Request) {
+	api := []struct {
+		method, path string
+		handle       http.HandlerFunc
+	}{
+		{http.MethodGet, "/v1/rooms", r.lobby},
+		{http.MethodPost, "/v1/play", r.play},
+		{http.MethodGet, "/v1/rooms/{namespace}/{name}", r.roomFacts},
+		{http.MethodPost, "/v1/rooms/{namespace}/{name}/join", r.join},
+		{http.MethodPost, "/v1/rooms/{namespace}/{name}/watch", r.watch},
+		{http.MethodGet, "/v1/rooms/{namespace}/{name}/ws", r.websocket},
+		{http.MethodGet, "/v1/rooms/{namespace}/{name}/replay", r.replay},
+	}
+	// ServeMux answers 405 only when no pattern matches a path, and the
+	// /v1/ catch-all matches every path: a known path asked with another
+	// method is found here instead.
+	otherMethod := http.NewServeMux()
+	for _, e := range api {
+		mux.HandleFunc(e.method+" "+e.path, e.handle)
+		allow := e.method
+		if allow == http.MethodGet {
+			allow = "GET, HEAD"
+		}
+		otherMethod.HandleFunc(e.path, func(w http.ResponseWriter, req *http.Request) {
+			w.Header().Set("Allow", allow)
+			httpjson.Refuse(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed,
+				fmt.Sprintf("%s %s: this endpoint takes %s (docs/PROTOCOL.md, section Router)", req.Method, req.URL.Path, e.method))
+		})
+	}
+	mux.HandleFunc("/v1/", func(w http.ResponseWriter, req *http.Request) {
+		if h, pattern := otherMethod.Handler(req); pattern != "" {
+			h.ServeHTTP(w, req)
+			return
+		}
 		httpjson.Refuse(w, http.StatusNotFound, CodeNotFound, "no such endpoint: see docs/PROTOCOL.md, section Router")
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok\n")) })

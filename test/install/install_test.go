@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/yaml"
 
+	"github.com/croupier-dev/croupier/internal/playerclient"
 	"github.com/croupier-dev/croupier/internal/redisserver"
 )
 
@@ -54,10 +55,10 @@ type installation struct {
 	// room is the room whose match spans the upgrade; side is a room in
 	// the other prepared namespace, with one player seated.
 	room    types.NamespacedName
-	players table
+	players playerclient.Table
 	podUID  types.UID
 	side    types.NamespacedName
-	sider   *player
+	sider   *playerclient.Player
 }
 
 // TestChartOnARealControlPlane installs the chart, runs what it installed
@@ -90,9 +91,9 @@ func TestChartOnARealControlPlane(t *testing.T) {
 }
 
 func (in *installation) stopAll() {
-	in.players.close()
-	if in.sider != nil && in.sider.conn != nil {
-		_ = in.sider.conn.Close()
+	in.players.Close()
+	if in.sider != nil {
+		in.sider.Close()
 	}
 	if in.router != nil {
 		in.router.stop()

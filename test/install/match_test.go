@@ -14,6 +14,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/internal/playerclient"
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
@@ -23,7 +24,7 @@ func (in *installation) startMatch(t *testing.T) {
 	in.room = types.NamespacedName{Namespace: releaseNS, Name: "table"}
 	room := gameroomtest.MakeGameRoom(in.room.Name, in.room.Namespace).Players(2).Obj()
 	g.Expect(env.c.Create(ctx, room)).To(Succeed())
-	in.players = seat(t, in.routerURL, in.room.Namespace, in.room.Name, 2)
+	in.players = playerclient.Seat(t, onRouterPage(in.routerURL), in.room.Namespace, in.room.Name, 2)
 
 	// The router reads the room but cannot touch it.
 	asRouter, err := client.New(in.routerSA.config, client.Options{Scheme: scheme})
@@ -36,7 +37,7 @@ func (in *installation) startMatch(t *testing.T) {
 	err = asRouter.Delete(ctx, room)
 	g.Expect(apierrors.IsForbidden(err)).To(BeTrue(), "deleting the room as the router: %v", err)
 
-	g.Expect(in.players.play(t, 6)).To(BeFalse(), "the match ended in six moves")
+	g.Expect(in.players.Play(t, 6, nil)).To(BeFalse(), "the match ended in six moves")
 	in.podUID = in.roomPod(t).UID
 }
 
@@ -57,7 +58,7 @@ func (in *installation) roomPod(t testing.TB) *corev1.Pod {
 func (in *installation) finishAndDelete(t *testing.T) {
 	g := NewWithT(t)
 	ctx := context.Background()
-	g.Expect(in.players.play(t, -1)).To(BeTrue())
+	g.Expect(in.players.Play(t, -1, nil)).To(BeTrue())
 	// The new operator saw the end in the pod's heartbeat.
 	g.Eventually(func(g Gomega) {
 		room := &gamesv1.GameRoom{}
@@ -71,8 +72,8 @@ func (in *installation) finishAndDelete(t *testing.T) {
 	sidePattern := roomKeyPattern(in.side)
 	g.Expect(in.redisCli.Keys(ctx, sidePattern).Val()).NotTo(BeEmpty(), "the seated player left nothing in Redis")
 
-	in.players.close()
-	in.sider.conn.Close()
+	in.players.Close()
+	in.sider.Close()
 	for _, room := range []types.NamespacedName{in.room, in.side, {Namespace: strangerNS, Name: "lost"}} {
 		deleteRoom(t, room)
 	}

@@ -17,6 +17,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/internal/playerclient"
 )
 
 // reasonNamespaceNotPrepared is the Ready reason of a room in a namespace
@@ -37,9 +38,9 @@ func (in *installation) otherNamespaces(t *testing.T) {
 
 	// The pod signs the player's token with its namespace's copy of the
 	// keys; the router verifies it with the release namespace's.
-	in.sider = join(t, in.routerURL, in.side.Namespace, in.side.Name, "Side")
-	in.sider.connect(in.routerURL)
-	g.Expect(in.sider.phase).To(Equal("waiting"), "one seat of two is taken")
+	in.sider = playerclient.Join(t, onRouterPage(in.routerURL), in.side.Namespace, in.side.Name, "Side")
+	in.sider.Connect()
+	g.Expect(in.sider.Phase).To(Equal("waiting"), "one seat of two is taken")
 
 	g.Eventually(func(g Gomega) {
 		room := &gamesv1.GameRoom{}

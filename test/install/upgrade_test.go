@@ -52,6 +52,6 @@ func (in *installation) upgrade(t *testing.T) {
 	in.operator = in.startOperator(t, rel, "operator-upgraded")
 
 	// The room keeps its pod, and its players their connections.
-	g.Expect(in.players.play(t, 4)).To(BeFalse())
+	g.Expect(in.players.Play(t, 4, nil)).To(BeFalse())
 	g.Expect(in.roomPod(t).UID).To(Equal(in.podUID), "the room's pod was replaced")
 }

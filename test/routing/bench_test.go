@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/croupier-dev/croupier/internal/playerclient"
 )
 
 // BenchmarkActionLatency plays whole two-player matches on real game pods
@@ -25,20 +27,12 @@ func BenchmarkActionLatency(b *testing.B) {
 				if via == "direct" {
 					endpoint = roomEndpoint(b, ns, room)
 				}
-				var ps []*player
-				for s := range 2 {
-					p := join(b, ns, room, fmt.Sprintf("P%d", s))
-					p.direct, p.rtts = endpoint, &rtts
-					ps = append(ps, p)
-				}
-				for _, p := range ps {
-					p.connect()
-				}
+				opts := throughRouter()
+				opts.Direct, opts.RTTs = endpoint, &rtts
+				ps := playerclient.Seat(b, opts, ns, room, 2)
 				b.StartTimer()
 				playMatch(b, ps, nil)
-				for _, p := range ps {
-					_ = p.conn.Close()
-				}
+				ps.Close()
 			}
 			slices.Sort(rtts)
 			b.ReportMetric(float64(rtts[len(rtts)/2].Microseconds()), "p50-µs")

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/internal/playerclient"
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
@@ -40,13 +41,13 @@ func TestAMatchPlayedThroughTheRouter(t *testing.T) {
 	g := NewWithT(t)
 	ns := plat.Namespace(t)
 	plat.CreateRoom(t, ns, "table", 2)
-	players := seatPlayers(t, ns, "table", 2)
-	g.Expect(players[0].joined.WS).To(Equal("/v1/rooms/" + ns + "/table/ws"))
+	players := playerclient.Seat(t, throughRouter(), ns, "table", 2)
+	g.Expect(players[0].Joined.WS).To(Equal("/v1/rooms/" + ns + "/table/ws"))
 	final := playMatch(t, players, nil)
 	want := reference(t, ns, "table")
 	g.Expect(final.Scores).To(Equal(want.Scores))
 	g.Expect(final.Winners).To(Equal(want.Winners))
 	for _, p := range players {
-		g.Expect(p.closes).To(BeEmpty())
+		g.Expect(p.Closes).To(BeEmpty())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/internal/playerclient"
 )
 
 func getRoomTB(tb testing.TB, ns, name string) *gamesv1.GameRoom {
@@ -31,7 +32,7 @@ func TestThePodIsReplacedMidMatch(t *testing.T) {
 	g := NewWithT(t)
 	ns := plat.Namespace(t)
 	plat.CreateRoom(t, ns, "moving", 2)
-	players := seatPlayers(t, ns, "moving", 2)
+	players := playerclient.Seat(t, throughRouter(), ns, "moving", 2)
 	final := playMatch(t, players, func(turn int) {
 		if turn != 6 {
 			return
@@ -45,7 +46,7 @@ func TestThePodIsReplacedMidMatch(t *testing.T) {
 	for _, p := range players {
 		// A reconnect that lands while the move is still under way may be
 		// told 1012 again; any other close is a defect.
-		g.Expect(p.closes).To(And(Not(BeEmpty()), HaveEach(1012)), "seat %d", p.joined.Seat)
+		g.Expect(p.Closes).To(And(Not(BeEmpty()), HaveEach(1012)), "seat %d", p.Joined.Seat)
 	}
 	g.Expect(getRoom(g, ns, "moving").Status.PodName).To(Equal("moving-game"))
 }
@@ -54,7 +55,7 @@ func TestTheRouterRestartsMidMatch(t *testing.T) {
 	g := NewWithT(t)
 	ns := plat.Namespace(t)
 	plat.CreateRoom(t, ns, "restart", 2)
-	players := seatPlayers(t, ns, "restart", 2)
+	players := playerclient.Seat(t, throughRouter(), ns, "restart", 2)
 	final := playMatch(t, players, func(turn int) {
 		if turn == 4 {
 			g.Expect(plat.RestartRouter()).To(Succeed())
@@ -64,7 +65,7 @@ func TestTheRouterRestartsMidMatch(t *testing.T) {
 	g.Expect(final.Scores).To(Equal(want.Scores))
 	g.Expect(final.Winners).To(Equal(want.Winners))
 	for _, p := range players {
-		g.Expect(p.closes).To(And(Not(BeEmpty()), HaveEach(1001)), "seat %d: the router's shutdown is 1001", p.joined.Seat)
+		g.Expect(p.Closes).To(And(Not(BeEmpty()), HaveEach(1001)), "seat %d: the router's shutdown is 1001", p.Joined.Seat)
 	}
 	resp, err := http.Get(plat.URL() + "/readyz")
 	g.Expect(err).NotTo(HaveOccurred())

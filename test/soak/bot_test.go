@@ -14,6 +14,7 @@ import (
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/internal/chaos"
+	"github.com/croupier-dev/croupier/internal/playerclient"
 )
 
 const (
@@ -47,19 +48,6 @@ func (b *bot) stopped() error {
 	return nil
 }
 
-// frame is any server message, decoded loosely.
-type frame struct {
-	Type      string          `json:"type"`
-	Seq       int64           `json:"seq"`
-	ActionID  string          `json:"action_id"`
-	Duplicate bool            `json:"duplicate"`
-	Code      string          `json:"code"`
-	Phase     string          `json:"phase"`
-	Events    json.RawMessage `json:"events"`
-	View      *cassino.View   `json:"view"`
-	raw       []byte
-}
-
 // bot is a client written from docs/PROTOCOL.md that plays random legal
 // moves through the router, reconnects with last_seq, resends an
 // unanswered action under its action_id, and injects the client faults.
@@ -68,7 +56,7 @@ type frame struct {
 type bot struct {
 	r      *roomRun
 	seat   int
-	joined joined
+	joined playerclient.Joined
 	rng    *rand.Rand
 	conn   *websocket.Conn
 
@@ -136,7 +124,7 @@ func (b *bot) hangUp() {
 // moving, its storage hangs, or a part of the platform restarts.
 func (b *bot) connect() error {
 	b.hangUp()
-	backoff := 50 * time.Millisecond
+	var backoff playerclient.Backoff
 	deadline := time.Now().Add(reconnectBound)
 	var last error
 	for time.Now().Before(deadline) {
@@ -162,8 +150,7 @@ func (b *bot) connect() error {
 				}
 			}
 		}
-		time.Sleep(backoff/2 + rand.N(backoff/2+1))
-		backoff = min(backoff*2, 2*time.Second)
+		backoff.Sleep()
 	}
 	return fmt.Errorf("%s: could not reconnect within %s: %w", b, reconnectBound, last)
 }
@@ -171,11 +158,7 @@ func (b *bot) connect() error {
 var errRefused = errors.New("hello refused")
 
 func (b *bot) hello() error {
-	hello := map[string]any{"v": 1, "type": "hello", "token": b.joined.Token}
-	if b.seen {
-		hello["last_seq"] = b.lastSeq
-	}
-	msg, _ := json.Marshal(hello)
+	msg, _ := json.Marshal(playerclient.Hello(b.joined.Token, b.lastSeq, b.seen))
 	if err := b.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
 		return err
 	}
@@ -188,7 +171,7 @@ func (b *bot) hello() error {
 		case f.Type == "view":
 			return nil
 		case f.Type == "error" && f.Code != "internal":
-			return fmt.Errorf("%s: %w: %s", b, errRefused, f.raw)
+			return fmt.Errorf("%s: %w: %s", b, errRefused, f.Raw)
 		}
 	}
 }
@@ -202,22 +185,21 @@ func (b *bot) send(msg []byte) {
 
 // read returns the next frame and checks it on the way: sequences
 // without gaps, nobody else's cards.
-func (b *bot) read() (frame, error) {
+func (b *bot) read() (playerclient.Frame, error) {
 	if b.conn == nil {
-		return frame{}, errors.New("not connected")
+		return playerclient.Frame{}, errors.New("not connected")
 	}
 	_ = b.conn.SetReadDeadline(time.Now().Add(readTimeout))
 	_, raw, err := b.conn.ReadMessage()
 	if err != nil {
 		b.hangUp()
-		return frame{}, err
+		return playerclient.Frame{}, err
 	}
-	var f frame
-	if err := json.Unmarshal(raw, &f); err != nil {
+	f, err := playerclient.Decode(raw)
+	if err != nil {
 		b.r.v.add("%s: undecodable frame %s: %v", b, raw, err)
 		return f, nil
 	}
-	f.raw = raw
 	switch f.Type {
 	case "event":
 		if b.seen && f.Seq != b.lastSeq+1 {
@@ -254,7 +236,7 @@ func (b *bot) setView(v *cassino.View) {
 
 // checkDealt: a deal shows a seat its own cards and only the counts of
 // the others.
-func (b *bot) checkDealt(f frame) {
+func (b *bot) checkDealt(f playerclient.Frame) {
 	var events []cassino.Event
 	if err := json.Unmarshal(f.Events, &events); err != nil {
 		b.r.v.add("%s: undecodable events at seq %d: %v", b, f.Seq, err)
@@ -375,7 +357,7 @@ func (b *bot) awaitAck(id string, msg []byte) (seq int64, duplicate bool, err er
 				time.Sleep(200 * time.Millisecond)
 				b.send(msg)
 			default:
-				return 0, false, fmt.Errorf("%s: action %s refused: %s", b, id, f.raw)
+				return 0, false, fmt.Errorf("%s: action %s refused: %s", b, id, f.Raw)
 			}
 		}
 	}

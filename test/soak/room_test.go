@@ -1,13 +1,10 @@
 package soak
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,7 +17,7 @@ import (
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
 	"github.com/croupier-dev/croupier/internal/chaos"
-	"github.com/croupier-dev/croupier/router"
+	"github.com/croupier-dev/croupier/internal/playerclient"
 )
 
 // Room states, as the harness knows them.
@@ -138,11 +135,11 @@ func (r *roomRun) shortenIdle() {
 
 // seat waits until the router routes to the room and takes every seat.
 func (r *roomRun) seat(ctx context.Context) error {
-	if err := waitRoutable(ctx, r.ns, r.name); err != nil {
+	if err := playerclient.WaitRoutable(ctx, plat.URL(), r.ns, r.name); err != nil {
 		return err
 	}
 	for _, b := range r.bots {
-		j, err := join(ctx, r.ns, r.name, fmt.Sprintf("P%d", b.seat))
+		j, err := playerclient.JoinRoom(ctx, plat.URL(), r.ns, r.name, fmt.Sprintf("P%d", b.seat))
 		if err != nil {
 			return err
 		}
@@ -184,55 +181,4 @@ func (r *roomRun) play() {
 		return
 	}
 	r.state.Store(finished)
-}
-
-// joined is the router's answer to a join.
-type joined struct {
-	Seat  int    `json:"seat"`
-	Token string `json:"token"`
-	WS    string `json:"ws"`
-}
-
-// join takes a seat through the router, retrying while the room is not
-// ready.
-func join(ctx context.Context, ns, name, player string) (joined, error) {
-	body, _ := json.Marshal(map[string]string{"name": player})
-	var last string
-	for ctx.Err() == nil {
-		resp, err := http.Post(plat.URL()+"/v1/rooms/"+ns+"/"+name+"/join", "application/json", bytes.NewReader(body))
-		if err != nil {
-			last = err.Error()
-			time.Sleep(200 * time.Millisecond)
-			continue
-		}
-		raw, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode == http.StatusOK {
-			var j joined
-			return j, json.Unmarshal(raw, &j)
-		}
-		last = fmt.Sprintf("%d %s", resp.StatusCode, raw)
-		if resp.StatusCode != http.StatusServiceUnavailable {
-			return joined{}, fmt.Errorf("join %s/%s: %s", ns, name, last)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return joined{}, fmt.Errorf("join %s/%s: %w (last answer: %s)", ns, name, ctx.Err(), last)
-}
-
-// waitRoutable waits until the router's facts say the room is routable.
-func waitRoutable(ctx context.Context, ns, name string) error {
-	for ctx.Err() == nil {
-		resp, err := http.Get(plat.URL() + "/v1/rooms/" + ns + "/" + name)
-		if err == nil {
-			var f router.RoomFacts
-			_ = json.NewDecoder(resp.Body).Decode(&f)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK && f.Routable {
-				return nil
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	return fmt.Errorf("room %s/%s not routable: %w", ns, name, ctx.Err())
 }

@@ -16,6 +16,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/internal/playerclient"
 	"github.com/croupier-dev/croupier/router"
 )
 
@@ -80,41 +81,19 @@ func (p *Platform) Facts(t testing.TB, ns, name string) (router.RoomFacts, int) 
 }
 
 // Joined is the router's answer to a successful join.
-type Joined struct {
-	Room      string `json:"room"`
-	PlayerID  string `json:"player_id"`
-	Seat      int    `json:"seat"`
-	Token     string `json:"token"`
-	ExpiresAt int64  `json:"expires_at"`
-	WS        string `json:"ws"`
-}
+type Joined = playerclient.Joined
 
 // Join takes a seat through the router, retrying while the room is
 // unavailable (503).
 func (p *Platform) Join(t testing.TB, ns, name, player string) Joined {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"name": player})
-	deadline := time.Now().Add(time.Minute)
-	for {
-		resp, err := http.Post(p.URL()+"/v1/rooms/"+ns+"/"+name+"/join", "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatalf("join: %v", err)
-		}
-		var j Joined
-		var raw bytes.Buffer
-		_, _ = raw.ReadFrom(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode == http.StatusOK {
-			if err := json.Unmarshal(raw.Bytes(), &j); err != nil {
-				t.Fatalf("join answer %s: %v", raw.String(), err)
-			}
-			return j
-		}
-		if resp.StatusCode != http.StatusServiceUnavailable || time.Now().After(deadline) {
-			t.Fatalf("join %s/%s: %d %s", ns, name, resp.StatusCode, raw.String())
-		}
-		time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	j, err := playerclient.JoinRoom(ctx, p.URL(), ns, name, player)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return j
 }
 
 // Dial opens a websocket through the router the way docs/PROTOCOL.md

@@ -201,6 +201,11 @@ func (c *coord) giveBack(ctx context.Context, b bucketKeys, room string) error {
 	return err
 }
 
+func (c *coord) drop(ctx context.Context, b bucketKeys, room string) error {
+	_, err := c.run(ctx, dropScript, b, room)
+	return err
+}
+
 func (c *coord) leave(ctx context.Context, b bucketKeys, ticket string) error {
 	_, err := c.run(ctx, leaveScript, b, ticket)
 	return err

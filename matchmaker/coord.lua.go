@@ -182,6 +182,13 @@ touch()
 return 1
 `)
 
+// drop: a room refuses newcomers for a reason that lasts (a player seated
+// there left before its match started): every free seat of it goes.
+// ARGV 3 room.
+var dropScript = redis.NewScript(luaHeader + `
+return redis.call('LREM', free, 0, ARGV[3])
+`)
+
 // leave: a player gives up: out of the queue; a seat already in its
 // mailbox goes back. ARGV 3 ticket.
 var leaveScript = redis.NewScript(luaHeader + `

@@ -25,7 +25,15 @@ var (
 	// errJoinFailed: the room did not seat the player for a reason of its
 	// own (starting, storage); the seat goes back for the next player.
 	errJoinFailed = errors.New("the room did not answer the join")
+	// errPlayerAway: a player seated in the room left before its match
+	// started, and the room takes nobody until they are back; its other
+	// free seats are dropped too.
+	errPlayerAway = fmt.Errorf("%w: a player seated there left before the match started", errSeatGone)
 )
+
+// codePlayerAway is the pod's join refusal of a room a seated player left
+// before the start (docs/PROTOCOL.md, section 1).
+const codePlayerAway = "player_away"
 
 const maxJoinAnswer = 16 << 10
 
@@ -63,6 +71,12 @@ func (j *joiner) join(ctx context.Context, room, name string) (map[string]json.R
 			fields["name"], _ = json.Marshal(n)
 			return fields, nil
 		case err == nil && status == http.StatusConflict:
+			var refusal struct {
+				Code string `json:"code"`
+			}
+			if json.Unmarshal(answer, &refusal) == nil && refusal.Code == codePlayerAway {
+				return nil, fmt.Errorf("room %s: %s: %w", room, answer, errPlayerAway)
+			}
 			return nil, fmt.Errorf("room %s: %s: %w", room, answer, errSeatGone)
 		case err == nil && status != http.StatusServiceUnavailable && status < 500:
 			return nil, fmt.Errorf("room %s refused the join (%d %s)", room, status, answer)

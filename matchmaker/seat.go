@@ -53,6 +53,9 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 			if !errors.Is(jerr, errSeatGone) {
 				m.giveBackSeat(ctx, b, st.room)
 			}
+			if errors.Is(jerr, errPlayerAway) {
+				m.dropRoom(ctx, b, st.room)
+			}
 			if tries++; tries >= maxSeatTries || !errors.Is(jerr, errSeatGone) && !errors.Is(jerr, errJoinFailed) {
 				return nil, jerr
 			}
@@ -116,6 +119,16 @@ func (m *Matchmaker) claimed(b bucketKeys, st step) {
 	claims.Add(float64(len(st.claimed)))
 	if m.finish != nil {
 		m.finish.claimed(b, st.claimed, m.opts.ID)
+	}
+}
+
+// dropRoom takes a room's free seats out of the table: it refuses
+// newcomers for a reason that lasts (errPlayerAway).
+func (m *Matchmaker) dropRoom(ctx context.Context, b bucketKeys, room string) {
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	if err := m.coord.drop(bg, b, room); err != nil {
+		m.log.Error(err, "drop a room's free seats", "room", room)
 	}
 }
 

@@ -26,6 +26,9 @@ func (r *Room) Join(ctx context.Context, name string, preferred int) (seating.Pl
 	if err := r.checkStored(ctx); err != nil {
 		return seating.Player{}, err
 	}
+	if err := r.awaySeat(); err != nil {
+		return seating.Player{}, err
+	}
 	p, err := r.seats.Join(ctx, hex.EncodeToString(id), name, preferred, r.cfg.Now())
 	if err != nil {
 		return seating.Player{}, err

@@ -65,6 +65,10 @@ type Config struct {
 	Metrics      *Metrics // nil: no metrics
 	// Spectators who may watch the room (spectate.go); zero: nobody.
 	Spectators Spectators
+	// AwayGrace: a seated player gone this long before the match starts
+	// closes the room to new players until they are back (away.go;
+	// default DefaultAwayGrace).
+	AwayGrace time.Duration
 }
 
 func (c *Config) defaults() {
@@ -85,6 +89,9 @@ func (c *Config) defaults() {
 	}
 	if c.Metrics == nil {
 		c.Metrics = nopMetrics()
+	}
+	if c.AwayGrace <= 0 {
+		c.AwayGrace = DefaultAwayGrace
 	}
 }
 
@@ -115,6 +122,7 @@ type Room struct {
 	players      map[int]*seating.Player
 	conns        map[int]Conn
 	lastActivity time.Time
+	opened       time.Time // when this pod opened the room
 	stale        bool // memory may lag the log (a failed write); reload first
 	guard        dataGuard
 
@@ -155,6 +163,7 @@ func Open(ctx context.Context, cfg Config) (*Room, error) {
 		seats:   seating.New(cfg.Redis, cfg.Keys, cfg.Options.Players),
 		conns:   map[int]Conn{},
 		players: map[int]*seating.Player{}, // kept empty by a pod that finds the data lost at start
+		opened:  cfg.Now(),
 	}
 	// Recovery is not a player's operation: it gets the caller's ctx, not
 	// CallTimeout, as a long log can take longer to replay.

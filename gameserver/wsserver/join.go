@@ -37,6 +37,7 @@ const (
 	CodeBadName    = "bad_name"
 	CodeRoomFull   = "room_full"
 	CodeSeatTaken  = "seat_taken"
+	CodePlayerAway = "player_away"
 	CodeNoSeat     = "no_such_seat"
 	CodeNotReady   = "not_ready"
 	CodeInternal   = "internal"
@@ -83,6 +84,9 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, room.ErrDataLost):
 		httpjson.Refuse(w, http.StatusGone, CodeDataLost, room.DataLostMessage)
+		return
+	case errors.Is(err, room.ErrPlayerAway):
+		httpjson.Refuse(w, http.StatusConflict, CodePlayerAway, "a player seated in this room left before the match started: it takes new players again once they are back; find another table meanwhile")
 		return
 	case errors.Is(err, seating.ErrRoomFull):
 		httpjson.Refuse(w, http.StatusConflict, CodeRoomFull, "every seat of this room is taken")

@@ -82,6 +82,12 @@ func Join(t testing.TB, opts Options, ns, room, name string) *Player {
 	return &Player{t: t, opts: opts, Joined: j}
 }
 
+// Seated is the player of a seat taken elsewhere (a quick play's answer
+// carries the same fields as a join's).
+func Seated(t testing.TB, opts Options, j Joined) *Player {
+	return &Player{t: t, opts: opts, Joined: j}
+}
+
 // SetT makes t the test the player fails: a player may outlive the test
 // that seated it.
 func (p *Player) SetT(t testing.TB) { p.t = t }

@@ -1,0 +1,49 @@
+package room
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// A player who takes a seat and goes away before the match starts would
+// have the match start without them, and the table wait on a turn nobody
+// plays. So once a seated person has been gone longer than AwayGrace
+// before the start, the room takes no new player until they are back:
+// a quick play then finds another table, and a link says why. A seat
+// whose player has not connected yet (a join answered, its page still
+// loading) does not count, nor does a bot.
+
+// ErrPlayerAway refuses a join into a room whose match has not started
+// while a player seated there has been away longer than AwayGrace.
+var ErrPlayerAway = errors.New("a player seated in this room left before its match started")
+
+// DefaultAwayGrace is the default Config.AwayGrace: longer than a reload
+// or a reconnect after a network blip.
+const DefaultAwayGrace = 10 * time.Second
+
+// awaySeat returns a seat whose person left before the match started and
+// has been gone longer than AwayGrace, counted at the earliest from when
+// this pod opened the room (a previous pod's connections died with it).
+func (r *Room) awaySeat() error {
+	if r.match != nil {
+		return nil
+	}
+	now := r.cfg.Now()
+	for seat, p := range r.players {
+		if isBot(p.ID) || p.LastSeen == 0 {
+			continue
+		}
+		if _, on := r.conns[seat]; on {
+			continue
+		}
+		since := time.UnixMilli(p.LastSeen)
+		if since.Before(r.opened) {
+			since = r.opened
+		}
+		if gone := now.Sub(since); gone > r.cfg.AwayGrace {
+			return fmt.Errorf("seat %d, gone %s: %w", seat, gone.Round(time.Second), ErrPlayerAway)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,89 @@
+package wsserver_test
+
+import (
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/croupier-dev/croupier/gameserver/room"
+)
+
+// stepClock is a room's clock that moves only when the test says so.
+type stepClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *stepClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *stepClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// A player who sits down and goes away before the match starts closes
+// the room to newcomers once gone longer than the grace (the match would
+// start without them); back, they open it again. A seat whose player has
+// not connected yet does not count, nor does an absence within the grace.
+func TestARoomWhosePlayerLeftBeforeTheStartTakesNobodyUntilTheyAreBack(t *testing.T) {
+	clock := &stepClock{now: time.Unix(1_800_000_000, 0)}
+	tb := newTable(t, 4, withRoom(func(c *room.Config) { c.Now = clock.Now }))
+
+	tb.join(`{"name":"ann"}`) // joined, never connected
+	clock.add(time.Hour)
+	bob := tb.join(`{"name":"bob"}`)
+	if bob.status != http.StatusOK {
+		t.Fatalf("a seat never connected refused a newcomer: %+v", bob)
+	}
+	b := newBot(t, bob.Seat, bob.Token)
+	b.connect(tb.wsURL())
+	_ = b.ws.Close()
+	waitDisconnected(t, tb, bob.Seat)
+
+	clock.add(room.DefaultAwayGrace)
+	if cy := tb.join(`{"name":"cy"}`); cy.status != http.StatusOK {
+		t.Fatalf("gone exactly the grace, bob closed the room: %+v", cy)
+	}
+	clock.add(time.Second)
+	dee := tb.join(`{"name":"dee"}`)
+	if dee.status != http.StatusConflict || dee.err.Code != "player_away" {
+		t.Fatalf("bob gone past the grace: join answered %+v, want 409 player_away", dee)
+	}
+	if players, err := tb.roomPlayers(); err != nil || len(players) != 3 {
+		t.Fatalf("the refused join changed the seats: %d seated, %v", len(players), err)
+	}
+
+	b.connect(tb.wsURL()) // bob is back
+	dee = tb.join(`{"name":"dee"}`)
+	if dee.status != http.StatusOK {
+		t.Fatalf("bob back: join answered %+v", dee)
+	}
+	if f := b.until(func(f frame) bool { return f.Type == "event" }); f.Seq != 1 {
+		t.Fatalf("the last seat did not start the match: %s", f.raw)
+	}
+}
+
+// waitDisconnected waits until the room has recorded seat's disconnect.
+func waitDisconnected(t *testing.T, tb *table, seat int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		players, err := tb.roomPlayers()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range players {
+			if p.Seat == seat && p.Connections == 0 {
+				return
+			}
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("seat %d still connected", seat)
+}

@@ -396,7 +396,7 @@ func TestAnEndpointAskedWithAnotherMethodSaysWhichItTakes(t *testing.T) {
 	joins := pod.joins
 	pod.mu.Unlock()
 	conns, _ := pod.seen()
-	g.Expect(joins + conns).To(BeZero(), "a refused method reached the pod")
+	g.Expect(joins+conns).To(BeZero(), "a refused method reached the pod")
 	for _, path := range []string{"/v1/other", "/v1/rooms/ns/r/leave", "/v1/rooms/ns"} {
 		resp, err := http.Post(tr.url+path, "application/json", strings.NewReader(`{}`))
 		g.Expect(err).NotTo(HaveOccurred())

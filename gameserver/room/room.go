@@ -123,7 +123,7 @@ type Room struct {
 	conns        map[int]Conn
 	lastActivity time.Time
 	opened       time.Time // when this pod opened the room
-	stale        bool // memory may lag the log (a failed write); reload first
+	stale        bool      // memory may lag the log (a failed write); reload first
 	guard        dataGuard
 
 	// presence is what the heartbeat reports, published at every unlock:

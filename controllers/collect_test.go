@@ -204,6 +204,30 @@ func TestFinishedRoomWithoutTTLStays(t *testing.T) {
 		Should(Equal(gamesv1.PhaseFinished), "finished is not abandoned, and has no TTL")
 }
 
+// A finished room shows its players leaving: kubectl's CONNECTED follows
+// the heartbeat, and a pod that no longer beats has nobody connected. The
+// room stays finished.
+func TestFinishedRoomShowsItsPlayersLeaving(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := testNamespace(t)
+	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(time.Hour))
+	connected := func(n int32) {
+		t.Helper()
+		g.Eventually(func(g Gomega) {
+			r := getRoom(g, room)
+			g.Expect(r.Status.Phase).To(Equal(gamesv1.PhaseFinished))
+			g.Expect(r.Status.Players.Connected).To(Equal(n))
+		}, waitFor, poll).Should(Succeed())
+	}
+	writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhaseFinished, lastActivity: suiteClock.Now()})
+	connected(2)
+	writeBeat(t, room, beatOf{seated: 2, connected: 1, phase: roomcontract.PhaseFinished, lastActivity: suiteClock.Now()})
+	connected(1)
+	g.Expect(rdb.Del(context.Background(), roomcontract.For(room.Namespace, room.Name).Heartbeat()).Err()).To(Succeed())
+	connected(0)
+}
+
 // A reconciler whose cache still holds an abandoned room, after a new
 // room of the same name took its place (a slow leader, a lagging watch),
 // must not delete the new room: the delete names the old room's UID.

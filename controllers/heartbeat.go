@@ -32,8 +32,11 @@ const (
 // reconcileHeartbeat reads the room's heartbeat (one HGETALL), turns it
 // into the room's presence, and replaces a pod that went silent.
 func (r *GameRoomReconciler) reconcileHeartbeat(ctx context.Context, s *scope) (ctrl.Result, error) {
-	if r.Redis == nil || finalPhase(s.room.Status.Phase) {
+	if r.Redis == nil || s.room.Status.Phase == gamesv1.PhaseAbandoned {
 		return ctrl.Result{}, nil
+	}
+	if s.room.Status.Phase == gamesv1.PhaseFinished {
+		return r.reconcileFinishedPresence(ctx, s)
 	}
 	if r.redisDown.Load() {
 		s.heartbeats = unknownCondition()

@@ -214,7 +214,7 @@ func due(room *gamesv1.GameRoom, pod *corev1.Pod, beat *roomcontract.Beat, now t
 		return true // its delete did not happen yet
 	case gamesv1.PhaseFinished:
 		deadline, ok := finishedDeadline(room, now)
-		return ok && !now.Before(deadline)
+		return ok && !now.Before(deadline) || finishedPlayersBehind(room, beat)
 	}
 	if heartbeatsStatus(room) != metav1.ConditionTrue {
 		return true

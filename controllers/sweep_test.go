@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/roomcontract"
 )
 
@@ -48,4 +49,57 @@ func TestDue(t *testing.T) {
 	unknown := room.DeepCopy()
 	unknown.Status.Conditions[len(unknown.Status.Conditions)-1].Status = metav1.ConditionFalse
 	NewWithT(t).Expect(due(unknown, pod, steady, t0.Add(21*time.Second))).To(BeTrue(), "heartbeats known again: record it")
+}
+
+// A finished room is woken for its players only: those who stay to look
+// at the result, and those who leave (or whose pod no longer beats).
+func TestDueForAFinishedRoom(t *testing.T) {
+	room := testRoom().Obj()
+	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
+	end := roomcontract.Beat{Time: t0, Seated: 2, Connected: 2, Phase: roomcontract.PhaseFinished, LastActivity: t0}
+	room.Status = computeStatus(observed{room: room, pod: pod, now: t0, presence: presenceOf(end)})
+	NewWithT(t).Expect(room.Status.Phase).To(Equal(gamesv1.PhaseFinished))
+	later := end
+	later.Time = t0.Add(time.Hour)
+	left := later
+	left.Connected = 0
+	nobody := room.DeepCopy()
+	nobody.Status.Players.Connected = 0
+	for _, c := range []struct {
+		name string
+		room *gamesv1.GameRoom
+		beat *roomcontract.Beat
+		want bool
+	}{
+		{"the players still there, an hour on", room, &later, false},
+		{"both players left", room, &left, true},
+		{"the pod no longer beats", room, nil, true},
+		{"nobody there, no beat", nobody, nil, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			NewWithT(t).Expect(due(c.room, pod, c.beat, t0.Add(time.Hour))).To(Equal(c.want))
+		})
+	}
+}
+
+// What a finished room's heartbeat changes in its status: its players,
+// nothing else (times, phase and conditions stay as the match ended).
+func TestFinishedRoomStatusFollowsItsPlayersOnly(t *testing.T) {
+	room := testRoom().Obj()
+	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
+	end := roomcontract.Beat{Time: t0, Seated: 2, Connected: 2, Phase: roomcontract.PhaseFinished, LastActivity: t0}
+	room.Status = computeStatus(observed{room: room, pod: pod, now: t0, presence: presenceOf(end)})
+	left := end
+	left.Time, left.LastActivity, left.Connected = t0.Add(2*time.Hour), t0.Add(2*time.Hour), 0
+
+	for _, beat := range []*roomcontract.Beat{&left, nil} {
+		st := computeStatus(observed{room: room, pod: pod, now: t0.Add(2 * time.Hour), presence: finishedPresence(room.Status, beat)})
+		want := *room.Status.DeepCopy()
+		want.Players.Connected = 0
+		NewWithT(t).Expect(st).To(Equal(want), "beat %v", beat)
+	}
+	same := end
+	same.Time = t0.Add(2 * time.Hour)
+	st := computeStatus(observed{room: room, pod: pod, now: t0.Add(2 * time.Hour), presence: finishedPresence(room.Status, &same)})
+	NewWithT(t).Expect(st).To(Equal(room.Status), "nothing changed: nothing to write")
 }

@@ -1,0 +1,52 @@
+package controllers
+
+import (
+	"context"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract"
+)
+
+// reconcileFinishedPresence follows who is still at a finished room's
+// table. Players stay to look at the result, then leave, and kubectl's
+// CONNECTED and croupier_gameroom_players must say so; nothing else of the
+// heartbeat counts once the match is over (no pod is replaced, no
+// idleness judged, the times stay as they were at the end). A pod that no
+// longer beats has nobody connected.
+func (r *GameRoomReconciler) reconcileFinishedPresence(ctx context.Context, s *scope) (ctrl.Result, error) {
+	if r.redisDown.Load() {
+		return ctrl.Result{}, nil
+	}
+	beat, err := readBeat(ctx, r.Redis, s.room)
+	if err != nil {
+		redisErrors.WithLabelValues("read").Inc()
+		return ctrl.Result{}, nil // the counts stay as they were
+	}
+	s.presence = finishedPresence(s.room.Status, beat)
+	return ctrl.Result{}, nil
+}
+
+// finishedPresence is a finished room's presence: the players of its
+// heartbeat (none connected without one), the rest as the status has it.
+func finishedPresence(st gamesv1.GameRoomStatus, beat *roomcontract.Beat) *Presence {
+	p := &Presence{Seated: st.Players.Seated, Finished: true}
+	if st.LastHeartbeatTime != nil {
+		p.LastHeartbeat = st.LastHeartbeatTime.Time
+	}
+	if st.LastActivityTime != nil {
+		p.LastActivity = st.LastActivityTime.Time
+	}
+	if beat != nil {
+		p.Seated, p.Connected = int32(beat.Seated), int32(beat.Connected)
+	}
+	return p
+}
+
+// finishedPlayersBehind: a finished room's status shows players the
+// heartbeat no longer does.
+func finishedPlayersBehind(room *gamesv1.GameRoom, beat *roomcontract.Beat) bool {
+	p := finishedPresence(room.Status, beat)
+	return p.Seated != room.Status.Players.Seated || p.Connected != room.Status.Players.Connected
+}

@@ -3,6 +3,7 @@ package browser
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,6 +69,10 @@ func reloadResumes(t *testing.T, p *player) {
 	t.Helper()
 	seq := waitTurn(p, time.Minute)
 	hand := pageHand(p)
+	plays := pageLog(p)
+	if len(plays) == 0 {
+		t.Fatalf("%s: no last plays shown before the reload", p.name)
+	}
 	p.do("reload", step,
 		chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS(`#connection[data-state="open"]`)),
@@ -79,10 +84,18 @@ func reloadResumes(t *testing.T, p *player) {
 	if got := pageHand(p); got != hand {
 		t.Fatalf("%s: after the reload the hand is %q, want %q", p.name, got, hand)
 	}
+	if got := pageLog(p); !slices.Equal(got, plays) {
+		t.Fatalf("%s: after the reload the last plays are %q, want %q", p.name, got, plays)
+	}
 	hello := lastHello(p)
 	if last, ok := hello["last_seq"].(float64); !ok || int(last) != seq {
 		t.Fatalf("%s: the hello after the reload carried last_seq %v, want %d", p.name, hello["last_seq"], seq)
 	}
+}
+
+// pageLog is the "Last plays" list as the page shows it, newest first.
+func pageLog(p *player) []string {
+	return eval[[]string](p, "read the last plays", `[...document.querySelectorAll('#log li')].map((li) => li.textContent)`, step)
 }
 
 // watchConnection records every state the connection badge goes through,

@@ -14,7 +14,10 @@ export class Game {
     this.seq = saved.last_seq ?? null;
     this.view = null;
     this.tallies = saved.tallies || [];
-    this.log = [];
+    // The last plays in words are kept with the session, as the tallies
+    // are: a reload resumes after them, and the server sends only what
+    // came since.
+    this.log = Array.isArray(saved.log) ? saved.log.filter((l) => typeof l === 'string').slice(-LOG_LENGTH) : [];
     this.gap = false;
   }
 

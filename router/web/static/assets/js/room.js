@@ -50,7 +50,7 @@ function play(action) {
 }
 
 function persist() {
-  saveSession(room, { ...session, last_seq: game.seq, tallies: game.tallies });
+  saveSession(room, { ...session, last_seq: game.seq, tallies: game.tallies, log: game.log });
 }
 
 function onMessage(msg) {

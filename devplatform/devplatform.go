@@ -240,7 +240,8 @@ The local platform is up. Players reach every room at
 
     %s
 
-In another terminal:
+(Play now there seats you at a table with nothing applied.)
+In another terminal, from the repository's root:
 
     export KUBECONFIG=%s
     %s apply -f config/samples/

@@ -52,7 +52,7 @@ func TestStaticPages(t *testing.T) {
 	if path := eval[string](p, "read the address", `location.pathname`, step); path != "/r/default/cassino-table" {
 		t.Errorf("opened %q, want /r/default/cassino-table", path)
 	}
-	if got := eval[string](p, "read the notice", `document.getElementById('notice-text').textContent`, step); !strings.Contains(got, "no room default/cassino-table") {
+	if got := eval[string](p, "read the notice", `document.getElementById('notice-text').textContent`, step); !strings.Contains(got, "no room default/cassino-table") || !strings.Contains(got, "idle timeout") {
 		t.Errorf("notice for an unknown room: %q", got)
 	}
 	fitsWidth(p, 360)

@@ -54,6 +54,12 @@ func TestLostRoomDataIsShownToThePlayerAndThePlatform(t *testing.T) {
 		t.Errorf("notice button %q, want Back to the start page", label)
 	}
 	ann.screenshot("data-lost")
+	if hint := eval[string](ann, "read the turn hint", `document.getElementById('turn-hint').textContent`, step); !strings.Contains(hint, "closed") {
+		t.Errorf("turn hint %q under the loss, want it to say the table is closed", hint)
+	}
+	if n := eval[int](ann, "count the playable cards", `document.querySelectorAll('#hand [data-card]:not([disabled])').length`, step); n != 0 {
+		t.Errorf("%d cards still playable on a table whose game was lost", n)
+	}
 
 	gr := waitRoom(t, p.Client, ns, "lost", func(gr *gamesv1.GameRoom) bool {
 		c := meta.FindStatusCondition(gr.Status.Conditions, gamesv1.ConditionDataIntact)

@@ -19,6 +19,9 @@ export class Game {
     // came since.
     this.log = Array.isArray(saved.log) ? saved.log.filter((l) => typeof l === 'string').slice(-LOG_LENGTH) : [];
     this.gap = false;
+    // closed: the room is gone or lost its game; the table stays as it
+    // last was, and nothing more can be played on it.
+    this.closed = false;
   }
 
   // apply folds one server message in. It returns false when the message
@@ -76,7 +79,8 @@ export class Game {
         line = e.last ? 'Last deal.' : null;
         break;
       case 'captured': {
-        const taken = (e.sets || []).map(cards);
+        // The sets as the play buttons name them: "6♥ + 3♥, 9♦".
+        const taken = (e.sets || []).map((set) => (set || []).map(cardName).join(' + '));
         if ((e.builds || []).length) taken.push(`${e.builds.length} build${e.builds.length > 1 ? 's' : ''}`);
         line = `${who} captured ${taken.join(', ')} with ${cardName(e.card)}.`;
         break;
@@ -110,6 +114,6 @@ export class Game {
 
   myTurn() {
     const v = this.view;
-    return !!v && !v.finished && v.turn === this.seat && (v.legal || []).length > 0;
+    return !this.closed && !!v && !v.finished && v.turn === this.seat && (v.legal || []).length > 0;
   }
 }

@@ -8,7 +8,7 @@ import { lastName, rememberName } from './session.js';
 const JOIN_RETRIES = 30;
 
 const JOIN_WORDS = {
-  room_full: 'Every seat of this room is taken.',
+  room_full: 'Every seat of this room is taken. Press Play now on the start page for another table.',
   player_away: 'A player seated here left before the match started: this room takes new players once they are back. Press Play now on the start page for another table.',
   bad_name: 'A name is 1 to 32 characters, without control characters.',
 };

@@ -46,6 +46,7 @@ function status(g, v) {
   const hint = $('turn-hint');
   hint.dataset.turn = v.turn;
   if (v.finished) hint.textContent = 'The match is over.';
+  else if (g.closed) hint.textContent = 'This table is closed: nothing more can be played here.';
   else if (g.myTurn()) hint.textContent = 'Your turn: pick a card, then a play.';
   else hint.textContent = `${g.name(v.turn)} to play.`;
 }
@@ -55,7 +56,7 @@ function seats(g, v) {
   for (let s = 0; s < v.handCounts.length; s++) {
     const p = g.players[s];
     const me = s === g.seat;
-    const connected = me || !!p?.connected;
+    const connected = (me && !g.closed) || (!g.closed && !!p?.connected);
     items.push(h('li', {
       class: ['seat', me ? 'me' : '', v.turn === s && !v.finished ? 'turn' : ''].join(' ').trim(),
       dataset: {

@@ -120,6 +120,8 @@ function onState(state, info) {
       break;
     case 'lost':
       conn.stop();
+      game.closed = true;
+      draw();
       dataLost(info.message || ui.error);
       break;
     case 'failed':
@@ -144,6 +146,8 @@ async function checkRoomStillThere() {
     if (e instanceof APIError && e.status === 404) {
       conn.stop();
       setConnection('failed');
+      game.closed = true;
+      draw();
       noRoom(`The room ${room} no longer exists.`);
     }
   }

@@ -177,6 +177,8 @@ type fakeConn struct {
 	view  *cassino.View
 	err   string // the last error frame
 	acked string // the action id of the last ack
+	// seated are the players of the last welcome.
+	seated []protocol.Player
 }
 
 func (c *fakeConn) Send(frame []byte) bool {
@@ -184,6 +186,7 @@ func (c *fakeConn) Send(frame []byte) bool {
 		Type, Code, Message string
 		ActionID            string `json:"action_id"`
 		View                *cassino.View
+		Players             []protocol.Player
 	}
 	if err := json.Unmarshal(frame, &f); err != nil {
 		panic(err)
@@ -195,6 +198,8 @@ func (c *fakeConn) Send(frame []byte) bool {
 		c.err = f.Code + ": " + f.Message
 	case protocol.TypeAck:
 		c.acked = f.ActionID
+	case protocol.TypeWelcome:
+		c.seated = f.Players
 	}
 	if f.View != nil {
 		c.view = f.View

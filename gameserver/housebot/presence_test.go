@@ -36,7 +36,18 @@ func TestBotsAloneAreNeverConnected(t *testing.T) {
 	if _, err := p.room.Join(context.Background(), "Ada", 3); !errors.Is(err, seating.ErrSeatTaken) {
 		t.Fatalf("a person asked for a bot's seat: %v", err)
 	}
-	me, _ := person(t, p.room, "Ada")
+	me, conn := person(t, p.room, "Ada")
+	conn.mu.Lock()
+	seated := conn.seated
+	conn.mu.Unlock()
+	for _, pl := range seated {
+		if pl.Bot != (pl.Seat != me.Seat) {
+			t.Fatalf("welcome's seat %d (%s): bot %v; the bots hold every seat but Ada's", pl.Seat, pl.Name, pl.Bot)
+		}
+	}
+	if len(seated) != 4 {
+		t.Fatalf("welcome lists %d players, want 4", len(seated))
+	}
 	if err := p.room.PlayBot(context.Background(), me.Seat, p.room.Seq(), "x", cassino.Action{}); !errors.Is(err, room.ErrNotSeated) {
 		t.Fatalf("a bot move for a person's seat: %v", err)
 	}

@@ -53,6 +53,9 @@ type Player struct {
 	Name      string `json:"name"`
 	Connected bool   `json:"connected"`
 	LastSeen  int64  `json:"last_seen"` // Unix ms; 0 if never connected
+	// Bot: a house bot holds the seat; the pod plays it, and it is never
+	// connected.
+	Bot bool `json:"bot,omitempty"`
 }
 
 // Welcome answers an accepted hello.

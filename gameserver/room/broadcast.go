@@ -58,7 +58,7 @@ func (r *Room) broadcastPresence(p seating.Player) {
 
 func (r *Room) presenceOf(p seating.Player) protocol.Player {
 	_, connected := r.conns[p.Seat]
-	return protocol.Player{Seat: p.Seat, Name: p.Name, Connected: connected, LastSeen: p.LastSeen}
+	return protocol.Player{Seat: p.Seat, Name: p.Name, Connected: connected, LastSeen: p.LastSeen, Bot: isBot(p.ID)}
 }
 
 // setPresence records a connect or disconnect in Redis and tells the table.

@@ -125,12 +125,13 @@ func eval[T any](p *player, what, expr string, timeout time.Duration) T {
 	return v
 }
 
-// poll waits until a JavaScript expression is truthy and returns its value.
+// poll waits until a JavaScript expression is truthy and returns its value,
+// up to timeout (chromedp's own polling bound, 30 s, is lifted to it).
 func poll[T any](p *player, what, expr string, timeout time.Duration) T {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, timeout)
 	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Poll[T](expr, chromedp.WithPollingInterval(20*time.Millisecond)))
+	v, err := chromedp.Run(ctx, chromedp.Poll[T](expr, chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(timeout)))
 	if err != nil {
 		p.fail(what, err)
 	}

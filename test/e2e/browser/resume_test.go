@@ -1,8 +1,11 @@
 package browser
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // twoAtTable opens a two-seat room, seats two pages in it and plays a few
@@ -111,6 +114,40 @@ func TestRouterRestartPagesResume(t *testing.T) {
 		waitTurn(pl, step)
 		playOne(pl, i)
 	}
+	for _, pl := range []*player{ann, bob} {
+		pl.noPageErrors()
+	}
+}
+
+// The player to move closes the page: after 30 s the other's page says
+// they are away and what can be done; once they are back it says it no
+// more, and the match goes on.
+func TestAnAwayPlayersTurnIsSaidSo(t *testing.T) {
+	_, url, ann, bob := twoAtTable(t, "away", 2)
+	mover := whoseTurn(t, ann, bob)
+	other := ann
+	if mover == ann {
+		other = bob
+	}
+	seq := waitTurn(mover, step)
+	mover.do("close the page", step, chromedp.Navigate("about:blank"))
+	hint := poll[string](other, "see the mover away", `(() => {
+		const el = document.getElementById('turn-hint');
+		return el.dataset.away === 'true' ? el.textContent : '';
+	})()`, time.Minute)
+	if !strings.Contains(hint, "away for") || !strings.Contains(hint, "Play now") {
+		t.Errorf("%s: hint %q, want it to say %s is away and offer Play now", other.name, hint, mover.name)
+	}
+	other.screenshot("opponent-away")
+	mover.do("come back", 2*step,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS(`#connection[data-state="open"]`)),
+	)
+	if got := waitTurn(mover, step); got != seq {
+		t.Fatalf("%s: back at seq %d, want %d", mover.name, got, seq)
+	}
+	poll[bool](other, "see the mover back", `document.getElementById('turn-hint').dataset.away === 'false'`, step)
+	playOne(mover, 0)
 	for _, pl := range []*player{ann, bob} {
 		pl.noPageErrors()
 	}

@@ -36,7 +36,7 @@ export class Game {
         for (const p of msg.players || []) this.players[p.seat] = p;
         return true;
       case 'presence':
-        this.players[msg.seat] = { seat: msg.seat, name: msg.name, connected: msg.connected, last_seen: msg.last_seen };
+        this.players[msg.seat] = { seat: msg.seat, name: msg.name, connected: msg.connected, last_seen: msg.last_seen, bot: msg.bot === true };
         return true;
       case 'view':
         this.seq = msg.seq;
@@ -110,6 +110,14 @@ export class Game {
       this.log.push(line);
       if (this.log.length > LOG_LENGTH) this.log.shift();
     }
+  }
+
+  // awayFor is how long the person at seat has been disconnected (ms); 0
+  // for you, a house bot, a connected player or one never seen.
+  awayFor(seat, now = Date.now()) {
+    const p = this.players[seat];
+    if (seat === this.seat || !p || p.bot || p.connected || !p.last_seen) return 0;
+    return Math.max(0, now - p.last_seen);
   }
 
   myTurn() {

@@ -5,6 +5,15 @@ import { $, h, show } from './dom.js';
 import { cardFace, cardBack, cardName } from './cards.js';
 import { byCard, describe, involved } from './plays.js';
 
+// A seat to play whose player has been gone this long gets a word to the
+// others: the match waits for them, and nothing else will move it.
+const AWAY_HINT_MS = 30_000;
+
+function minutes(ms) {
+  const m = Math.floor(ms / 60_000);
+  return m < 1 ? 'under a minute' : m === 1 ? '1 minute' : `${m} minutes`;
+}
+
 // render draws g; ui holds what only this page knows: the picked card, a
 // play waiting for its ack, the last error, and whether bots are offered
 // (botoffer.js).
@@ -48,7 +57,10 @@ function status(g, v) {
   if (v.finished) hint.textContent = 'The match is over.';
   else if (g.closed) hint.textContent = 'This table is closed: nothing more can be played here.';
   else if (g.myTurn()) hint.textContent = 'Your turn: pick a card, then a play.';
-  else hint.textContent = `${g.name(v.turn)} to play.`;
+  else if (g.awayFor(v.turn) >= AWAY_HINT_MS) {
+    hint.textContent = `${g.name(v.turn)} to play, away for ${minutes(g.awayFor(v.turn))}: wait for them to come back, or press Play now on the start page for another table.`;
+  } else hint.textContent = `${g.name(v.turn)} to play.`;
+  hint.dataset.away = String(g.awayFor(v.turn) >= AWAY_HINT_MS);
 }
 
 function seats(g, v) {
@@ -57,11 +69,14 @@ function seats(g, v) {
     const p = g.players[s];
     const me = s === g.seat;
     const connected = (me && !g.closed) || (!g.closed && !!p?.connected);
+    const bot = !me && !!p?.bot;
+    const presence = bot ? 'house bot' : connected ? 'connected' : 'not connected';
     items.push(h('li', {
       class: ['seat', me ? 'me' : '', v.turn === s && !v.finished ? 'turn' : ''].join(' ').trim(),
       dataset: {
         seat: s,
         connected: String(connected),
+        bot: String(bot),
         handCount: v.handCounts[s],
         pileCount: v.pileCounts[s],
         score: v.scores[s],
@@ -69,13 +84,14 @@ function seats(g, v) {
         turn: String(v.turn === s),
       },
     },
-    h('span', { class: 'presence', title: connected ? 'connected' : 'not connected' }),
+    h('span', { class: bot ? 'presence bot' : 'presence', title: presence }),
     h('span', { class: 'who' }, me ? `${p?.name || 'You'} (you)` : p?.name || `Seat ${s + 1}`),
     v.dealer === s ? h('span', { class: 'badge' }, 'dealer') : null,
     h('span', { class: 'score' }, `${v.scores[s]} pts`),
     h('span', { class: 'counts' }, `hand ${v.handCounts[s]} · pile ${v.pileCounts[s]}`),
     me ? null : h('span', { class: 'backs', 'aria-hidden': 'true' }, Array.from({ length: v.handCounts[s] }, cardBack)),
-    h('span', { class: 'sr-only' }, connected ? 'connected' : 'not connected'),
+    bot ? h('span', { class: 'badge' }, 'house bot') : null,
+    h('span', { class: 'sr-only' }, presence),
     ));
   }
   $('seats').replaceChildren(...items);

@@ -167,6 +167,8 @@ function startPlaying() {
   });
   conn.open();
   offerBots(room, session, () => { ui.botOffer = true; draw(); });
+  // Time alone moves an away player's hint: redraw while one is awaited.
+  setInterval(() => { if (game?.view && game.awayFor(game.view.turn) > 0) draw(); }, 5000);
   draw();
 }
 

@@ -38,7 +38,7 @@ func TestOnePersonPlaysABotToTheEnd(t *testing.T) {
 	if bot := eval[string](ann, "read the bot's seat", `document.querySelector('#seats [data-seat="1"]').dataset.connected`, step); bot != "false" {
 		t.Errorf("the bot's seat shows connected=%s; a bot is never connected", bot)
 	}
-	if label := eval[string](ann, "read the bot's badge", `document.querySelector('#seats [data-seat="1"][data-bot="true"] .badge')?.textContent || ''`, step); label != "house bot" {
+	if label := eval[string](ann, "read the bot's badge", `document.querySelector('#seats [data-seat="1"][data-bot="true"] .bot-badge')?.textContent || ''`, step); label != "house bot" {
 		t.Errorf("the bot's seat badge is %q, want \"house bot\"", label)
 	}
 	ann.screenshot("table")

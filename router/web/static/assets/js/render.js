@@ -90,7 +90,7 @@ function seats(g, v) {
     h('span', { class: 'score' }, `${v.scores[s]} pts`),
     h('span', { class: 'counts' }, `hand ${v.handCounts[s]} · pile ${v.pileCounts[s]}`),
     me ? null : h('span', { class: 'backs', 'aria-hidden': 'true' }, Array.from({ length: v.handCounts[s] }, cardBack)),
-    bot ? h('span', { class: 'badge' }, 'house bot') : null,
+    bot ? h('span', { class: 'badge bot-badge' }, 'house bot') : null,
     h('span', { class: 'sr-only' }, presence),
     ));
   }

@@ -22,9 +22,10 @@ var ErrPlayerAway = errors.New("a player seated in this room left before its mat
 // or a reconnect after a network blip.
 const DefaultAwayGrace = 10 * time.Second
 
-// awaySeat returns a seat whose person left before the match started and
-// has been gone longer than AwayGrace, counted at the earliest from when
-// this pod opened the room (a previous pod's connections died with it).
+// awaySeat is ErrPlayerAway, naming the seat, while a person seated here
+// left before the match started and has been gone longer than AwayGrace,
+// counted at the earliest from when this pod opened the room (a previous
+// pod's connections died with it); nil otherwise.
 func (r *Room) awaySeat() error {
 	if r.match != nil {
 		return nil

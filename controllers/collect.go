@@ -57,13 +57,30 @@ func (r *GameRoomReconciler) reconcileCollection(_ context.Context, s *scope) (c
 	if s.beat != nil && s.beat.Time.Before(deadline) {
 		// The pod's last beat predates the deadline: a player who
 		// connected since is only in its next one. Only a beat written
-		// after the deadline that still shows nobody proves the room idle.
-		return ctrl.Result{RequeueAfter: r.heartbeatPeriod()}, nil
+		// after the deadline that still shows nobody proves the room idle;
+		// it is read as soon as it is due.
+		return ctrl.Result{RequeueAfter: nextBeatWait(s.beat.Time, now, r.heartbeatPeriod())}, nil
 	}
 	timeout := s.room.Spec.IdleTimeoutOrDefault()
 	s.abandon = &abandonment{idleSince: deadline.Add(-timeout), timeout: timeout}
 	s.collect = collectAbandoned
 	return ctrl.Result{}, nil
+}
+
+// beatSlack is how late after its due time a heartbeat is read: the pod
+// writes it on a ticker, and the write takes a round trip.
+const beatSlack = 250 * time.Millisecond
+
+// nextBeatWait is how long until the pod's next heartbeat, due a period
+// after its last, has been written. A beat already overdue is waited for
+// a period (the sweep also wakes the room once it comes), and no wait is
+// longer than the beat after this one, whatever the pod's clock says.
+func nextBeatWait(last, now time.Time, period time.Duration) time.Duration {
+	wait := last.Add(period + beatSlack).Sub(now)
+	if wait <= 0 || wait > period+beatSlack {
+		return period
+	}
+	return wait
 }
 
 // idleDeadline is when the room counts as abandoned: idleTimeout after the

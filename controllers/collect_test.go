@@ -314,3 +314,24 @@ func TestIdleDeadline(t *testing.T) {
 		})
 	}
 }
+
+// A room past its idle deadline whose last beat predates it is read again
+// just after its next beat is written, not a whole period later.
+func TestNextBeatWait(t *testing.T) {
+	const period = 5 * time.Second
+	for _, c := range []struct {
+		name      string
+		last, now time.Time
+		want      time.Duration
+	}{
+		{"beat a second ago", t0.Add(-time.Second), t0, 4*time.Second + beatSlack},
+		{"beat just written", t0, t0, period + beatSlack},
+		{"next beat due now", t0.Add(-period), t0, beatSlack},
+		{"next beat overdue", t0.Add(-2 * period), t0, period},
+		{"the pod's clock ahead", t0.Add(time.Minute), t0, period},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			NewWithT(t).Expect(nextBeatWait(c.last, c.now, period)).To(Equal(c.want))
+		})
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // Why a seat could not be used.
@@ -30,10 +31,6 @@ var (
 	// free seats are dropped too.
 	errPlayerAway = fmt.Errorf("%w: a player seated there left before the match started", errSeatGone)
 )
-
-// codePlayerAway is the pod's join refusal of a room a seated player left
-// before the start (docs/PROTOCOL.md, section 1).
-const codePlayerAway = "player_away"
 
 const maxJoinAnswer = 16 << 10
 
@@ -74,7 +71,7 @@ func (j *joiner) join(ctx context.Context, room, name string) (map[string]json.R
 			var refusal struct {
 				Code string `json:"code"`
 			}
-			if json.Unmarshal(answer, &refusal) == nil && refusal.Code == codePlayerAway {
+			if json.Unmarshal(answer, &refusal) == nil && refusal.Code == roomcontract.CodePlayerAway {
 				return nil, fmt.Errorf("room %s: %s: %w", room, answer, errPlayerAway)
 			}
 			return nil, fmt.Errorf("room %s: %s: %w", room, answer, errSeatGone)

@@ -1,6 +1,7 @@
 package wsserver_test
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"testing"
@@ -86,4 +87,17 @@ func waitDisconnected(t *testing.T, tb *table, seat int) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("seat %d still connected", seat)
+}
+
+// A house bot is never connected, and never closes a room to newcomers.
+func TestAHouseBotNeverClosesARoomBeforeTheStart(t *testing.T) {
+	clock := &stepClock{now: time.Unix(1_800_000_000, 0)}
+	tb := newTable(t, 3, withRoom(func(c *room.Config) { c.Now = clock.Now }))
+	if err := tb.room.SeatBot(context.Background(), 2, "Bot 1 (greedy)"); err != nil {
+		t.Fatal(err)
+	}
+	clock.add(time.Hour)
+	if ann := tb.join(`{"name":"ann"}`); ann.status != http.StatusOK {
+		t.Fatalf("a bot seated an hour ago refused a newcomer: %+v", ann)
+	}
 }

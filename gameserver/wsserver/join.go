@@ -12,6 +12,7 @@ import (
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/seating"
+	"github.com/croupier-dev/croupier/roomcontract"
 	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
@@ -37,7 +38,7 @@ const (
 	CodeBadName    = "bad_name"
 	CodeRoomFull   = "room_full"
 	CodeSeatTaken  = "seat_taken"
-	CodePlayerAway = "player_away"
+	CodePlayerAway = roomcontract.CodePlayerAway
 	CodeNoSeat     = "no_such_seat"
 	CodeNotReady   = "not_ready"
 	CodeInternal   = "internal"

@@ -300,7 +300,7 @@ func FuzzHeartbeatVerdicts(f *testing.F) {
 			return // read as no heartbeat
 		}
 		now := time.UnixMilli(nowMs)
-		due(room, pod, &b, now)
+		due(room, podIs(pod), &b, now)
 		silenceDeadline(room, pod, &b, time.Time{})
 		idleDeadline(room, &b)
 		st := computeStatus(observed{room: room, pod: pod, now: now, presence: presenceOf(b)})

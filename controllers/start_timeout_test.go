@@ -122,6 +122,6 @@ func TestDueAtStartDeadline(t *testing.T) {
 	room := testRoom().StartTimeout(time.Minute).Obj()
 	room.CreationTimestamp = metav1.NewTime(t0)
 	room.Status.Conditions = []metav1.Condition{{Type: gamesv1.ConditionHeartbeatsKnown, Status: metav1.ConditionTrue}}
-	g.Expect(due(room, nil, nil, t0.Add(59*time.Second))).To(BeFalse())
-	g.Expect(due(room, nil, nil, t0.Add(time.Minute))).To(BeTrue())
+	g.Expect(due(room, podIs(nil), nil, t0.Add(59*time.Second))).To(BeFalse())
+	g.Expect(due(room, podIs(nil), nil, t0.Add(time.Minute))).To(BeTrue())
 }

@@ -43,13 +43,45 @@ func TestDue(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			NewWithT(t).Expect(due(room, pod, c.beat, c.now)).To(Equal(c.want))
+			NewWithT(t).Expect(due(room, podIs(pod), c.beat, c.now)).To(Equal(c.want))
 		})
 	}
 	unknown := room.DeepCopy()
 	unknown.Status.Conditions[len(unknown.Status.Conditions)-1].Status = metav1.ConditionFalse
-	NewWithT(t).Expect(due(unknown, pod, steady, t0.Add(21*time.Second))).To(BeTrue(), "heartbeats known again: record it")
+	NewWithT(t).Expect(due(unknown, podIs(pod), steady, t0.Add(21*time.Second))).To(BeTrue(), "heartbeats known again: record it")
 }
+
+// The sweep looks a room's pod up only when its heartbeat leaves the
+// answer open: a steady room's fresh beat settles it, a beat as old as
+// the timeout does not, and neither does a room with no beat.
+func TestDueAsksForThePodOnlyWhenItMatters(t *testing.T) {
+	room := testRoom().HeartbeatTimeout(30 * time.Second).Obj()
+	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
+	pod.CreationTimestamp = metav1.NewTime(t0)
+	room.Status = computeStatus(observed{room: room, pod: pod, now: t0,
+		heartbeats: knownCondition(&roomcontract.Beat{}),
+		presence:   presenceOf(roomcontract.Beat{Time: t0, Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0})})
+	beat := &roomcontract.Beat{Time: t0.Add(20 * time.Second), Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0.Add(19 * time.Second)}
+	for _, c := range []struct {
+		name      string
+		beat      *roomcontract.Beat
+		now       time.Time
+		due, asks bool
+	}{
+		{"fresh beat", beat, t0.Add(49 * time.Second), false, false},
+		{"beat as old as the timeout", beat, t0.Add(50 * time.Second), true, true},
+		{"no beat", nil, t0.Add(21 * time.Second), false, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			asked := 0
+			got := due(room, func() *corev1.Pod { asked++; return pod }, c.beat, c.now)
+			NewWithT(t).Expect(got).To(Equal(c.due))
+			NewWithT(t).Expect(asked > 0).To(Equal(c.asks))
+		})
+	}
+}
+
+func podIs(pod *corev1.Pod) func() *corev1.Pod { return func() *corev1.Pod { return pod } }
 
 // A finished room is woken for its players only: those who stay to look
 // at the result, and those who leave (or whose pod no longer beats).
@@ -77,7 +109,7 @@ func TestDueForAFinishedRoom(t *testing.T) {
 		{"nobody there, no beat", nobody, nil, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			NewWithT(t).Expect(due(c.room, pod, c.beat, t0.Add(time.Hour))).To(Equal(c.want))
+			NewWithT(t).Expect(due(c.room, podIs(pod), c.beat, t0.Add(time.Hour))).To(Equal(c.want))
 		})
 	}
 }

@@ -5,8 +5,6 @@ package roomcontract
 // script touches several keys atomically, and the operator's cleanup can
 // delete the whole room in one command.
 
-import "fmt"
-
 // Room is the key set of one GameRoom.
 type Room struct {
 	Namespace string
@@ -16,8 +14,10 @@ type Room struct {
 // For returns the key set of the room namespace/name.
 func For(namespace, name string) Room { return Room{Namespace: namespace, Name: name} }
 
+// key is "croupier:{<namespace>/<name>}:<suffix>", built in one
+// allocation: the operator names every room's heartbeat once a period.
 func (r Room) key(suffix string) string {
-	return fmt.Sprintf("croupier:{%s/%s}:%s", r.Namespace, r.Name, suffix)
+	return "croupier:{" + r.Namespace + "/" + r.Name + "}:" + suffix
 }
 
 // Log is the action-log stream.

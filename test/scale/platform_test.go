@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -101,7 +102,7 @@ func startOperator(b *testing.B, cp *controlplane.ControlPlane, bin string, rdb 
 		Argv: []string{bin, "operator", "--redis-addrs=" + redisAddr,
 			"--metrics-bind-address=" + op.metricsAddr, "--health-probe-bind-address=" + probe,
 			"--pprof-bind-address=" + op.pprofAddr,
-			"--kube-api-qps=1000", "--kube-api-burst=2000", "--workers=16", "--zap-log-level=error"},
+			"--kube-api-qps=1000", "--kube-api-burst=2000", "--workers=" + strconv.Itoa(envInt("SCALE_WORKERS", 16)), "--zap-log-level=error"},
 		Env: append(os.Environ(), "KUBECONFIG="+kc),
 		Out: logf,
 	})

@@ -65,15 +65,21 @@ func (s *state) decide(seat int, a Action, next *nextState, em *eventScratch) ([
 	if rerr != nil {
 		return nil, rerr
 	}
+	r.fold(play, seat)
+	if r.err != nil {
+		return nil, r.err
+	}
+	return r.events, nil
+}
+
+// fold emits seat's checked play and what follows it: a sweep, a deal,
+// the end of the hand.
+func (r *recorder) fold(play Event, seat int) {
 	r.emit(play)
 	if play.Type == EventCaptured && r.s.Options.Sweeps && r.s.tableEmpty() && !r.s.lastPlayDone() {
 		r.emit(Event{Type: EventSwept, Seat: seat})
 	}
 	r.settle()
-	if r.err != nil {
-		return nil, r.err
-	}
-	return r.events, nil
 }
 
 // lastPlayDone reports that the hand's last card has been played.

@@ -84,15 +84,42 @@ func (m *Match) Apply(seat int, a Action) ([]Event, error) {
 	return m.apply(seat, a, nil)
 }
 
-// apply is Apply with the events in em (nil: new memory).
+// apply is Apply with the events in em (nil: new memory). Unlike
+// Decide, it folds a play that passed its checks into the match's own
+// state when it can (foldsInPlace), and into a copy otherwise.
 func (m *Match) apply(seat int, a Action, em *eventScratch) ([]Event, error) {
-	next := m.next()
-	events, err := m.s.decide(seat, a, next, em)
-	if err != nil {
-		return nil, err
+	s := &m.s
+	if rerr := s.checkTurn(seat, a); rerr != nil {
+		return nil, rerr
 	}
-	m.commit(next)
-	return events, nil
+	ns := m.spareState()
+	r := &recorder{p: &ns.p}
+	if em != nil {
+		r.events = em.take(r.p)
+	} else {
+		r.events = newEventMem(s, seat, a, r.p)
+	}
+	play, rerr := s.checkPlay(seat, a, r.p)
+	if rerr != nil {
+		return nil, rerr
+	}
+	inPlace := s.foldsInPlace(seat, &play, &ns.live)
+	if inPlace {
+		r.s, r.rest = s, &ns.live
+	} else {
+		next := m.next()
+		r.s, r.rest = &next.s, &next.rest
+	}
+	r.fold(play, seat)
+	if r.err != nil {
+		return nil, r.err
+	}
+	if inPlace {
+		ns.p = packer{split: &ns.split}
+	} else {
+		m.commit(ns)
+	}
+	return r.events, nil
 }
 
 // Turn is the seat to play.

@@ -65,7 +65,7 @@ func (s *state) decide(seat int, a Action, next *nextState, em *eventScratch) ([
 	if rerr != nil {
 		return nil, rerr
 	}
-	r.fold(play, seat)
+	r.fold(play, seat, false)
 	if r.err != nil {
 		return nil, r.err
 	}
@@ -73,9 +73,15 @@ func (s *state) decide(seat int, a Action, next *nextState, em *eventScratch) ([
 }
 
 // fold emits seat's checked play and what follows it: a sweep, a deal,
-// the end of the hand.
-func (r *recorder) fold(play Event, seat int) {
-	r.emit(play)
+// the end of the hand. A listed play is folded without its event's
+// checks (see listedPlay).
+func (r *recorder) fold(play Event, seat int, listed bool) {
+	if listed {
+		r.s.foldListed(&play, r.rest)
+		r.events = append(r.events, play)
+	} else {
+		r.emit(play)
+	}
 	if play.Type == EventCaptured && r.s.Options.Sweeps && r.s.tableEmpty() && !r.s.lastPlayDone() {
 		r.emit(Event{Type: EventSwept, Seat: seat})
 	}

@@ -13,6 +13,9 @@ import (
 type Match struct {
 	s     state
 	spare *nextState // nil until the first play is decided
+	// stamp names the state while it stays unchanged once a Scratch has
+	// listed its plays (0: not listed since it changed; see listed.go).
+	stamp uint64
 }
 
 // New shuffles the first hand from the seed and deals it; opening holds the
@@ -81,16 +84,20 @@ func (m *Match) Evolve(events ...Event) error {
 
 // Apply is Decide then Evolve.
 func (m *Match) Apply(seat int, a Action) ([]Event, error) {
-	return m.apply(seat, a, nil)
+	return m.apply(seat, a, nil, false)
 }
 
 // apply is Apply with the events in em (nil: new memory). Unlike
 // Decide, it folds a play that passed its checks into the match's own
 // state when it can (foldsInPlace), and into a copy otherwise.
-func (m *Match) apply(seat int, a Action, em *eventScratch) ([]Event, error) {
+// A listed play (one of the legal list the caller's Scratch found for
+// this state) skips the checks.
+func (m *Match) apply(seat int, a Action, em *eventScratch, listed bool) ([]Event, error) {
 	s := &m.s
-	if rerr := s.checkTurn(seat, a); rerr != nil {
-		return nil, rerr
+	if !listed {
+		if rerr := s.checkTurn(seat, a); rerr != nil {
+			return nil, rerr
+		}
 	}
 	ns := m.spareState()
 	r := &recorder{p: &ns.p}
@@ -99,9 +106,15 @@ func (m *Match) apply(seat int, a Action, em *eventScratch) ([]Event, error) {
 	} else {
 		r.events = newEventMem(s, seat, a, r.p)
 	}
-	play, rerr := s.checkPlay(seat, a, r.p)
-	if rerr != nil {
-		return nil, rerr
+	var play Event
+	if listed {
+		play, listed = s.listedPlay(seat, a, r.p)
+	}
+	if !listed {
+		var rerr *RuleError
+		if play, rerr = s.checkPlay(seat, a, r.p); rerr != nil {
+			return nil, rerr
+		}
 	}
 	inPlace := s.foldsInPlace(seat, &play, &ns.live)
 	if inPlace {
@@ -110,7 +123,8 @@ func (m *Match) apply(seat int, a Action, em *eventScratch) ([]Event, error) {
 		next := m.next()
 		r.s, r.rest = &next.s, &next.rest
 	}
-	r.fold(play, seat)
+	r.fold(play, seat, listed)
+	m.stamp = 0
 	if r.err != nil {
 		return nil, r.err
 	}

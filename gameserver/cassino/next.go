@@ -71,6 +71,7 @@ func (ns *nextState) other() int {
 // spare.
 func (m *Match) commit(ns *nextState) {
 	m.s = ns.s
+	m.stamp = 0
 	ns.cur = ns.other()
 	ns.s = state{}
 	ns.p = packer{split: &ns.split}

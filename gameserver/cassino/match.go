@@ -89,9 +89,9 @@ func (m *Match) Apply(seat int, a Action) ([]Event, error) {
 
 // apply is Apply with the events in em (nil: new memory). Unlike
 // Decide, it folds a play that passed its checks into the match's own
-// state when it can (foldsInPlace), and into a copy otherwise.
-// A listed play (one of the legal list the caller's Scratch found for
-// this state) skips the checks.
+// state when it can (foldsInPlace), and into a copy otherwise. A listed
+// play (one of the legal list the caller's Scratch found for this
+// state) skips the checks.
 func (m *Match) apply(seat int, a Action, em *eventScratch, listed bool) ([]Event, error) {
 	s := &m.s
 	if !listed {
@@ -100,29 +100,30 @@ func (m *Match) apply(seat int, a Action, em *eventScratch, listed bool) ([]Even
 		}
 	}
 	ns := m.spareState()
-	r := &recorder{p: &ns.p}
+	p := &ns.p
+	var events []Event
 	if em != nil {
-		r.events = em.take(r.p)
+		events = em.take(p)
 	} else {
-		r.events = newEventMem(s, seat, a, r.p)
+		events = newEventMem(s, seat, a, p)
 	}
 	var play Event
 	if listed {
-		play, listed = s.listedPlay(seat, a, r.p)
+		play, listed = s.listedPlay(seat, a, p)
 	}
 	if !listed {
 		var rerr *RuleError
-		if play, rerr = s.checkPlay(seat, a, r.p); rerr != nil {
+		if play, rerr = s.checkPlay(seat, a, p); rerr != nil {
 			return nil, rerr
 		}
 	}
-	inPlace := s.foldsInPlace(seat, &play, &ns.live)
-	if inPlace {
-		r.s, r.rest = s, &ns.live
-	} else {
+	into, rest := s, &ns.live
+	inPlace := s.foldsInPlace(seat, &play, rest)
+	if !inPlace {
 		next := m.next()
-		r.s, r.rest = &next.s, &next.rest
+		into, rest = &next.s, &next.rest
 	}
+	r := &recorder{s: into, events: events, p: p, rest: rest}
 	r.fold(play, seat, listed)
 	m.stamp = 0
 	if r.err != nil {

@@ -147,3 +147,32 @@ func TestApplyIntoTrustsOnlyItsOwnList(t *testing.T) {
 		same("a play of an earlier state", twin, m, a, &sc)
 	}
 }
+
+// The lists of a Scratch's view are sized by a bound found without a
+// pass over the plays; it must hold what the plays take.
+func TestLegalBoundHoldsTheList(t *testing.T) {
+	var g generator
+	check := func(m *Match) {
+		t.Helper()
+		m.s.findLegal(m.Turn(), &g)
+		n, b := g.size(), g.bound()
+		if n.actions > b.actions || n.cards > b.cards || n.sets > b.sets || n.ids > b.ids {
+			t.Fatalf("the plays take %+v, beyond the bound %+v", n, b)
+		}
+	}
+	check(crowded(t))
+	check(fullTable(t))
+	for i, o := range optionCombos() {
+		m, _, err := New(Setup{Options: o, Seed: int64(i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(uint64(i), 5))
+		for !m.Finished() {
+			check(m)
+			if _, err := m.Apply(m.Turn(), RandomLegal(m.View(m.Turn()), rng)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}

@@ -84,7 +84,12 @@ func (m *Match) viewIn(v *View, seat int, sc *Scratch) bool {
 			defer generators.Put(g)
 		}
 		s.findLegal(seat, g)
-		legal = g.size()
+		if sc != nil {
+			// A Scratch's lists only need to be long enough.
+			legal = g.bound()
+		} else {
+			legal = g.size()
+		}
 	}
 	ints := 4*n + len(s.Winners)
 	var mc []Card

@@ -112,6 +112,26 @@ func (r *recorder) emit(e Event) {
 	r.events = append(r.events, e)
 }
 
+// emitOwn is emit for an event settle has just derived from r.s, as
+// evolve would derive it again to check it: it is folded unchecked.
+func (r *recorder) emitOwn(e Event) {
+	if r.err != nil {
+		return
+	}
+	switch e.Type {
+	case EventDealt:
+		r.s.foldDealt(&e)
+	case EventLastCards:
+		r.s.foldLastCards(&e)
+	case EventHandScored:
+		r.s.foldHandScored(&e)
+	default:
+		r.emit(e)
+		return
+	}
+	r.events = append(r.events, e)
+}
+
 // settle deals again when every hand is empty, or ends the hand.
 func (r *recorder) settle() {
 	s := r.s
@@ -119,13 +139,13 @@ func (r *recorder) settle() {
 		return
 	}
 	if len(s.Deck) > 0 {
-		r.emit(s.dealEvent(r.p))
+		r.emitOwn(s.dealEvent(r.p))
 		return
 	}
 	if !s.tableEmpty() {
-		r.emit(s.lastCardsEvent())
+		r.emitOwn(s.lastCardsEvent())
 	}
-	r.emit(s.scoreEvent())
+	r.emitOwn(s.scoreEvent())
 	if w := s.winners(); w != nil {
 		r.emit(Event{Type: EventMatchWon, Winners: w, Scores: append([]int(nil), s.Scores...)})
 		return

@@ -65,22 +65,23 @@ func (s *state) decide(seat int, a Action, next *nextState, em *eventScratch) ([
 	if rerr != nil {
 		return nil, rerr
 	}
-	r.fold(play, seat, false)
+	r.events = append(r.events, play)
+	r.fold(&r.events[len(r.events)-1], seat, false)
 	if r.err != nil {
 		return nil, r.err
 	}
 	return r.events, nil
 }
 
-// fold emits seat's checked play and what follows it: a sweep, a deal,
-// the end of the hand. A listed play is folded without its event's
-// checks (see listedPlay).
-func (r *recorder) fold(play Event, seat int, listed bool) {
+// fold folds seat's checked play, the last of r.events, and emits what
+// follows it: a sweep, a deal, the end of the hand. A listed play is
+// folded without its event's checks (see listedPlay).
+func (r *recorder) fold(play *Event, seat int, listed bool) {
 	if listed {
-		r.s.foldListed(&play, r.rest)
-		r.events = append(r.events, play)
-	} else {
-		r.emit(play)
+		r.s.foldListed(play, r.rest)
+	} else if err := r.s.evolveIn(play, r.rest); err != nil {
+		r.err = fmt.Errorf("cassino: internal error folding %s: %w", play.Type, err)
+		return
 	}
 	if play.Type == EventCaptured && r.s.Options.Sweeps && r.s.tableEmpty() && !r.s.lastPlayDone() {
 		r.emit(Event{Type: EventSwept, Seat: seat})

@@ -71,37 +71,40 @@ func (g *generator) same(r *rawAction, a Action, s *state) bool {
 	return true
 }
 
-// listedPlay is checkPlay's event for a legal play, without its checks;
-// false when it cannot make it (then checkPlay decides).
-func (s *state) listedPlay(seat int, a Action, p *packer) (Event, bool) {
+// listedPlay makes in e checkPlay's event for a legal play, without its
+// checks; false when it cannot (then checkPlay decides).
+func (s *state) listedPlay(e *Event, seat int, a Action, p *packer) bool {
 	switch a.Type {
 	case Trail:
-		return Event{Type: EventTrailed, Seat: seat, Card: a.Card}, true
+		*e = Event{Type: EventTrailed, Seat: seat, Card: a.Card}
+		return true
 	case Capture:
-		return Event{Type: EventCaptured, Seat: seat, Card: a.Card, Sets: p.copySets(a.Sets), Builds: p.dupIDs(a.Builds)}, true
+		*e = Event{Type: EventCaptured, Seat: seat, Card: a.Card, Sets: p.copySets(a.Sets), Builds: p.dupIDs(a.Builds)}
+		return true
 	case Build:
 		c, v := a.Card, a.Value
 		var buf [8]int
 		idx, err := s.checkBuildIDs(a.Builds, CodeIllegalBuild, buf[:0])
 		if err != nil {
-			return Event{}, false
+			return false
 		}
 		inc, joined, err := s.buildRoles(seat, c, v, idx)
 		if err != nil {
-			return Event{}, false
+			return false
 		}
 		sets, err := s.buildSets(c, v, a.Cards, inc, joined, p)
 		if err != nil {
-			return Event{}, false
+			return false
 		}
 		id := s.newBuildID()
 		if len(idx) > 0 {
 			id = s.Builds[idx[0]].ID
 		}
-		return Event{Type: EventBuilt, Seat: seat, Card: c, Cards: p.dupCards(a.Cards), Builds: p.dupIDs(a.Builds),
-			Value: v, Sets: sets, Build: id}, true
+		*e = Event{Type: EventBuilt, Seat: seat, Card: c, Cards: p.dupCards(a.Cards), Builds: p.dupIDs(a.Builds),
+			Value: v, Sets: sets, Build: id}
+		return true
 	}
-	return Event{}, false
+	return false
 }
 
 // foldListed is evolveIn for the event of a legal play, without its

@@ -107,18 +107,24 @@ func (m *Match) apply(seat int, a Action, em *eventScratch, listed bool) ([]Even
 	} else {
 		events = newEventMem(s, seat, a, p)
 	}
-	var play Event
+	// The play's event is made in its place in the list: an Event is
+	// large, and copying it cost as much as checking a listed play.
 	if listed {
-		play, listed = s.listedPlay(seat, a, p)
-	}
-	if !listed {
-		var rerr *RuleError
-		if play, rerr = s.checkPlay(seat, a, p); rerr != nil {
-			return nil, rerr
+		events = append(events, Event{})
+		if listed = s.listedPlay(&events[0], seat, a, p); !listed {
+			events = events[:0]
 		}
 	}
+	if !listed {
+		e, rerr := s.checkPlay(seat, a, p)
+		if rerr != nil {
+			return nil, rerr
+		}
+		events = append(events, e)
+	}
+	play := &events[0]
 	into, rest := s, &ns.live
-	inPlace := s.foldsInPlace(seat, &play, rest)
+	inPlace := s.foldsInPlace(seat, play, rest)
 	if !inPlace {
 		next := m.next()
 		into, rest = &next.s, &next.rest

@@ -107,8 +107,8 @@ func (m *Match) apply(seat int, a Action, em *eventScratch, listed bool) ([]Even
 	} else {
 		events = newEventMem(s, seat, a, p)
 	}
-	// The play's event is made in its place in the list: an Event is
-	// large, and copying it cost as much as checking a listed play.
+	// The play's event is made in its place in the list rather than
+	// copied there: an Event is large (328 bytes).
 	if listed {
 		events = append(events, Event{})
 		if listed = s.listedPlay(&events[0], seat, a, p); !listed {

@@ -178,6 +178,13 @@ func (g *generator) size() legalSize {
 	return n
 }
 
+// bound is at least size, found without a pass over the plays: every
+// span of sets and ids belongs to one play, and every span of cards but
+// the builds' (counted apart) too.
+func (g *generator) bound() legalSize {
+	return legalSize{actions: len(g.raw), cards: len(g.cards) + g.sharedCards, sets: len(g.sets), ids: len(g.ids)}
+}
+
 func (n legalSize) fits(c legalCaps) bool {
 	return n.actions <= c.actions && n.cards <= c.cards && n.sets <= c.sets && n.ids <= c.ids
 }

@@ -155,6 +155,13 @@ func (s *state) evolveBuilt(e *Event, rest *packer) error {
 	if (len(idx) > 0 && e.Build != s.Builds[idx[0]].ID) || (len(idx) == 0 && !isNew) {
 		return fmt.Errorf("unexpected build id %q", e.Build)
 	}
+	s.foldBuilt(e, nb, idx, isNew)
+	return nil
+}
+
+// foldBuilt folds a build nb whose loose cards and builds (their indexes,
+// in table order) are known to be on the table; isNew: it takes a new id.
+func (s *state) foldBuilt(e *Event, nb TableBuild, idx []int, isNew bool) {
 	at := len(s.Builds) - len(idx)
 	if len(idx) > 0 {
 		at = idx[0]
@@ -166,7 +173,6 @@ func (s *state) evolveBuilt(e *Event, rest *packer) error {
 	s.Table = dropCards(s.Table, e.Cards)
 	s.Hands[e.Seat] = dropCard(s.Hands[e.Seat], e.Card)
 	s.advanceTurn()
-	return nil
 }
 
 // checkBuildShape holds the build invariants: value 2..10, every set sums

@@ -152,6 +152,13 @@ func (s *state) evolveCaptured(e *Event) error {
 	if rerr != nil {
 		return rerr
 	}
+	s.foldCaptured(e, loose, idx)
+	return nil
+}
+
+// foldCaptured folds a capture whose loose cards and builds (their
+// indexes, in table order) are known to be on the table.
+func (s *state) foldCaptured(e *Event, loose []Card, idx []int) {
 	pile := append(s.Piles[e.Seat], e.Card)
 	pile = append(pile, loose...)
 	for _, i := range idx {
@@ -165,5 +172,4 @@ func (s *state) evolveCaptured(e *Event) error {
 	s.Hands[e.Seat] = dropCard(s.Hands[e.Seat], e.Card)
 	s.LastCapturer = e.Seat
 	s.advanceTurn()
-	return nil
 }

@@ -145,6 +145,12 @@ func (s *state) evolveDealt(e *Event) error {
 	if !s.isDealEvent(e) {
 		return errors.New("the dealt cards are not the top of the deck")
 	}
+	s.foldDealt(e)
+	return nil
+}
+
+// foldDealt folds a deal known to be dealEvent's.
+func (s *state) foldDealt(e *Event) {
 	taken := 0
 	for seat, h := range e.Hands {
 		s.Hands[seat] = append(s.Hands[seat][:0], h...)
@@ -155,5 +161,4 @@ func (s *state) evolveDealt(e *Event) error {
 	s.Deck = s.Deck[taken:]
 	s.Deal = e.Deal
 	s.Turn = s.leadAfterDeal()
-	return nil
 }

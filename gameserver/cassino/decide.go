@@ -65,15 +65,28 @@ func (s *state) decide(seat int, a Action, next *nextState, em *eventScratch) ([
 	if rerr != nil {
 		return nil, rerr
 	}
-	r.emit(play)
-	if play.Type == EventCaptured && r.s.Options.Sweeps && r.s.tableEmpty() && !r.s.lastPlayDone() {
-		r.emit(Event{Type: EventSwept, Seat: seat})
-	}
-	r.settle()
+	r.events = append(r.events, play)
+	r.fold(&r.events[len(r.events)-1], seat, false)
 	if r.err != nil {
 		return nil, r.err
 	}
 	return r.events, nil
+}
+
+// fold folds seat's checked play, the last of r.events, and emits what
+// follows it: a sweep, a deal, the end of the hand. A listed play is
+// folded without its event's checks (see listedPlay).
+func (r *recorder) fold(play *Event, seat int, listed bool) {
+	if listed {
+		r.s.foldListed(play, r.rest)
+	} else if err := r.s.evolveIn(play, r.rest); err != nil {
+		r.err = fmt.Errorf("cassino: internal error folding %s: %w", play.Type, err)
+		return
+	}
+	if play.Type == EventCaptured && r.s.Options.Sweeps && r.s.tableEmpty() && !r.s.lastPlayDone() {
+		r.emit(Event{Type: EventSwept, Seat: seat})
+	}
+	r.settle()
 }
 
 // lastPlayDone reports that the hand's last card has been played.
@@ -100,6 +113,26 @@ func (r *recorder) emit(e Event) {
 	r.events = append(r.events, e)
 }
 
+// emitOwn is emit for an event settle has just derived from r.s, as
+// evolve would derive it again to check it: it is folded unchecked.
+func (r *recorder) emitOwn(e Event) {
+	if r.err != nil {
+		return
+	}
+	switch e.Type {
+	case EventDealt:
+		r.s.foldDealt(&e)
+	case EventLastCards:
+		r.s.foldLastCards(&e)
+	case EventHandScored:
+		r.s.foldHandScored(&e)
+	default:
+		r.emit(e)
+		return
+	}
+	r.events = append(r.events, e)
+}
+
 // settle deals again when every hand is empty, or ends the hand.
 func (r *recorder) settle() {
 	s := r.s
@@ -107,13 +140,13 @@ func (r *recorder) settle() {
 		return
 	}
 	if len(s.Deck) > 0 {
-		r.emit(s.dealEvent(r.p))
+		r.emitOwn(s.dealEvent(r.p))
 		return
 	}
 	if !s.tableEmpty() {
-		r.emit(s.lastCardsEvent())
+		r.emitOwn(s.lastCardsEvent())
 	}
-	r.emit(s.scoreEvent())
+	r.emitOwn(s.scoreEvent())
 	if w := s.winners(); w != nil {
 		r.emit(Event{Type: EventMatchWon, Winners: w, Scores: append([]int(nil), s.Scores...)})
 		return

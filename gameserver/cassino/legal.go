@@ -177,6 +177,9 @@ type generator struct {
 	scratch []uint64
 	split   []uint64
 	picks   []int
+	// sharedCards counts the cards of builds' spans once per play that
+	// names them: the builds of one union share its span of cards.
+	sharedCards int
 }
 
 func (g *generator) init(s *state) {
@@ -184,6 +187,7 @@ func (g *generator) init(s *state) {
 	g.ct.init(s.Table)
 	g.done = [11]bool{}
 	g.cards, g.sets, g.ids = g.cards[:0], g.sets[:0], g.ids[:0]
+	g.sharedCards = 0
 	g.fillSetsBySum()
 }
 
@@ -346,6 +350,7 @@ func (g *generator) appendBuildsFrom(out []rawAction, c Card, v int, reach []uni
 				continue
 			}
 			out = append(out, rawAction{kind: kindBuild, card: c, value: int8(v), cards: cards, ids: g.buildIDs(joinable, j, inc)})
+			g.sharedCards += cards.len()
 		}
 	}
 	return out

@@ -13,6 +13,9 @@ import (
 type Match struct {
 	s     state
 	spare *nextState // nil until the first play is decided
+	// stamp names the state while it stays unchanged once a Scratch has
+	// listed its plays (0: not listed since it changed; see listed.go).
+	stamp uint64
 }
 
 // New shuffles the first hand from the seed and deals it; opening holds the
@@ -81,18 +84,63 @@ func (m *Match) Evolve(events ...Event) error {
 
 // Apply is Decide then Evolve.
 func (m *Match) Apply(seat int, a Action) ([]Event, error) {
-	return m.apply(seat, a, nil)
+	return m.apply(seat, a, nil, false)
 }
 
-// apply is Apply with the events in em (nil: new memory).
-func (m *Match) apply(seat int, a Action, em *eventScratch) ([]Event, error) {
-	next := m.next()
-	events, err := m.s.decide(seat, a, next, em)
-	if err != nil {
-		return nil, err
+// apply is Apply with the events in em (nil: new memory). Unlike
+// Decide, it folds a play that passed its checks into the match's own
+// state when it can (foldsInPlace), and into a copy otherwise. A listed
+// play (one of the legal list the caller's Scratch found for this
+// state) skips the checks.
+func (m *Match) apply(seat int, a Action, em *eventScratch, listed bool) ([]Event, error) {
+	s := &m.s
+	if !listed {
+		if rerr := s.checkTurn(seat, a); rerr != nil {
+			return nil, rerr
+		}
 	}
-	m.commit(next)
-	return events, nil
+	ns := m.spareState()
+	p := &ns.p
+	var events []Event
+	if em != nil {
+		events = em.take(p)
+	} else {
+		events = newEventMem(s, seat, a, p)
+	}
+	// The play's event is made in its place in the list rather than
+	// copied there: an Event is large (328 bytes).
+	if listed {
+		events = append(events, Event{})
+		if listed = s.listedPlay(&events[0], seat, a, p); !listed {
+			events = events[:0]
+		}
+	}
+	if !listed {
+		e, rerr := s.checkPlay(seat, a, p)
+		if rerr != nil {
+			return nil, rerr
+		}
+		events = append(events, e)
+	}
+	play := &events[0]
+	into, rest := s, &ns.live
+	inPlace := s.foldsInPlace(seat, play, rest)
+	if !inPlace {
+		next := m.next()
+		into, rest = &next.s, &next.rest
+	}
+	r := &recorder{s: into, events: events, p: p, rest: rest}
+	r.fold(play, seat, listed)
+	m.stamp = 0
+	if r.err != nil {
+		return nil, r.err
+	}
+	if inPlace {
+		ns.p = packer{split: &ns.split}
+	} else {
+		m.commit(ns)
+	}
+	return r.events, nil
 }
 
 // Turn is the seat to play.

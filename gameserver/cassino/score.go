@@ -101,9 +101,14 @@ func (s *state) evolveHandScored(e *Event) error {
 		!slices.Equal(e.Scores, want.Scores) {
 		return errors.New("the hand's score does not match its capture piles")
 	}
-	s.Scores = want.Scores
-	s.HandOver = true
+	s.foldHandScored(&want)
 	return nil
+}
+
+// foldHandScored folds a score known to be scoreEvent's.
+func (s *state) foldHandScored(e *Event) {
+	s.Scores = append(s.Scores[:0], e.Scores...)
+	s.HandOver = true
 }
 
 // winners are the seats of the side that won, or nil while the match goes
@@ -168,7 +173,12 @@ func (s *state) evolveLastCards(e *Event) error {
 	if e.Seat != want.Seat || !slices.Equal(e.Cards, want.Cards) {
 		return errors.New("the last cards must all go to the last capturer")
 	}
-	s.Piles[e.Seat] = append(s.Piles[e.Seat], want.Cards...)
-	s.Table, s.Builds = nil, nil
+	s.foldLastCards(&want)
 	return nil
+}
+
+// foldLastCards folds the last cards known to be lastCardsEvent's.
+func (s *state) foldLastCards(e *Event) {
+	s.Piles[e.Seat] = append(s.Piles[e.Seat], e.Cards...)
+	s.Table, s.Builds = nil, nil
 }

@@ -15,12 +15,15 @@ type Scratch struct {
 	legal  legalBuf
 	events eventScratch
 	gen    generator // finds the plays of ViewInto's views
+	stamp  uint64    // the stamp of the state gen.raw lists the plays of
 }
 
 // ViewInto is View with its lists in sc: the view is valid until the
 // next ViewInto with sc.
 func (m *Match) ViewInto(seat int, sc *Scratch) *View {
-	m.viewIn(&sc.view, seat, sc)
+	if m.viewIn(&sc.view, seat, sc) {
+		sc.listedFor(m)
+	}
 	return &sc.view
 }
 
@@ -28,7 +31,7 @@ func (m *Match) ViewInto(seat int, sc *Scratch) *View {
 // the next ApplyInto with sc, and a must not hold lists of them. An
 // action of a view from ViewInto is fine: the two live apart.
 func (m *Match) ApplyInto(seat int, a Action, sc *Scratch) ([]Event, error) {
-	return m.apply(seat, a, &sc.events)
+	return m.apply(seat, a, &sc.events, sc.lists(m, seat, a))
 }
 
 // packBuf is the memory of a Scratch's view; it grows to the largest

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -99,5 +100,79 @@ func TestViewIntoAllocatesNothingOnceGrown(t *testing.T) {
 		}
 	}); allocs != 0 {
 		t.Errorf("ViewInto allocated %.1f times per view", allocs)
+	}
+}
+
+// ApplyInto skips the checks only of a play its Scratch listed for the
+// match as it stands: a list the caller wrote into, another match's list
+// and a list of an earlier state are checked like any action, with the
+// events or the refusal Apply gives.
+func TestApplyIntoTrustsOnlyItsOwnList(t *testing.T) {
+	same := func(what string, twin, m *Match, a Action, sc *Scratch) {
+		t.Helper()
+		seat := twin.Turn()
+		wantEvents, wantErr := twin.Apply(seat, a)
+		gotEvents, gotErr := m.ApplyInto(seat, a, sc)
+		if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() {
+			t.Fatalf("%s: %v: ApplyInto refused %v, Apply %v", what, a, gotErr, wantErr)
+		}
+		if !reflect.DeepEqual(gotEvents, wantEvents) {
+			t.Fatalf("%s: %v: ApplyInto gave\n%+v\nApply gave\n%+v", what, a, gotEvents, wantEvents)
+		}
+	}
+	var sc Scratch
+
+	m, twin := crowded(t), crowded(t)
+	legal := m.ViewInto(0, &sc).Legal
+	i := slices.IndexFunc(legal, func(a Action) bool { return a.Type == Capture && len(a.Sets) > 0 })
+	legal[i].Sets[0][0] = MustParseCards("6S")[0] // in the other seat's hand
+	same("a listed capture rewritten", twin, m, legal[i], &sc)
+	i = slices.IndexFunc(legal, func(a Action) bool { return a.Type == Build && len(a.Cards) > 0 })
+	legal[i].Cards[0] = MustParseCards("8D")[0]
+	same("a listed build rewritten", twin, m, legal[i], &sc)
+
+	other, twin := crowded(t), crowded(t)
+	legal = m.ViewInto(0, &sc).Legal
+	same("another match's play", twin, other, legal[len(legal)/2], &sc)
+
+	m, _ = midGame(t, 2, 7, 9)
+	twin, _ = midGame(t, 2, 7, 9)
+	seat := m.Turn()
+	legal = slices.Clone(m.ViewInto(seat, &sc).Legal)
+	same("a play of the listed state", twin, m, Greedy(m.View(seat)), &sc)
+	for m.Turn() != seat && !m.Finished() {
+		same("a greedy play", twin, m, Greedy(m.View(m.Turn())), &sc)
+	}
+	for _, a := range legal {
+		same("a play of an earlier state", twin, m, a, &sc)
+	}
+}
+
+// The lists of a Scratch's view are sized by a bound found without a
+// pass over the plays; it must hold what the plays take.
+func TestLegalBoundHoldsTheList(t *testing.T) {
+	var g generator
+	check := func(m *Match) {
+		t.Helper()
+		m.s.findLegal(m.Turn(), &g)
+		n, b := g.size(), g.bound()
+		if n.actions > b.actions || n.cards > b.cards || n.sets > b.sets || n.ids > b.ids {
+			t.Fatalf("the plays take %+v, beyond the bound %+v", n, b)
+		}
+	}
+	check(crowded(t))
+	check(fullTable(t))
+	for i, o := range optionCombos() {
+		m, _, err := New(Setup{Options: o, Seed: int64(i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(uint64(i), 5))
+		for !m.Finished() {
+			check(m)
+			if _, err := m.Apply(m.Turn(), RandomLegal(m.View(m.Turn()), rng)); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

@@ -62,26 +62,31 @@ type stateCopy struct {
 
 func (s *state) clone() *state {
 	c := &stateCopy{}
-	s.copyInto(&c.s, &c.mem)
+	s.copyInto(&c.s, c.mem.cards[:], c.mem.lists[:], c.mem.ints[:], c.mem.builds[:], false)
 	return &c.s
 }
 
-// copyInto makes c a deep copy of s whose lists live in mem when they
-// fit, and returns what is left of mem, for the lists of a build folded
-// into c.
-func (s *state) copyInto(c *state, mem *packMem) packer {
+// copyInto makes c a deep copy of s whose lists live in the given memory
+// when they fit, and returns what is left of it, for the lists of a
+// build folded into c. A roomy copy leaves room in its lists for the
+// plays of a deal or so to be folded into it in place.
+func (s *state) copyInto(c *state, mc []Card, ml [][]Card, mi []int, mb []TableBuild, roomy bool) packer {
 	*c = *s
 	bCards, bSets := buildsSize(s.Builds)
 	// The copy is usually made to fold a play of the seat to move: room
 	// for a trail on the table, a capture of everything into its pile and
 	// the next deal into the hands makes those appends allocation-free.
-	tableRoom, pileRoom, handRoom := 1, len(s.Table)+bCards+1, 0
+	tableRoom, pileRoom, otherRoom, handRoom, buildRoom := 1, len(s.Table)+bCards+1, 0, 0, 1
+	if roomy {
+		tableRoom, pileRoom, otherRoom, buildRoom = roomyTable, max(pileRoom, roomyPile), roomyPile, roomyBuilds
+	}
 	if len(s.Deck) > 0 {
 		handRoom = cardsPerDeal
 	}
-	cards := len(s.Deck) + len(s.Table) + tableRoom + listsSize(s.Hands) + len(s.Hands)*handRoom + listsSize(s.Piles) + pileRoom + bCards
-	p, builds := packIn(mem.cards[:], mem.lists[:], mem.ints[:], mem.builds[:],
-		cards, len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners), len(s.Builds), 1) // room for a new build
+	cards := len(s.Deck) + len(s.Table) + tableRoom + listsSize(s.Hands) + len(s.Hands)*handRoom +
+		listsSize(s.Piles) + pileRoom + max(len(s.Piles)-1, 0)*otherRoom + bCards
+	p, builds := packIn(mc, ml, mi, mb,
+		cards, len(s.Hands)+len(s.Piles)+bSets, len(s.Sweeps)+len(s.Scores)+len(s.Winners), len(s.Builds), buildRoom)
 	c.Deck = p.copyCards(s.Deck)
 	c.Hands = make([][]Card, 0)
 	if s.Hands != nil {
@@ -97,7 +102,7 @@ func (s *state) copyInto(c *state, mem *packMem) packer {
 	if s.Piles != nil {
 		c.Piles = p.takeLists(len(s.Piles))
 		for i, pile := range s.Piles {
-			room := 0
+			room := otherRoom
 			if i == s.Turn {
 				room = pileRoom
 			}

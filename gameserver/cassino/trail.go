@@ -20,10 +20,14 @@ func (s *state) evolveTrailed(e *Event) error {
 	if err := s.checkPlayEvent(e); err != nil {
 		return err
 	}
+	s.foldTrailed(e)
+	return nil
+}
+
+func (s *state) foldTrailed(e *Event) {
 	s.Hands[e.Seat] = dropCard(s.Hands[e.Seat], e.Card)
 	s.Table = append(s.Table, e.Card)
 	s.advanceTurn()
-	return nil
 }
 
 // canCapture reports whether c could take anything on the table.

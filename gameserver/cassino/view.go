@@ -63,8 +63,9 @@ func (m *Match) View(seat int) View {
 
 // viewIn fills v with what seat may see. Its lists come from sc when it
 // is not nil (the caller's memory, reused from view to view), and
-// otherwise from one new block sized for them.
-func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
+// otherwise from one new block sized for them. It reports whether it
+// listed seat's plays.
+func (m *Match) viewIn(v *View, seat int, sc *Scratch) bool {
 	s := &m.s
 	n := s.n()
 	seated := seat >= 0 && seat < n
@@ -83,7 +84,12 @@ func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
 			defer generators.Put(g)
 		}
 		s.findLegal(seat, g)
-		legal = g.size()
+		if sc != nil {
+			// A Scratch's lists only need to be long enough.
+			legal = g.bound()
+		} else {
+			legal = g.size()
+		}
 	}
 	ints := 4*n + len(s.Winners)
 	var mc []Card
@@ -135,6 +141,7 @@ func (m *Match) viewIn(v *View, seat int, sc *Scratch) {
 		// match's state reachable.
 		g.s, g.ct.table = nil, nil
 	}
+	return g != nil
 }
 
 // newViewMem allocates the block of a view whose legal list takes legal,

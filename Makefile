@@ -98,7 +98,7 @@ bench: deps ## Run the benchmarks recorded in docs/BENCHMARKS.md.
 	go test -run '^$$' -bench . -benchmem ./...
 
 .PHONY: bench-operator
-bench-operator: deps tools ## Run the operator at 10,000 GameRooms (SCALE_ROOMS, SCALE_IDLE to change; SCALE_SETTLE=13m to measure its memory again once settled); minutes, not part of make test.
+bench-operator: deps tools ## Run the operator at 10,000 GameRooms (SCALE_ROOMS, SCALE_IDLE, SCALE_WORKERS to change; SCALE_SETTLE=13m to measure its memory again once settled); minutes, not part of make test.
 	go test -tags scale -run '^$$' -bench BenchmarkOperatorAtScale -benchtime 1x -timeout 30m ./test/scale/
 
 .PHONY: bench-playable

@@ -15,13 +15,7 @@ import (
 // The sweep wakes a steady room for nothing, and a room whose heartbeat
 // shows something new at once.
 func TestDue(t *testing.T) {
-	room := testRoom().HeartbeatTimeout(30 * time.Second).Obj()
-	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
-	pod.CreationTimestamp = metav1.NewTime(t0)
-	room.Status = computeStatus(observed{room: room, pod: pod, now: t0,
-		heartbeats: knownCondition(&roomcontract.Beat{}),
-		presence:   presenceOf(roomcontract.Beat{Time: t0, Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0})})
-	steady := &roomcontract.Beat{Time: t0.Add(20 * time.Second), Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0.Add(19 * time.Second)}
+	room, pod, steady := playingRoom()
 	left := *steady
 	left.Connected = 1
 	over := *steady
@@ -55,13 +49,7 @@ func TestDue(t *testing.T) {
 // answer open: a steady room's fresh beat settles it, a beat as old as
 // the timeout does not, and neither does a room with no beat.
 func TestDueAsksForThePodOnlyWhenItMatters(t *testing.T) {
-	room := testRoom().HeartbeatTimeout(30 * time.Second).Obj()
-	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
-	pod.CreationTimestamp = metav1.NewTime(t0)
-	room.Status = computeStatus(observed{room: room, pod: pod, now: t0,
-		heartbeats: knownCondition(&roomcontract.Beat{}),
-		presence:   presenceOf(roomcontract.Beat{Time: t0, Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0})})
-	beat := &roomcontract.Beat{Time: t0.Add(20 * time.Second), Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0.Add(19 * time.Second)}
+	room, pod, beat := playingRoom()
 	for _, c := range []struct {
 		name      string
 		beat      *roomcontract.Beat
@@ -79,6 +67,19 @@ func TestDueAsksForThePodOnlyWhenItMatters(t *testing.T) {
 			NewWithT(t).Expect(asked > 0).To(Equal(c.asks))
 		})
 	}
+}
+
+// playingRoom is a room whose match is on with both players there since
+// t0 (heartbeatTimeout 30s), its ready pod, and its beat 20 s later.
+func playingRoom() (*gamesv1.GameRoom, *corev1.Pod, *roomcontract.Beat) {
+	room := testRoom().HeartbeatTimeout(30 * time.Second).Obj()
+	pod := podOf(room, corev1.PodRunning, true, "10.0.0.1")
+	pod.CreationTimestamp = metav1.NewTime(t0)
+	room.Status = computeStatus(observed{room: room, pod: pod, now: t0,
+		heartbeats: knownCondition(&roomcontract.Beat{}),
+		presence:   presenceOf(roomcontract.Beat{Time: t0, Seated: 2, Connected: 2, Phase: roomcontract.PhasePlaying, LastActivity: t0})})
+	return room, pod, &roomcontract.Beat{Time: t0.Add(20 * time.Second), Seated: 2, Connected: 2,
+		Phase: roomcontract.PhasePlaying, LastActivity: t0.Add(19 * time.Second)}
 }
 
 func podIs(pod *corev1.Pod) func() *corev1.Pod { return func() *corev1.Pod { return pod } }

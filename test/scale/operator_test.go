@@ -33,7 +33,8 @@ const (
 )
 
 // BenchmarkOperatorAtScale: SCALE_ROOMS GameRooms (default 10,000), of
-// which SCALE_IDLE (default 1,000) go idle together at the end. Each
+// which SCALE_IDLE (default 1,000) go idle together at the end, with
+// the operator's --workers at SCALE_WORKERS (default 16). Each
 // figure is reported beside its floor from the same run:
 //
 //	pods-s / floor-pods-s     every room has its pod / the same number of bare pods created with client-go

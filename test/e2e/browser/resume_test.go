@@ -1,6 +1,8 @@
 package browser
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,4 +153,42 @@ func TestAnAwayPlayersTurnIsSaidSo(t *testing.T) {
 	for _, pl := range []*player{ann, bob} {
 		pl.noPageErrors()
 	}
+}
+
+// A player who leaves the room's page for another is shown as gone at
+// once, even though the browser keeps the page in its back/forward cache;
+// going back brings the page out of that cache connected again, at the
+// same seq, and the other player sees them back.
+func TestAPageLeftForAnotherShowsItsPlayerGoneAndBackAgain(t *testing.T) {
+	_, _, ann, bob := twoAtTable(t, "left", 2)
+	mover := whoseTurn(t, ann, bob)
+	other := ann
+	if mover == ann {
+		other = bob
+	}
+	seq := waitTurn(mover, step)
+	watchConnection(mover)
+	connected := fmt.Sprintf(`document.querySelector('#seats li[data-seat="%d"]').dataset.connected`, seatOf(mover))
+	mover.do("leave for another page", step, chromedp.Navigate("about:blank"))
+	poll[bool](other, "see the mover gone", connected+` === 'false'`, step)
+	// history.back, not chromedp.NavigateBack: a page restored from the
+	// cache fires no load event for it to wait for. Called a moment after
+	// the evaluation returns, which the navigation would cut off.
+	mover.do("go back", step, chromedp.Evaluate[chromedp.Void](`setTimeout(() => history.back(), 0)`))
+	poll[bool](other, "see the mover back", connected+` === 'true'`, step)
+	// The states recorded before leaving are still there: the page came
+	// back from the cache, not from a new load, and reopened its socket.
+	states := eval[[]string](mover, "read the connection states", `window.connectionStates || []`, step)
+	if len(states) == 0 || states[len(states)-1] != "open" || !slices.Contains(states, "reconnecting") && !slices.Contains(states, "connecting") {
+		t.Fatalf("%s: connection states %q: want the page back from the cache, reconnected", mover.name, states)
+	}
+	// Read with eval: chromedp's polling loses the page's frame when it
+	// comes back from the cache.
+	if got := pageSeq(mover); got != seq {
+		t.Fatalf("%s: back at seq %d, want %d", mover.name, got, seq)
+	}
+	if !eval[bool](mover, "read whose turn", `document.getElementById('room').dataset.myTurn === 'true'`, step) {
+		t.Fatalf("%s: back from the cache, it is not their turn any more", mover.name)
+	}
+	other.noPageErrors()
 }

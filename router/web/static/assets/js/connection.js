@@ -110,4 +110,29 @@ export class Connection {
     if (this.ws) this.ws.close(1000);
     this.ws = null;
   }
+
+  // closeWhileAway closes the socket while the page is left for another;
+  // a page kept in the browser's back/forward cache would otherwise keep
+  // it open, and the table would show its player as there. The page
+  // reopens it if it comes back (resumeIfAway).
+  closeWhileAway() {
+    if (this.stopped) return;
+    this.away = true;
+    this.stop();
+  }
+
+  resumeIfAway() {
+    if (!this.away) return;
+    this.away = false;
+    this.attempt = 0;
+    this.open();
+  }
+}
+
+// closeWhileAway closes conn() while the page is hidden away in the
+// browser's back/forward cache (or unloaded), and opens it again if the
+// page is shown from that cache.
+export function closeWhileAway(conn) {
+  window.addEventListener('pagehide', () => conn()?.closeWhileAway());
+  window.addEventListener('pageshow', (ev) => { if (ev.persisted) conn()?.resumeIfAway(); });
 }

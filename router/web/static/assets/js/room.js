@@ -3,7 +3,7 @@
 import { $, show } from './dom.js';
 import { APIError, roomFacts } from './api.js';
 import { dataLost, noRoom, notice, setConnection } from './banner.js';
-import { Connection } from './connection.js';
+import { Connection, closeWhileAway } from './connection.js';
 import { Game } from './game.js';
 import { offerBots } from './botoffer.js';
 import { askName } from './joinform.js';
@@ -171,6 +171,8 @@ function startPlaying() {
   setInterval(() => { if (game?.view && game.awayFor(game.view.turn) > 0) draw(); }, 5000);
   draw();
 }
+
+closeWhileAway(() => conn);
 
 bindKeys({ clear: () => { ui.picked = null; draw(); $('hand').querySelector('button:not([disabled])')?.focus(); } });
 

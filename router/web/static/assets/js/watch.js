@@ -6,7 +6,7 @@
 import { $, show } from './dom.js';
 import { watch } from './api.js';
 import { notice, setConnection } from './banner.js';
-import { Connection } from './connection.js';
+import { Connection, closeWhileAway } from './connection.js';
 import { Game } from './game.js';
 import { render } from './render.js';
 
@@ -62,6 +62,7 @@ export async function startWatching(ns, name) {
       }
     },
   });
+  closeWhileAway(() => conn);
   conn.open();
 }
 

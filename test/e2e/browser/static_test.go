@@ -91,7 +91,8 @@ func clearField(id string) chromedp.Action[chromedp.Void] {
 }
 
 // checkModules runs the client's pure functions in the page itself: the
-// reconnect back-off and the parsing of a typed room.
+// reconnect back-off, the parsing of a typed room, and which connections
+// a page coming back from another reopens.
 func checkModules(t *testing.T, p *player) {
 	t.Helper()
 	got := eval[map[string]any](p, "run the modules", `(async () => {
@@ -101,8 +102,29 @@ func checkModules(t *testing.T, p *player) {
 		for (let a = 0; a < 8; a++) backoff.push([c.backoff(a, () => 0), c.backoff(a, () => 0.999999)]);
 		const rooms = ['default/cassino-table', ' games/t1 ', '/r/games/t1/', location.origin + '/r/games/table.one',
 			'Games/t1', 'games', 'games/t_1', 'a/b/c'].map(r => s.parseRoom(r));
-		return { backoff, rooms };
+		// Left for another page and back: a live connection (a socket, or
+		// a retry waiting) reopens; one given up on (replaced, stopped)
+		// does not.
+		const away = {};
+		for (const [name, set] of Object.entries({
+			open: (k) => { k.ws = { close() {} }; },
+			retrying: (k) => { k.timer = setTimeout(() => {}, 60000); },
+			replaced: () => {},
+			stopped: (k) => { k.stopped = true; },
+		})) {
+			const k = new c.Connection('/nowhere', 'token', {});
+			set(k);
+			let opened = 0;
+			k.open = () => { opened++; };
+			k.closeWhileAway();
+			k.resumeIfAway();
+			away[name] = opened;
+		}
+		return { backoff, rooms, away };
 	})()`, step)
+	if a := fmt.Sprint(got["away"]); a != "map[open:1 replaced:0 retrying:1 stopped:0]" {
+		t.Errorf("connections reopened on coming back to the page: %s, want the open and the retrying one only", a)
+	}
 	wantBackoff := "[[125 250] [250 500] [500 1000] [1000 2000] [2000 4000] [2500 5000] [2500 5000] [2500 5000]]"
 	if b := fmt.Sprint(got["backoff"]); b != wantBackoff {
 		t.Errorf("reconnect back-off (lowest, highest) per attempt: %s, want %s", b, wantBackoff)

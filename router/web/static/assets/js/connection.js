@@ -43,6 +43,7 @@ export class Connection {
   open() {
     this.stopped = false;
     clearTimeout(this.timer);
+    this.timer = null;
     this.h.onState(this.attempt === 0 ? 'connecting' : 'reconnecting', { attempt: this.attempt });
     let ws;
     try {
@@ -107,6 +108,7 @@ export class Connection {
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.timer = null;
     if (this.ws) this.ws.close(1000);
     this.ws = null;
   }
@@ -116,7 +118,9 @@ export class Connection {
   // it open, and the table would show its player as there. The page
   // reopens it if it comes back (resumeIfAway).
   closeWhileAway() {
-    if (this.stopped) return;
+    // Only a live connection: one given up on (another tab took the seat,
+    // the session was refused) stays as it is.
+    if (this.stopped || (!this.ws && this.timer === null)) return;
     this.away = true;
     this.stop();
   }

@@ -3,6 +3,8 @@ package cassino
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/croupier-dev/croupier/internal/benchcpu"
 )
 
 // crowded is a table late in a hand where nobody has been capturing: 14
@@ -25,7 +27,7 @@ func crowded(tb testing.TB) *Match {
 }
 
 func BenchmarkLegalActionsCrowded(b *testing.B) {
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	m := crowded(b)
 	n := 0
 	for b.Loop() {
@@ -38,7 +40,7 @@ func BenchmarkLegalActionsCrowded(b *testing.B) {
 // into a Scratch (ViewInto), as a bot's playouts would: finding them, with
 // no lists of the caller's own to hand out.
 func BenchmarkLegalActionsCrowdedScratch(b *testing.B) {
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	m := crowded(b)
 	var sc Scratch
 	n := 0
@@ -52,7 +54,7 @@ func BenchmarkLegalActionsCrowdedScratch(b *testing.B) {
 // handing out its 3,128 plays as lists of the caller's own, copied into one
 // allocation per element type, without finding them.
 func BenchmarkLegalListCopy(b *testing.B) {
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	list := crowded(b).LegalActions(0)
 	for b.Loop() {
 		_ = copyActions(list)
@@ -91,7 +93,7 @@ func copyActions(list []Action) []Action {
 
 // BenchmarkStateCopy is the floor of Apply: every Apply works on a copy.
 func BenchmarkStateCopy(b *testing.B) {
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	m, _ := midGame(b, 2, 7, 9)
 	for b.Loop() {
 		_ = m.s.clone()
@@ -101,7 +103,7 @@ func BenchmarkStateCopy(b *testing.B) {
 // BenchmarkApply applies one legal capture to a fresh copy of a mid-game
 // match; the copy is BenchmarkStateCopy.
 func BenchmarkApply(b *testing.B) {
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	base, _ := midGame(b, 2, 7, 9)
 	a := base.LegalActions(base.Turn())[0]
 	for b.Loop() {
@@ -113,7 +115,7 @@ func BenchmarkApply(b *testing.B) {
 }
 
 func BenchmarkSnapshotRestore(b *testing.B) {
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	m, _ := midGame(b, 2, 7, 9)
 	for b.Loop() {
 		s, err := m.Snapshot()
@@ -129,7 +131,7 @@ func BenchmarkSnapshotRestore(b *testing.B) {
 // BenchmarkRandomMatch2P plays whole 2-player matches to 21 with
 // RandomLegal bots reading their View, as a load test would.
 func BenchmarkRandomMatch2P(b *testing.B) {
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	rng := rand.New(rand.NewPCG(1, 2))
 	seed := int64(0)
 	plays := 0
@@ -154,7 +156,7 @@ func BenchmarkRandomMatch2P(b *testing.B) {
 // that lends the engine a Scratch (ViewInto, ApplyInto), as playouts
 // would: the same matches, plays and choices.
 func BenchmarkRandomMatch2PScratch(b *testing.B) {
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	rng := rand.New(rand.NewPCG(1, 2))
 	seed := int64(0)
 	plays := 0
@@ -178,7 +180,7 @@ func BenchmarkRandomMatch2PScratch(b *testing.B) {
 
 // BenchmarkNew is the floor of a match: shuffle and first deal.
 func BenchmarkNew(b *testing.B) {
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	for b.Loop() {
 		if _, _, err := New(Setup{Options: DefaultOptions(2), Seed: 3}); err != nil {
 			b.Fatal(err)
@@ -189,7 +191,7 @@ func BenchmarkNew(b *testing.B) {
 // BenchmarkLegalActionsFullTable is the worst table possible: every number
 // card loose but the two in hand. The list stops at MaxLegalPlays.
 func BenchmarkLegalActionsFullTable(b *testing.B) {
-	defer reportCPU(b)()
+	defer benchcpu.Report(b)()
 	m := fullTable(b)
 	n := 0
 	for b.Loop() {

@@ -126,11 +126,7 @@ func TestRouterRestartPagesResume(t *testing.T) {
 // more, and the match goes on.
 func TestAnAwayPlayersTurnIsSaidSo(t *testing.T) {
 	_, url, ann, bob := twoAtTable(t, "away", 2)
-	mover := whoseTurn(t, ann, bob)
-	other := ann
-	if mover == ann {
-		other = bob
-	}
+	mover, other := moverAndOther(t, ann, bob)
 	seq := waitTurn(mover, step)
 	mover.do("close the page", step, chromedp.Navigate("about:blank"))
 	hint := poll[string](other, "see the mover away", `(() => {
@@ -161,11 +157,7 @@ func TestAnAwayPlayersTurnIsSaidSo(t *testing.T) {
 // same seq, and the other player sees them back.
 func TestAPageLeftForAnotherShowsItsPlayerGoneAndBackAgain(t *testing.T) {
 	_, _, ann, bob := twoAtTable(t, "left", 2)
-	mover := whoseTurn(t, ann, bob)
-	other := ann
-	if mover == ann {
-		other = bob
-	}
+	mover, other := moverAndOther(t, ann, bob)
 	seq := waitTurn(mover, step)
 	watchConnection(mover)
 	connected := fmt.Sprintf(`document.querySelector('#seats li[data-seat="%d"]').dataset.connected`, seatOf(mover))
@@ -191,4 +183,13 @@ func TestAPageLeftForAnotherShowsItsPlayerGoneAndBackAgain(t *testing.T) {
 		t.Fatalf("%s: back from the cache, it is not their turn any more", mover.name)
 	}
 	other.noPageErrors()
+}
+
+// moverAndOther tells which of two players is to move, and the other.
+func moverAndOther(t *testing.T, ann, bob *player) (mover, other *player) {
+	t.Helper()
+	if mover = whoseTurn(t, ann, bob); mover == ann {
+		return ann, bob
+	}
+	return bob, ann
 }

@@ -178,9 +178,9 @@ func (w *heartbeatSweep) sweepBatch(ctx context.Context, rooms []*gamesv1.GameRo
 			beat = &beats[i]
 			heartbeatAge.Observe(now.Sub(beat.Time).Seconds())
 		}
-		pod := lookupOnce(func() *corev1.Pod {
+		pod := func() *corev1.Pod {
 			return podOf(client.ObjectKey{Namespace: room.Namespace, Name: PodName(room.Name)})
-		})
+		}
 		if due(room, pod, beat, now) {
 			w.enqueue(ctx, room)
 		}
@@ -201,18 +201,6 @@ func (w *heartbeatSweep) enqueue(ctx context.Context, room *gamesv1.GameRoom) {
 	select {
 	case w.wake <- ev:
 	case <-ctx.Done():
-	}
-}
-
-// lookupOnce calls find at most once, when first asked.
-func lookupOnce(find func() *corev1.Pod) func() *corev1.Pod {
-	var pod *corev1.Pod
-	looked := false
-	return func() *corev1.Pod {
-		if !looked {
-			pod, looked = find(), true
-		}
-		return pod
 	}
 }
 

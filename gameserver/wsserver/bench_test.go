@@ -25,7 +25,7 @@ import (
 // clock stops when the frame has arrived, before the test client decodes
 // it, as it does for the echo. Each action is followed by one sample of
 // each floor, so the floor meets the machine in the state the actions
-// do: on a virtual machine a round trip between processes costs from 15
+// do: on a virtual machine a round trip between processes costs from 12
 // to 150 µs depending on where the scheduler has put them, and a floor
 // sampled in one burst before the actions can catch the fast state only.
 func BenchmarkActionLatency(b *testing.B) {

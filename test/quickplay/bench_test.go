@@ -54,6 +54,8 @@ func benchWarm(b *testing.B) {
 	ns := plat.Namespace(b)
 	const target = 81
 	plat.WarmPool(b, ns, "bench", 60, twoSeats(target))
+	perf := startPerf(b)
+	defer perf.stop()
 	joinFloor := floorJoins(b, ns)
 	one := oneByOne(b, target)
 	// The claims' labels may follow the answers: count from once the ten
@@ -62,7 +64,9 @@ func benchWarm(b *testing.B) {
 	rtt, rtt100 := floorRedis(b)
 	inside := scrapeMeans(b)
 	stop := profile(b)
+	t := perf.mark()
 	lat, wall := burst(b, target, "warm")
+	perf.window("warm", t)
 	stop()
 	inside = scrapeMeans(b).minus(inside)
 	burstEnd := time.Now()
@@ -74,7 +78,7 @@ func benchWarm(b *testing.B) {
 	claims := len(all) - before
 	// The floor of the whole burst: as many joins at once, through the
 	// router, two to each of as many warm rooms (the pool's refill).
-	jb := floorJoinBurst(b, ns, "bench")
+	jb := floorJoinBurst(b, ns, "bench", perf)
 	// The floor's burst: as many bare Updates, at once, as the burst's claims.
 	updLat, updRate := floorUpdates(b, all[:min(len(all), benchPlayers/2)])
 	b.ReportMetric(pct(one, 50), "alone-p50-ms")
@@ -166,7 +170,7 @@ func burst(b *testing.B, target int32, tag string) ([]float64, time.Duration) {
 // floorJoinBurst waits (up to 3 minutes) for benchPlayers/2 claimable
 // rooms of the pool, then sends benchPlayers joins at once through the
 // router, two per room; each one's latency in ms.
-func floorJoinBurst(b *testing.B, ns, poolName string) []float64 {
+func floorJoinBurst(b *testing.B, ns, poolName string, perf *perfRun) []float64 {
 	var rooms []string
 	for deadline := time.Now().Add(3 * time.Minute); ; time.Sleep(500 * time.Millisecond) {
 		var list gamesv1.GameRoomList
@@ -189,6 +193,7 @@ func floorJoinBurst(b *testing.B, ns, poolName string) []float64 {
 	}
 	lat := make([]float64, benchPlayers)
 	var wg sync.WaitGroup
+	defer perf.window("joins", perf.mark())
 	for i := range benchPlayers {
 		wg.Go(func() {
 			body := strings.NewReader(fmt.Sprintf(`{"name":"j%d"}`, i))

@@ -86,6 +86,7 @@ func Run(args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(l) }()
 	log.Info("listening", "addr", l.Addr().String())
+	go warmCodecs()
 
 	rm, err := openRoom(ctx, room.Config{
 		Keys: cfg.Room, Options: cfg.Options, Redis: rdb, Log: log, Metrics: roomMetrics, Seed: cfg.Seed,

@@ -1,6 +1,7 @@
 package room
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -133,13 +134,43 @@ func (r *Room) start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := r.log.Start(ctx, raw, epoch); err != nil {
+	storedSetup, storedEpoch, err := r.log.Start(ctx, raw, epoch)
+	if err != nil {
 		return err
 	}
-	if err := r.recoverMatch(ctx); err != nil {
+	if r.guard.epoch == "" && !r.cfg.MatchStarted && storedEpoch == epoch && bytes.Equal(storedSetup, raw) {
+		// This room stored the setup just now, so nothing is logged after
+		// it: deal from it without reading back what was just written.
+		err = r.deal(ctx, raw, epoch)
+	} else {
+		err = r.recoverMatch(ctx)
+	}
+	if err != nil {
 		return err
 	}
 	r.cfg.Log.Info("match started", "seq", r.seq)
+	return nil
+}
+
+// deal starts the match from the setup this room has just stored, as
+// recoverMatch would from Redis: the setup decoded as stored, the opening
+// deal logged as entry 1.
+func (r *Room) deal(ctx context.Context, raw []byte, epoch string) error {
+	var setup cassino.Setup
+	if err := json.Unmarshal(raw, &setup); err != nil {
+		return fmt.Errorf("match setup: %w", err)
+	}
+	m, opening, err := cassino.New(setup)
+	if err != nil {
+		return fmt.Errorf("deal from the setup: %w", err)
+	}
+	r.match, r.seq, r.snapSeq = nil, 0, 0
+	r.guard.epoch = epoch
+	if _, err := r.appendStart(ctx, opening); err != nil {
+		return err
+	}
+	r.match, r.seq = m, 1
+	r.changed()
 	return nil
 }
 

@@ -3,6 +3,8 @@ package controllers
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // trimPod is the cache's transform of a game pod: it keeps only what the
@@ -19,9 +21,11 @@ import (
 // phase, reason and message, the pod IP, the Ready and PodScheduled
 // conditions, and of each container its name, readiness, restart count,
 // waiting state (with its image while it waits: the message of a failed
-// pull names it) and last termination. Read by judgePod, podProblem,
-// readySince and endpoint; TestTrimPodKeepsWhatTheOperatorReads checks
-// each of them against the untrimmed pod.
+// pull names it) and last termination; and of the spec only whether the
+// pod was told its match had started (toldSpec). Read by judgePod,
+// podProblem, readySince, endpoint and toldMatchStarted;
+// TestTrimPodKeepsWhatTheOperatorReads checks each of them against the
+// untrimmed pod.
 //
 // The strings every pod repeats (namespace, label keys, the operator's
 // label values, owner kind, condition types) are shared between pods
@@ -48,6 +52,7 @@ func trimPod(obj any) (any, error) {
 			Labels:            in.labels(pod.Labels, LabelName, LabelComponent),
 			OwnerReferences:   in.owners(pod.OwnerReferences),
 		},
+		Spec: toldSpec(pod),
 		Status: corev1.PodStatus{
 			Phase:                 corev1.PodPhase(in.of(string(pod.Status.Phase))),
 			Reason:                in.of(pod.Status.Reason),
@@ -58,6 +63,22 @@ func trimPod(obj any) (any, error) {
 			ContainerStatuses:     readContainers(pod.Status.ContainerStatuses),
 		},
 	}, nil
+}
+
+// toldSpec keeps of the spec the one variable that tells a pod its match
+// had started (roomcontract.EnvMatchStarted), in the container that has
+// it: without it, a pod that was told would be replaced as one that was
+// not, again and again, while a stale heartbeat of its predecessor
+// reports no match.
+func toldSpec(pod *corev1.Pod) corev1.PodSpec {
+	for _, c := range pod.Spec.Containers {
+		for _, e := range c.Env {
+			if e.Name == roomcontract.EnvMatchStarted {
+				return corev1.PodSpec{Containers: []corev1.Container{{Name: c.Name, Env: []corev1.EnvVar{e}}}}
+			}
+		}
+	}
+	return corev1.PodSpec{}
 }
 
 // readConditions keeps the pod conditions the operator reads: Ready

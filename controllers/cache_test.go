@@ -15,6 +15,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/roomcontract"
 )
 
 // kubeletPod is the room's pod in phase with every field a kubelet and
@@ -63,6 +64,9 @@ func TestTrimPodKeepsWhatTheOperatorReads(t *testing.T) {
 		p.Status.Reason, p.Status.Message = "Evicted", "The node was low on resource: memory."
 	}
 	foreign := func(p *corev1.Pod) { p.OwnerReferences[0].UID = "someone-else" }
+	told := func(p *corev1.Pod) {
+		p.Spec.Containers[0].Env = append(p.Spec.Containers[0].Env, corev1.EnvVar{Name: roomcontract.EnvMatchStarted, Value: "true"})
+	}
 	initWaiting := func(p *corev1.Pod) {
 		waiting("CreateContainerConfigError", `secret "croupier-redis" not found`)(p)
 		p.Status.InitContainerStatuses, p.Status.ContainerStatuses = p.Status.ContainerStatuses, nil
@@ -90,6 +94,7 @@ func TestTrimPodKeepsWhatTheOperatorReads(t *testing.T) {
 		{"evicted", kubeletPod(room, corev1.PodFailed, false, evicted), ReasonPodFailed},
 		{"terminating", kubeletPod(room, corev1.PodRunning, true, terminating), ReasonPodTerminating},
 		{"someone else's", kubeletPod(room, corev1.PodRunning, true, foreign), ReasonPodConflict},
+		{"told its match had started", kubeletPod(room, corev1.PodRunning, true, told), ReasonPodReady},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,6 +113,7 @@ func TestTrimPodKeepsWhatTheOperatorReads(t *testing.T) {
 			g.Expect(waitingReason(got)).To(Equal(waitingReason(before)))
 			healthy := &metav1.Condition{LastTransitionTime: metav1.NewTime(t0.Add(-time.Hour))}
 			g.Expect(readySince(healthy, got)).To(Equal(readySince(healthy, before)))
+			g.Expect(toldMatchStarted(got)).To(Equal(toldMatchStarted(before)))
 
 			// Kept: what the reconciler, the owner watch and the label
 			// selector need.
@@ -123,7 +129,7 @@ func TestTrimPodKeepsWhatTheOperatorReads(t *testing.T) {
 			g.Expect(got.Status.PodIP).To(Equal(before.Status.PodIP))
 
 			// Dropped: all that nothing reads.
-			g.Expect(got.Spec).To(Equal(corev1.PodSpec{}))
+			g.Expect(got.Spec).To(Equal(toldSpec(before)), "of the spec, only whether the pod was told")
 			g.Expect(got.Annotations).To(BeNil())
 			g.Expect(got.Finalizers).To(BeNil())
 			g.Expect(got.ManagedFields).To(BeNil())

@@ -128,4 +128,17 @@ func TestAPodRestartedWithoutKnowingItsMatchOverALostRedisIsReplaced(t *testing.
 	second := waitPod(t, room, string(first.UID))
 	g.Expect(envOf(second)).To(HaveKeyWithValue(roomcontract.EnvMatchStarted, "true"), "the replacement is told, so it refuses")
 	g.Expect(testutil.ToFloat64(podsReplaced.WithLabelValues("data_lost"))).To(BeNumerically(">=", replaced+1))
+
+	// The replacement was told: the stale beat of its predecessor (same
+	// pod name, still no match) does not have it replaced in turn.
+	setPodStatus(t, second, corev1.PodRunning, true, "10.1.2.4")
+	g.Consistently(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, 2*time.Second, poll).
+		Should(ConsistOf(HaveField("UID", second.UID)))
+	uninformed := 0
+	for _, r := range eventReasons(g, room) {
+		if r == EventPodUninformed {
+			uninformed++
+		}
+	}
+	g.Expect(uninformed).To(Equal(1), "one uninformed pod, one replacement")
 }

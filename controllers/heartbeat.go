@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -198,22 +199,37 @@ func silenceDeadline(room *gamesv1.GameRoom, pod *corev1.Pod, beat *roomcontract
 }
 
 // seenBeats remembers the time of the newest heartbeat read of each room
-// (of this room: its UID). An operator that restarts forgets it and falls
-// back to the status, as before.
-type seenBeats struct{ m sync.Map }
+// (of this room: its UID), by a reconcile or by the sweep: a steady room
+// is read only by the sweep, so without it a key that vanished would be
+// judged from a beat of the room's last reconcile, perhaps an hour old.
+// An operator that restarts forgets it and falls back to the status.
+type seenBeats struct{ m sync.Map } // types.NamespacedName → *seenBeat
 
 type seenBeat struct {
 	room types.UID
-	at   time.Time
+	at   atomic.Int64 // Unix ns
 }
 
+// store records at if it is newer than what the room has; a room's entry
+// is made once and updated in place, so a sweep allocates nothing here.
 func (b *seenBeats) store(key types.NamespacedName, room types.UID, at time.Time) {
-	b.m.Store(key, seenBeat{room: room, at: at})
+	if v, ok := b.m.Load(key); ok && v.(*seenBeat).room == room {
+		s := v.(*seenBeat)
+		for ns := at.UnixNano(); ; {
+			old := s.at.Load()
+			if ns <= old || s.at.CompareAndSwap(old, ns) {
+				return
+			}
+		}
+	}
+	s := &seenBeat{room: room}
+	s.at.Store(at.UnixNano())
+	b.m.Store(key, s)
 }
 
 func (b *seenBeats) load(key types.NamespacedName, room types.UID) time.Time {
-	if v, ok := b.m.Load(key); ok && v.(seenBeat).room == room {
-		return v.(seenBeat).at
+	if v, ok := b.m.Load(key); ok && v.(*seenBeat).room == room {
+		return time.Unix(0, v.(*seenBeat).at.Load())
 	}
 	return time.Time{}
 }

@@ -107,6 +107,37 @@ func TestSilentPodIsReplacedOnce(t *testing.T) {
 	g.Expect(n).To(Equal(1), "one silent pod, one replacement")
 }
 
+// A steady room is read by the sweep alone. A key that then vanishes (an
+// eviction, a FLUSHALL) is judged from the newest beat the sweep read,
+// so the pod, still beating, keeps its full heartbeatTimeout; not from
+// the beat of the room's last reconcile, long past.
+func TestAVanishedKeyIsJudgedFromTheNewestBeatTheSweepRead(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := testNamespace(t)
+	room, first := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(30*time.Second).IdleTimeout(time.Hour))
+	writeBeat(t, room, beatOf{seated: 1, connected: 1, lastActivity: suiteClock.Now()})
+	g.Eventually(func(g Gomega) int32 { return getRoom(g, room).Status.Players.Connected }, waitFor, poll).Should(Equal(int32(1)))
+
+	// Steady for longer than heartbeatTimeout: each beat is read by sweeps
+	// (every 100 ms here), and nothing wakes the room.
+	for range 8 {
+		step(5 * time.Second)
+		writeBeat(t, room, beatOf{seated: 1, connected: 1, lastActivity: suiteClock.Now()})
+		time.Sleep(300 * time.Millisecond)
+	}
+	g.Expect(rdb.Del(context.Background(), roomcontract.For(room.Namespace, room.Name).Heartbeat()).Err()).To(Succeed())
+	step(time.Second)
+	g.Consistently(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, time.Second, poll).
+		Should(ConsistOf(HaveField("UID", first.UID)), "the pod beat a second ago")
+	g.Expect(eventReasons(g, room)).NotTo(ContainElement(EventPodSilent))
+
+	// Silent for heartbeatTimeout after that newest beat: replaced.
+	step(30 * time.Second)
+	waitPod(t, room, string(first.UID))
+	g.Eventually(func(g Gomega) []string { return eventReasons(g, room) }, waitFor, poll).Should(ContainElement(EventPodSilent))
+}
+
 func TestRedisDownReplacesAndCollectsNothing(t *testing.T) {
 	g := NewWithT(t)
 	resetClock(t)

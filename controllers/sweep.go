@@ -7,6 +7,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -177,6 +178,7 @@ func (w *heartbeatSweep) sweepBatch(ctx context.Context, rooms []*gamesv1.GameRo
 		if errs[i] == nil && checkBeat(beats[i], room) == nil {
 			beat = &beats[i]
 			heartbeatAge.Observe(now.Sub(beat.Time).Seconds())
+			w.r.seen.store(types.NamespacedName{Namespace: room.Namespace, Name: room.Name}, room.UID, beat.Time)
 		}
 		pod := func() *corev1.Pod {
 			return podOf(client.ObjectKey{Namespace: room.Namespace, Name: PodName(room.Name)})

@@ -134,6 +134,7 @@ const (
 	feedGone     = "gone"
 	feedOpen     = "open"
 	feedClosed   = "closed"
+	feedDeleted  = "deleted" // a listed room, gone: not marked, its name may come back
 )
 
 // feed tells Redis a room's state as this replica's watch shows it; free

@@ -209,8 +209,9 @@ return #seats
 // (not claimable for now: starting, someone seated), drained (the pool is
 // deleting it: out for good), labelled (its claimed label is written: out
 // for good, its claim record done), gone (deleted: out for good, any
-// claim record dropped). Of a listed room: open (waiting for players:
-// into lobby unless its seats were handed out), closed.
+// claim record and free seat dropped). Of a listed room: open (waiting
+// for players: into lobby unless its seats were handed out), closed,
+// deleted (out of lobby, any free seat dropped).
 var feedScript = redis.NewScript(luaHeader + `
 local room, state, ttl = ARGV[3], ARGV[4], tonumber(ARGV[5])
 if state == 'open' then
@@ -220,6 +221,13 @@ if state == 'open' then
   return 1
 end
 if state == 'closed' then redis.call('ZREM', lobby, room) return 0 end
+-- A room gone for good takes its free seats with it: a player sent to
+-- one would wait for a room that no longer is.
+if state == 'deleted' then
+  redis.call('ZREM', lobby, room)
+  redis.call('LREM', free, 0, room)
+  return 0
+end
 if state == 'warm' then
   if redis.call('EXISTS', mark(room)) == 1 then return 0 end
   redis.call('SADD', warm, room)
@@ -229,6 +237,7 @@ end
 redis.call('SREM', warm, room)
 if state ~= 'out' then redis.call('SET', mark(room), '1', 'NX', 'PX', ttl) end
 if state == 'labelled' or state == 'gone' then redis.call('HDEL', claims, room) end
+if state == 'gone' then redis.call('LREM', free, 0, room) end
 return 0
 `)
 

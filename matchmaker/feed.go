@@ -139,7 +139,7 @@ func (f *feeder) feedRoom(ctx context.Context, key string) error {
 		}
 		next = fedRoom{bucket: last.bucket, state: feedGone}
 		if last.state == feedOpen || last.state == feedClosed {
-			next.state = feedClosed
+			next.state = feedDeleted
 		}
 	case err != nil:
 		return err

@@ -9,6 +9,7 @@ import (
 type GameRoomPoolSpec struct {
 	// Replicas is the number of unclaimed rooms the pool keeps. A claimed
 	// room leaves the pool and is replaced.
+	// +kubebuilder:default=0
 	// +kubebuilder:validation:Minimum=0
 	// +kubebuilder:validation:Maximum=1000
 	// +optional

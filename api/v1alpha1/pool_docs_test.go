@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	. "github.com/onsi/gomega"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/utils/ptr"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
@@ -40,4 +41,21 @@ func TestPoolTemplateImmutableFields(t *testing.T) {
 			g.Expect(err.Error()).To(ContainSubstring(tc.want))
 		})
 	}
+}
+
+// A pool applied without replicas has 0 (docs/API.md), so kubectl's
+// DESIRED column shows 0 rather than nothing.
+func TestPoolReplicasAreZeroWhenUnset(t *testing.T) {
+	g := NewWithT(t)
+	ns := gameroomtest.Namespace(t, k8s)
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": gamesv1.GroupVersion.String(), "kind": "GameRoomPool",
+		"metadata": map[string]any{"name": "no-replicas", "namespace": ns},
+		"spec":     map[string]any{"template": map[string]any{}},
+	}}
+	g.Expect(k8s.Create(context.Background(), u)).To(Succeed())
+	replicas, found, err := unstructured.NestedInt64(u.Object, "spec", "replicas")
+	g.Expect(err).NotTo(HaveOccurred())
+	g.Expect(found).To(BeTrue(), "spec.replicas is set by the API server")
+	g.Expect(replicas).To(BeZero())
 }

@@ -53,7 +53,7 @@ func (r *GameRoomReconciler) finalize(ctx context.Context, room *gamesv1.GameRoo
 	if room.Annotations[gamesv1.AnnotationSkipRedisCleanup] == "true" {
 		redisCleanupSkipped.WithLabelValues("annotation").Inc()
 		r.Recorder.Eventf(room, nil, corev1.EventTypeWarning, EventRedisCleanupSkipped, "Delete",
-			"Annotation %s: the room's Redis keys were left in place", gamesv1.AnnotationSkipRedisCleanup)
+			"Annotation %s: the room's Redis keys %s were left in place", gamesv1.AnnotationSkipRedisCleanup, keyPattern(room))
 		return ctrl.Result{}, r.release(ctx, room)
 	}
 	elapsed := r.Clock.Since(room.DeletionTimestamp.Time)

@@ -100,6 +100,7 @@ func TestRedisDownPastTheBoundReleasesTheRoom(t *testing.T) {
 	step(2 * time.Minute)
 	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
 	g.Expect(eventReasons(g, room)).To(ContainElement(EventRedisCleanupSkipped))
+	g.Expect(eventNote(g, room, EventRedisCleanupSkipped)).To(ContainSubstring(keyPattern(room)), "the message names the keys")
 	g.Expect(testutil.ToFloat64(redisCleanupSkipped.WithLabelValues("timeout"))).To(BeNumerically(">=", skipped+1))
 }
 
@@ -117,6 +118,7 @@ func TestSkipAnnotationReleasesAtOnce(t *testing.T) {
 	}, waitFor, poll).Should(Succeed())
 	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
 	g.Expect(eventReasons(g, room)).To(ContainElement(EventRedisCleanupSkipped))
+	g.Expect(eventNote(g, room, EventRedisCleanupSkipped)).To(ContainSubstring(keyPattern(room)), "the message names the keys")
 }
 
 // docs/API.md: a cleanup Redis does not answer is retried after a quarter

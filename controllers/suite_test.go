@@ -279,6 +279,19 @@ func eventReasons(g Gomega, room *gamesv1.GameRoom) []string {
 	return out
 }
 
+// eventNote is the note of the room's latest event with reason.
+func eventNote(g Gomega, room *gamesv1.GameRoom, reason string) string {
+	var list eventsv1.EventList
+	g.Expect(k8s.List(context.Background(), &list, client.InNamespace(room.Namespace))).To(Succeed())
+	note := ""
+	for _, e := range list.Items {
+		if e.Regarding.Kind == "GameRoom" && e.Regarding.Name == room.Name && e.Reason == reason {
+			note = e.Note
+		}
+	}
+	return note
+}
+
 func seriesCount(e eventsv1.Event) int32 {
 	if e.Series == nil {
 		return 1

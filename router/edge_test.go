@@ -309,11 +309,27 @@ func TestLimits(t *testing.T) {
 			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 			g.Expect(err).NotTo(HaveOccurred(), "%s: no answer; the read hit the test's own deadline", path)
 			g.Expect(resp.StatusCode).To(Equal(http.StatusBadRequest), path)
-			g.Expect(refusalOf(g, resp).Code).To(Equal(CodeBadRequest), path)
+			refusal := refusalOf(g, resp)
+			g.Expect(refusal.Code).To(Equal(CodeBadRequest), path)
+			if strings.HasSuffix(path, "/join") {
+				g.Expect(refusal.Message).To(ContainSubstring("1 KiB"), "the join body's limit in docs/PROTOCOL.md")
+			}
 			conn.Close()
 		}
 		g := NewWithT(t)
 		g.Expect(pod.joins).To(BeZero(), "a join with half a body reached the pod")
+	})
+	t.Run("a join body over 1 KiB is refused at the router", func(t *testing.T) {
+		g := NewWithT(t)
+		pod := newFakePod(t)
+		tr := startRouter(t, nil)
+		tr.setRoom("ns", "r", pod.addr())
+		body := `{"name":"` + strings.Repeat("a", 1024-len(`{"name":""}`)+1) + `"}`
+		resp, err := http.Post(tr.url+"/v1/rooms/ns/r/join", "application/json", strings.NewReader(body))
+		g.Expect(err).NotTo(HaveOccurred())
+		g.Expect(resp.StatusCode).To(Equal(http.StatusBadRequest))
+		g.Expect(refusalOf(g, resp).Code).To(Equal(CodeBadRequest))
+		g.Expect(pod.joins).To(BeZero())
 	})
 	t.Run("handshake timeout: a pod that never answers", func(t *testing.T) {
 		g := NewWithT(t)

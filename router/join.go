@@ -12,10 +12,11 @@ import (
 	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
-// Sizes of a join on the way through. The pod refuses bodies over 1 KiB
-// itself; the router only bounds what it buffers.
+// Sizes of a join on the way through: a body as the pod takes it
+// (docs/PROTOCOL.md), so the router refuses what the pod would, and says
+// the same limit.
 const (
-	maxJoinBody   = 4 << 10
+	maxJoinBody   = 1 << 10
 	maxJoinAnswer = 16 << 10
 )
 
@@ -44,7 +45,7 @@ func (r *Router) forwardToPod(w http.ResponseWriter, req *http.Request, podPath,
 	body, err := httpjson.ReadBody(w, req, maxJoinBody, r.limits.HandshakeTimeout)
 	if err != nil {
 		r.metrics.joins.WithLabelValues("refused", CodeBadRequest).Inc()
-		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, what+" body over 4 KiB, or not sent within "+r.limits.HandshakeTimeout.String())
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, what+" body over 1 KiB, or not sent within "+r.limits.HandshakeTimeout.String())
 		return
 	}
 	podReq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, "http://"+rt.endpoint+podPath, bytes.NewReader(body))

@@ -52,6 +52,15 @@ func TestDecodeClient(t *testing.T) {
 		{"action id too long", `{"v":1,"type":"action","action_id":"` + strings.Repeat("a", 65) + `","action":{"type":"trail","card":"AH"}}`, CodeBadMessage},
 		{"null action", `{"v":1,"type":"action","action_id":"a","action":null}`, CodeBadMessage},
 		{"trail with extras", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH","value":3}}`, CodeBadMessage},
+		// docs/PROTOCOL.md: a card in lower case reads as in upper case.
+		{"card in lower case", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"ah"}}`, ""},
+		// docs/PROTOCOL.md: a field of the wrong JSON type is bad_json.
+		{"version as a string", `{"v":"1","type":"hello","token":"t"}`, CodeBadJSON},
+		{"version as a fraction", `{"v":1.5,"type":"hello","token":"t"}`, CodeBadJSON},
+		{"version 2", `{"v":2,"type":"hello","token":"t"}`, CodeBadVersion},
+		{"last_seq as a string", `{"v":1,"type":"hello","token":"t","last_seq":"3"}`, CodeBadJSON},
+		{"last_seq as a fraction", `{"v":1,"type":"hello","token":"t","last_seq":1.5}`, CodeBadJSON},
+		{"token as a number", `{"v":1,"type":"hello","token":123}`, CodeBadJSON},
 		{"too large", `{"v":1,"type":"hello","token":"` + strings.Repeat("t", MaxClientMessage) + `"}`, CodeTooLarge},
 	}
 	for _, tt := range tests {

@@ -32,7 +32,8 @@ import (
 //     to a ready room, and one bare GameRoom Update (latency, and Updates
 //     per second at the same concurrency). QUICKPLAY_CPUPROFILE=<file>
 //     writes this process's CPU profile (matchmakers, router, operator)
-//     over the burst.
+//     over the burst; QUICKPLAY_PERF=<dir>, the whole machine's
+//     (perf_test.go).
 //   - cold: no pool; every room is made from the template and waits for
 //     its pod. Floor: one room created and waited for, alone.
 func BenchmarkQuickPlay(b *testing.B) {

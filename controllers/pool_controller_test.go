@@ -464,6 +464,7 @@ func TestPoolReportsRoomsItCannotCreate(t *testing.T) {
 		g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
 		g.Expect(c.Reason).To(Equal(ReasonRoomsCreateFailed))
 		g.Expect(c.Message).To(ContainSubstring("not a label value"))
+		g.Expect(c.Message).To(ContainSubstring(`"quick-*"`), "the same on every retry, not one generated name")
 	}, poolWaitFor, poll).Should(Succeed())
 	g.Eventually(func(g Gomega) []string {
 		var out []string

@@ -2,8 +2,10 @@ package controllers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -141,13 +143,23 @@ func (r *GameRoomPoolReconciler) createRooms(ctx context.Context, s *poolScope, 
 			return err
 		}
 		if err := r.Create(ctx, room); err != nil {
-			s.createErr = err
+			s.createErr = createFailure(s.pool, err)
 			return fmt.Errorf("create a room of GameRoomPool %s/%s: %w", s.pool.Namespace, s.pool.Name, err)
 		}
 		r.expect.created(s.key(), room.Name, r.Clock.Now())
 		s.created = append(s.created, room.Name)
 	}
 	return nil
+}
+
+// createFailure is err with the name the API server generated for the
+// room (`<pool>-` and 5 of the characters it draws them from) written
+// `<pool>-*`, so each retry's failure reads the same: its events merge
+// into one series, and the Ready condition, unchanged, costs no status
+// write.
+func createFailure(p *gamesv1.GameRoomPool, err error) error {
+	generated := regexp.MustCompile(`\b` + regexp.QuoteMeta(p.Name+"-") + `[bcdfghjklmnpqrstvwxz2456789]{5}\b`)
+	return errors.New(generated.ReplaceAllLiteralString(err.Error(), p.Name+"-*"))
 }
 
 // newPoolRoom is a room of the pool's template: its labels plus the pool

@@ -226,3 +226,19 @@ func TestPoolRoomChanged(t *testing.T) {
 		types.NamespacedName{Namespace: "ns", Name: "quick"})))
 	g.Expect(poolOfRoom(context.Background(), plain)).To(BeEmpty())
 }
+
+// Each retry of a room the API server refuses fails under a new generated
+// name; the failure reads the same every time, so its events merge and
+// the Ready condition does not change.
+func TestACreateFailureReadsTheSameOnEveryRetry(t *testing.T) {
+	g := NewWithT(t)
+	p := gameroomtest.MakeGameRoomPool("quick", "ns", 3).Obj()
+	refusal := func(name string) error {
+		return errors.New(`GameRoom.games.croupier.dev "` + name + `" is invalid: metadata.labels: Invalid value: "a b": name part must consist of alphanumeric characters`)
+	}
+	first, second := createFailure(p, refusal("quick-x7k2p")), createFailure(p, refusal("quick-4bz9m"))
+	g.Expect(first.Error()).To(Equal(second.Error()))
+	g.Expect(first.Error()).To(HavePrefix(`GameRoom.games.croupier.dev "quick-*" is invalid: metadata.labels`))
+	g.Expect(createFailure(p, errors.New("exceeded quota: quick-rooms")).Error()).To(Equal("exceeded quota: quick-rooms"),
+		"only a generated name is rewritten")
+}

@@ -134,11 +134,5 @@ func TestAPodRestartedWithoutKnowingItsMatchOverALostRedisIsReplaced(t *testing.
 	setPodStatus(t, second, corev1.PodRunning, true, "10.1.2.4")
 	g.Consistently(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, 2*time.Second, poll).
 		Should(ConsistOf(HaveField("UID", second.UID)))
-	uninformed := 0
-	for _, r := range eventReasons(g, room) {
-		if r == EventPodUninformed {
-			uninformed++
-		}
-	}
-	g.Expect(uninformed).To(Equal(1), "one uninformed pod, one replacement")
+	g.Expect(countOf(g, room, EventPodUninformed)).To(Equal(1), "one uninformed pod, one replacement")
 }

@@ -98,13 +98,7 @@ func TestSilentPodIsReplacedOnce(t *testing.T) {
 	step(5 * time.Second)
 	g.Consistently(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, time.Second, poll).
 		Should(ConsistOf(HaveField("UID", second.UID)))
-	n := 0
-	for _, r := range eventReasons(g, room) {
-		if r == EventPodSilent {
-			n++
-		}
-	}
-	g.Expect(n).To(Equal(1), "one silent pod, one replacement")
+	g.Expect(countOf(g, room, EventPodSilent)).To(Equal(1), "one silent pod, one replacement")
 }
 
 // A steady room is read by the sweep alone. A key that then vanishes (an

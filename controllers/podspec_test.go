@@ -232,6 +232,13 @@ func TestBuildPodDefaultResources(t *testing.T) {
 	g.Expect(c.Resources.Limits).NotTo(HaveKey(corev1.ResourceCPU), "no CPU limit")
 }
 
+// docs/API.md: a hung pod too hung to exit on SIGTERM is killed after
+// Kubernetes' default grace period; the operator sets none of its own.
+func TestBuildPodLeavesTheGracePeriodToKubernetes(t *testing.T) {
+	pod := buildPod(gameroomtest.MakeGameRoom("table", "ns").Obj(), testSettings)
+	NewWithT(t).Expect(pod.Spec.TerminationGracePeriodSeconds).To(BeNil())
+}
+
 // spec.bots reaches the pod as CROUPIER_BOTS, with the API's defaults, and
 // loads in the game server; a room without bots has no such variable.
 func TestBuildPodBots(t *testing.T) {

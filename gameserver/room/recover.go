@@ -94,14 +94,24 @@ func (r *Room) base(ctx context.Context, setup cassino.Setup) (*cassino.Match, i
 		r.snapSeq = snap.Seq
 		return m, snap.Seq, nil
 	}
-	m, opening, err := cassino.New(setup)
+	m, err := r.dealt(ctx, setup)
 	if err != nil {
-		return nil, 0, fmt.Errorf("deal from the stored setup: %w", err)
-	}
-	if _, err := r.appendStart(ctx, opening); err != nil {
 		return nil, 0, err
 	}
 	return m, 1, nil
+}
+
+// dealt is the match as dealt from its stored setup, the opening deal
+// logged as entry 1.
+func (r *Room) dealt(ctx context.Context, setup cassino.Setup) (*cassino.Match, error) {
+	m, opening, err := cassino.New(setup)
+	if err != nil {
+		return nil, fmt.Errorf("deal from the stored setup: %w", err)
+	}
+	if _, err := r.appendStart(ctx, opening); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 func (r *Room) appendStart(ctx context.Context, opening []cassino.Event) (actionlog.Ack, error) {
@@ -160,13 +170,10 @@ func (r *Room) deal(ctx context.Context, raw []byte, epoch string) error {
 	if err := json.Unmarshal(raw, &setup); err != nil {
 		return fmt.Errorf("match setup: %w", err)
 	}
-	m, opening, err := cassino.New(setup)
-	if err != nil {
-		return fmt.Errorf("deal from the setup: %w", err)
-	}
 	r.match, r.seq, r.snapSeq = nil, 0, 0
 	r.guard.epoch = epoch
-	if _, err := r.appendStart(ctx, opening); err != nil {
+	m, err := r.dealt(ctx, setup)
+	if err != nil {
 		return err
 	}
 	r.match, r.seq = m, 1

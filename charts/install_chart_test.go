@@ -2,6 +2,7 @@ package charts
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"os"
 	"os/exec"
@@ -12,9 +13,14 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	apiextensionsclient "k8s.io/apiextensions-apiserver/pkg/client/clientset/clientset"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"sigs.k8s.io/yaml"
 
 	"github.com/croupier-dev/croupier/internal/controlplane"
 )
@@ -23,6 +29,7 @@ import (
 // helm binary, as a platform engineer would.
 type cluster struct {
 	kubeconfig string
+	config     *rest.Config
 	client     kubernetes.Interface
 }
 
@@ -39,7 +46,7 @@ func startCluster(t *testing.T) *cluster {
 	if err := os.WriteFile(kubeconfig, cp.AdminKubeconfig(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c := &cluster{kubeconfig: kubeconfig, client: kubernetes.NewForConfigOrDie(cp.Config())}
+	c := &cluster{kubeconfig: kubeconfig, config: cp.Config(), client: kubernetes.NewForConfigOrDie(cp.Config())}
 	for _, ns := range []string{"games", "tables", "lobby"} {
 		// The API server warns about any workload whose pods this level
 		// would refuse.
@@ -80,6 +87,49 @@ func (c *cluster) checkCopies(t *testing.T, name string, want map[string][]byte,
 	}
 }
 
+// upgradeCRDs does what docs/INSTALL.md's Upgrade says before helm
+// upgrade, `kubectl apply --server-side --force-conflicts -f
+// charts/croupier/crds/`, over a GameRoom CRD made older first (without
+// spec.listed): the apply must take the fields Helm created, and bring the
+// schema back to the chart's.
+func (c *cluster) upgradeCRDs(t *testing.T) {
+	t.Helper()
+	ctx := context.Background()
+	crds := apiextensionsclient.NewForConfigOrDie(c.config).ApiextensionsV1().CustomResourceDefinitions()
+	live, err := crds.Get(ctx, "gamerooms.games.croupier.dev", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(live.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"].Properties, "listed")
+	if _, err := crds.Update(ctx, live, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join("croupier", "crds", "*.yaml"))
+	for _, f := range files {
+		manifest, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var crd apiextensionsv1.CustomResourceDefinition
+		if err := yaml.UnmarshalStrict(manifest, &crd); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		crd.TypeMeta = metav1.TypeMeta{APIVersion: "apiextensions.k8s.io/v1", Kind: "CustomResourceDefinition"}
+		body, _ := json.Marshal(&crd)
+		force := true
+		if _, err := crds.Patch(ctx, crd.Name, types.ApplyPatchType, body, metav1.PatchOptions{FieldManager: "kubectl", Force: &force}); err != nil {
+			t.Fatalf("apply --server-side --force-conflicts %s: %v", f, err)
+		}
+	}
+	live, err = crds.Get(ctx, "gamerooms.games.croupier.dev", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := live.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"].Properties["listed"]; !ok {
+		t.Error("applying the chart's CRDs did not bring spec.listed back")
+	}
+}
+
 // What docs/INSTALL.md promises across install, upgrade, a session key
 // rotation and uninstall: the generated Secrets never change under a
 // running release, a new room namespace gets the same ones, a key added
@@ -105,7 +155,8 @@ func TestChartInstallUpgradeRotateUninstall(t *testing.T) {
 	c.checkCopies(t, "croupier-session-keys", keys, "tables")
 	c.checkCopies(t, "croupier-redis", password, "tables")
 
-	c.helm(t, "upgrade", "croupier", "croupier", "--reuse-values", "--set", "gameservers.namespaces={tables,games,lobby}")
+	c.upgradeCRDs(t)
+	c.helm(t, "upgrade", "croupier", "croupier", "--reset-then-reuse-values", "--set", "gameservers.namespaces={tables,games,lobby}")
 	c.checkCopies(t, "croupier-session-keys", keys, "games", "tables", "lobby")
 	c.checkCopies(t, "croupier-redis", password, "games", "tables", "lobby")
 
@@ -119,7 +170,7 @@ func TestChartInstallUpgradeRotateUninstall(t *testing.T) {
 	if _, err := c.client.CoreV1().Secrets("games").Update(context.Background(), s, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	c.helm(t, "upgrade", "croupier", "croupier", "--reuse-values")
+	c.helm(t, "upgrade", "croupier", "croupier", "--reset-then-reuse-values")
 	rotated := c.secret(t, "games", "croupier-session-keys")
 	if len(rotated) != 2 {
 		t.Errorf("after the rotation the release holds %d keys, want the old and the new", len(rotated))

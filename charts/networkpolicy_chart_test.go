@@ -128,6 +128,27 @@ func TestChartNetworkPoliciesAdmitOnlyCroupier(t *testing.T) {
 			}
 		}
 	}
+	// The matchmaker: the router alone, so nobody inside the cluster
+	// seats players or makes rooms past the router's join limits.
+	mmNP := policy(t, objs, "games", "croupier-matchmaker")
+	if !selects(t, &mmNP.Spec.PodSelector, labelsOf("croupier-matchmaker")) || selects(t, &mmNP.Spec.PodSelector, router.labels) {
+		t.Errorf("the matchmaker NetworkPolicy selects %v: not exactly the matchmaker", mmNP.Spec.PodSelector)
+	}
+	for _, tt := range []struct {
+		p    pod
+		want bool
+	}{
+		{router, true},
+		{operator, false}, {otherRelease, false}, {routerElsewh, false}, {stranger, false}, {gameTables, false},
+	} {
+		if got := admits(t, mmNP, tt.p, "http"); got != tt.want {
+			t.Errorf("the matchmaker admits %s: %v, want %v", tt.p.name, got, tt.want)
+		}
+	}
+	if inNamespace(render(t, "matchmaker.enabled=false"), "NetworkPolicy", "games", "croupier-matchmaker") != nil {
+		t.Error("a matchmaker NetworkPolicy without a matchmaker")
+	}
+
 	if inNamespace(objs, "NetworkPolicy", "games", "croupier-game-pods") != nil {
 		t.Error("a game-pod NetworkPolicy in the release namespace, which holds no rooms")
 	}
@@ -156,5 +177,13 @@ func TestChartNetworkPolicyLetsPrometheusScrapeGamePods(t *testing.T) {
 	np = policy(t, render(t, peer), "games", "croupier-game-pods")
 	if admits(t, np, prometheus, "game") {
 		t.Error("metricsFrom opens game pods while nothing scrapes them")
+	}
+	// The matchmaker serves /metrics on its one port; the chart has no
+	// monitor for it, so metricsFrom alone lets a scraper in.
+	if !admits(t, policy(t, render(t, peer), "games", "croupier-matchmaker"), prometheus, "http") {
+		t.Error("the peers in networkPolicy.metricsFrom cannot scrape the matchmaker")
+	}
+	if admits(t, policy(t, render(t), "games", "croupier-matchmaker"), prometheus, "http") {
+		t.Error("the matchmaker admits Prometheus with networkPolicy.metricsFrom empty")
 	}
 }

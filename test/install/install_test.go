@@ -122,7 +122,7 @@ func (in *installation) stopAll() {
 func localValues() map[string]any {
 	return map[string]any{
 		"gameservers": map[string]any{"namespaces": roomNamespaces},
-		"router":      map[string]any{"replicas": 1, "drainDelay": "0s"},
+		"router":      map[string]any{"replicas": 1, "drainDelay": "0s", "pdb": map[string]any{"minAvailable": 0}},
 		"operator":    map[string]any{"heartbeatPeriod": "2s"},
 	}
 }

@@ -26,6 +26,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- if .Values.redis.bundled -}}
 {{- printf "%s-redis.%s.svc:6379" (include "croupier.fullname" .) .Release.Namespace -}}
 {{- else -}}
+{{- if and (eq .Values.redis.mode "sentinel") (not .Values.redis.masterName) -}}
+{{- fail "redis.masterName is required when redis.mode is sentinel: the Sentinels are asked for that master" -}}
+{{- end -}}
 {{- required "redis.addrs is required when redis.bundled is false" .Values.redis.addrs -}}
 {{- end -}}
 {{- end -}}
@@ -54,6 +57,26 @@ securityContext:
 {{- define "croupier.seconds" -}}
 {{- $d := toString . -}}
 {{- if hasSuffix "m" $d -}}{{ mul (trimSuffix "m" $d | int) 60 }}{{- else -}}{{ trimSuffix "s" $d | int }}{{- end -}}
+{{- end -}}
+
+{{- /* A Go duration ("1m30s", "500ms") in seconds, as a float. */ -}}
+{{- define "croupier.durationSeconds" -}}
+{{- $units := dict "ns" 0.000000001 "us" 0.000001 "µs" 0.000001 "ms" 0.001 "s" 1.0 "m" 60.0 "h" 3600.0 -}}
+{{- $total := 0.0 -}}
+{{- range regexFindAll "[0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h)" (toString .) -1 -}}
+{{- $number := regexFind "^[0-9]+(\\.[0-9]+)?" . -}}
+{{- $total = addf $total (mulf $number (get $units (trimPrefix $number .))) -}}
+{{- end -}}
+{{- $total -}}
+{{- end -}}
+
+{{- /* Refuses a duration under the least the binary accepts, before
+anything reaches the cluster: (list "operator.heartbeatPeriod" value 1 "1s"). */ -}}
+{{- define "croupier.atLeast" -}}
+{{- $value := index . 1 -}}
+{{- if lt (include "croupier.durationSeconds" $value | float64) (index . 2 | float64) -}}
+{{- fail (printf "%s must be at least %s (got %s)" (index . 0) (index . 3) $value) -}}
+{{- end -}}
 {{- end -}}
 
 {{- /* Namespaces that hold rooms, comma-separated: gameservers.namespaces,

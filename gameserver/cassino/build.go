@@ -39,12 +39,14 @@ func (s *state) checkBuild(seat int, a Action, p *packer) (Event, *RuleError) {
 	if len(a.Cards)+len(idx) == 0 {
 		return Event{}, ruleErr(CodeIllegalBuild, "a build joins your card to cards or builds on the table")
 	}
-	if !s.holdsValue(seat, c, v) {
-		return Event{}, ruleErr(CodeNoCapturingCard, "you must hold another card worth %d to build %d", v, v)
-	}
+	// A build the rules forbid outright is refused for that, before
+	// whether the player holds its value.
 	inc, joined, err := s.buildRoles(seat, c, v, idx)
 	if err != nil {
 		return Event{}, err
+	}
+	if !s.holdsValue(seat, c, v) {
+		return Event{}, ruleErr(CodeNoCapturingCard, "you must hold another card worth %d to build %d", v, v)
 	}
 	sets, err := s.buildSets(c, v, a.Cards, inc, joined, p)
 	if err != nil {

@@ -265,6 +265,11 @@ func TestAuditExample4FivesMultipleBuild(t *testing.T) {
 	if code := refuse(t, m, 0, bld("AC", 6, "", b.ID)); code != cassino.CodeMultipleFixed {
 		t.Errorf("code %q, want %q", code, cassino.CodeMultipleFixed)
 	}
+	// ... nor anyone who does not hold the new value either: the build
+	// is fixed, whatever the hand, and the refusal says so.
+	if code := refuse(t, m, 0, bld("AC", 7, "", b.ID)); code != cassino.CodeMultipleFixed {
+		t.Errorf("increasing to a value not held: code %q, want %q", code, cassino.CodeMultipleFixed)
+	}
 	apply(t, m, 0, capt("5C", "", b.ID))
 	if got := pile(m, 0); got != 3 {
 		t.Fatalf("pile %d, want 3 (both fives and the capturing five)", got)
@@ -923,6 +928,12 @@ func TestAuditIncreaseOwnBuildOption(t *testing.T) {
 	if code := refuse(t, m, 0, bld("2C", 9, "", "b1")); code != cassino.CodeIncreaseOwnBuild {
 		t.Errorf("code %q, want %q", code, cassino.CodeIncreaseOwnBuild)
 	}
+	// Forbidden outright: the refusal names the option, not the missing 9.
+	m = mid(t, o, "KD", bs, "2C 8H 7H", "2H 9C 7C")
+	if code := refuse(t, m, 0, bld("2C", 9, "", "b1")); code != cassino.CodeIncreaseOwnBuild {
+		t.Errorf("increasing to a value not held: code %q, want %q", code, cassino.CodeIncreaseOwnBuild)
+	}
+	m = mid(t, o, "KD", bs, "2C 9H 7H", "2H 9C 7C")
 	apply(t, m, 0, capt("7H", "", "b1"))
 	// The opponent may still increase a build the mover does not own.
 	m = position(t, o, cassino.Position{Turn: 1, Dealer: 0, Table: cs("KD"), Builds: bs,

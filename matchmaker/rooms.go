@@ -145,7 +145,10 @@ func (k *kubeRooms) create(ctx context.Context, t Table, give offer) error {
 	}
 	created.Inc()
 	key := client.ObjectKeyFromObject(gr)
-	wait, cancel := context.WithTimeout(ctx, k.startWait)
+	// The room exists now whether or not its player still waits: it is
+	// awaited and offered to the table even when that player gave up, so
+	// the next one sits there rather than beside it in another new room.
+	wait, cancel := context.WithTimeout(context.WithoutCancel(ctx), k.startWait)
 	defer cancel()
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()

@@ -64,7 +64,10 @@ func (m *Matchmaker) seat(ctx context.Context, req PlayRequest) (map[string]json
 			st, err = m.coord.arrive(ctx, b, ticket, oid, seats, m.opts.ID)
 		case stepObtain:
 			err = m.rooms.obtain(ctx, t, func(room string, n int32) (bool, error) {
-				pushed, err := m.coord.supply(ctx, b, room, n, oid)
+				// Offered even when this player has gone: see create.
+				bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+				defer cancel()
+				pushed, err := m.coord.supply(bg, b, room, n, oid)
 				return pushed > 0, err
 			})
 			if err != nil {

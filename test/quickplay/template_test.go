@@ -1,8 +1,13 @@
 package quickplay
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/croupier-dev/croupier/internal/platformtest"
 )
@@ -42,5 +47,42 @@ func TestQuickPlayWithABotStartsAtOnce(t *testing.T) {
 	gr := roomsIn(t, seats[0].Namespace)[seats[0].Name]
 	if gr.Spec.Bots == nil || gr.Spec.Bots.Count != 1 {
 		t.Fatalf("room %s has bots %+v, want one", gr.Name, gr.Spec.Bots)
+	}
+}
+
+// A player who gives up while the room made for them starts leaves that
+// room to the next player of the table: it is not left empty beside a
+// second new room (docs/MATCHMAKER.md).
+func TestARoomMadeForAPlayerWhoGaveUpSeatsTheNext(t *testing.T) {
+	const target = 53
+	tableRooms := func() []string {
+		var names []string
+		for name, gr := range roomsIn(t, platformtest.PlayNamespace) {
+			if r := gr.Spec.Rules.TargetScore; r != nil && *r == target {
+				names = append(names, name)
+			}
+		}
+		return names
+	}
+	raw, _ := json.Marshal(playBody(target, "Quitter", "gaveup-"+t.Name()[:6]+"01"))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, plat.URL()+"/v1/play", bytes.NewReader(raw))
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("the quick play answered %d within 100 ms: no room should have been ready", resp.StatusCode)
+	}
+	cancel()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(tableRooms()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no room was made for the quick play that gave up")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	seats := playAll(t, []map[string]any{playBody(target, "Next", "gaveup-"+t.Name()[:6]+"02")})
+	rooms := tableRooms()
+	if len(rooms) != 1 || seats[0].Name != rooms[0] {
+		t.Fatalf("the next player sits in %s; the table's rooms are %v: want the one room made for the player who gave up", seats[0].Name, rooms)
 	}
 }

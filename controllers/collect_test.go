@@ -164,13 +164,18 @@ func TestFinishedRoomIsDeletedAfterTTL(t *testing.T) {
 	g.Eventually(func(g Gomega) []string { return eventReasons(g, room) }, waitFor, poll).
 		Should(ContainElement(EventRoomFinished))
 
-	// A finished room's pod is not brought back.
+	// A finished room's pod is brought back while the room exists: it
+	// serves the match's replay (docs/REPLAY.md). The room stays finished.
 	g.Expect(k8s.Delete(context.Background(), pod)).To(Succeed())
-	g.Eventually(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, waitFor, poll).Should(BeEmpty())
+	g.Eventually(func(g Gomega) {
+		pods := podsOf(g, room)
+		g.Expect(pods).To(HaveLen(1))
+		g.Expect(pods[0].UID).NotTo(Equal(pod.UID))
+	}, waitFor, poll).Should(Succeed())
 	step(50 * time.Second)
 	g.Consistently(func(g Gomega) {
 		g.Expect(getRoom(g, room).Status.Phase).To(Equal(gamesv1.PhaseFinished))
-		g.Expect(podsOf(g, room)).To(BeEmpty())
+		g.Expect(podsOf(g, room)).To(HaveLen(1))
 	}, time.Second, poll).Should(Succeed())
 
 	suiteClock.SetTime(finished.Add(time.Minute + time.Second))

@@ -28,8 +28,8 @@ func (r *GameRoomReconciler) reconcilePod(ctx context.Context, s *scope) (ctrl.R
 	pod := &corev1.Pod{}
 	err := r.Get(ctx, key, pod)
 	switch {
-	case apierrors.IsNotFound(err) && finalPhase(s.room.Status.Phase):
-		return ctrl.Result{}, nil // the match is over: a new pod would serve nobody
+	case apierrors.IsNotFound(err) && !keepsPod(s.room.Status):
+		return ctrl.Result{}, nil // a new pod would serve nobody
 	case apierrors.IsNotFound(err):
 		if created := r.expect.pendingPod(s.room, r.Clock.Now()); created != nil {
 			// Created moments ago; the cache has not shown it yet. Creating
@@ -44,7 +44,7 @@ func (r *GameRoomReconciler) reconcilePod(ctx context.Context, s *scope) (ctrl.R
 	r.expect.sawPod(s.room)
 	s.pod = pod
 	if metav1.IsControlledBy(pod, s.room) && podFinished(pod) && pod.DeletionTimestamp == nil &&
-		!finalPhase(s.room.Status.Phase) {
+		keepsPod(s.room.Status) {
 		return ctrl.Result{}, r.deleteStoppedPod(ctx, s)
 	}
 	return ctrl.Result{}, nil
@@ -164,8 +164,22 @@ func waitingReason(pod *corev1.Pod) string {
 	return ""
 }
 
-// finalPhase: the match is over one way or the other; nothing is
-// replaced, and the collector owns the room.
+// keepsPod: the room's pod is replaced when it goes. A finished room's
+// pod still serves its replay for as long as the room exists
+// (docs/REPLAY.md), unless Redis lost the match it would replay; an
+// abandoned room only waits to be deleted.
+func keepsPod(st gamesv1.GameRoomStatus) bool {
+	switch st.Phase {
+	case gamesv1.PhaseAbandoned:
+		return false
+	case gamesv1.PhaseFinished:
+		return !dataLost(st)
+	}
+	return true
+}
+
+// finalPhase: the match is over one way or the other; the collector owns
+// the room, and a silent pod is not replaced for it.
 func finalPhase(p gamesv1.GameRoomPhase) bool {
 	return p == gamesv1.PhaseFinished || p == gamesv1.PhaseAbandoned
 }

@@ -109,9 +109,16 @@ func TestReplayOfAFinishedMatchFoldsIntoItsFinalState(t *testing.T) {
 			bots := tb.seatAll()
 			for playTurn(t, bots) {
 			}
-			status, body := tb.getReplay()
+			status, first := tb.getReplay()
 			if status != http.StatusOK {
-				t.Fatalf("replay of a finished match: %d %s", status, body)
+				t.Fatalf("replay of a finished match: %d %s", status, first)
+			}
+			// A pod that replaces the finished room's pod (the operator
+			// starts one while the room exists) serves the same replay.
+			tb.restart()
+			status, body := tb.getReplay()
+			if status != http.StatusOK || !bytes.Equal(body, first) {
+				t.Fatalf("replay from the replacement pod: %d, same bytes: %v", status, bytes.Equal(body, first))
 			}
 			var rp replayMatch
 			if err := json.Unmarshal(body, &rp); err != nil {

@@ -413,8 +413,11 @@ func TestAnEndpointAskedWithAnotherMethodSaysWhichItTakes(t *testing.T) {
 	pod.mu.Unlock()
 	conns, _ := pod.seen()
 	g.Expect(joins+conns).To(BeZero(), "a refused method reached the pod")
-	for _, path := range []string{"/v1/other", "/v1/rooms/ns/r/leave", "/v1/rooms/ns"} {
-		resp, err := http.Post(tr.url+path, "application/json", strings.NewReader(`{}`))
+	// Paths ServeMux would clean and redirect to are no endpoints either.
+	noRedirects := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, path := range []string{"/v1/other", "/v1/rooms/ns/r/leave", "/v1/rooms/ns", "/v1",
+		"/v1/rooms/../rooms/ns/r/join", "/v1//rooms/ns/r/join", "/v1/rooms/ns/r/./join", "/v1/rooms/ns/r/join/.."} {
+		resp, err := noRedirects.Post(tr.url+path, "application/json", strings.NewReader(`{}`))
 		g.Expect(err).NotTo(HaveOccurred())
 		g.Expect(resp.StatusCode).To(Equal(http.StatusNotFound), path)
 		g.Expect(refusalOf(g, resp).Code).To(Equal(CodeNotFound), path)

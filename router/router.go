@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -131,7 +133,16 @@ func (r *Router) routes() *http.ServeMux {
 	return mux
 }
 
-func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) { r.mux.ServeHTTP(w, req) }
+func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	// ServeMux answers a path with "." or ".." or empty segments, and /v1
+	// itself, with a redirect; the API's paths are exact, so those are no
+	// endpoint, as docs/PROTOCOL.md says of every other path under /v1/.
+	if p := req.URL.Path; p == "/v1" || strings.HasPrefix(p, "/v1/") && path.Clean(p) != strings.TrimSuffix(p, "/") {
+		httpjson.Refuse(w, http.StatusNotFound, CodeNotFound, "no such endpoint: see docs/PROTOCOL.md, section Router")
+		return
+	}
+	r.mux.ServeHTTP(w, req)
+}
 
 // MetricsHandler serves the router's metrics. It is not on the public
 // mux: what the router carries (rooms, refusals by reason, connection

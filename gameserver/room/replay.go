@@ -126,6 +126,37 @@ func fold(m *cassino.Match, setup cassino.Setup, seq int64, events json.RawMessa
 	return m, nil
 }
 
+// decided: an entry after the start is its seat's action and exactly the
+// events that action causes in the match before it, so neither the
+// action, the seat nor any event (a matchWon's scores, say) is altered.
+// m is nil before the start entry, which fold checks against the setup.
+func decided(m *cassino.Match, e ReplayEntry) error {
+	if m == nil {
+		if e.Seat != -1 {
+			return fmt.Errorf("the match start has seat %d, want -1", e.Seat)
+		}
+		return nil
+	}
+	var a cassino.Action
+	if err := json.Unmarshal(e.Action, &a); err != nil {
+		return fmt.Errorf("action: %w", err)
+	}
+	want, err := m.Decide(e.Seat, a)
+	if err != nil {
+		return fmt.Errorf("seat %d's action is refused: %w", e.Seat, err)
+	}
+	got, err := decodeEvents(e.Events)
+	if err != nil {
+		return err
+	}
+	wantJSON, _ := json.Marshal(want)
+	gotJSON, _ := json.Marshal(got)
+	if !bytes.Equal(wantJSON, gotJSON) {
+		return errors.New("its events are not what its action causes")
+	}
+	return nil
+}
+
 // ErrBadReplay means a replay does not fold into the match it describes.
 var ErrBadReplay = errors.New("replay does not fold")
 
@@ -164,6 +195,9 @@ func (rp *Replay) Fold() (*cassino.Match, error) {
 	for i, e := range rp.Entries {
 		if e.Seq != int64(i)+1 {
 			return nil, fmt.Errorf("%w: entry %d has sequence %d", ErrBadReplay, i+1, e.Seq)
+		}
+		if err := decided(m, e); err != nil {
+			return nil, fmt.Errorf("%w: entry %d: %w", ErrBadReplay, e.Seq, err)
 		}
 		var err error
 		if m, err = fold(m, rp.Setup, e.Seq, e.Events); err != nil {

@@ -107,6 +107,26 @@ func TestReadReplayRefusesAnArchiveThatDoesNotFold(t *testing.T) {
 			hands := tb["hands"].([]any)
 			hands[0], hands[1] = hands[1], hands[0]
 		})},
+		{"an action that is not what was played", edit(func(rp map[string]any) {
+			e := entries(rp)[1].(map[string]any)
+			e["action"] = map[string]any{"type": "trail", "card": "2C"}
+		})},
+		{"an entry's seat changed", edit(func(rp map[string]any) {
+			e := entries(rp)[1].(map[string]any)
+			e["seat"] = 1 - e["seat"].(float64)
+		})},
+		{"the start given a seat", edit(func(rp map[string]any) { entries(rp)[0].(map[string]any)["seat"] = 0 })},
+		{"the winners' scores swapped", edit(func(rp map[string]any) {
+			e := entries(rp)
+			for _, ev := range e[len(e)-1].(map[string]any)["events"].([]any) {
+				if ev := ev.(map[string]any); ev["type"] == "matchWon" {
+					sc := ev["scores"].([]any)
+					sc[0], sc[1] = sc[1], sc[0]
+					return
+				}
+			}
+			t.Fatal("the last entry has no matchWon")
+		})},
 		{"a score changed", edit(func(rp map[string]any) {
 			e := entries(rp)
 			tb := e[len(e)-1].(map[string]any)["table"].(map[string]any)

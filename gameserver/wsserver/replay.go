@@ -58,7 +58,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler)
 	default:
 		s.cfg.Log.Error(err, "replay")
-		httpjson.Refuse(w, http.StatusInternalServerError, CodeInternal, "the replay could not be read; retry")
+		httpjson.Refuse(w, http.StatusInternalServerError, CodeInternal, "the replay could not be read: the room's storage did not answer, or its log is damaged or gone (the pod's log says which)")
 	}
 }
 

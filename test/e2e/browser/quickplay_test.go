@@ -17,14 +17,16 @@ const seatedLimit = 2 * time.Minute
 
 // pressPlayNow opens the start page (with query q) and presses Play now
 // for a table of two.
-func pressPlayNow(p *player, start string) {
+func pressPlayNow(p *player, start string) { pressPlayNowFor(p, start, "2") }
+
+func pressPlayNowFor(p *player, start, seats string) {
 	p.t.Helper()
 	p.do("press Play now", 2*step,
 		chromedp.Navigate(start),
 		chromedp.WaitVisible(chromedp.ID("play-name")),
 		clearField("play-name"),
 		chromedp.SendKeys(chromedp.ID("play-name"), p.name),
-		chromedp.SetValue(chromedp.ID("play-seats"), "2"),
+		chromedp.SetValue(chromedp.ID("play-seats"), seats),
 		chromedp.Click(chromedp.ID("play-now")),
 	)
 }
@@ -152,4 +154,29 @@ func acrossPages(p *player, what, expr string, timeout time.Duration) string {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// Someone who leaves a table Play now found while it still waits for
+// players, and presses Play now again, goes back to their seat there: not
+// to a second seat at that table, against their own empty chair, where
+// the match would start and wait on them for good.
+func TestPlayNowAgainGoesBackToTheTableYouLeft(t *testing.T) {
+	p := platform(t)
+	b := startBrowser(t)
+	ann := b.newPlayer("Ann")
+	waiting := `(() => {
+		const r = document.getElementById('room');
+		return r && r.dataset.phase === 'waiting' && r.dataset.seat !== '' ? location.pathname + '#' + r.dataset.seat : '';
+	})()`
+	pressPlayNowFor(ann, p.URL()+"/", "4")
+	first := acrossPages(ann, "wait at a table for four", waiting, seatedLimit)
+	pressPlayNowFor(ann, p.URL()+"/", "4") // the start page: the table is left
+	again := acrossPages(ann, "be back at a table", waiting, seatedLimit)
+	if again != first {
+		t.Fatalf("Play now again sat Ann at %s; she left her seat at %s (path#seat)", again, first)
+	}
+	if got := poll[string](ann, "read who sits there", `document.getElementById('waiting-text').textContent`, step); got != "Waiting for players: 1 of 4 seats taken." {
+		t.Errorf("the table says %q, want Ann alone at it", got)
+	}
+	ann.noPageErrors()
 }

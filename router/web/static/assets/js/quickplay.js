@@ -4,8 +4,8 @@
 // the table it found waits for players. The wait before the offer is
 // ?bot_after=<seconds> (default 20), counted from the press.
 import { $, show } from './dom.js';
-import { APIError, newRequestID, quickPlay } from './api.js';
-import { lastName, rememberName, saveSeat } from './session.js';
+import { APIError, newRequestID, quickPlay, roomFacts } from './api.js';
+import { lastName, quickSeats, rememberName, saveSeat } from './session.js';
 
 const RETRIES = 5;
 const WORDS = {
@@ -48,6 +48,25 @@ async function seat(body, signal) {
   }
 }
 
+const WAITING = new Set(['Pending', 'Starting', 'Ready']);
+
+// tableLeft finds a table of players this browser took a seat at with Play
+// now and left while it still waits for players: pressing Play now again
+// goes back to that seat, not to a second seat there, against one's own
+// empty chair.
+async function tableLeft(players) {
+  for (const room of quickSeats(players).slice(0, 3)) {
+    const [ns, name] = room.split('/');
+    try {
+      const f = await roomFacts(ns, name);
+      if (WAITING.has(f.phase) && f.seated < f.seats) return room;
+    } catch {
+      // gone, or not answering: look for a new table
+    }
+  }
+  return null;
+}
+
 function stop() {
   if (!search) return;
   clearTimeout(search.timer);
@@ -75,6 +94,13 @@ async function play(withBot) {
   status(withBot ? 'Setting up a table with bots…' : 'Looking for a table…');
   if (!withBot) mine.timer = setTimeout(() => show($('play-bot'), true), botAfterMs());
   try {
+    const left = withBot ? null : await tableLeft(players);
+    if (left && search === mine) {
+      rememberName(name);
+      status('Back to the table you left: it still waits for players…');
+      location.assign(`/r/${left}`);
+      return;
+    }
     const s = await seat(body, controller.signal);
     rememberName(name);
     const room = saveSeat(s, name, withBot ? {} : { quick: { players, offer_at: offerAt } });
@@ -105,4 +131,12 @@ export function startQuickPlay() {
     play(false);
   });
   $('play-bot').addEventListener('click', () => play(true));
+  // Back from a table: the page comes from the back/forward cache as it
+  // was left, "taking your seat" included.
+  window.addEventListener('pageshow', (ev) => {
+    if (!ev.persisted) return;
+    stop();
+    status('');
+    $('play-now').disabled = false;
+  });
 }

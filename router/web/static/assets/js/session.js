@@ -42,6 +42,24 @@ export function saveSeat(s, name, extra = {}) {
   return room;
 }
 
+// quickSeats lists the rooms whose seat came from Play now for a table of
+// players, latest first, with tokens not yet expired.
+export function quickSeats(players) {
+  const seats = [];
+  try {
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i);
+      if (!key || !key.startsWith(PREFIX)) continue;
+      const room = key.slice(PREFIX.length);
+      const s = loadSession(room);
+      if (s && s.quick && s.quick.players === players) seats.push({ room, at: s.quick.offer_at || 0 });
+    }
+  } catch {
+    // storage disabled: no seats to go back to
+  }
+  return seats.sort((a, b) => b.at - a.at).map((s) => s.room);
+}
+
 export function forgetSession(room) {
   try {
     localStorage.removeItem(PREFIX + room);

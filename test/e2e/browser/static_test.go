@@ -71,6 +71,18 @@ func TestStaticPages(t *testing.T) {
 			t.Errorf("the page loaded %s, from another origin", u)
 		}
 	}
+
+	// A pasted watch link opens the room to watch, as the link would.
+	p.do("open a pasted watch link", step,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#open-room")),
+		chromedp.SendKeys(chromedp.ID("room-address"), "https://play.example/r/default/cassino-table?watch=1"),
+		chromedp.Click(chromedp.ID("open-room-submit")),
+		chromedp.WaitVisible(chromedp.ID("notice")),
+	)
+	if addr := eval[string](p, "read the address", `location.pathname + location.search`, step); addr != "/r/default/cassino-table?watch=1" {
+		t.Errorf("a pasted watch link opened %q, want /r/default/cassino-table?watch=1", addr)
+	}
 	p.noPageErrors()
 }
 
@@ -120,7 +132,16 @@ func checkModules(t *testing.T, p *player) {
 			k.resumeIfAway();
 			away[name] = opened;
 		}
-		return { backoff, rooms, away };
+		// The last plays in words: a capture names what a build held, as
+		// its play button does; a dealer is named in the right person.
+		const g = await import('/assets/js/game.js');
+		const game = new g.Game({ seat: 0 });
+		game.players = [{ seat: 0, name: 'Ann' }, { seat: 1, name: 'Bob' }];
+		game.view = { builds: [{ id: 'b1', value: 6, sets: [['2D', '4D']], owner: 1 }] };
+		game.note({ type: 'captured', seat: 0, card: '6D', sets: [['3H', '3C']], builds: ['b1'] });
+		game.note({ type: 'handStarted', seat: 0, hand: 2 });
+		game.note({ type: 'handStarted', seat: 0, hand: 3, dealer: 1 });
+		return { backoff, rooms, away, log: game.log };
 	})()`, step)
 	if a := fmt.Sprint(got["away"]); a != "map[open:1 replaced:0 retrying:1 stopped:0]" {
 		t.Errorf("connections reopened on coming back to the page: %s, want the open and the retrying one only", a)
@@ -128,6 +149,10 @@ func checkModules(t *testing.T, p *player) {
 	wantBackoff := "[[125 250] [250 500] [500 1000] [1000 2000] [2000 4000] [2500 5000] [2500 5000] [2500 5000]]"
 	if b := fmt.Sprint(got["backoff"]); b != wantBackoff {
 		t.Errorf("reconnect back-off (lowest, highest) per attempt: %s, want %s", b, wantBackoff)
+	}
+	wantLog := "[You captured 3♥ + 3♣, build of 6 (2♦ + 4♦) with 6♦. Hand 2: You deal. Hand 3: Bob deals.]"
+	if l := fmt.Sprint(got["log"]); l != wantLog {
+		t.Errorf("last plays: %s, want %s", l, wantLog)
 	}
 	wantRooms := "[default/cassino-table games/t1 games/t1 games/table.one <nil> <nil> <nil> <nil>]"
 	if r := fmt.Sprint(got["rooms"]); r != wantRooms {

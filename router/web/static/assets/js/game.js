@@ -2,6 +2,7 @@
 // server's view is the truth; events add the words for the log and the
 // hand tallies, which a view does not carry.
 import { cardName } from './cards.js';
+import { buildWords } from './plays.js';
 
 const LOG_LENGTH = 12;
 
@@ -73,15 +74,16 @@ export class Game {
     let line = null;
     switch (e.type) {
       case 'handStarted':
-        line = `Hand ${e.hand}: ${this.name(e.dealer || 0)} deal${e.dealer === this.seat ? '' : 's'}.`;
+        line = `Hand ${e.hand}: ${this.name(e.dealer || 0)} deal${(e.dealer || 0) === this.seat ? '' : 's'}.`;
         break;
       case 'dealt':
         line = e.last ? 'Last deal.' : null;
         break;
       case 'captured': {
-        // The sets as the play buttons name them: "6♥ + 3♥, 9♦".
+        // The sets and builds as the play buttons name them: "6♥ + 3♥,
+        // build of 9 (5♦ + 4♦)"; the view still holds the table before.
         const taken = (e.sets || []).map((set) => (set || []).map(cardName).join(' + '));
-        if ((e.builds || []).length) taken.push(`${e.builds.length} build${e.builds.length > 1 ? 's' : ''}`);
+        for (const id of e.builds || []) taken.push(buildWords(id, this.view?.builds));
         line = `${who} captured ${taken.join(', ')} with ${cardName(e.card)}.`;
         break;
       }

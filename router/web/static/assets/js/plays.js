@@ -14,7 +14,7 @@ export function byCard(legal) {
 
 const list = (cards) => cards.map(cardName).join(' + ');
 
-function buildWords(id, builds) {
+export function buildWords(id, builds) {
   const b = (builds || []).find((x) => x.id === id);
   if (!b) return `build ${id}`;
   return `build of ${b.value} (${b.sets.map(list).join(' / ')})`;

@@ -28,7 +28,14 @@ $('open-room').addEventListener('submit', (ev) => {
     return;
   }
   show(err, false);
-  location.assign(`/r/${room}`);
+  // A pasted watch link opens the room to watch, as the link itself would.
+  let watch = '';
+  try {
+    if (new URL($('room-address').value.trim()).searchParams.get('watch') === '1') watch = '?watch=1';
+  } catch {
+    // "namespace/name": to sit at
+  }
+  location.assign(`/r/${room}${watch}`);
 });
 
 startQuickPlay();

@@ -108,3 +108,46 @@ func showPlays(p *player) {
 		chromedp.WaitNotPresent(chromedp.CSS(`#plays [data-play-index]`)),
 	)
 }
+
+// At a table of four in partnerships, every seat shows its team, and the
+// seat opposite is marked as your partner: partners share one score.
+func TestATableOfFourShowsYourPartner(t *testing.T) {
+	p := platform(t)
+	ns := p.Namespace(t)
+	room := gameroomtest.MakeGameRoom("four", ns).Players(4).Bots(3, gamesv1.BotLevelRandom).BotDelay(botDelay).Obj()
+	if err := p.Client.Create(context.Background(), room); err != nil {
+		t.Fatalf("create a room of four with bots: %v", err)
+	}
+	p.WaitRoutable(t, ns, "four")
+	b := startBrowser(t)
+	ann := b.newPlayer("Ann")
+	joinRoom(ann, roomPage(p, ns, "four"))
+	ann.do("see the table", step, chromedp.WaitVisible(chromedp.CSS(`#hand [data-card]`)))
+	me := seatOf(ann)
+	got := eval[[]string](ann, "read the team badges", `[...document.querySelectorAll('#seats li')].map((li) =>
+		li.dataset.seat + ':' + li.dataset.partner + ':' + (li.querySelector('.team-badge')?.textContent || ''))`, step)
+	for _, line := range got {
+		var seat int
+		var partner, badge string
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			t.Fatalf("seat line %q", line)
+		}
+		seat = int(parts[0][0] - '0')
+		partner, badge = parts[1], parts[2]
+		team := "team " + string(rune('1'+seat%2))
+		switch {
+		case seat == me && (partner != "false" || badge != team):
+			t.Errorf("your own seat %d: partner=%s badge %q, want %q", seat, partner, badge, team)
+		case seat != me && seat%2 == me%2 && (partner != "true" || badge != "your partner · "+team):
+			t.Errorf("seat %d opposite yours: partner=%s badge %q, want your partner", seat, partner, badge)
+		case seat%2 != me%2 && (partner != "false" || badge != team):
+			t.Errorf("opponent seat %d: partner=%s badge %q, want %q", seat, partner, badge, team)
+		}
+	}
+	if len(got) != 4 {
+		t.Errorf("%d seats shown, want 4", len(got))
+	}
+	ann.screenshot("four-partners")
+	ann.noPageErrors()
+}

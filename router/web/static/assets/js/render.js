@@ -71,6 +71,9 @@ function seats(g, v) {
     const connected = (me && !g.closed) || (!g.closed && !!p?.connected);
     const bot = !me && !!p?.bot;
     const presence = bot ? 'house bot' : connected ? 'connected' : 'not connected';
+    // Partners sit opposite (seats 0+2 and 1+3) and share one score.
+    const team = v.options?.partnerships ? (s % 2) + 1 : 0;
+    const partner = team > 0 && !me && g.seat !== null && g.seat >= 0 && s % 2 === g.seat % 2;
     items.push(h('li', {
       class: ['seat', me ? 'me' : '', v.turn === s && !v.finished ? 'turn' : ''].join(' ').trim(),
       dataset: {
@@ -82,10 +85,13 @@ function seats(g, v) {
         score: v.scores[s],
         dealer: String(v.dealer === s),
         turn: String(v.turn === s),
+        team: team || '',
+        partner: String(partner),
       },
     },
     h('span', { class: bot ? 'presence bot' : 'presence', title: presence }),
     h('span', { class: 'who' }, me ? `${p?.name || 'You'} (you)` : p?.name || `Seat ${s + 1}`),
+    team ? h('span', { class: 'badge team-badge' }, partner ? `your partner · team ${team}` : `team ${team}`) : null,
     v.dealer === s ? h('span', { class: 'badge' }, 'dealer') : null,
     h('span', { class: 'score' }, `${v.scores[s]} pts`),
     h('span', { class: 'counts' }, `hand ${v.handCounts[s]} · pile ${v.pileCounts[s]}`),

@@ -183,6 +183,7 @@ func runOperator(args []string) error {
 		Client:   mgr.GetClient(),
 		Recorder: mgr.GetEventRecorder("croupier-operator"),
 		Clock:    clock.RealClock{},
+		Redis:    rdb,
 	}
 	if err := pools.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("set up the GameRoomPool controller: %w", err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -34,6 +35,9 @@ type GameRoomPoolReconciler struct {
 	// DrainGrace: a draining room is deleted this long after its mark;
 	// zero means pool.DrainGrace.
 	DrainGrace time.Duration
+	// Redis, when set, is asked for a draining room's seats before it is
+	// deleted (seatedNow); nil trusts the room's status alone.
+	Redis redis.UniversalClient
 
 	expect expectations
 }

@@ -67,7 +67,7 @@ func startPools() error {
 	// The pool's clock is real, and its drain grace short, so a scale-down
 	// completes within a test without stepping the operator's clock.
 	poolRec = &GameRoomPoolReconciler{Client: poolWrites, Recorder: mgr.GetEventRecorder("croupier-operator"),
-		Clock: clock.RealClock{}, DrainGrace: poolDrainGrace}
+		Clock: clock.RealClock{}, DrainGrace: poolDrainGrace, Redis: rdb}
 	if err := poolRec.SetupWithManager(mgr); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/roomcontract"
 	"github.com/croupier-dev/croupier/roomcontract/pool"
 )
 
@@ -133,4 +134,29 @@ func TestDrainSparesARoomClaimedMeanwhile(t *testing.T) {
 	g.Expect(k8s.Get(context.Background(), client.ObjectKeyFromObject(stale), &got)).To(Succeed())
 	g.Expect(pool.IsDraining(&got)).To(BeFalse())
 	g.Expect(pool.IsClaimed(&got)).To(BeTrue())
+}
+
+// A person who joins a draining room by its name just before its grace
+// ends holds a seat in Redis before the room's status counts it (a
+// heartbeat later): the room is not deleted under them.
+func TestDrainSparesARoomJoinedBeforeItsStatusSaysSo(t *testing.T) {
+	g := NewWithT(t)
+	ctx := context.Background()
+	ns := poolNamespace(t)
+	p := createPool(t, gameroomtest.MakeGameRoomPool("quick", ns, 1))
+	room := makeReady(t, &waitWarm(t, p, 1)[0])
+	seats := roomcontract.For(room.Namespace, room.Name).Seats()
+	g.Expect(rdb.HSet(ctx, seats, "0", "a-person").Err()).To(Succeed())
+	t.Cleanup(func() { rdb.Del(context.Background(), seats) })
+
+	rec := &GameRoomPoolReconciler{Client: k8s, Clock: suiteClock, Redis: rdb}
+	s := &poolScope{pool: getPool(g, p)}
+	g.Expect(rec.deleteRooms(ctx, s, []*gamesv1.GameRoom{room})).To(Succeed())
+	g.Expect(s.deleted).To(BeEmpty())
+	g.Expect(k8s.Get(ctx, client.ObjectKeyFromObject(room), &gamesv1.GameRoom{})).To(Succeed(), "the room was deleted under its player")
+
+	// Nobody in its seats: the same call deletes it.
+	g.Expect(rdb.Del(ctx, seats).Err()).To(Succeed())
+	g.Expect(rec.deleteRooms(ctx, s, []*gamesv1.GameRoom{room})).To(Succeed())
+	g.Expect(s.deleted).To(ConsistOf(room.Name))
 }

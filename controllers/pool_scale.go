@@ -16,6 +16,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract"
 	"github.com/croupier-dev/croupier/roomcontract/pool"
 )
 
@@ -189,7 +190,14 @@ func newPoolRoom(p *gamesv1.GameRoomPool) *gamesv1.GameRoom {
 // a Conflict and survives.
 func (r *GameRoomPoolReconciler) deleteRooms(ctx context.Context, s *poolScope, victims []*gamesv1.GameRoom) error {
 	for _, room := range victims {
-		err := r.Delete(ctx, room, client.Preconditions{UID: &room.UID, ResourceVersion: &room.ResourceVersion})
+		seated, err := r.seatedNow(ctx, room)
+		if err != nil {
+			return fmt.Errorf("read the seats of GameRoom %s/%s of pool %s: %w", room.Namespace, room.Name, s.pool.Name, err)
+		}
+		if seated {
+			continue // its status learns it a heartbeat later, and the room is released
+		}
+		err = r.Delete(ctx, room, client.Preconditions{UID: &room.UID, ResourceVersion: &room.ResourceVersion})
 		switch {
 		case apierrors.IsConflict(err) || apierrors.IsNotFound(err):
 			// Changed or gone since the cache saw it; the watch brings the
@@ -202,6 +210,26 @@ func (r *GameRoomPoolReconciler) deleteRooms(ctx context.Context, s *poolScope, 
 		s.deleted = append(s.deleted, room.Name)
 	}
 	return nil
+}
+
+// seatedNow: someone holds a seat of the room now, by its seats in Redis,
+// which a join writes before it answers. The room's status counts the
+// seat only from the pod's next heartbeat, up to a period later, and a
+// person who joins a draining room by its name in the grace's last
+// seconds must not lose the room they sit in.
+func (r *GameRoomPoolReconciler) seatedNow(ctx context.Context, room *gamesv1.GameRoom) (bool, error) {
+	if r.Redis == nil {
+		return false, nil
+	}
+	n, err := r.Redis.HLen(ctx, roomcontract.For(room.Namespace, room.Name).Seats()).Result()
+	if err != nil {
+		return false, err
+	}
+	var bots int64
+	if room.Spec.Bots != nil {
+		bots = int64(room.Spec.Bots.Count)
+	}
+	return n > bots, nil
 }
 
 // scaleDownOrder sorts the rooms a pool may delete, first to last: rooms

@@ -333,7 +333,8 @@ func (p *Platform) startOperator() error {
 	if err := rec.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("operator: %w", err)
 	}
-	pools := &controllers.GameRoomPoolReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("croupier-operator"), Clock: clock.RealClock{}}
+	pools := &controllers.GameRoomPoolReconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("croupier-operator"),
+		Clock: clock.RealClock{}, Redis: opRedis}
 	if err := pools.SetupWithManager(mgr); err != nil {
 		return fmt.Errorf("pool controller: %w", err)
 	}

@@ -211,7 +211,7 @@ return #seats
 // for good, its claim record done), gone (deleted: out for good, any
 // claim record and free seat dropped). Of a listed room: open (waiting
 // for players: into lobby unless its seats were handed out), closed,
-// deleted (out of lobby, any free seat dropped).
+// deleted (out of lobby, any free seat and its mark dropped).
 var feedScript = redis.NewScript(luaHeader + `
 local room, state, ttl = ARGV[3], ARGV[4], tonumber(ARGV[5])
 if state == 'open' then
@@ -222,10 +222,12 @@ if state == 'open' then
 end
 if state == 'closed' then redis.call('ZREM', lobby, room) return 0 end
 -- A room gone for good takes its free seats with it: a player sent to
--- one would wait for a room that no longer is.
+-- one would wait for a room that no longer is. A listed room's mark goes
+-- too: a room applied again under its name is a new room, to be listed.
 if state == 'deleted' then
   redis.call('ZREM', lobby, room)
   redis.call('LREM', free, 0, room)
+  redis.call('DEL', mark(room))
   return 0
 end
 if state == 'warm' then

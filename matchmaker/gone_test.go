@@ -53,9 +53,14 @@ func TestADeletedRoomTakesItsFreeSeatsWithIt(t *testing.T) {
 	if TableOf(&listed().Spec).Bucket() != TableOf(&claimed.Spec).Bucket() {
 		t.Fatal("the two rooms must share a table for this test")
 	}
-	// Seats handed out and not yet taken, as the seat scripts leave them.
-	if err := rdb.RPush(ctx, b.keys[0], "ns/claimed-0", "ns/listed-0", "ns/listed-0").Err(); err != nil {
+	// Seats handed out and not yet taken, as the seat scripts leave them:
+	// the listed room's through the script that hands out a lobby room's
+	// seats, which marks it.
+	if err := rdb.RPush(ctx, b.keys[0], "ns/claimed-0").Err(); err != nil {
 		t.Fatal(err)
+	}
+	if n, err := co.supply(ctx, b, "ns/listed-0", 2, ""); err != nil || n != 2 {
+		t.Fatalf("hand out the listed room's seats: %d, %v", n, err)
 	}
 
 	for _, gr := range []*gamesv1.GameRoom{claimed, listed()} {

@@ -136,3 +136,31 @@ func TestAPodRestartedWithoutKnowingItsMatchOverALostRedisIsReplaced(t *testing.
 		Should(ConsistOf(HaveField("UID", second.UID)))
 	g.Expect(countOf(g, room, EventPodUninformed)).To(Equal(1), "one uninformed pod, one replacement")
 }
+
+// The same over a finished room: its pod, restarted in place after Redis
+// lost the match, waits for players and would deal a new match in a room
+// that stays Finished. The sweep wakes the room for that beat, and the pod
+// is replaced by one that is told (which refuses, and answers the replay
+// 500: docs/REPLAY.md). The status stays as the match ended.
+func TestAFinishedRoomsPodRestartedOverALostMatchIsReplaced(t *testing.T) {
+	g := NewWithT(t)
+	resetClock(t)
+	ns := testNamespace(t)
+	room, first := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).HeartbeatTimeout(time.Hour))
+	beat(t, room, roomcontract.PhasePlaying, 2, false)
+	g.Eventually(func(g Gomega) *metav1.Condition { return condition(getRoom(g, room), gamesv1.ConditionDataIntact) }, waitFor, poll).
+		Should(HaveField("Reason", ReasonMatchStored))
+	beat(t, room, roomcontract.PhaseFinished, 2, false)
+	g.Eventually(func(g Gomega) gamesv1.GameRoomPhase { return getRoom(g, room).Status.Phase }, waitFor, poll).
+		Should(Equal(gamesv1.PhaseFinished))
+
+	beat(t, room, roomcontract.PhaseWaiting, 0, false)
+	g.Eventually(func(g Gomega) []string { return eventReasons(g, room) }, waitFor, poll).Should(ContainElement(EventPodUninformed))
+	second := waitPod(t, room, string(first.UID))
+	g.Expect(envOf(second)).To(HaveKeyWithValue(roomcontract.EnvMatchStarted, "true"))
+	setPodStatus(t, second, corev1.PodRunning, true, "10.1.2.4")
+	beat(t, room, roomcontract.PhaseWaiting, 0, true) // the told pod finds the loss
+	g.Consistently(func(g Gomega) []corev1.Pod { return podsOf(g, room) }, 2*time.Second, poll).
+		Should(ConsistOf(HaveField("UID", second.UID)))
+	g.Expect(getRoom(g, room).Status.Phase).To(Equal(gamesv1.PhaseFinished), "a match over stays as it ended")
+}

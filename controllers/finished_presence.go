@@ -11,10 +11,10 @@ import (
 
 // reconcileFinishedPresence follows who is still at a finished room's
 // table. Players stay to look at the result, then leave, and kubectl's
-// CONNECTED and croupier_gameroom_players must say so; nothing else of the
-// heartbeat counts once the match is over (no pod is replaced, no
-// idleness judged, the times stay as they were at the end). A pod that no
-// longer beats has nobody connected.
+// CONNECTED and croupier_gameroom_players must say so; little else of the
+// heartbeat counts once the match is over (no silent pod is replaced, no
+// idleness judged, the times and conditions stay as they were at the
+// end). A pod that no longer beats has nobody connected.
 func (r *GameRoomReconciler) reconcileFinishedPresence(ctx context.Context, s *scope) (ctrl.Result, error) {
 	if r.redisDown.Load() {
 		return ctrl.Result{}, nil
@@ -25,6 +25,12 @@ func (r *GameRoomReconciler) reconcileFinishedPresence(ctx context.Context, s *s
 		return ctrl.Result{}, nil // the counts stay as they were
 	}
 	s.presence = finishedPresence(s.room.Status, beat)
+	// Its pod, restarted in place without being told, over a Redis that
+	// lost the match, waits for players: it would deal a new match in a
+	// room that stays Finished. Its replacement is told, and refuses.
+	if beat != nil && !beat.DataLost && beat.Phase != roomcontract.PhaseFinished && untoldPod(s) {
+		return ctrl.Result{}, r.replaceUninformedPod(ctx, s)
+	}
 	return ctrl.Result{}, nil
 }
 

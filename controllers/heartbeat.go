@@ -75,10 +75,13 @@ func (r *GameRoomReconciler) reconcileHeartbeat(ctx context.Context, s *scope) (
 // a new match to whoever joins. A replacement is told (podspec.go), so it
 // refuses instead, as a pod that found the loss itself does.
 func uninformed(s *scope) bool {
-	if s.pod == nil || s.pod.DeletionTimestamp != nil || !metav1.IsControlledBy(s.pod, s.room) || toldMatchStarted(s.pod) {
-		return false
-	}
-	return s.presence != nil && forgotMatch(s.room.Status, s.presence)
+	return untoldPod(s) && s.presence != nil && forgotMatch(s.room.Status, s.presence)
+}
+
+// untoldPod: the room's own pod, not being deleted, not told that the
+// match had started.
+func untoldPod(s *scope) bool {
+	return s.pod != nil && s.pod.DeletionTimestamp == nil && metav1.IsControlledBy(s.pod, s.room) && !toldMatchStarted(s.pod)
 }
 
 func toldMatchStarted(pod *corev1.Pod) bool {

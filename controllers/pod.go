@@ -166,16 +166,10 @@ func waitingReason(pod *corev1.Pod) string {
 
 // keepsPod: the room's pod is replaced when it goes. A finished room's
 // pod still serves its replay for as long as the room exists
-// (docs/REPLAY.md), unless Redis lost the match it would replay; an
-// abandoned room only waits to be deleted.
+// (docs/REPLAY.md), or says the match is lost; an abandoned room only
+// waits to be deleted.
 func keepsPod(st gamesv1.GameRoomStatus) bool {
-	switch st.Phase {
-	case gamesv1.PhaseAbandoned:
-		return false
-	case gamesv1.PhaseFinished:
-		return !dataLost(st)
-	}
-	return true
+	return st.Phase != gamesv1.PhaseAbandoned
 }
 
 // finalPhase: the match is over one way or the other; the collector owns

@@ -23,7 +23,7 @@ func TestKeepsPod(t *testing.T) {
 		{"ready, match on", gamesv1.PhaseReady, []metav1.Condition{intact}, true},
 		{"failed", gamesv1.PhaseFailed, []metav1.Condition{lost}, true},
 		{"finished: its replay is served", gamesv1.PhaseFinished, []metav1.Condition{intact}, true},
-		{"finished over a lost match: nothing to replay", gamesv1.PhaseFinished, []metav1.Condition{lost}, false},
+		{"finished over a lost match: its pod says so", gamesv1.PhaseFinished, []metav1.Condition{lost}, true},
 		{"abandoned: about to be deleted", gamesv1.PhaseAbandoned, nil, false},
 	} {
 		st := gamesv1.GameRoomStatus{Phase: tt.phase, Conditions: tt.cond}

@@ -6,6 +6,7 @@ import (
 
 	. "github.com/onsi/gomega"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
@@ -98,6 +99,15 @@ func TestDueForAFinishedRoom(t *testing.T) {
 	left.Connected = 0
 	nobody := room.DeepCopy()
 	nobody.Status.Players.Connected = 0
+	// A pod restarted in place over a Redis that lost the match (it would
+	// deal a new one) is news; one that found the loss refuses, and is not.
+	lost := later
+	lost.DataLost = true
+	lostNoted := room.DeepCopy()
+	meta.SetStatusCondition(&lostNoted.Status.Conditions,
+		metav1.Condition{Type: gamesv1.ConditionDataIntact, Status: metav1.ConditionFalse, Reason: ReasonDataLost})
+	forgot := later
+	forgot.Phase = roomcontract.PhaseWaiting
 	for _, c := range []struct {
 		name string
 		room *gamesv1.GameRoom
@@ -108,6 +118,9 @@ func TestDueForAFinishedRoom(t *testing.T) {
 		{"both players left", room, &left, true},
 		{"the pod no longer beats", room, nil, true},
 		{"nobody there, no beat", nobody, nil, false},
+		{"the pod found the match lost: it refuses, as the status was when the match ended", room, &lost, false},
+		{"the same, the status recording the loss", lostNoted, &lost, false},
+		{"the pod restarted over a lost match, waiting for players", room, &forgot, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			NewWithT(t).Expect(due(c.room, podIs(pod), c.beat, t0.Add(time.Hour))).To(Equal(c.want))

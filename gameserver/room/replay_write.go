@@ -105,6 +105,11 @@ func (r *Room) replayHead(ctx context.Context) (head Replay, last int64, final [
 	if err := r.resync(lctx); err != nil {
 		return Replay{}, 0, nil, err
 	}
+	// A room whose stored match is lost has nothing to replay, on any try:
+	// not a match in progress, though it holds no finished match.
+	if why, lost := r.DataLost(); lost {
+		return Replay{}, 0, nil, fmt.Errorf("the room's stored match is lost: %s", why)
+	}
 	if r.match == nil || !r.match.Finished() {
 		return Replay{}, 0, nil, ErrMatchInProgress
 	}

@@ -102,3 +102,27 @@ func flushAll(ctx context.Context, rdb redis.UniversalClient) error {
 	}
 	return rdb.FlushAll(ctx).Err()
 }
+
+// A finished match that Redis lost has no replay, on any try: the pod that
+// replaces the finished room's pod (told the match had started) answers
+// 500 internal, not 409 match_in_progress, which would have the client
+// wait for an end that has already come (docs/REPLAY.md).
+func TestAFinishedMatchLostIsNoReplayOnAnyTry(t *testing.T) {
+	tb := newTable(t, 2)
+	bots := tb.seatAll()
+	for playTurn(t, bots) {
+	}
+	if status, _ := tb.getReplay(); status != http.StatusOK {
+		t.Fatalf("replay of the finished match: %d", status)
+	}
+	if err := flushAll(context.Background(), tb.rdb); err != nil {
+		t.Fatal(err)
+	}
+	tb.roomCfg = func(c *room.Config) { c.MatchStarted = true }
+	tb.restart()
+	for range 2 {
+		if status, body := tb.getReplay(); status != http.StatusInternalServerError || !strings.Contains(string(body), `"internal"`) {
+			t.Fatalf("replay of a finished match Redis lost: %d %s, want 500 internal", status, body)
+		}
+	}
+}

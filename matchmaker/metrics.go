@@ -2,10 +2,14 @@ package matchmaker
 
 import "github.com/prometheus/client_golang/prometheus"
 
+// ResultGaveUp is the plays_total result of a quick play whose player hung
+// up before a seat came: no answer, and no failure.
+const ResultGaveUp = "gave_up"
+
 var (
 	plays = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "croupier_matchmaker_plays_total",
-		Help: "Quick plays answered, by result: seated, repeated (a retried request_id), or the refusal's code.",
+		Help: "Quick plays, by result: seated, repeated (a retried request_id), gave_up (the player hung up first), or the refusal's code.",
 	}, []string{"result"})
 	claims = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "croupier_matchmaker_claims_total",

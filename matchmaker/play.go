@@ -50,6 +50,9 @@ func (m *Matchmaker) play(w http.ResponseWriter, r *http.Request) {
 			m.log.Error(aerr, "drop a failed request's record", "request_id", req.RequestID)
 		}
 		switch {
+		case r.Context().Err() != nil:
+			// The player hung up: nobody to answer, and no failure of ours.
+			plays.WithLabelValues(ResultGaveUp).Inc()
 		case errors.Is(err, errNoRoom):
 			m.refuse(w, http.StatusServiceUnavailable, 5, CodeNoRoom, "no room for this game, seats and rules can be had now; retry later")
 		case ctx.Err() != nil && r.Context().Err() == nil:

@@ -64,6 +64,11 @@ func TestARoomMadeForAPlayerWhoGaveUpSeatsTheNext(t *testing.T) {
 		}
 		return names
 	}
+	// Both replicas run in this process and share its counters.
+	count := func(result string) float64 {
+		return metric(t, plat.MatchmakerURLs()[0], `croupier_matchmaker_plays_total{result="`+result+`"}`)
+	}
+	gaveUp, failed := count("gave_up"), count("matchmaker_unavailable")
 	raw, _ := json.Marshal(playBody(target, "Quitter", "gaveup-"+t.Name()[:6]+"01"))
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, plat.URL()+"/v1/play", bytes.NewReader(raw))
@@ -84,5 +89,12 @@ func TestARoomMadeForAPlayerWhoGaveUpSeatsTheNext(t *testing.T) {
 	rooms := tableRooms()
 	if len(rooms) != 1 || seats[0].Name != rooms[0] {
 		t.Fatalf("the next player sits in %s; the table's rooms are %v: want the one room made for the player who gave up", seats[0].Name, rooms)
+	}
+	// The quick play that lost its player ends once the room is offered.
+	for deadline := time.Now().Add(10 * time.Second); count("gave_up") == gaveUp && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if g, f := count("gave_up"), count("matchmaker_unavailable"); g != gaveUp+1 || f != failed {
+		t.Errorf("the player who hung up counted %v gave_up and %v matchmaker_unavailable; want 1 and 0", g-gaveUp, f-failed)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
@@ -102,6 +103,15 @@ type poolScope struct {
 
 func (s *poolScope) key() types.NamespacedName { return client.ObjectKeyFromObject(s.pool) }
 
+// room is a reference to one of the pool's rooms by name (it may be gone),
+// for an event to relate to.
+func (s *poolScope) room(name string) *gamesv1.GameRoom {
+	return &gamesv1.GameRoom{
+		TypeMeta:   metav1.TypeMeta{APIVersion: gamesv1.GroupVersion.String(), Kind: "GameRoom"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: s.pool.Namespace, Name: name},
+	}
+}
+
 // writeStatus writes the pool's status if it changed, as a merge patch:
 // the status is computed from observation alone, so a concurrent writer
 // has nothing this one must not overwrite.
@@ -125,22 +135,26 @@ func (r *GameRoomPoolReconciler) writeStatus(ctx context.Context, s *poolScope) 
 	return nil
 }
 
-// emit announces, after the status write, what the reconcile did.
+// emit announces, after the status write, what the reconcile did. Each
+// event is related to the first room it names: events of one reason about
+// one pool, at one resourceVersion (a pool whose status did not change),
+// would otherwise merge into one series showing the first message only,
+// and the rooms named after it would never be.
 func (r *GameRoomPoolReconciler) emit(s *poolScope) {
 	if len(s.created) > 0 {
-		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsCreated, "Create",
+		r.Recorder.Eventf(s.pool, s.room(s.created[0]), corev1.EventTypeNormal, EventRoomsCreated, "Create",
 			"Created %d room(s): %s", len(s.created), strings.Join(s.created, ", "))
 	}
 	if len(s.drained) > 0 {
-		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsDraining, "Drain",
+		r.Recorder.Eventf(s.pool, s.room(s.drained[0]), corev1.EventTypeNormal, EventRoomsDraining, "Drain",
 			"Draining %d unclaimed room(s), deleted in %s unless claimed meanwhile: %s", len(s.drained), r.drainGrace(), strings.Join(s.drained, ", "))
 	}
 	if len(s.deleted) > 0 {
-		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsDeleted, "Delete",
+		r.Recorder.Eventf(s.pool, s.room(s.deleted[0]), corev1.EventTypeNormal, EventRoomsDeleted, "Delete",
 			"Deleted %d unclaimed room(s): %s", len(s.deleted), strings.Join(s.deleted, ", "))
 	}
 	if len(s.released) > 0 {
-		r.Recorder.Eventf(s.pool, nil, corev1.EventTypeNormal, EventRoomsReleased, "Release",
+		r.Recorder.Eventf(s.pool, s.room(s.released[0]), corev1.EventTypeNormal, EventRoomsReleased, "Release",
 			"Released %d room(s) someone sat at without a claim (by its link), as a claim would: %s", len(s.released), strings.Join(s.released, ", "))
 	}
 	if s.createErr != nil {

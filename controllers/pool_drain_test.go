@@ -2,7 +2,9 @@ package controllers
 
 import (
 	"context"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,4 +161,41 @@ func TestDrainSparesARoomJoinedBeforeItsStatusSaysSo(t *testing.T) {
 	g.Expect(rdb.Del(ctx, seats).Err()).To(Succeed())
 	g.Expect(rec.deleteRooms(ctx, s, []*gamesv1.GameRoom{room})).To(Succeed())
 	g.Expect(s.deleted).To(ConsistOf(room.Name))
+}
+
+// Two scale-downs a moment apart: each room is deleted at the end of its
+// own grace, with nothing else changed about the pool in between, and
+// each is named in an event. Events of one reason about one pool at one
+// resourceVersion merge into a series keeping the first message, unless
+// they differ in the room they relate to.
+func TestEveryDeletedRoomIsNamedInAnEvent(t *testing.T) {
+	g := NewWithT(t)
+	ns := poolNamespace(t)
+	p := createPool(t, gameroomtest.MakeGameRoomPool("quick", ns, 3))
+	for _, r := range waitWarm(t, p, 3) {
+		makeReady(t, &r)
+	}
+	waitPoolStatus(t, p, 3, 3, 0)
+	all := map[string]bool{}
+	for _, r := range roomsOf(g, p) {
+		all[r.Name] = true
+	}
+	scalePool(t, p, 2)
+	g.Eventually(func(g Gomega) int { return int(getPool(g, p).Status.Replicas) }, waitFor, poll).Should(Equal(2))
+	time.Sleep(poolDrainGrace / 3)
+	scalePool(t, p, 1)
+	g.Eventually(func(g Gomega) []gamesv1.GameRoom { return roomsOf(g, p) }, poolWaitFor, poll).Should(HaveLen(1))
+	for _, r := range roomsOf(g, p) {
+		delete(all, r.Name)
+	}
+	g.Expect(all).To(HaveLen(2))
+	g.Eventually(func(g Gomega) string {
+		var notes []string
+		for _, e := range poolEvents(g, p) {
+			if e.Reason == EventRoomsDeleted {
+				notes = append(notes, e.Note)
+			}
+		}
+		return strings.Join(notes, "\n")
+	}, waitFor, poll).Should(And(ContainSubstring(slices.Sorted(maps.Keys(all))[0]), ContainSubstring(slices.Sorted(maps.Keys(all))[1])))
 }

@@ -150,3 +150,26 @@ func TestReadKeyDirLikeAMountedSecret(t *testing.T) {
 		t.Fatal("empty directory accepted")
 	}
 }
+
+// docs/INSTALL.md names a rotated key by date and time of day
+// (`date -u +%F-%H%M%S`): it signs after the chart's first key, named by
+// the date alone, even on the day of the install, and after an earlier
+// rotation that day; the next day's key signs after both.
+func TestARotatedKeyOfTheInstallDaySignsNext(t *testing.T) {
+	for _, tt := range []struct {
+		ids  []string
+		want string
+	}{
+		{[]string{"2026-12-02", "2026-12-02-013000"}, "2026-12-02-013000"},
+		{[]string{"2026-12-02", "2026-12-02-013000", "2026-12-02-140000"}, "2026-12-02-140000"},
+		{[]string{"2026-12-02-235959", "2026-12-03"}, "2026-12-03"},
+	} {
+		keys := map[string][]byte{}
+		for i, id := range tt.ids {
+			keys[id] = key(byte('a' + i))
+		}
+		if got := mustKeyring(t, keys).SigningKeyID(); got != tt.want {
+			t.Errorf("keys %v sign with %q, want %q", tt.ids, got, tt.want)
+		}
+	}
+}

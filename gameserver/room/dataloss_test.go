@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -378,4 +379,25 @@ func lastOfType(t *testing.T, c *fakeConn, typ string) map[string]any {
 	}
 	t.Fatalf("no %s frame among %d", typ, len(c.frames))
 	return nil
+}
+
+// Redis that lost some of a room's log entries (an eviction drops keys,
+// or a stream's entries, one at a time) lost the match: a pod that
+// recovers the room finds the gap and refuses to play on, as for any
+// other loss, instead of failing its recovery again and again.
+func TestALogWithEntriesMissingIsALoss(t *testing.T) {
+	rdb := redisserver.Pick(t).Client(t)
+	midMatch(t, rdb, 6)
+	msgs, err := rdb.XRange(context.Background(), keys.Log(), "-", "+").Result()
+	if err != nil || len(msgs) < 5 {
+		t.Fatalf("log: %d entries, %v", len(msgs), err)
+	}
+	if err := rdb.XDel(context.Background(), keys.Log(), msgs[2].ID, msgs[3].ID).Err(); err != nil {
+		t.Fatal(err)
+	}
+	r := openRoom(t, rdb, cassino.DefaultOptions(2), func(c *room.Config) { c.MatchStarted = true })
+	wantLost(t, r)
+	if why, _ := r.DataLost(); !strings.Contains(why, "missing") {
+		t.Errorf("the loss says %q; want it to name the missing entries", why)
+	}
 }

@@ -62,7 +62,12 @@ func (r *Room) recoverMatch(ctx context.Context) error {
 	}
 	for _, e := range entries {
 		if e.Seq != from+1 {
-			return fmt.Errorf("action log jumps from %d to %d: entries are missing", from, e.Seq)
+			// Entries never come back (an eviction, a partial restore):
+			// the match cannot be rebuilt, which is a loss like any other,
+			// not a recovery to try again.
+			r.markLost(fmt.Sprintf("the action log jumps from %d to %d: entries are missing", from, e.Seq))
+			r.announceLost()
+			return nil
 		}
 		events, err := decodeEvents(e.Events)
 		if err != nil {

@@ -70,19 +70,30 @@ func TestARoomMadeForAPlayerWhoGaveUpSeatsTheNext(t *testing.T) {
 	}
 	gaveUp, failed := count("gave_up"), count("matchmaker_unavailable")
 	raw, _ := json.Marshal(playBody(target, "Quitter", "gaveup-"+t.Name()[:6]+"01"))
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, plat.URL()+"/v1/play", bytes.NewReader(raw))
-	if resp, err := http.DefaultClient.Do(req); err == nil {
-		resp.Body.Close()
-		t.Fatalf("the quick play answered %d within 100 ms: no room should have been ready", resp.StatusCode)
-	}
-	cancel()
-	deadline := time.Now().Add(10 * time.Second)
+	// The player hangs up as soon as a room is being made for them, while
+	// its pod starts (a fixed short timeout could end the request before
+	// the matchmaker got that far, on a loaded machine).
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	answered := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, plat.URL()+"/v1/play", bytes.NewReader(raw))
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		answered <- err
+	}()
+	deadline := time.Now().Add(30 * time.Second)
 	for len(tableRooms()) == 0 {
 		if time.Now().After(deadline) {
-			t.Fatal("no room was made for the quick play that gave up")
+			t.Fatal("no room was made for the quick play")
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-answered; err == nil {
+		t.Fatal("the quick play was answered before its room's pod could start: the player could not give up in time")
 	}
 
 	seats := playAll(t, []map[string]any{playBody(target, "Next", "gaveup-"+t.Name()[:6]+"02")})

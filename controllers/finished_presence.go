@@ -28,7 +28,7 @@ func (r *GameRoomReconciler) reconcileFinishedPresence(ctx context.Context, s *s
 	// Its pod, restarted in place without being told, over a Redis that
 	// lost the match, waits for players: it would deal a new match in a
 	// room that stays Finished. Its replacement is told, and refuses.
-	if beat != nil && !beat.DataLost && beat.Phase != roomcontract.PhaseFinished && untoldPod(s) {
+	if forgotFinishedMatch(beat) && untoldPod(s) {
 		return ctrl.Result{}, r.replaceUninformedPod(ctx, s)
 	}
 	return ctrl.Result{}, nil
@@ -55,4 +55,11 @@ func finishedPresence(st gamesv1.GameRoomStatus, beat *roomcontract.Beat) *Prese
 func finishedPlayersBehind(room *gamesv1.GameRoom, beat *roomcontract.Beat) bool {
 	p := finishedPresence(room.Status, beat)
 	return p.Seated != room.Status.Players.Seated || p.Connected != room.Status.Players.Connected
+}
+
+// forgotFinishedMatch: a finished room's pod beats neither the finished
+// match nor a loss: restarted in place over a Redis that lost the match,
+// it waits for players and would deal a new one.
+func forgotFinishedMatch(beat *roomcontract.Beat) bool {
+	return beat != nil && !beat.DataLost && beat.Phase != roomcontract.PhaseFinished
 }

@@ -224,11 +224,7 @@ func due(room *gamesv1.GameRoom, pod func() *corev1.Pod, beat *roomcontract.Beat
 		return true // its delete did not happen yet
 	case gamesv1.PhaseFinished:
 		deadline, ok := finishedDeadline(room, now)
-		// A pod of a finished room that beats no finished match, and no
-		// loss, was restarted without knowing over a Redis that lost the
-		// match: it would deal a new one (uninformed).
-		return ok && !now.Before(deadline) || finishedPlayersBehind(room, beat) ||
-			beat != nil && !beat.DataLost && beat.Phase != roomcontract.PhaseFinished
+		return ok && !now.Before(deadline) || finishedPlayersBehind(room, beat) || forgotFinishedMatch(beat)
 	}
 	if heartbeatsStatus(room) != metav1.ConditionTrue {
 		return true

@@ -2,9 +2,9 @@ package matchmaker
 
 import "github.com/prometheus/client_golang/prometheus"
 
-// ResultGaveUp is the plays_total result of a quick play whose player hung
+// resultGaveUp is the plays_total result of a quick play whose player hung
 // up before a seat came: no answer, and no failure.
-const ResultGaveUp = "gave_up"
+const resultGaveUp = "gave_up"
 
 var (
 	plays = prometheus.NewCounterVec(prometheus.CounterOpts{

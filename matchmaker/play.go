@@ -52,7 +52,7 @@ func (m *Matchmaker) play(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Context().Err() != nil:
 			// The player hung up: nobody to answer, and no failure of ours.
-			plays.WithLabelValues(ResultGaveUp).Inc()
+			plays.WithLabelValues(resultGaveUp).Inc()
 		case errors.Is(err, errNoRoom):
 			m.refuse(w, http.StatusServiceUnavailable, 5, CodeNoRoom, "no room for this game, seats and rules can be had now; retry later")
 		case ctx.Err() != nil && r.Context().Err() == nil:

@@ -93,6 +93,7 @@ func Run(args []string) error {
 		Spectators:   cfg.Spectators,
 		MatchStarted: cfg.MatchStarted,
 		WaitReplicas: cfg.Redis.WaitReplicas,
+		SessionTTL:   cfg.SessionTTL,
 	}, log)
 	if err != nil {
 		return err

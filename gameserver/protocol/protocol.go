@@ -56,6 +56,9 @@ type Player struct {
 	// Bot: a house bot holds the seat; the pod plays it, and it is never
 	// connected.
 	Bot bool `json:"bot,omitempty"`
+	// Left: the seat is free again (its player's session ended before
+	// the match started, with nobody connected on it).
+	Left bool `json:"left,omitempty"`
 }
 
 // Welcome answers an accepted hello.

@@ -1,6 +1,7 @@
 package room
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -13,6 +14,13 @@ import (
 // a quick play then finds another table, and a link says why. A seat
 // whose player has not connected yet (a join answered, its page still
 // loading) does not count, nor does a bot.
+//
+// A seat whose session has ended is another matter: nobody can come back
+// to it (the token that named it is refused), and a player who joins
+// again would sit at another seat and start the match against their own
+// empty chair. So before the start such a seat, with nobody connected on
+// it, is given back at the next join. A connection open when the session
+// ends stays open, and keeps its seat.
 
 // ErrPlayerAway refuses a join into a room whose match has not started
 // while a player seated there has been away longer than AwayGrace.
@@ -45,6 +53,29 @@ func (r *Room) awaySeat() error {
 		if gone := now.Sub(since); gone > r.cfg.AwayGrace {
 			return fmt.Errorf("seat %d, gone %s: %w", seat, gone.Round(time.Second), ErrPlayerAway)
 		}
+	}
+	return nil
+}
+
+// freeEndedSeats gives back, before the match starts, every seat whose
+// session has ended while nobody is connected on it, and tells the table.
+func (r *Room) freeEndedSeats(ctx context.Context) error {
+	if r.match != nil {
+		return nil
+	}
+	now := r.cfg.Now().Unix()
+	for seat, p := range r.players {
+		if p.Expires == 0 || now < p.Expires {
+			continue
+		}
+		if _, on := r.conns[seat]; on {
+			continue
+		}
+		if err := r.seats.Free(ctx, *p); err != nil {
+			return err
+		}
+		delete(r.players, seat)
+		r.broadcastLeft(*p)
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ func (r *Room) SeatBot(ctx context.Context, seat int, name string) error {
 	if p := r.players[seat]; p != nil && p.ID == BotID(seat) {
 		return nil
 	}
-	p, err := r.seats.Join(ctx, BotID(seat), name, seat, r.cfg.Now())
+	p, err := r.seats.Join(ctx, BotID(seat), name, seat, r.cfg.Now(), time.Time{})
 	if err != nil {
 		return err
 	}

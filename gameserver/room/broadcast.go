@@ -49,7 +49,18 @@ func (r *Room) broadcastAction(seq int64, actor int, c Conn, actionID string, du
 }
 
 func (r *Room) broadcastPresence(p seating.Player) {
-	frame := protocol.Encode(protocol.Presence{V: protocol.Version, Type: protocol.TypePresence, Player: r.presenceOf(p)})
+	r.broadcastPlayer(r.presenceOf(p))
+}
+
+// broadcastLeft tells the table that p's seat is free again.
+func (r *Room) broadcastLeft(p seating.Player) {
+	pl := r.presenceOf(p)
+	pl.Left = true
+	r.broadcastPlayer(pl)
+}
+
+func (r *Room) broadcastPlayer(pl protocol.Player) {
+	frame := protocol.Encode(protocol.Presence{V: protocol.Version, Type: protocol.TypePresence, Player: pl})
 	for seat, c := range r.conns {
 		r.send(seat, c, frame)
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/seating"
@@ -26,10 +27,18 @@ func (r *Room) Join(ctx context.Context, name string, preferred int) (seating.Pl
 	if err := r.checkStored(ctx); err != nil {
 		return seating.Player{}, err
 	}
+	if err := r.freeEndedSeats(ctx); err != nil {
+		return seating.Player{}, err
+	}
 	if err := r.awaySeat(); err != nil {
 		return seating.Player{}, err
 	}
-	p, err := r.seats.Join(ctx, hex.EncodeToString(id), name, preferred, r.cfg.Now())
+	now := r.cfg.Now()
+	var expires time.Time
+	if r.cfg.SessionTTL > 0 {
+		expires = now.Add(r.cfg.SessionTTL)
+	}
+	p, err := r.seats.Join(ctx, hex.EncodeToString(id), name, preferred, now, expires)
 	if err != nil {
 		return seating.Player{}, err
 	}

@@ -69,6 +69,11 @@ type Config struct {
 	// closes the room to new players until they are back (away.go;
 	// default DefaultAwayGrace).
 	AwayGrace time.Duration
+	// SessionTTL is how long a player's session lasts from the join, as
+	// the pod issues it: before the match starts, a seat whose session
+	// has ended, with nobody connected on it, is given back (away.go).
+	// Zero: seats are never given back.
+	SessionTTL time.Duration
 }
 
 func (c *Config) defaults() {

@@ -21,6 +21,10 @@ var (
 	//go:embed join.lua
 	joinSource string
 	joinScript = redis.NewScript(joinSource)
+
+	//go:embed free.lua
+	freeSource string
+	freeScript = redis.NewScript(freeSource)
 )
 
 // Join refusals.
@@ -38,6 +42,9 @@ type Player struct {
 	Joined      int64  `json:"joined"`      // Unix ms
 	Connections int    `json:"connections"` // open websockets (0 or 1: a new one takes over)
 	LastSeen    int64  `json:"lastSeen"`    // Unix ms of the last connect, disconnect or action; 0 if never
+	// Expires is when the session issued at the join stops being
+	// accepted (Unix seconds); 0 if not recorded (an older join).
+	Expires int64 `json:"expires,omitempty"`
 }
 
 // Seats are the seats of one room.
@@ -53,12 +60,16 @@ func New(c redis.UniversalClient, keys roomcontract.Room, count int) *Seats {
 }
 
 // Join seats player id under name: at preferred if it is >= 0, else at the
-// lowest free seat. Seat and session record are written atomically.
-func (s *Seats) Join(ctx context.Context, id, name string, preferred int, now time.Time) (Player, error) {
+// lowest free seat. Seat and session record are written atomically. A
+// session with no end (a bot's) has a zero expires.
+func (s *Seats) Join(ctx context.Context, id, name string, preferred int, now, expires time.Time) (Player, error) {
 	if preferred >= s.count {
 		return Player{}, fmt.Errorf("seat %d of %d: %w", preferred, s.count, ErrNoSeat)
 	}
 	p := Player{ID: id, Name: name, Joined: now.UnixMilli()}
+	if !expires.IsZero() {
+		p.Expires = expires.Unix()
+	}
 	rec, err := json.Marshal(p)
 	if err != nil {
 		return Player{}, err
@@ -94,6 +105,15 @@ func (s *Seats) All(ctx context.Context) ([]Player, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Seat < out[j].Seat })
 	return out, nil
+}
+
+// Free gives p's seat back and drops p's session record, in one step; a
+// seat held by someone else by then is left alone.
+func (s *Seats) Free(ctx context.Context, p Player) error {
+	if err := freeScript.Run(ctx, s.c, []string{s.keys.Seats(), s.keys.Sessions()}, p.ID, p.Seat).Err(); err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("free seat %d: %w", p.Seat, err)
+	}
+	return nil
 }
 
 // Save writes a player's session record (presence changes). Only the room's

@@ -22,16 +22,16 @@ func newSeats(t *testing.T, n int) *Seats {
 func TestJoinSeatsLowestFreeThenRefusesWhenFull(t *testing.T) {
 	ctx := context.Background()
 	s := newSeats(t, 3)
-	if p, err := s.Join(ctx, "b", "Bea", 1, now); err != nil || p.Seat != 1 {
+	if p, err := s.Join(ctx, "b", "Bea", 1, now, time.Time{}); err != nil || p.Seat != 1 {
 		t.Fatalf("preferred seat 1: %+v %v", p, err)
 	}
 	for _, want := range []int{0, 2} {
-		p, err := s.Join(ctx, fmt.Sprintf("p%d", want), "x", -1, now)
+		p, err := s.Join(ctx, fmt.Sprintf("p%d", want), "x", -1, now, time.Time{})
 		if err != nil || p.Seat != want {
 			t.Fatalf("join: %+v %v, want seat %d", p, err, want)
 		}
 	}
-	if _, err := s.Join(ctx, "late", "Late", -1, now); !errors.Is(err, ErrRoomFull) {
+	if _, err := s.Join(ctx, "late", "Late", -1, now, time.Time{}); !errors.Is(err, ErrRoomFull) {
 		t.Fatalf("join of a full room: %v", err)
 	}
 	all, err := s.All(ctx)
@@ -46,13 +46,13 @@ func TestJoinSeatsLowestFreeThenRefusesWhenFull(t *testing.T) {
 func TestJoinRefusesTakenOrMissingSeat(t *testing.T) {
 	ctx := context.Background()
 	s := newSeats(t, 2)
-	if _, err := s.Join(ctx, "a", "A", 0, now); err != nil {
+	if _, err := s.Join(ctx, "a", "A", 0, now, time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Join(ctx, "b", "B", 0, now); !errors.Is(err, ErrSeatTaken) {
+	if _, err := s.Join(ctx, "b", "B", 0, now, time.Time{}); !errors.Is(err, ErrSeatTaken) {
 		t.Fatalf("taken seat: %v", err)
 	}
-	if _, err := s.Join(ctx, "b", "B", 2, now); !errors.Is(err, ErrNoSeat) {
+	if _, err := s.Join(ctx, "b", "B", 2, now, time.Time{}); !errors.Is(err, ErrNoSeat) {
 		t.Fatalf("seat 2 of 2: %v", err)
 	}
 	if all, _ := s.All(ctx); len(all) != 1 {
@@ -69,7 +69,7 @@ func TestConcurrentJoinsNeverShareASeat(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if p, err := s.Join(ctx, fmt.Sprintf("p%d", i), "x", -1, now); err == nil {
+			if p, err := s.Join(ctx, fmt.Sprintf("p%d", i), "x", -1, now, time.Time{}); err == nil {
 				seats <- p.Seat
 			}
 		}()
@@ -91,7 +91,7 @@ func TestConcurrentJoinsNeverShareASeat(t *testing.T) {
 func TestSaveUpdatesPresence(t *testing.T) {
 	ctx := context.Background()
 	s := newSeats(t, 2)
-	p, err := s.Join(ctx, "a", "A", -1, now)
+	p, err := s.Join(ctx, "a", "A", -1, now, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,11 +108,11 @@ func TestSaveUpdatesPresence(t *testing.T) {
 func TestRetriedJoinKeepsOneSeat(t *testing.T) {
 	ctx := context.Background()
 	s := newSeats(t, 3)
-	first, err := s.Join(ctx, "a", "A", -1, now)
+	first, err := s.Join(ctx, "a", "A", -1, now, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := s.Join(ctx, "a", "A", -1, now)
+	again, err := s.Join(ctx, "a", "A", -1, now, time.Time{})
 	if err != nil || again.Seat != first.Seat {
 		t.Fatalf("retried join: %+v %v, want seat %d", again, err, first.Seat)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/croupier-dev/croupier/gameserver/room"
+	"github.com/croupier-dev/croupier/gameserver/wsserver"
 )
 
 // stepClock is a room's clock that moves only when the test says so.
@@ -99,5 +100,50 @@ func TestAHouseBotNeverClosesARoomBeforeTheStart(t *testing.T) {
 	clock.add(time.Hour)
 	if ann := tb.join(`{"name":"ann"}`); ann.status != http.StatusOK {
 		t.Fatalf("a bot seated an hour ago refused a newcomer: %+v", ann)
+	}
+}
+
+// A seat whose session ended before the match started, with nobody
+// connected on it, is given back at the next join: the player who joins
+// again sits there, instead of starting the match against their own empty
+// chair. A player still connected when their session ends keeps the seat.
+func TestASeatWhoseSessionEndedBeforeTheStartIsGivenBack(t *testing.T) {
+	clock := &stepClock{now: time.Unix(1_800_000_000, 0)}
+	tb := newTable(t, 3,
+		withRoom(func(c *room.Config) { c.Now, c.SessionTTL = clock.Now, time.Minute }),
+		withServer(func(c *wsserver.Config) { c.Now, c.SessionTTL = clock.Now, time.Minute }))
+
+	ann := tb.join(`{"name":"ann"}`)
+	a := newBot(t, ann.Seat, ann.Token)
+	a.connect(tb.wsURL())
+	_ = a.ws.Close()
+	waitDisconnected(t, tb, ann.Seat)
+	bob := tb.join(`{"name":"bob"}`)
+	b := newBot(t, bob.Seat, bob.Token)
+	b.connect(tb.wsURL())
+
+	clock.add(time.Minute - time.Second)
+	if cy := tb.join(`{"name":"cy"}`); cy.status != http.StatusConflict || cy.err.Code != "player_away" {
+		t.Fatalf("ann's session still running, away: join answered %+v, want 409 player_away", cy)
+	}
+	clock.add(time.Second) // both sessions have ended; bob is still connected
+	again := tb.join(`{"name":"ann"}`)
+	if again.status != http.StatusOK || again.Seat != ann.Seat {
+		t.Fatalf("ann joined again after her session ended: %+v, want her old seat %d", again, ann.Seat)
+	}
+	if f := b.until(func(f frame) bool { return f.Type == "presence" && f.Seat == ann.Seat && f.Left }); f.Name != "ann" {
+		t.Fatalf("the table was told of the seat given back as %s", f.raw)
+	}
+	players, err := tb.roomPlayers()
+	if err != nil || len(players) != 2 || players[0].ID != again.PlayerID || players[1].ID != bob.PlayerID {
+		t.Fatalf("seats after the rejoin: %+v, %v; want ann's new session at %d and bob at %d", players, err, ann.Seat, bob.Seat)
+	}
+
+	cy := tb.join(`{"name":"cy"}`)
+	if cy.status != http.StatusOK {
+		t.Fatalf("the last seat: %+v", cy)
+	}
+	if f := b.until(func(f frame) bool { return f.Type == "event" }); f.Seq != 1 {
+		t.Fatalf("the last seat did not start the match: %s", f.raw)
 	}
 }

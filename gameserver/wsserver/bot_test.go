@@ -27,6 +27,8 @@ type frame struct {
 	PlayerID  string            `json:"player_id"`
 	Players   []protocol.Player `json:"players"`
 	Connected bool              `json:"connected"`
+	Left      bool              `json:"left"`
+	Name      string            `json:"name"`
 	Events    []cassino.Event   `json:"events"`
 	View      *cassino.View     `json:"view"`
 	raw       []byte

@@ -81,6 +81,9 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		}
 		preferred = *req.Seat
 	}
+	// Taken before the join, so the token ends no later than the session
+	// the room records, which gives the seat back once it has ended.
+	now := s.cfg.Now()
 	p, err := rm.Join(r.Context(), name, preferred)
 	switch {
 	case errors.Is(err, room.ErrDataLost):
@@ -106,7 +109,7 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		// Seated, but the match start failed: the next request retries it.
 		s.cfg.Log.Error(err, "start the match after a join")
 	}
-	token, claims, err := s.cfg.Keys().Issue(session.Claims{Room: s.cfg.RoomID, PlayerID: p.ID, Seat: p.Seat}, s.cfg.Now(), s.cfg.SessionTTL)
+	token, claims, err := s.cfg.Keys().Issue(session.Claims{Room: s.cfg.RoomID, PlayerID: p.ID, Seat: p.Seat}, now, s.cfg.SessionTTL)
 	if err != nil {
 		s.cfg.Log.Error(err, "issue session token")
 		httpjson.Refuse(w, http.StatusInternalServerError, CodeInternal, "could not issue a session")

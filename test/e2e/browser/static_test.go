@@ -141,8 +141,18 @@ func checkModules(t *testing.T, p *player) {
 		game.note({ type: 'captured', seat: 0, card: '6D', sets: [['3H', '3C']], builds: ['b1'] });
 		game.note({ type: 'handStarted', seat: 0, hand: 2 });
 		game.note({ type: 'handStarted', seat: 0, hand: 3, dealer: 1 });
-		return { backoff, rooms, away, log: game.log };
+		// A seat given back before the start (its session ended) leaves
+		// the table; a seat taken after it is shown.
+		const seats = new g.Game({ seat: 1 });
+		seats.apply({ type: 'welcome', seat: 1, seats: 3, phase: 'waiting', players: [{ seat: 0, name: 'Ann' }, { seat: 1, name: 'Bob' }] });
+		seats.apply({ type: 'presence', seat: 0, name: 'Ann', connected: false, last_seen: 1, left: true });
+		seats.apply({ type: 'presence', seat: 2, name: 'Cy', connected: true, last_seen: 2 });
+		const seated = seats.players.filter(Boolean).map((p) => p.name);
+		return { backoff, rooms, away, log: game.log, seated };
 	})()`, step)
+	if s := fmt.Sprint(got["seated"]); s != "[Bob Cy]" {
+		t.Errorf("seated after a seat was given back and another taken: %s, want [Bob Cy]", s)
+	}
 	if a := fmt.Sprint(got["away"]); a != "map[open:1 replaced:0 retrying:1 stopped:0]" {
 		t.Errorf("connections reopened on coming back to the page: %s, want the open and the retrying one only", a)
 	}

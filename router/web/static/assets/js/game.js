@@ -37,6 +37,11 @@ export class Game {
         for (const p of msg.players || []) this.players[p.seat] = p;
         return true;
       case 'presence':
+        if (msg.left) {
+          // The seat is free again: its player's session ended before the start.
+          delete this.players[msg.seat];
+          return true;
+        }
         this.players[msg.seat] = { seat: msg.seat, name: msg.name, connected: msg.connected, last_seen: msg.last_seen, bot: msg.bot === true };
         return true;
       case 'view':

@@ -110,6 +110,17 @@ func TestEdgeRefusals(t *testing.T) {
 			_, resp, err := d.Dial(tr.wsURL(path), nil)
 			return resp, err
 		}, http.StatusUnauthorized, CodeTokenMissing},
+		// "Offer exactly two" (docs/PROTOCOL.md, Websocket).
+		{"a third subprotocol", func() (*http.Response, error) {
+			d := websocket.Dialer{Subprotocols: []string{ProtocolV1, TokenProtocolPrefix + tr.token("ns/r"), "chat"}}
+			_, resp, err := d.Dial(tr.wsURL(path), nil)
+			return resp, err
+		}, http.StatusBadRequest, CodeBadRequest},
+		{"two tokens", func() (*http.Response, error) {
+			d := websocket.Dialer{Subprotocols: []string{ProtocolV1, TokenProtocolPrefix + tr.token("ns/r"), TokenProtocolPrefix + tr.token("ns/starting")}}
+			_, resp, err := d.Dial(tr.wsURL(path), nil)
+			return resp, err
+		}, http.StatusBadRequest, CodeBadRequest},
 		{"not a websocket", func() (*http.Response, error) {
 			return http.Get(tr.url + path)
 		}, http.StatusBadRequest, CodeBadRequest},
@@ -155,7 +166,7 @@ func TestEdgeRefusals(t *testing.T) {
 				refusals = append(refusals, l)
 			}
 		}
-		g.Expect(refusals).To(HaveLen(8))
+		g.Expect(refusals).To(HaveLen(10))
 		g.Expect(refusals[0]).To(ContainSubstring(`"reason"="origin_not_allowed"`))
 		for _, l := range refusals {
 			g.Expect(l).NotTo(ContainSubstring("v1.2026-01-01."), "a token in the log")

@@ -103,9 +103,13 @@ func (r *Router) admit(req *http.Request, key string) (route, *refusal) {
 	if !r.originAllowed(req) {
 		return route{}, &refusal{status: http.StatusForbidden, code: CodeOriginNotAllowed, msg: "websocket from this origin not allowed"}
 	}
-	v1, token := offeredProtocols(req)
+	v1, token, others := offeredProtocols(req)
 	if !v1 {
 		return route{}, &refusal{status: http.StatusBadRequest, code: CodeBadRequest, msg: "offer the websocket subprotocol " + ProtocolV1}
+	}
+	if others {
+		return route{}, &refusal{status: http.StatusBadRequest, code: CodeBadRequest,
+			msg: "offer exactly two websocket subprotocols, " + ProtocolV1 + " and " + TokenProtocolPrefix + "<token>, each once"}
 	}
 	if token == "" {
 		return route{}, &refusal{status: http.StatusUnauthorized, code: CodeTokenMissing,
@@ -153,17 +157,20 @@ func capacityRefusal(code string) refusal {
 }
 
 // offeredProtocols reads the client's subprotocols: whether it speaks
-// v1, and the token it carries.
-func offeredProtocols(req *http.Request) (v1 bool, token string) {
+// v1, the token it carries, and whether it offered anything else (another
+// protocol, or one of these twice).
+func offeredProtocols(req *http.Request) (v1 bool, token string, others bool) {
 	for _, p := range websocket.Subprotocols(req) {
 		switch {
-		case p == ProtocolV1:
+		case p == ProtocolV1 && !v1:
 			v1 = true
-		case strings.HasPrefix(p, TokenProtocolPrefix):
+		case strings.HasPrefix(p, TokenProtocolPrefix) && token == "":
 			token = strings.TrimPrefix(p, TokenProtocolPrefix)
+		default:
+			others = true
 		}
 	}
-	return v1, token
+	return v1, token, others
 }
 
 // originAllowed admits clients without an Origin (not browsers), browsers

@@ -19,7 +19,11 @@ type Match struct {
 }
 
 // New shuffles the first hand from the seed and deals it; opening holds the
-// events of that first deal.
+// events of that first deal. It refuses what Validate refuses, with one
+// exception: it plays the options as InForce reads them, so the
+// partnerships flag below 4 players is dropped, not refused, because
+// rooms stored before Validate refused it are dealt again from their
+// setup. Check new options with Validate first.
 func New(setup Setup) (m *Match, opening []Event, err error) {
 	setup.Options = setup.Options.InForce()
 	if err := setup.Options.Validate(); err != nil {

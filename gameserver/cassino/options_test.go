@@ -143,3 +143,26 @@ func TestPartnersShowTheirSidesPointsAndTheirOwnTally(t *testing.T) {
 	}
 	t.Fatal("no hand was scored")
 }
+
+// With sweeps: false no sweep is tallied (docs/PROTOCOL.md), so a position
+// that carries some is refused rather than shown and tallied.
+func TestAPositionWithSweepsIsRefusedWhereSweepsAreNotCounted(t *testing.T) {
+	p := Position{
+		Hands:  [][]Card{{NewCard(5, Hearts)}, {NewCard(6, Hearts)}},
+		Table:  []Card{NewCard(9, Clubs)},
+		Sweeps: []int{2, 0},
+	}
+	o := DefaultOptions(2)
+	o.Sweeps = false
+	if _, err := FromPosition(Setup{Options: o}, p); err == nil || !strings.Contains(err.Error(), "sweeps are not counted") {
+		t.Fatalf("sweeps: false, a position with 2 sweeps: err %v", err)
+	}
+	o.Sweeps = true
+	m, err := FromPosition(Setup{Options: o}, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := m.View(0); v.Sweeps[0] != 2 {
+		t.Fatalf("sweeps: true: view sweeps %v", v.Sweeps)
+	}
+}

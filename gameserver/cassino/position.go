@@ -29,11 +29,19 @@ type PositionBuild struct {
 }
 
 // FromPosition creates a match from a position, checking it like a
-// snapshot (cards once, builds well formed, the seat to move holds cards).
+// snapshot (cards once, builds well formed, the seat to move holds cards),
+// and that it holds no sweeps where the options count none.
 func FromPosition(setup Setup, p Position) (*Match, error) {
 	o := setup.Options
 	if err := o.Validate(); err != nil {
 		return nil, err
+	}
+	if !o.Sweeps {
+		for seat, k := range p.Sweeps {
+			if k != 0 {
+				return nil, fmt.Errorf("position: seat %d has %d sweeps, but sweeps are not counted (sweeps: false)", seat, k)
+			}
+		}
 	}
 	n := o.Players
 	s := &state{

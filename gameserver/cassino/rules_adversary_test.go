@@ -869,8 +869,8 @@ func TestAdversaryPartnershipSweepsAddUp(t *testing.T) {
 	if !slices.Equal(sc.Points, []int{10, 5, 10, 5}) {
 		t.Fatalf("points %v, want [10 5 10 5]", sc.Points)
 	}
-	o.Sweeps = false
-	sc = scoreHand(t, o, spec, 3, nil, []int{1, 1, 2, 0})
+	o.Sweeps = false // no sweep is tallied, so the position holds none
+	sc = scoreHand(t, o, spec, 3, nil, nil)
 	if !slices.Equal(sc.Points, []int{7, 4, 7, 4}) {
 		t.Fatalf("points %v with sweeps off, want [7 4 7 4]", sc.Points)
 	}

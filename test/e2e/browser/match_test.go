@@ -28,8 +28,9 @@ func TestTwoBrowsersPlayEachOther(t *testing.T) {
 	if w := eval[string](ann, "read the waiting line", `document.getElementById('waiting-text').textContent`, step); !strings.Contains(w, "1 of 2 seats taken") {
 		t.Errorf("waiting line %q, want it to say 1 of 2 seats taken", w)
 	}
+	late := openNameForm(b, url)
 	joinRoom(bob, url)
-	roomFullInWords(t, b, url)
+	roomFullInWords(t, late, url)
 
 	for _, pl := range []*player{ann, bob} {
 		pl.do("see the table", step, chromedp.WaitVisible(chromedp.CSS(`#hand [data-card]`)))

@@ -3,6 +3,7 @@ package browser
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -144,19 +145,61 @@ func takeOver(t *testing.T, p *player, roomURL string) {
 	)
 }
 
-// roomFullInWords has a third person try a full room: the refusal is
-// shown in words.
-func roomFullInWords(t *testing.T, b *browserProcess, roomURL string) {
-	t.Helper()
+// openNameForm has a third person open the room while a seat is still
+// free, and type a name.
+func openNameForm(b *browserProcess, roomURL string) *player {
 	late := b.newPlayer("late")
-	late.do("try a full room", 2*step,
+	late.do("open the room while a seat is free", 2*step,
 		chromedp.Navigate(roomURL),
 		chromedp.WaitVisible(chromedp.ID("join-name")),
 		chromedp.SendKeys(chromedp.ID("join-name"), "Late"),
+	)
+	return late
+}
+
+// roomFullInWords has the third person, whose form was open before the
+// last seat was taken, try the full room: the refusal is shown in words.
+// Opened again once the room's phase says its match is on, the room
+// offers no name form at all.
+func roomFullInWords(t *testing.T, late *player, roomURL string) {
+	t.Helper()
+	late.do("try the full room", 2*step,
 		chromedp.Click(chromedp.ID("join-submit")),
 		chromedp.WaitVisible(chromedp.ID("join-error")),
 	)
 	if text := eval[string](late, "read the refusal", `document.getElementById('join-error').textContent`, step); !strings.Contains(text, "Every seat") {
 		t.Errorf("refusal of a full room: %q, want words saying every seat is taken", text)
 	}
+	waitRoomPhase(t, roomURL, "Playing")
+	late.do("open the room being played", 2*step,
+		chromedp.Navigate(roomURL),
+		chromedp.WaitVisible(chromedp.CSS(`#notice[data-kind="full"]`)),
+	)
+	if text := eval[string](late, "read the notice", `document.getElementById('notice-text').textContent`, step); !strings.Contains(text, "Every seat") {
+		t.Errorf("a room being played says %q, want words saying every seat is taken", text)
+	}
+	if formShown := eval[bool](late, "look for the name form", `!document.getElementById('join-form').hidden`, step); formShown {
+		t.Error("a room being played still shows the name form")
+	}
+}
+
+// waitRoomPhase waits until the room facts of the room page at roomURL
+// (GET /v1/rooms/{ns}/{name}) say phase.
+func waitRoomPhase(t *testing.T, roomURL, phase string) {
+	t.Helper()
+	facts := strings.Replace(roomURL, "/r/", "/v1/rooms/", 1)
+	deadline := time.Now().Add(30 * time.Second)
+	var got struct{ Phase string }
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(facts)
+		if err == nil {
+			err = json.NewDecoder(resp.Body).Decode(&got)
+			resp.Body.Close()
+		}
+		if err == nil && got.Phase == phase {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("room %s: phase %q, still not %s", facts, got.Phase, phase)
 }

@@ -45,6 +45,19 @@ export function askName(ns, name, onJoined) {
         notice('finished', 'This match is over.', 'Watch its replay', () => location.assign(`/r/${ns}/${name}/replay`));
         return;
       }
+      // Every seat is taken once the match is on: a visitor can only
+      // watch it, where the room allows that, or find another table.
+      if (f?.phase === 'Playing') {
+        show($('join-form'), false);
+        if (f.spectators?.allowed === true) {
+          notice('full', 'Every seat of this table is taken: its match is being played.', 'Watch this match',
+            () => location.assign(`/r/${ns}/${name}?watch=1`));
+        } else {
+          notice('full', 'Every seat of this table is taken: its match is being played. Press Play now on the start page for another table.',
+            'Back to the start page', () => location.assign('/'));
+        }
+        return;
+      }
       $('room-facts').textContent = factsWords(f);
       // Offered only where POST .../watch can succeed.
       show($('watch-offer'), f?.spectators?.allowed === true);

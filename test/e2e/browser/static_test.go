@@ -2,9 +2,12 @@ package browser
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -168,4 +171,51 @@ func checkModules(t *testing.T, p *player) {
 	if r := fmt.Sprint(got["rooms"]); r != wantRooms {
 		t.Errorf("parsed rooms: %s, want %s", r, wantRooms)
 	}
+}
+
+// Play now asks again after a too_many_joins refusal no sooner than the
+// answer's Retry-After (docs/PLAYING.md, Play now): every ask counts
+// against the address's joins, so an early one is only refused again.
+func TestPlayNowWaitsTheRetryAfterItIsGiven(t *testing.T) {
+	var mu sync.Mutex
+	var asks []time.Time
+	mux := http.NewServeMux()
+	mux.Handle("/", web.Handler())
+	mux.HandleFunc("/v1/play", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		asks = append(asks, time.Now())
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Retry-After", "2")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = io.WriteString(w, `{"code":"too_many_joins","message":"too many joins from your address; retry later"}`)
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	p := startBrowser(t).newPlayer("ann")
+	p.do("press Play now", step,
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.ID("play-form")),
+		chromedp.SendKeys(chromedp.ID("play-name"), "Ann"),
+		chromedp.Click(chromedp.ID("play-now")),
+	)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		mu.Lock()
+		got := append([]time.Time(nil), asks...)
+		mu.Unlock()
+		if len(got) >= 3 {
+			for i := 1; i < len(got); i++ {
+				if gap := got[i].Sub(got[i-1]); gap < 2*time.Second {
+					t.Errorf("ask %d came %s after the one refused with Retry-After: 2", i+1, gap.Round(time.Millisecond))
+				}
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Play now asked %d times in 20 s after refusals with Retry-After: 2, want it to keep asking", len(got))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.noPageErrors()
 }

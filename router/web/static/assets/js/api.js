@@ -1,11 +1,18 @@
 // The router's HTTP API for one room, on the page's own origin.
 
 export class APIError extends Error {
-  constructor(status, code, message) {
+  // retryAfter: the seconds the answer's Retry-After asks to wait, or 0.
+  constructor(status, code, message, retryAfter = 0) {
     super(message);
     this.status = status;
     this.code = code;
+    this.retryAfter = retryAfter;
   }
+}
+
+function retryAfterSeconds(res) {
+  const s = Number(res.headers.get('Retry-After'));
+  return Number.isFinite(s) && s > 0 ? Math.min(s, 600) : 0;
 }
 
 async function call(method, path, body, signal) {
@@ -31,7 +38,7 @@ async function call(method, path, body, signal) {
   if (!res.ok) {
     const code = data?.code || `http_${res.status}`;
     const message = data?.message || `The server answered ${res.status} ${res.statusText}.`;
-    throw new APIError(res.status, code, message);
+    throw new APIError(res.status, code, message, retryAfterSeconds(res));
   }
   return data;
 }

@@ -34,7 +34,9 @@ function fail(e) {
 }
 
 // seat asks until a seat comes or the error is not worth retrying; a retry
-// carries the same request_id, so it can never take a second seat.
+// carries the same request_id, so it can never take a second seat. It
+// waits as long as the answer's Retry-After asks: every ask counts against
+// the address's joins, so an early one would only be refused again.
 async function seat(body, signal) {
   for (let i = 0; ; i++) {
     try {
@@ -43,7 +45,8 @@ async function seat(body, signal) {
       const again = e instanceof APIError && !signal.aborted && i < RETRIES &&
         (e.code === 'network' || e.code === 'matchmaker_unavailable' || e.code === 'too_many_joins');
       if (!again) throw e;
-      await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
+      const wait = e.retryAfter > 0 ? e.retryAfter * 1000 + Math.random() * 500 : 500 + Math.random() * 1000;
+      await new Promise((r) => setTimeout(r, wait));
     }
   }
 }

@@ -190,8 +190,8 @@ func poolOfRoom(_ context.Context, o client.Object) []reconcile.Request {
 
 // poolRoomChanged lets through what changes a pool's counts: a pool
 // room's creation or deletion, and an update of its labels, owners,
-// deletion, phase or seats. A steady room's status refreshes do not wake
-// its pool.
+// deletion, phase, seats, or whether it cannot start. A steady room's
+// status refreshes do not wake its pool.
 var poolRoomChanged = predicate.Funcs{
 	CreateFunc: func(e ctrlevent.CreateEvent) bool { return hasPoolLabel(e.Object) },
 	DeleteFunc: func(e ctrlevent.DeleteEvent) bool { return hasPoolLabel(e.Object) },
@@ -221,8 +221,10 @@ type roomView struct {
 	claimable bool
 	taken     bool // someone sat there
 	phase     gamesv1.GameRoomPhase
+	stuck     string // why it cannot start (pool_status.go), or ""
 }
 
 func poolView(r *gamesv1.GameRoom) roomView {
-	return roomView{deleting: r.DeletionTimestamp != nil, claimable: pool.Claimable(r), taken: pool.PeopleSeated(r) > 0, phase: r.Status.Phase}
+	return roomView{deleting: r.DeletionTimestamp != nil, claimable: pool.Claimable(r), taken: pool.PeopleSeated(r) > 0,
+		phase: r.Status.Phase, stuck: cannotStartReason(r)}
 }

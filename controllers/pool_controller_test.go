@@ -571,3 +571,19 @@ func TestPoolWaitsForItsCacheToShowItsRooms(t *testing.T) {
 	g.Expect(res.RequeueAfter).To(BeNumerically(">", 0), "a timer in case the cache's events were lost")
 	g.Expect(created).To(Equal(2), "the rooms were created again")
 }
+
+// A pool whose rooms cannot start says so, and names one to look at,
+// rather than saying its rooms are starting for ever.
+func TestPoolSaysItsRoomsCannotStart(t *testing.T) {
+	g := NewWithT(t)
+	ns := poolNamespace(t)
+	restartOperator(t, func(r *GameRoomReconciler) { r.RoomNamespaces = []string{testNamespace(t)} })
+	p := createPool(t, gameroomtest.MakeGameRoomPool("quick", ns, 2))
+	g.Eventually(func(g Gomega) {
+		c := poolCondition(getPool(g, p), gamesv1.PoolConditionReady)
+		g.Expect(c).NotTo(BeNil())
+		g.Expect(c.Status).To(Equal(metav1.ConditionFalse))
+		g.Expect(c.Reason).To(Equal(ReasonRoomsCannotStart))
+		g.Expect(c.Message).To(MatchRegexp(`^0 of 2 rooms ready; 2 cannot start without a change, first (quick-\S+) \(NamespaceNotPrepared\): kubectl describe gameroom quick-\S+$`))
+	}, poolWaitFor, poll).Should(Succeed())
+}

@@ -16,6 +16,7 @@ import (
 const (
 	ReasonRoomsReady        = "RoomsReady"
 	ReasonRoomsStarting     = "RoomsStarting"
+	ReasonRoomsCannotStart  = "RoomsCannotStart"
 	ReasonRoomsCreateFailed = "RoomsCreateFailed"
 
 	EventRoomsCreated      = "RoomsCreated"
@@ -104,7 +105,48 @@ func computePoolStatus(o poolObserved) gamesv1.GameRoomPoolStatus {
 	default:
 		c.Status, c.Reason = metav1.ConditionFalse, ReasonRoomsStarting
 		c.Message = fmt.Sprintf("%d of %d rooms ready", st.Ready, st.Desired)
+		if n, first, why := stuckRooms(o.rooms.members); n > 0 {
+			c.Reason = ReasonRoomsCannotStart
+			c.Message += fmt.Sprintf("; %d cannot start without a change, first %s (%s): kubectl describe gameroom %s", n, first, why, first)
+		}
 	}
 	meta.SetStatusCondition(&st.Conditions, c)
 	return st
+}
+
+// stuckRooms counts the rooms that cannot start without a change (their
+// phase Failed, or a pod the kubelet or the scheduler keeps failing) and
+// names the first by name with its reason. Only the reason goes into the
+// pool's message, not the room's words, which change with every back-off
+// and would rewrite the pool's status each time.
+func stuckRooms(rooms []*gamesv1.GameRoom) (n int, first, why string) {
+	for _, r := range rooms {
+		reason := cannotStartReason(r)
+		if reason == "" {
+			continue
+		}
+		n++
+		if first == "" || r.Name < first {
+			first, why = r.Name, reason
+		}
+	}
+	return n, first, why
+}
+
+func cannotStartReason(r *gamesv1.GameRoom) string {
+	if r.Status.Phase == gamesv1.PhaseFailed {
+		if c := meta.FindStatusCondition(r.Status.Conditions, gamesv1.ConditionReady); c != nil {
+			return c.Reason
+		}
+		return string(gamesv1.PhaseFailed)
+	}
+	c := meta.FindStatusCondition(r.Status.Conditions, gamesv1.ConditionPodHealthy)
+	if c == nil || c.Status != metav1.ConditionFalse {
+		return ""
+	}
+	switch c.Reason {
+	case ReasonImagePullFailed, ReasonCrashLooping, ReasonConfigMissing, ReasonUnschedulable:
+		return c.Reason
+	}
+	return ""
 }

@@ -68,6 +68,13 @@ func TestComputePoolStatus(t *testing.T) {
 	starting := poolRoom(p, "quick-c", gamesv1.PhaseStarting, 0)
 	seated := poolRoom(p, "quick-d", gamesv1.PhaseReady, 0)
 	seated.Status.Players.Seated = 1
+	noSecret := poolRoom(p, "quick-f", gamesv1.PhaseStarting, time.Minute)
+	noSecret.Status.Conditions = []metav1.Condition{{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionFalse,
+		Reason: ReasonConfigMissing, Message: `secret "croupier-session-keys" not found`}}
+	rejected := poolRoom(p, "quick-e", gamesv1.PhaseFailed, time.Minute)
+	rejected.Status.Conditions = []metav1.Condition{{Type: gamesv1.ConditionReady, Status: metav1.ConditionFalse, Reason: ReasonPodInvalid}}
+	pulling := poolRoom(p, "quick-g", gamesv1.PhaseStarting, 0)
+	pulling.Status.Conditions = []metav1.Condition{{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionFalse, Reason: ReasonPodPending}}
 	rooms := func(rs ...gamesv1.GameRoom) poolRooms { return classify(p, rs) }
 	cases := []struct {
 		name                     string
@@ -86,6 +93,12 @@ func TestComputePoolStatus(t *testing.T) {
 			metav1.ConditionFalse, ReasonRoomsStarting, "1 of 2 rooms ready"},
 		{"create failed", rooms(warmA), errors.New("exceeded quota"), 1, 1, 0, metav1.ConditionFalse, ReasonRoomsCreateFailed,
 			"1 of 2 rooms ready; creating a room failed: exceeded quota"},
+		// A pool whose rooms cannot start says so, naming one to look at.
+		{"a room cannot start", rooms(warmA, noSecret), nil, 2, 1, 0, metav1.ConditionFalse, ReasonRoomsCannotStart,
+			"1 of 2 rooms ready; 1 cannot start without a change, first quick-f (ConfigMissing): kubectl describe gameroom quick-f"},
+		{"no room can start", rooms(noSecret, rejected), nil, 2, 0, 0, metav1.ConditionFalse, ReasonRoomsCannotStart,
+			"0 of 2 rooms ready; 2 cannot start without a change, first quick-e (PodInvalid): kubectl describe gameroom quick-e"},
+		{"a pod still pending is only starting", rooms(warmA, pulling), nil, 2, 1, 0, metav1.ConditionFalse, ReasonRoomsStarting, "1 of 2 rooms ready"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -212,6 +225,9 @@ func TestPoolRoomChanged(t *testing.T) {
 		{"ready", change(func(r *gamesv1.GameRoom) { r.Status.Phase = gamesv1.PhaseReady }), true},
 		{"claimed", change(func(r *gamesv1.GameRoom) { pool.Claim(r, "mm", t0) }), true},
 		{"deleting", change(func(r *gamesv1.GameRoom) { r.DeletionTimestamp = &metav1.Time{Time: t0} }), true},
+		{"cannot start", change(func(r *gamesv1.GameRoom) {
+			r.Status.Conditions = []metav1.Condition{{Type: gamesv1.ConditionPodHealthy, Status: metav1.ConditionFalse, Reason: ReasonImagePullFailed}}
+		}), true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

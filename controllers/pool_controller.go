@@ -147,7 +147,8 @@ func (r *GameRoomPoolReconciler) emit(s *poolScope) {
 	}
 	if len(s.drained) > 0 {
 		r.Recorder.Eventf(s.pool, s.room(s.drained[0]), corev1.EventTypeNormal, EventRoomsDraining, "Drain",
-			"Draining %d unclaimed room(s), deleted in %s unless claimed meanwhile: %s", len(s.drained), r.drainGrace(), strings.Join(s.drained, ", "))
+			"Draining %d unclaimed room(s), deleted at %s (in %s) unless claimed meanwhile: %s", len(s.drained),
+			r.Clock.Now().Add(r.drainGrace()).UTC().Format(time.RFC3339), r.drainGrace(), strings.Join(s.drained, ", "))
 	}
 	if len(s.deleted) > 0 {
 		r.Recorder.Eventf(s.pool, s.room(s.deleted[0]), corev1.EventTypeNormal, EventRoomsDeleted, "Delete",

@@ -116,6 +116,12 @@ func TestScaleDownSparesRoomsHandedOutBeforeTheDrain(t *testing.T) {
 		}
 		return reasons
 	}, waitFor, poll).Should(ContainElements(EventRoomsDraining, EventRoomsDeleted, EventRoomsReleased))
+	// The drain says when its rooms go, as a time (API.md, events).
+	for _, e := range poolEvents(g, p) {
+		if e.Reason == EventRoomsDraining {
+			g.Expect(e.Note).To(MatchRegexp(`deleted at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(in \S+\) unless claimed meanwhile: `))
+		}
+	}
 }
 
 // A drain carries the resourceVersion the room was chosen at: a room

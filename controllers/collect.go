@@ -137,7 +137,7 @@ func (r *GameRoomReconciler) finishedTTL(s *scope, now time.Time) ctrl.Result {
 		return ctrl.Result{RequeueAfter: deadline.Sub(now)}
 	}
 	s.collect = collectFinished
-	s.normal(EventRoomExpired, "Delete", "The match finished at %s; deleting the room after ttlAfterFinished %s",
+	s.expired = fmt.Sprintf("The match finished at %s; deleting the room after ttlAfterFinished %s",
 		finishedAt(s.room, now).UTC().Format(time.RFC3339), s.room.Spec.TTLAfterFinished.Duration)
 	return ctrl.Result{}
 }

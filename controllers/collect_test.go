@@ -2,12 +2,14 @@ package controllers
 
 import (
 	"context"
+	"sort"
 	"testing"
 	"time"
 
 	. "github.com/onsi/gomega"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -193,6 +195,19 @@ func TestFinishedRoomWithZeroTTLIsDeletedAtOnce(t *testing.T) {
 	room, _ := readyRoom(t, gameroomtest.MakeGameRoom("table", ns).TTLAfterFinished(0).HeartbeatTimeout(time.Hour))
 	writeBeat(t, room, beatOf{seated: 2, connected: 2, phase: roomcontract.PhaseFinished, lastActivity: suiteClock.Now()})
 	g.Eventually(func(g Gomega) { roomGone(g, room) }, waitFor, poll).Should(Succeed())
+	// Finished, then expired: in that order by time, as kubectl lists them.
+	g.Eventually(func(g Gomega) []string {
+		var list eventsv1.EventList
+		g.Expect(k8s.List(context.Background(), &list, client.InNamespace(ns))).To(Succeed())
+		sort.SliceStable(list.Items, func(i, j int) bool { return list.Items[i].EventTime.Before(&list.Items[j].EventTime) })
+		var out []string
+		for _, e := range list.Items {
+			if e.Regarding.Name == room.Name && (e.Reason == EventRoomFinished || e.Reason == EventRoomExpired) {
+				out = append(out, e.Reason)
+			}
+		}
+		return out
+	}, waitFor, poll).Should(Equal([]string{EventRoomFinished, EventRoomExpired}))
 }
 
 // A finished room without ttlAfterFinished stays.

@@ -124,6 +124,9 @@ func (r *GameRoomReconciler) reconcileLive(ctx context.Context, s *scope) (ctrl.
 	s.creationEvent()
 	s.problemEvents()
 	s.phaseEvents()
+	if s.expired != "" {
+		s.normal(EventRoomExpired, "Delete", "%s", s.expired)
+	}
 	emit(r.Recorder, s)
 	if cerr := r.collect(ctx, s); cerr != nil {
 		return ctrl.Result{}, errors.Join(err, cerr)
@@ -158,7 +161,10 @@ type scope struct {
 	// startTimedOut: the start rule's verdict; the room goes too.
 	startTimedOut *startTimeout
 	collect       string
-	events        []event
+	// expired: ttlAfterFinished passed, announced after the phase's own
+	// event, so a room finished and expired in one pass reads in order.
+	expired string
+	events  []event
 }
 
 func newScope(room *gamesv1.GameRoom) *scope {

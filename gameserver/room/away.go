@@ -13,7 +13,8 @@ import (
 // before the start, the room takes no new player until they are back:
 // a quick play then finds another table, and a link says why. A seat
 // whose player has not connected yet (a join answered, its page still
-// loading) does not count, nor does a bot.
+// loading) counts from the join: a page closed before it connected leaves
+// a chair as empty as one left later. A bot never counts.
 //
 // A seat whose session has ended is another matter: nobody can come back
 // to it (the token that named it is refused), and a player who joins
@@ -31,22 +32,26 @@ var ErrPlayerAway = errors.New("a player seated in this room left before its mat
 const DefaultAwayGrace = 10 * time.Second
 
 // awaySeat is ErrPlayerAway, naming the seat, while a person seated here
-// left before the match started and has been gone longer than AwayGrace,
-// counted at the earliest from when this pod opened the room (a previous
-// pod's connections died with it); nil otherwise.
+// left before the match started (or never connected since the join) and
+// has been gone longer than AwayGrace, counted at the earliest from when
+// this pod opened the room (a previous pod's connections died with it);
+// nil otherwise.
 func (r *Room) awaySeat() error {
 	if r.match != nil {
 		return nil
 	}
 	now := r.cfg.Now()
 	for seat, p := range r.players {
-		if isBot(p.ID) || p.LastSeen == 0 {
+		if isBot(p.ID) {
 			continue
 		}
 		if _, on := r.conns[seat]; on {
 			continue
 		}
 		since := time.UnixMilli(p.LastSeen)
+		if p.LastSeen == 0 {
+			since = time.UnixMilli(p.Joined)
+		}
 		if since.Before(r.opened) {
 			since = r.opened
 		}

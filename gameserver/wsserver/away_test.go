@@ -31,17 +31,18 @@ func (c *stepClock) add(d time.Duration) {
 
 // A player who sits down and goes away before the match starts closes
 // the room to newcomers once gone longer than the grace (the match would
-// start without them); back, they open it again. A seat whose player has
-// not connected yet does not count, nor does an absence within the grace.
+// start without them); back, they open it again. An absence within the
+// grace does not count.
 func TestARoomWhosePlayerLeftBeforeTheStartTakesNobodyUntilTheyAreBack(t *testing.T) {
 	clock := &stepClock{now: time.Unix(1_800_000_000, 0)}
 	tb := newTable(t, 4, withRoom(func(c *room.Config) { c.Now = clock.Now }))
 
-	tb.join(`{"name":"ann"}`) // joined, never connected
+	ann := tb.join(`{"name":"ann"}`)
+	newBot(t, ann.Seat, ann.Token).connect(tb.wsURL()) // and stays
 	clock.add(time.Hour)
 	bob := tb.join(`{"name":"bob"}`)
 	if bob.status != http.StatusOK {
-		t.Fatalf("a seat never connected refused a newcomer: %+v", bob)
+		t.Fatalf("a room whose players are all there refused a newcomer: %+v", bob)
 	}
 	b := newBot(t, bob.Seat, bob.Token)
 	b.connect(tb.wsURL())
@@ -67,6 +68,34 @@ func TestARoomWhosePlayerLeftBeforeTheStartTakesNobodyUntilTheyAreBack(t *testin
 		t.Fatalf("bob back: join answered %+v", dee)
 	}
 	if f := b.until(func(f frame) bool { return f.Type == "event" }); f.Seq != 1 {
+		t.Fatalf("the last seat did not start the match: %s", f.raw)
+	}
+}
+
+// A seat whose player never connected counts from the join: a page
+// closed before it connected leaves a chair as empty as one left later,
+// and the next player must not be seated against it.
+func TestASeatNeverConnectedClosesTheRoomOnceItsGraceIsOver(t *testing.T) {
+	clock := &stepClock{now: time.Unix(1_800_000_000, 0)}
+	tb := newTable(t, 3, withRoom(func(c *room.Config) { c.Now = clock.Now }))
+
+	ann := tb.join(`{"name":"ann"}`) // joined, not connected yet
+	clock.add(room.DefaultAwayGrace)
+	bob := tb.join(`{"name":"bob"}`)
+	if bob.status != http.StatusOK {
+		t.Fatalf("ann's page still within the grace to connect, bob was refused: %+v", bob)
+	}
+	newBot(t, bob.Seat, bob.Token).connect(tb.wsURL())
+	clock.add(time.Second)
+	if cy := tb.join(`{"name":"cy"}`); cy.status != http.StatusConflict || cy.err.Code != "player_away" {
+		t.Fatalf("ann never connected, past the grace: join answered %+v, want 409 player_away", cy)
+	}
+	a := newBot(t, ann.Seat, ann.Token)
+	a.connect(tb.wsURL())
+	if cy := tb.join(`{"name":"cy"}`); cy.status != http.StatusOK {
+		t.Fatalf("ann connected at last: join answered %+v", cy)
+	}
+	if f := a.until(func(f frame) bool { return f.Type == "event" }); f.Seq != 1 {
 		t.Fatalf("the last seat did not start the match: %s", f.raw)
 	}
 }

@@ -145,6 +145,9 @@ func TestWatchALiveMatchThenItsReplay(t *testing.T) {
 	if txt := eval[string](wes, "read the result", `document.getElementById('result').textContent`, step); !strings.Contains(txt, "won the match") {
 		t.Errorf("the watcher's result reads %q", txt)
 	}
+	if o := eval[string](wes, "read the outcome", `document.getElementById('result').dataset.outcome`, step); o != "watched" {
+		t.Errorf("the watcher's result has outcome %q, want watched: a spectator neither won nor lost", o)
+	}
 	wes.screenshot("result")
 	if advanced < 10 {
 		t.Fatalf("the watcher's table advanced at only %d of the person's turns", advanced)
@@ -227,6 +230,15 @@ func TestWatchModeOfARoomWithoutSpectators(t *testing.T) {
 	}
 	if n := eval[int](wes, "look for a join form", `document.getElementById('join-form').hidden ? 0 : 1`, step); n != 0 {
 		t.Fatal("watch mode offers the join form")
+	}
+	// Watch mode of a room that does not exist says so as the room page
+	// does, and why rooms go.
+	wes.do("watch a room that does not exist", 2*step,
+		chromedp.Navigate(roomPage(p, ns, "gone")+"?watch=1"),
+		chromedp.WaitVisible(chromedp.CSS(`#notice[data-kind="no-room"]`)),
+	)
+	if txt := eval[string](wes, "read the notice", `document.getElementById('notice-text').textContent`, step); !strings.Contains(txt, "There is no room "+ns+"/gone") || !strings.Contains(txt, "idle timeout") {
+		t.Errorf("watch mode of a room that does not exist says %q", txt)
 	}
 	wes.noPageErrors()
 }

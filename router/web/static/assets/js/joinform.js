@@ -65,7 +65,7 @@ export function askName(ns, name, onJoined) {
     (e) => {
       if (e.status === 404) {
         show($('join-form'), false);
-        noRoom(`There is no room ${ns}/${name}. A room nobody plays in for its idle timeout (5 minutes by default) is deleted: ask whoever made it for a new one, or press Play now on the start page for a table.`);
+        noRoom('', `${ns}/${name}`);
       }
     },
   );

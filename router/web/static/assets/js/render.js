@@ -181,7 +181,8 @@ function result(g, v) {
   const won = winners.includes(g.seat);
   const names = winners.map((s) => g.name(s));
   el.dataset.winners = winners.join(',');
-  el.dataset.outcome = won ? 'won' : 'lost';
+  // A spectator (seat -1) neither won nor lost.
+  el.dataset.outcome = g.seat < 0 ? 'watched' : won ? 'won' : 'lost';
   el.replaceChildren(
     h('h2', {}, won ? 'You won the match!' : `${names.join(' and ')} won the match.`),
     h('p', {}, 'Final scores: ', v.scores.map((sc, s) => `${g.name(s)} ${sc}`).join(', '), '.'),

@@ -5,7 +5,7 @@
 // a new one, and a seat's stored session on this page is left alone.
 import { $, show } from './dom.js';
 import { watch } from './api.js';
-import { notice, setConnection } from './banner.js';
+import { noRoom, notice, setConnection } from './banner.js';
 import { Connection, closeWhileAway } from './connection.js';
 import { Game } from './game.js';
 import { render } from './render.js';
@@ -24,6 +24,10 @@ export async function startWatching(ns, name) {
   try {
     s = await watch(ns, name);
   } catch (e) {
+    if (e.code === 'no_such_room') {
+      noRoom('', `${ns}/${name}`);
+      return;
+    }
     const text = e.code === 'spectators_not_allowed' ? 'This room does not allow spectators.'
       : e.code === 'spectators_full' ? 'This room has as many spectators as it allows. Try again later.'
         : e.message;

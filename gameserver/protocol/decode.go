@@ -34,6 +34,9 @@ const (
 	CodeHelloTimeout = "hello_timeout"
 	CodeTokenPrefix  = "token_" // + session refusal reason
 	CodeUnauthorized = "unauthorized"
+	// CodeMatchStarted: leave after the match started; a seat is its
+	// player's for the rest of the match.
+	CodeMatchStarted = "match_started"
 )
 
 // DecodeError is why a client message was refused.
@@ -49,11 +52,13 @@ func bad(code, format string, args ...any) *DecodeError {
 	return &DecodeError{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ClientMessage is a decoded client message: exactly one of Hello, Act.
+// ClientMessage is a decoded client message: exactly one of Hello, Act,
+// Leave.
 type ClientMessage struct {
 	Type  string
 	Hello *Hello
 	Act   *Act
+	Leave bool
 }
 
 // validActionID holds action ids to 1-64 characters of A-Z a-z 0-9 . _ : -:
@@ -119,10 +124,15 @@ func decodeEnvelope(b []byte) (ClientMessage, error) {
 		return decodeHello(env)
 	case TypeAction:
 		return decodeAct(env)
+	case TypeLeave:
+		if env.Token != nil || env.LastSeq != nil || env.ActionID != nil || env.Action != nil {
+			return ClientMessage{}, bad(CodeBadMessage, "leave carries nothing but v and type")
+		}
+		return ClientMessage{Type: TypeLeave, Leave: true}, nil
 	case "":
 		return ClientMessage{}, bad(CodeBadMessage, "\"type\" is missing")
 	default:
-		return ClientMessage{}, bad(CodeUnknownType, "unknown message type %q (want hello or action)", env.Type)
+		return ClientMessage{}, bad(CodeUnknownType, "unknown message type %q (want hello, action or leave)", env.Type)
 	}
 }
 

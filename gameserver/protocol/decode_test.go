@@ -85,6 +85,7 @@ func FuzzDecodeClient(f *testing.F) {
 		`{"v":1,"type":"action","action_id":"a1","action":{"type":"capture","card":"9S","cards":[["9D"],["5H","4C"]],"builds":["b1"]}}`,
 		`{"v":1,"type":"action","action_id":"a2","action":{"type":"build","card":"3H","cards":["2C"],"builds":[],"value":5}}`,
 		`{"v":1,"type":"action","action_id":"a3","action":{"type":"trail","card":"AH"}}`,
+		`{"v":1,"type":"leave"}`, `{"v":1,"type":"leave","token":"t"}`,
 		`{"v":1,"type":"chat"}`, `{}`, `[]`, `null`, ``,
 	} {
 		f.Add([]byte(s))
@@ -106,6 +107,10 @@ func FuzzDecodeClient(f *testing.F) {
 		case TypeAction:
 			if msg.Act == nil || !actionIDPattern.MatchString(msg.Act.ActionID) {
 				t.Fatalf("accepted a bad action: %q", b)
+			}
+		case TypeLeave:
+			if !msg.Leave || msg.Hello != nil || msg.Act != nil {
+				t.Fatalf("accepted a bad leave: %q", b)
 			}
 		default:
 			t.Fatalf("accepted type %q", msg.Type)

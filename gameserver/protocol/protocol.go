@@ -20,6 +20,7 @@ const MaxClientMessage = 4096
 const (
 	TypeHello  = "hello"
 	TypeAction = "action"
+	TypeLeave  = "leave"
 )
 
 // Server message types.

@@ -180,10 +180,37 @@ func (s *Server) handle(ctx context.Context, rm *room.Room, c *conn, p *player, 
 		return s.hello(ctx, rm, c, p, msg.Hello)
 	case !p.hello:
 		s.refuse(c, protocol.CodeHelloFirst, "send hello with your session token first", "")
+	case msg.Leave:
+		return s.leaveSeat(ctx, rm, c, p)
 	case p.claims.Spectator():
 		s.spectatorActs(c, *msg.Act)
 	default:
 		rm.Act(ctx, p.claims.Seat, c, *msg.Act)
+	}
+	return true
+}
+
+// leaveSeat gives the player's seat back before the match starts and
+// closes the connection; false ends it.
+func (s *Server) leaveSeat(ctx context.Context, rm *room.Room, c *conn, p *player) bool {
+	if p.claims.Spectator() {
+		c.Close(websocket.CloseNormalClosure, "stopped watching")
+		return false
+	}
+	err := rm.Leave(ctx, p.claims.PlayerID, p.claims.Seat, c)
+	switch {
+	case err == nil:
+		c.Close(websocket.CloseNormalClosure, "left the room: the seat is free again")
+		return false
+	case errors.Is(err, room.ErrMatchStarted):
+		s.refuse(c, protocol.CodeMatchStarted, "the match has started: your seat is yours until it ends", "")
+	case errors.Is(err, room.ErrDataLost):
+		s.refuse(c, protocol.CodeDataLost, room.DataLostMessage, "")
+	case errors.Is(err, room.ErrNotSeated):
+		s.refuse(c, protocol.CodeUnauthorized, "this session does not hold its seat", "")
+	default:
+		s.cfg.Log.Error(err, "leave", "seat", p.claims.Seat)
+		s.refuse(c, protocol.CodeInternal, "the room cannot reach its storage; send leave again shortly", "")
 	}
 	return true
 }

@@ -107,6 +107,11 @@ func TestPlayABotInsteadAfterTheWait(t *testing.T) {
 	if got := atTable(ann); got == where {
 		t.Errorf("still at %s after taking the bot offer", got)
 	}
+	if where != "/" {
+		// The seat left behind is given back, so nobody is seated there
+		// against an empty chair.
+		waitRoomFacts(t, p.URL()+where, "no seat taken", func(f roomFacts) bool { return f.Seated == 0 })
+	}
 	if bots := eval[int](ann, "count the bots' seats", `document.querySelectorAll('#seats [data-connected="false"]').length`, step); bots != 2 {
 		t.Errorf("%d seats not connected at a 3-seat table with bots; want the 2 bots", bots)
 	}

@@ -187,19 +187,31 @@ func roomFullInWords(t *testing.T, late *player, roomURL string) {
 // (GET /v1/rooms/{ns}/{name}) say phase.
 func waitRoomPhase(t *testing.T, roomURL, phase string) {
 	t.Helper()
+	waitRoomFacts(t, roomURL, "phase "+phase, func(f roomFacts) bool { return f.Phase == phase })
+}
+
+type roomFacts struct {
+	Phase  string
+	Seated int
+}
+
+// waitRoomFacts waits until the room facts of the room page at roomURL
+// hold what ok wants.
+func waitRoomFacts(t *testing.T, roomURL, what string, ok func(roomFacts) bool) {
+	t.Helper()
 	facts := strings.Replace(roomURL, "/r/", "/v1/rooms/", 1)
 	deadline := time.Now().Add(30 * time.Second)
-	var got struct{ Phase string }
+	var got roomFacts
 	for time.Now().Before(deadline) {
 		resp, err := http.Get(facts)
 		if err == nil {
 			err = json.NewDecoder(resp.Body).Decode(&got)
 			resp.Body.Close()
 		}
-		if err == nil && got.Phase == phase {
+		if err == nil && ok(got) {
 			return
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	t.Fatalf("room %s: phase %q, still not %s", facts, got.Phase, phase)
+	t.Fatalf("room %s: %+v, still not %s", facts, got, what)
 }

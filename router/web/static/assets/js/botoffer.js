@@ -1,7 +1,7 @@
 // The bot offer of a table found by Play now (quickplay.js) that still
 // waits for players when the offer's time comes: a new table where house
-// bots take every other seat. The seat left behind stays taken until its
-// room is collected as idle, as any seat of a player who goes away.
+// bots take every other seat. The seat left behind is given back (leave),
+// so the next player is not seated against an empty chair.
 import { $, show } from './dom.js';
 import { newRequestID, quickPlay } from './api.js';
 import { forgetSession, saveSeat } from './session.js';
@@ -10,9 +10,9 @@ let offered = false;
 
 // offerBots calls due once session.quick.offer_at has passed (the page
 // shows #play-bot while the table still waits for players), and makes
-// #play-bot set up the table with bots. Every click retries the same
+// #play-bot set up the table with bots, then leave the seat here. Every click retries the same
 // request, so it never takes two seats.
-export function offerBots(room, session, due) {
+export function offerBots(room, session, due, leave) {
   const q = session?.quick;
   if (offered || !q || !Number.isFinite(q.offer_at) || !(q.players > 1)) return;
   offered = true;
@@ -25,6 +25,7 @@ export function offerBots(room, session, due) {
     try {
       const s = await quickPlay(body);
       const next = saveSeat(s, session.name);
+      await leave();
       forgetSession(room);
       location.assign(`/r/${next}`);
     } catch (e) {

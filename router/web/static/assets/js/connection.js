@@ -105,6 +105,24 @@ export class Connection {
     return true;
   }
 
+  // leave gives the seat back (before the match starts; PROTOCOL.md,
+  // leave) and stops. It resolves once the server has closed the
+  // connection, which it does after freeing the seat, or after wait ms.
+  leave(wait = 1000) {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const ws = this.ws;
+    return new Promise((resolve) => {
+      if (!ws || ws.readyState !== WebSocket.OPEN) {
+        resolve(false);
+        return;
+      }
+      ws.addEventListener('close', () => resolve(true), { once: true });
+      setTimeout(() => resolve(false), wait);
+      ws.send(JSON.stringify({ v: 1, type: 'leave' }));
+    });
+  }
+
   stop() {
     this.stopped = true;
     clearTimeout(this.timer);

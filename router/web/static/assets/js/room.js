@@ -166,7 +166,7 @@ function startPlaying() {
     onState,
   });
   conn.open();
-  offerBots(room, session, () => { ui.botOffer = true; draw(); });
+  offerBots(room, session, () => { ui.botOffer = true; draw(); }, () => conn.leave());
   // Time alone moves an away player's hint: redraw while one is awaited.
   setInterval(() => { if (game?.view && game.awayFor(game.view.turn) > 0) draw(); }, 5000);
   draw();

@@ -33,7 +33,7 @@ export function render(g, ui, onPick, onPlay) {
   if (!v) return;
   room.dataset.turn = v.turn;
   room.dataset.myTurn = String(g.myTurn());
-  status(g, v);
+  status(g, v, ui);
   seats(g, v);
   table(g, v);
   hand(g, v, ui, onPick, onPlay);
@@ -43,7 +43,7 @@ export function render(g, ui, onPick, onPlay) {
   log(g);
 }
 
-function status(g, v) {
+function status(g, v, ui) {
   const el = $('status');
   el.replaceChildren(
     h('span', { id: 'hand-number', dataset: { hand: v.handNumber } }, `Hand ${v.handNumber}`),
@@ -56,6 +56,9 @@ function status(g, v) {
   hint.dataset.turn = v.turn;
   if (v.finished) hint.textContent = 'The match is over.';
   else if (g.closed) hint.textContent = 'This table is closed: nothing more can be played here.';
+  // A play sent stays pending until its event comes back; while the
+  // connection is down, that is until the page is back at the table.
+  else if (g.myTurn() && ui?.pending) hint.textContent = 'Your play is on its way to the table…';
   else if (g.myTurn()) hint.textContent = 'Your turn: pick a card, then a play.';
   else if (g.awayFor(v.turn) >= AWAY_HINT_MS) {
     hint.textContent = `${g.name(v.turn)} to play, away for ${minutes(g.awayFor(v.turn))}: wait for them to come back, or press Play now on the start page for another table.`;

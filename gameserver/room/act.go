@@ -174,6 +174,16 @@ func (r *Room) maybeSnapshot(ctx context.Context) {
 	r.snapSeq = r.seq
 }
 
+// current brings the seats in memory up to date before they change: the
+// room reloaded if stale, and checked against a Redis that lost it (a
+// flushed Redis has free seats that memory knows are taken).
+func (r *Room) current(ctx context.Context) error {
+	if err := r.resync(ctx); err != nil {
+		return err
+	}
+	return r.checkStored(ctx)
+}
+
 // resync reloads the room from Redis when memory may lag the log, e.g.
 // after a write whose reply was lost: the log is the truth.
 func (r *Room) resync(ctx context.Context) error {

@@ -18,10 +18,7 @@ var ErrNotSeated = errors.New("this session does not hold that seat")
 func (r *Room) Attach(ctx context.Context, playerID string, seat int, lastSeq *int64, c Conn) error {
 	ctx, unlock := r.lock(ctx)
 	defer unlock()
-	if err := r.resync(ctx); err != nil {
-		return err
-	}
-	if err := r.checkStored(ctx); err != nil {
+	if err := r.current(ctx); err != nil {
 		return err
 	}
 	p := r.players[seat]

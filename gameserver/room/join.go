@@ -20,11 +20,7 @@ func (r *Room) Join(ctx context.Context, name string, preferred int) (seating.Pl
 	}
 	ctx, unlock := r.lock(ctx)
 	defer unlock()
-	if err := r.resync(ctx); err != nil {
-		return seating.Player{}, err
-	}
-	// A flushed Redis has free seats that memory knows are taken.
-	if err := r.checkStored(ctx); err != nil {
+	if err := r.current(ctx); err != nil {
 		return seating.Player{}, err
 	}
 	if err := r.freeEndedSeats(ctx); err != nil {

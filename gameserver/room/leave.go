@@ -16,10 +16,7 @@ var ErrMatchStarted = errors.New("the match has started")
 func (r *Room) Leave(ctx context.Context, playerID string, seat int, c Conn) error {
 	ctx, unlock := r.lock(ctx)
 	defer unlock()
-	if err := r.resync(ctx); err != nil {
-		return err
-	}
-	if err := r.checkStored(ctx); err != nil {
+	if err := r.current(ctx); err != nil {
 		return err
 	}
 	p := r.players[seat]

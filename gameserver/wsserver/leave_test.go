@@ -1,7 +1,6 @@
 package wsserver_test
 
 import (
-	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -47,8 +46,8 @@ func TestLeaveBeforeTheStartGivesTheSeatBack(t *testing.T) {
 	if err != nil || len(players) != 1 || players[0].ID != bob.PlayerID {
 		t.Fatalf("seats after ann left: %+v, %v", players, err)
 	}
-	if code := helloCloseCode(t, tb, ann.Token); code != 4003 {
-		t.Fatalf("ann's old session said hello: closed %d, want 4003", code)
+	if code, closeErr := helloWith(t, tb, ann.Token); code != protocol.CodeUnauthorized || !websocket.IsCloseError(closeErr, 4003) {
+		t.Fatalf("ann's old session said hello: %s, %v; want unauthorized and close 4003", code, closeErr)
 	}
 
 	cy := tb.join(`{"name":"cy"}`)
@@ -65,29 +64,5 @@ func TestLeaveBeforeTheStartGivesTheSeatBack(t *testing.T) {
 	}
 	if players, _ := tb.roomPlayers(); len(players) != 3 {
 		t.Fatalf("a refused leave changed the seats: %d seated", len(players))
-	}
-}
-
-// helloCloseCode says hello with token and returns the close code the
-// pod ends the connection with.
-func helloCloseCode(t *testing.T, tb *table, token string) int {
-	t.Helper()
-	ws, _, err := websocket.DefaultDialer.Dial(tb.wsURL(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	if err := ws.WriteJSON(map[string]any{"v": 1, "type": "hello", "token": token}); err != nil {
-		t.Fatal(err)
-	}
-	_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
-	for {
-		if _, _, err := ws.ReadMessage(); err != nil {
-			var ce *websocket.CloseError
-			if errors.As(err, &ce) {
-				return ce.Code
-			}
-			t.Fatalf("hello: %v, want a close", err)
-		}
 	}
 }

@@ -57,8 +57,8 @@ type Player struct {
 	// Bot: a house bot holds the seat; the pod plays it, and it is never
 	// connected.
 	Bot bool `json:"bot,omitempty"`
-	// Left: the seat is free again (its player's session ended before
-	// the match started, with nobody connected on it).
+	// Left: the seat is free again, before the match started: its
+	// player sent leave, or their session ended with nobody connected.
 	Left bool `json:"left,omitempty"`
 }
 

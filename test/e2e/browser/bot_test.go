@@ -103,10 +103,14 @@ func showPlays(p *player) {
 		p.t.Errorf("%s: the focused play lights up nothing on the table", p.name)
 	}
 	p.screenshot("table-picked")
+	picked := eval[string](p, "read the picked card", `document.getElementById('plays').dataset.card`, step)
 	p.do("put the card back", step,
 		chromedp.KeyEvent(kb.Escape),
 		chromedp.WaitNotPresent(chromedp.CSS(`#plays [data-play-index]`)),
 	)
+	if f := eval[string](p, "read the focus", `document.activeElement?.dataset?.card || ''`, step); f != picked {
+		p.t.Errorf("%s: after Escape the focus is on %q, want the card put back, %s", p.name, f, picked)
+	}
 }
 
 // At a table of four in partnerships, every seat shows its team, and the

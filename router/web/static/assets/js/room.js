@@ -174,7 +174,15 @@ function startPlaying() {
 
 closeWhileAway(() => conn);
 
-bindKeys({ clear: () => { ui.picked = null; draw(); $('hand').querySelector('button:not([disabled])')?.focus(); } });
+// Escape puts the picked card back, and the focus on it.
+bindKeys({
+  clear: () => {
+    const card = ui.picked;
+    ui.picked = null;
+    draw();
+    restoreFocus({ card });
+  },
+});
 
 // ask shows the name form; joining starts the game with the new session.
 function ask() {

@@ -53,6 +53,9 @@ func TestLostRoomDataIsShownToThePlayerAndThePlatform(t *testing.T) {
 	if label := eval[string](ann, "read the button", `document.getElementById('notice-action').textContent`, step); label != "Back to the start page" {
 		t.Errorf("notice button %q, want Back to the start page", label)
 	}
+	if shown := eval[bool](ann, "look for the error line", `!document.getElementById('error').hidden`, step); shown {
+		t.Error("the loss is said twice: in the notice and again in the error line")
+	}
 	ann.screenshot("data-lost")
 	if hint := eval[string](ann, "read the turn hint", `document.getElementById('turn-hint').textContent`, step); !strings.Contains(hint, "closed") {
 		t.Errorf("turn hint %q under the loss, want it to say the table is closed", hint)

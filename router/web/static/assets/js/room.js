@@ -82,8 +82,11 @@ function onMessage(msg) {
         return;
       }
       if (msg.code === 'data_lost') {
+        // The notice says it, once; the error line stays quiet.
         ui.pending = null;
+        ui.error = null;
         onState('lost', { message: msg.message });
+        break;
       }
       if (msg.action_id && ui.pending?.msg.action_id === msg.action_id) ui.pending = null;
       ui.error = msg.message || msg.code;

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // MaxRequestBody bounds a quick-play request.
@@ -40,7 +41,7 @@ func bad(code, format string, args ...any) error {
 }
 
 // ParsePlayRequest reads and checks a request body: one JSON object, no
-// unknown fields, at most MaxRequestBody bytes.
+// unknown fields, none given twice, at most MaxRequestBody bytes.
 func ParsePlayRequest(r io.Reader) (PlayRequest, error) {
 	var req PlayRequest
 	body, err := io.ReadAll(io.LimitReader(r, MaxRequestBody+1))
@@ -57,6 +58,9 @@ func ParsePlayRequest(r io.Reader) (PlayRequest, error) {
 	}
 	if dec.More() {
 		return req, bad(CodeBadRequest, "body must be one JSON object")
+	}
+	if k := httpjson.RepeatedKey(body); k != "" {
+		return req, bad(CodeBadRequest, "body gives %q twice", k)
 	}
 	return req, req.Validate()
 }

@@ -21,6 +21,8 @@ func TestParsePlayRequestRefusesWhatNoRoomCouldSeat(t *testing.T) {
 		{"two objects", `{` + ok + `}{}`, CodeBadRequest},
 		{"unknown field", `{` + ok + `,"seat":1}`, CodeBadRequest},
 		{"unknown rule", `{` + ok + `,"rules":{"jokers":true}}`, CodeBadRequest},
+		{"a field given twice", `{"game":"cassino","players":2,"players":3,"name":"Ann","request_id":"abcdefgh"}`, CodeBadRequest},
+		{"a rule given twice", `{` + ok + `,"rules":{"sweeps":true,"sweeps":false}}`, CodeBadRequest},
 		{"over 4 KiB", `{` + ok + `,"x":"` + strings.Repeat("a", 5000) + `"}`, CodeBadRequest},
 		{"missing request_id", `{"game":"cassino","players":2,"name":"Ann"}`, CodeBadRequest},
 		{"short request_id", `{"game":"cassino","players":2,"name":"Ann","request_id":"abc"}`, CodeBadRequest},

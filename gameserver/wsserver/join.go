@@ -68,6 +68,10 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body must be one JSON object")
 		return
 	}
+	if k := httpjson.RepeatedKey(body); k != "" {
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body gives \""+k+"\" twice")
+		return
+	}
 	name, err := checkName(req.Name)
 	if err != nil {
 		httpjson.Refuse(w, http.StatusBadRequest, CodeBadName, err.Error())

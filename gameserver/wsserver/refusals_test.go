@@ -33,6 +33,7 @@ func TestJoinRefusals(t *testing.T) {
 		{"name too long", `{"name":"` + strings.Repeat("x", 33) + `"}`, http.StatusBadRequest, "bad_name"},
 		{"control character", `{"name":"a\u0007b"}`, http.StatusBadRequest, "bad_name"},
 		{"unknown field", `{"name":"bob","admin":true}`, http.StatusBadRequest, "bad_request"},
+		{"a field given twice", `{"name":"bob","name":"cy"}`, http.StatusBadRequest, "bad_request"},
 		{"not JSON", `name=bob`, http.StatusBadRequest, "bad_request"},
 		{"two objects", `{"name":"bob"} {"name":"cy"}`, http.StatusBadRequest, "bad_request"},
 		{"trailing data", `{"name":"bob"} junk`, http.StatusBadRequest, "bad_request"},

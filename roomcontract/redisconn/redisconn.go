@@ -35,6 +35,11 @@ const (
 	// deadline: every attempt waits for a pooled connection, dials, writes
 	// and reads, plus the back-off between the two attempts.
 	CallBound = (MaxRetries + 1) * (PoolTimeout + DialTimeout + WriteTimeout + ReadTimeout + 100*time.Millisecond)
+	// IdleConnTimeout closes a pooled connection unused this long. A
+	// burst (the operator's workers reading heartbeats together) opens
+	// many at once; go-redis would keep them half an hour, each one a
+	// client Redis holds.
+	IdleConnTimeout = time.Minute
 )
 
 // Options describe how to reach Redis.
@@ -109,6 +114,7 @@ func (o Options) Client() (redis.UniversalClient, error) {
 		ReadTimeout:           ReadTimeout,
 		WriteTimeout:          WriteTimeout,
 		PoolTimeout:           PoolTimeout,
+		ConnMaxIdleTime:       IdleConnTimeout,
 		MaxRetries:            MaxRetries,
 		MaxRetryBackoff:       100 * time.Millisecond,
 		DialerRetries:         1,

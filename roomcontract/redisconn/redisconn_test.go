@@ -60,14 +60,19 @@ func TestClientKindFollowsMode(t *testing.T) {
 			t.Fatalf("%s: %v", mode, err)
 		}
 		var got string
-		switch c.(type) {
+		var idle time.Duration
+		switch c := c.(type) {
 		case *redis.Client:
-			got = "*redis.Client"
+			got, idle = "*redis.Client", c.Options().ConnMaxIdleTime
 		case *redis.ClusterClient:
-			got = "*redis.ClusterClient"
+			got, idle = "*redis.ClusterClient", c.Options().ConnMaxIdleTime
 		}
 		if got != want {
 			t.Errorf("mode %s opened %T, want %s", mode, c, want)
+		}
+		// A burst's connections are closed once idle, not kept half an hour.
+		if idle != IdleConnTimeout {
+			t.Errorf("mode %s: idle connections kept %s, want %s", mode, idle, IdleConnTimeout)
 		}
 		_ = c.Close()
 	}

@@ -37,6 +37,12 @@ func TestDecodeClient(t *testing.T) {
 		{"trailing data", `{"v":1,"type":"hello","token":"t"} x`, CodeBadJSON},
 		{"not UTF-8", "{\"v\":1,\"type\":\"hello\",\"token\":\"\xff\"}", CodeBadJSON},
 		{"unknown field", `{"v":1,"type":"hello","token":"t","admin":true}`, CodeBadJSON},
+		// encoding/json would keep the last: a hello read as a leave.
+		{"type given twice", `{"v":1,"type":"hello","type":"leave"}`, CodeBadJSON},
+		{"token given twice", `{"v":1,"type":"hello","token":"t","token":"u"}`, CodeBadJSON},
+		{"action_id given twice", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"},"action_id":"b"}`, CodeBadJSON},
+		{"leave", `{"v":1,"type":"leave"}`, ""},
+		{"leave with a token", `{"v":1,"type":"leave","token":"t"}`, CodeBadMessage},
 		{"no version", `{"type":"hello","token":"t"}`, CodeBadVersion},
 		{"no type", `{"v":1}`, CodeBadMessage},
 		{"unknown type", `{"v":1,"type":"chat"}`, CodeUnknownType},

@@ -104,6 +104,8 @@ func TestRouterRestartPagesResume(t *testing.T) {
 	}
 	p.StopRouter()
 	poll[bool](mover, "see the connection lost", `document.getElementById('connection').dataset.state === 'reconnecting'`, step)
+	own := fmt.Sprintf(`document.querySelector('#seats li[data-seat="%d"]').dataset.connected`, seatOf(mover))
+	poll[bool](mover, "see its own seat not connected", own+` === 'false'`, step)
 	playOne(mover, 0)
 	if hint := eval[string](mover, "read the hint", `document.getElementById('turn-hint').textContent`, step); !strings.Contains(hint, "on its way") {
 		t.Errorf("%s: a play made while the connection is down: hint %q, want it to say the play is on its way", mover.name, hint)

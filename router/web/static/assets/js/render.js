@@ -71,7 +71,9 @@ function seats(g, v) {
   for (let s = 0; s < v.handCounts.length; s++) {
     const p = g.players[s];
     const me = s === g.seat;
-    const connected = (me && !g.closed) || (!g.closed && !!p?.connected);
+    // Your own seat is connected unless the page knows it is not (it is
+    // reconnecting).
+    const connected = !g.closed && (me ? p?.connected !== false : !!p?.connected);
     const bot = !me && !!p?.bot;
     const presence = bot ? 'house bot' : connected ? 'connected' : 'not connected';
     // Partners sit opposite (seats 0+2 and 1+3) and share one score.

@@ -136,6 +136,12 @@ function onState(state, info) {
         return;
       }
       if (info.attempt > 0 && info.attempt % 4 === 0) checkRoomStillThere();
+      // The table does not see this page while it reconnects; nor does
+      // its own seat say otherwise (the welcome puts it right).
+      if (game?.players[game.seat]?.connected) {
+        game.players[game.seat].connected = false;
+        draw();
+      }
       break;
   }
 }

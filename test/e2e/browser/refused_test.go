@@ -79,6 +79,10 @@ func TestRefusedSessionOffersToJoinAgain(t *testing.T) {
 	// On its turn the page gets no message, so it does not store its
 	// session again before the reload.
 	waitTurn(ann, step)
+	// The token dropped, the page is a visitor's: the match being played,
+	// it says every seat is taken rather than offer a form a join would
+	// refuse.
+	waitRoomPhase(t, url, "Playing")
 	ann.do("let the stored token expire, and reload", step,
 		chromedp.Evaluate[chromedp.Void](`(() => {
 			const key = 'croupier.room.' + location.pathname.slice(3);
@@ -87,7 +91,10 @@ func TestRefusedSessionOffersToJoinAgain(t *testing.T) {
 			localStorage.setItem(key, JSON.stringify(s));
 		})()`),
 		chromedp.Reload(),
-		chromedp.WaitVisible(chromedp.ID("join-name")),
+		chromedp.WaitVisible(chromedp.CSS(`#notice[data-kind="full"]`)),
 	)
+	if stored := eval[bool](ann, "look for the stored token", `localStorage.getItem('croupier.room.' + location.pathname.slice(3)) !== null`, step); stored {
+		t.Error("the expired token is still stored")
+	}
 	ann.noPageErrors()
 }

@@ -45,6 +45,6 @@ export function noRoom(text, room = '') {
   notice('no-room', text || noRoomText(room), 'Back to the start page', () => location.assign('/'));
 }
 
-export function noRoomText(room) {
+function noRoomText(room) {
   return `There is no room ${room}. A room nobody plays in for its idle timeout (5 minutes by default) is deleted: ask whoever made it for a new one, or press Play now on the start page for a table.`;
 }

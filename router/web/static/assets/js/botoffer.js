@@ -10,8 +10,9 @@ let offered = false;
 
 // offerBots calls due once session.quick.offer_at has passed (the page
 // shows #play-bot while the table still waits for players), and makes
-// #play-bot set up the table with bots, then leave the seat here. Every click retries the same
-// request, so it never takes two seats.
+// #play-bot set up the table with bots, then leave the seat here (leave
+// says false when the match here has started: the player stays). Every
+// click retries the same request, so it never takes two seats.
 export function offerBots(room, session, due, leave) {
   const q = session?.quick;
   if (offered || !q || !Number.isFinite(q.offer_at) || !(q.players > 1)) return;
@@ -24,8 +25,12 @@ export function offerBots(room, session, due, leave) {
     show($('play-bot-error'), false);
     try {
       const s = await quickPlay(body);
+      if (!(await leave())) {
+        $('play-bot-error').textContent = 'The match at this table has started: play it here.';
+        show($('play-bot-error'), true);
+        return;
+      }
       const next = saveSeat(s, session.name);
-      await leave();
       forgetSession(room);
       location.assign(`/r/${next}`);
     } catch (e) {

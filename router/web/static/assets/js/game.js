@@ -38,7 +38,8 @@ export class Game {
         return true;
       case 'presence':
         if (msg.left) {
-          // The seat is free again: its player's session ended before the start.
+          // The seat is free again, before the start: its player left, or
+          // their session ended.
           delete this.players[msg.seat];
           return true;
         }

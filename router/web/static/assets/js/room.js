@@ -175,7 +175,11 @@ function startPlaying() {
     onState,
   });
   conn.open();
-  offerBots(room, session, () => { ui.botOffer = true; draw(); }, () => conn.leave());
+  offerBots(room, session, () => { ui.botOffer = true; draw(); }, async () => {
+    if (game?.phase !== 'waiting') return false;
+    await conn.leave();
+    return true;
+  });
   // Time alone moves an away player's hint: redraw while one is awaited.
   setInterval(() => { if (game?.view && game.awayFor(game.view.turn) > 0) draw(); }, 5000);
   draw();

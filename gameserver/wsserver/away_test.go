@@ -167,6 +167,11 @@ func TestASeatWhoseSessionEndedBeforeTheStartIsGivenBack(t *testing.T) {
 	if err != nil || len(players) != 2 || players[0].ID != again.PlayerID || players[1].ID != bob.PlayerID {
 		t.Fatalf("seats after the rejoin: %+v, %v; want ann's new session at %d and bob at %d", players, err, ann.Seat, bob.Seat)
 	}
+	// The record keeps when the session ends (docs/REDIS.md, expires): the
+	// token's expires_at, or later.
+	if players[0].Expires < again.ExpiresAt {
+		t.Fatalf("ann's record ends at %d, before her token's expires_at %d", players[0].Expires, again.ExpiresAt)
+	}
 
 	cy := tb.join(`{"name":"cy"}`)
 	if cy.status != http.StatusOK {

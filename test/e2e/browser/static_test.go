@@ -151,8 +151,17 @@ func checkModules(t *testing.T, p *player) {
 		seats.apply({ type: 'presence', seat: 0, name: 'Ann', connected: false, last_seen: 1, left: true });
 		seats.apply({ type: 'presence', seat: 2, name: 'Cy', connected: true, last_seen: 2 });
 		const seated = seats.players.filter(Boolean).map((p) => p.name);
-		return { backoff, rooms, away, log: game.log, seated };
+		// A player who never connected is away from when the page first
+		// saw them so, as one who left is from their last_seen.
+		const ghost = new g.Game({ seat: 0 });
+		ghost.apply({ type: 'welcome', seat: 0, seats: 2, phase: 'playing', players: [{ seat: 0, name: 'Ann', connected: true, last_seen: 1 }, { seat: 1, name: 'Ghost', connected: false, last_seen: 0 }] });
+		ghost.apply({ type: 'welcome', seat: 0, seats: 2, phase: 'playing', players: [{ seat: 0, name: 'Ann', connected: true, last_seen: 2 }, { seat: 1, name: 'Ghost', connected: false, last_seen: 0 }] });
+		const ghostAway = ghost.awayFor(1, Date.now() + 31000) >= 30000;
+		return { backoff, rooms, away, log: game.log, seated, ghostAway };
 	})()`, step)
+	if got["ghostAway"] != true {
+		t.Error("a player who never connected is not away 31 s after the page first saw them")
+	}
 	if s := fmt.Sprint(got["seated"]); s != "[Bob Cy]" {
 		t.Errorf("seated after a seat was given back and another taken: %s, want [Bob Cy]", s)
 	}

@@ -33,8 +33,11 @@ export class Game {
         this.seat = msg.seat;
         this.seats = msg.seats;
         this.phase = msg.phase;
-        this.players = [];
-        for (const p of msg.players || []) this.players[p.seat] = p;
+        {
+          const before = this.players;
+          this.players = [];
+          for (const p of msg.players || []) this.seen(p, before[p.seat]);
+        }
         return true;
       case 'presence':
         if (msg.left) {
@@ -43,7 +46,7 @@ export class Game {
           delete this.players[msg.seat];
           return true;
         }
-        this.players[msg.seat] = { seat: msg.seat, name: msg.name, connected: msg.connected, last_seen: msg.last_seen, bot: msg.bot === true };
+        this.seen({ seat: msg.seat, name: msg.name, connected: msg.connected, last_seen: msg.last_seen, bot: msg.bot === true });
         return true;
       case 'view':
         this.seq = msg.seq;
@@ -120,12 +123,22 @@ export class Game {
     }
   }
 
+  // seen records a seat's player. One who never connected (last_seen 0)
+  // has no time of their own to be away from: they count from when this
+  // page first saw them so.
+  seen(p, before = this.players[p.seat]) {
+    const never = !p.connected && !p.last_seen && !p.bot;
+    p.unseen_since = never ? (before?.unseen_since ?? Date.now()) : undefined;
+    this.players[p.seat] = p;
+  }
+
   // awayFor is how long the person at seat has been disconnected (ms); 0
-  // for you, a house bot, a connected player or one never seen.
+  // for you, a house bot or a connected player.
   awayFor(seat, now = Date.now()) {
     const p = this.players[seat];
-    if (seat === this.seat || !p || p.bot || p.connected || !p.last_seen) return 0;
-    return Math.max(0, now - p.last_seen);
+    const since = p?.last_seen || p?.unseen_since;
+    if (seat === this.seat || !p || p.bot || p.connected || !since) return 0;
+    return Math.max(0, now - since);
   }
 
   myTurn() {

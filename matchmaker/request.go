@@ -59,7 +59,7 @@ func ParsePlayRequest(r io.Reader) (PlayRequest, error) {
 	if dec.More() {
 		return req, bad(CodeBadRequest, "body must be one JSON object")
 	}
-	if k := httpjson.RepeatedKey(body); k != "" {
+	if k := httpjson.RepeatedKey(body, 0); k != "" {
 		return req, bad(CodeBadRequest, "body gives %q twice", k)
 	}
 	return req, req.Validate()

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // Error codes of refused client messages.
@@ -116,7 +117,9 @@ func decodeEnvelope(b []byte) (ClientMessage, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return ClientMessage{}, bad(CodeBadJSON, "one JSON object per message")
 	}
-	if k := repeatedField(b); k != "" {
+	// Only the message's own fields, as quickAct looks at them; the
+	// action's fields are its decoder's.
+	if k := httpjson.RepeatedKey(b, 1); k != "" {
 		return ClientMessage{}, bad(CodeBadJSON, "the message gives %q twice", k)
 	}
 	if env.V == nil || *env.V != Version {
@@ -171,42 +174,4 @@ func decodeAct(env envelope) (ClientMessage, error) {
 		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: err.Error(), ActionID: id}
 	}
 	return ClientMessage{Type: TypeAction, Act: &Act{ActionID: id, Action: a}}, nil
-}
-
-// repeatedField names a field b's object gives twice, or "": encoding/json
-// keeps the last of repeated fields, so {"type":"hello","type":"leave"}
-// would be read as a leave. Only the message's own fields are looked at,
-// as quickAct does; the action's fields are its decoder's. b is known to
-// be one valid JSON object.
-func repeatedField(b []byte) string {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	seen := map[string]bool{}
-	depth, key := 0, false // key: the next token at depth 1 is a field name
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return ""
-		}
-		if d, ok := tok.(json.Delim); ok {
-			if d == '{' || d == '[' {
-				depth++
-			} else {
-				depth--
-			}
-			key = depth == 1
-			continue
-		}
-		if depth != 1 {
-			continue
-		}
-		if name, ok := tok.(string); ok && key {
-			if seen[name] {
-				return name
-			}
-			seen[name] = true
-			key = false
-			continue
-		}
-		key = true // a value ends the field
-	}
 }

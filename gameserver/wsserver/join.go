@@ -68,7 +68,7 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body must be one JSON object")
 		return
 	}
-	if k := httpjson.RepeatedKey(body); k != "" {
+	if k := httpjson.RepeatedKey(body, 0); k != "" {
 		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body gives \""+k+"\" twice")
 		return
 	}

@@ -9,7 +9,9 @@ import (
 // text b, or is "" when there is none (or b is not JSON: its decoder says
 // why). encoding/json keeps the last of repeated keys, so a body that
 // reads one way to a person and another to the server is refused first.
-func RepeatedKey(b []byte) string {
+// Objects nested deeper than maxDepth (1: the outermost object only) are
+// not looked into; 0 looks into all.
+func RepeatedKey(b []byte, maxDepth int) string {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	// Each open object's keys so far; nil for an open array.
 	var open []map[string]bool
@@ -35,7 +37,7 @@ func RepeatedKey(b []byte) string {
 		case string:
 			if expectKey() && key {
 				keys := open[len(open)-1]
-				if keys[t] {
+				if keys[t] && (maxDepth == 0 || len(open) <= maxDepth) {
 					return t
 				}
 				keys[t] = true

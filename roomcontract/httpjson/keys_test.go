@@ -19,8 +19,19 @@ func TestRepeatedKey(t *testing.T) {
 		`["name","name"]`:                                "",
 		`{"request_id":"r1-abcdefgh","request_id":"r2"}`: "request_id",
 	} {
-		if got := RepeatedKey([]byte(body)); got != want {
+		if got := RepeatedKey([]byte(body), 0); got != want {
 			t.Errorf("RepeatedKey(%s) = %q, want %q", body, got, want)
+		}
+	}
+	// maxDepth 1 looks at the outermost object only.
+	for body, want := range map[string]string{
+		`{"type":"hello","type":"leave"}`:                                "type",
+		`{"action":{"card":"AH","card":"KS"},"v":1}`:                     "",
+		`{"a":[{"k":1,"k":2}],"b":1,"b":2}`:                              "b",
+		`{"action":{"x":{"y":1}},"action_id":"a","v":1,"action_id":"b"}`: "action_id",
+	} {
+		if got := RepeatedKey([]byte(body), 1); got != want {
+			t.Errorf("RepeatedKey(%s, 1) = %q, want %q", body, got, want)
 		}
 	}
 }
@@ -32,7 +43,7 @@ func FuzzRepeatedKey(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		RepeatedKey(b)
+		RepeatedKey(b, 0)
 		var m map[string]json.RawMessage
 		if json.Unmarshal(b, &m) != nil || len(m) == 0 {
 			return
@@ -42,8 +53,8 @@ func FuzzRepeatedKey(f *testing.F) {
 			twice := append(append(append([]byte("{"), kb...), ':'), v...)
 			twice = append(append(append(append(twice, ','), kb...), ':'), v...)
 			twice = append(twice, '}')
-			if RepeatedKey(twice) != k {
-				t.Fatalf("RepeatedKey(%s) = %q, want %q", twice, RepeatedKey(twice), k)
+			if RepeatedKey(twice, 0) != k {
+				t.Fatalf("RepeatedKey(%s) = %q, want %q", twice, RepeatedKey(twice, 0), k)
 			}
 			return
 		}

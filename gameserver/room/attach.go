@@ -37,6 +37,7 @@ func (r *Room) Attach(ctx context.Context, playerID string, seat int, lastSeq *i
 	}
 	r.conns[seat] = c
 	r.cfg.Metrics.Connected.Set(float64(len(r.conns)))
+	r.touch(seat) // the welcome shows this connect as the seat's last_seen
 	r.send(seat, c, protocol.Encode(r.welcome(*p)))
 	r.catchUp(ctx, seat, c, lastSeq)
 	r.setPresence(ctx, p, 1)

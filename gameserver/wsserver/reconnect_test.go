@@ -242,9 +242,14 @@ func TestWaitingPlayerSeesTheTableFillAndTheOpeningDeal(t *testing.T) {
 	j0 := tb.join(`{"name":"ann"}`)
 	ann := newBot(t, 0, j0.Token)
 	ann.truth = tb.handAt
+	before := time.Now().UnixMilli()
 	w := ann.connect(tb.wsURL())
 	if w.Phase != "waiting" || w.Seq != 0 || len(w.Players) != 1 {
 		t.Fatalf("welcome while waiting: %s", w.raw)
+	}
+	// last_seen is the last connect: this one (docs/PROTOCOL.md, welcome).
+	if me := w.Players[0]; !me.Connected || me.LastSeen < before {
+		t.Fatalf("ann's own seat in her welcome: %+v, want connected and seen from %d", me, before)
 	}
 	if ann.view != nil {
 		t.Fatal("a view before the match started")

@@ -8,11 +8,10 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
+	"github.com/croupier-dev/croupier/roomcontract"
 	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
@@ -28,6 +27,8 @@ type PlayRequest struct {
 	Name      string                `json:"name"`
 	RequestID string                `json:"request_id"`
 }
+
+var playRequestFields = httpjson.FieldsOf(PlayRequest{})
 
 var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{8,64}$`)
 
@@ -59,8 +60,11 @@ func ParsePlayRequest(r io.Reader) (PlayRequest, error) {
 	if dec.More() {
 		return req, bad(CodeBadRequest, "body must be one JSON object")
 	}
-	if k := httpjson.RepeatedKey(body, 0); k != "" {
-		return req, bad(CodeBadRequest, "body gives %q twice", k)
+	if !utf8.Valid(body) {
+		return req, bad(CodeBadRequest, "body is not UTF-8") // encoding/json would read each bad byte as U+FFFD
+	}
+	if what := httpjson.CheckFields(body, playRequestFields); what != "" {
+		return req, bad(CodeBadRequest, "body: %s", what)
 	}
 	return req, req.Validate()
 }
@@ -68,7 +72,8 @@ func ParsePlayRequest(r io.Reader) (PlayRequest, error) {
 // Validate checks every field; the room the request asks for must be one
 // the API server would accept.
 func (r *PlayRequest) Validate() error {
-	r.Name = strings.TrimSpace(r.Name)
+	name, nameErr := roomcontract.CheckName(r.Name)
+	r.Name = name
 	switch {
 	case !requestIDPattern.MatchString(r.RequestID):
 		return bad(CodeBadRequest, "request_id must be 8 to 64 characters of A-Z, a-z, 0-9, _ and -")
@@ -78,8 +83,8 @@ func (r *PlayRequest) Validate() error {
 		return bad(CodeBadPlayers, "players must be 2, 3 or 4")
 	case r.Bots < 0 || r.Bots >= r.Players:
 		return bad(CodeBadPlayers, "bots must be 0 to players-1: at least one seat is for a person")
-	case r.Name == "" || utf8.RuneCountInString(r.Name) > 32 || strings.IndexFunc(r.Name, unicode.IsControl) >= 0:
-		return bad(CodeBadName, "name must be 1 to 32 characters without control characters")
+	case nameErr != nil:
+		return bad(CodeBadName, "%s", nameErr.Error())
 	}
 	if r.Rules != nil {
 		if t := r.Rules.TargetScore; t != nil && (*t < 11 || *t > 121) {

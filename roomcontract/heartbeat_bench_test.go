@@ -14,14 +14,12 @@ import (
 
 // What reading heartbeats costs: one read of 1,000 rooms' heartbeats per
 // op, the reader's CPU, bytes and allocations (the garbage the operator's
-// collector pays for) beside redis-server's CPU.
-//
-//   - hashes: ReadBeats, one pipelined HGETALL per room;
-//   - script: the road not taken, a script that reads 250 hashes and
-//     hands their fields back packed in one string, so the reader makes
-//     almost no garbage. Its packing is the cheapest there is (fields
-//     joined by a space, nothing escaped), so its Redis CPU is a lower
-//     bound.
+// collector pays for) beside redis-server's CPU. "hashes" is ReadBeats,
+// one pipelined HGETALL per room. "script" is the road not taken: a
+// script that reads 250 hashes and hands their fields back packed in one
+// string, so the reader makes almost no garbage; its packing is the
+// cheapest there is (fields joined by a space, nothing escaped), so its
+// Redis CPU is a lower bound.
 //
 //	go test -run '^$' -bench BenchmarkReadBeats -benchtime 500x -count 3 ./roomcontract/
 func BenchmarkReadBeats(b *testing.B) {

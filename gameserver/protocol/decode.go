@@ -91,6 +91,13 @@ type envelope struct {
 	Action   json.RawMessage `json:"action"`
 }
 
+var envelopeFields = httpjson.FieldsOf(envelope{})
+
+// actionFields are the members of an action (docs/PROTOCOL.md), which
+// cassino.Action's decoder reads without regard to case, keeping the
+// last of two.
+var actionFields = httpjson.Fields{"type": nil, "card": nil, "cards": nil, "builds": nil, "value": nil}
+
 // DecodeClient parses one client frame. Every refusal is a *DecodeError.
 func DecodeClient(b []byte) (ClientMessage, error) {
 	if len(b) > MaxClientMessage {
@@ -117,10 +124,9 @@ func decodeEnvelope(b []byte) (ClientMessage, error) {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return ClientMessage{}, bad(CodeBadJSON, "one JSON object per message")
 	}
-	// Only the message's own fields, as quickAct looks at them; the
-	// action's fields are its decoder's.
-	if k := httpjson.RepeatedKey(b, 1); k != "" {
-		return ClientMessage{}, bad(CodeBadJSON, "the message gives %q twice", k)
+	// The message's own fields here, the action's in decodeAct.
+	if what := httpjson.CheckFields(b, envelopeFields); what != "" {
+		return ClientMessage{}, bad(CodeBadJSON, "message: %s", what)
 	}
 	if env.V == nil || *env.V != Version {
 		return ClientMessage{}, bad(CodeBadVersion, "\"v\" must be %d", Version)
@@ -169,6 +175,9 @@ func decodeAct(env envelope) (ClientMessage, error) {
 	// The envelope's decoder checked the JSON already: the action's own
 	// strict decoder is all that is left (json.Unmarshal would scan it
 	// once more first, and return the same error).
+	if what := httpjson.CheckFields(env.Action, actionFields); what != "" {
+		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: "action: " + what, ActionID: id}
+	}
 	var a cassino.Action
 	if err := a.UnmarshalJSON(env.Action); err != nil {
 		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: err.Error(), ActionID: id}

@@ -41,6 +41,13 @@ func TestDecodeClient(t *testing.T) {
 		{"type given twice", `{"v":1,"type":"hello","type":"leave"}`, CodeBadJSON},
 		{"token given twice", `{"v":1,"type":"hello","token":"t","token":"u"}`, CodeBadJSON},
 		{"action_id given twice", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"},"action_id":"b"}`, CodeBadJSON},
+		// encoding/json matches a field without regard to case.
+		{"a field in another case", `{"v":1,"type":"hello","TOKEN":"t"}`, CodeBadJSON},
+		{"type in another case", `{"v":1,"Type":"leave"}`, CodeBadJSON},
+		{"type in two cases", `{"v":1,"type":"hello","TYPE":"leave","token":"t"}`, CodeBadJSON},
+		{"an action member in another case", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","CARD":"AH"}}`, CodeBadMessage},
+		{"an action member given twice", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","type":"capture","card":"AH"}}`, CodeBadMessage},
+		{"an action member spelled with ſ", `{"v":1,"type":"action","action_id":"a","action":{"type":"build","card":"AH","value":3,"cardſ":["2H"]}}`, CodeBadMessage},
 		{"leave", `{"v":1,"type":"leave"}`, ""},
 		{"leave with a token", `{"v":1,"type":"leave","token":"t"}`, CodeBadMessage},
 		{"no version", `{"type":"hello","token":"t"}`, CodeBadVersion},

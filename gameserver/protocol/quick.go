@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
+	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // quickAct decodes the action message as clients send it, compact with
@@ -63,7 +64,7 @@ func quickAct(b []byte) (ClientMessage, bool) {
 		return ClientMessage{}, false
 	}
 	var a cassino.Action
-	if a.UnmarshalJSON(action) != nil {
+	if httpjson.CheckFields(action, actionFields) != "" || a.UnmarshalJSON(action) != nil {
 		return ClientMessage{}, false
 	}
 	return ClientMessage{Type: TypeAction, Act: &Act{ActionID: string(id), Action: a}}, true

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/croupier-dev/croupier/gameserver/protocol"
@@ -22,6 +20,8 @@ type JoinRequest struct {
 	Name string `json:"name"`
 	Seat *int   `json:"seat,omitempty"` // preferred seat; any free seat when absent
 }
+
+var joinRequestFields = httpjson.FieldsOf(JoinRequest{})
 
 // JoinResponse is the answer to a successful join.
 type JoinResponse struct {
@@ -45,8 +45,6 @@ const (
 	CodeDataLost   = protocol.CodeDataLost
 )
 
-const maxNameRunes = 32
-
 func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 	rm := s.room.Load()
 	if rm == nil {
@@ -68,11 +66,16 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body must be one JSON object")
 		return
 	}
-	if k := httpjson.RepeatedKey(body, 0); k != "" {
-		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body gives \""+k+"\" twice")
+	if !utf8.Valid(body) {
+		// encoding/json would read each bad byte as U+FFFD.
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body is not UTF-8")
 		return
 	}
-	name, err := checkName(req.Name)
+	if what := httpjson.CheckFields(body, joinRequestFields); what != "" {
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body: "+what)
+		return
+	}
+	name, err := roomcontract.CheckName(req.Name)
 	if err != nil {
 		httpjson.Refuse(w, http.StatusBadRequest, CodeBadName, err.Error())
 		return
@@ -120,20 +123,4 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	httpjson.Write(w, http.StatusOK, JoinResponse{Room: s.cfg.RoomID, PlayerID: p.ID, Seat: p.Seat, Token: token, ExpiresAt: claims.Expiry})
-}
-
-func checkName(n string) (string, error) {
-	n = strings.TrimSpace(n)
-	if !utf8.ValidString(n) {
-		return "", errors.New("name must be UTF-8 text")
-	}
-	if n == "" || utf8.RuneCountInString(n) > maxNameRunes {
-		return "", errors.New("name must be 1 to 32 characters")
-	}
-	for _, r := range n {
-		if !unicode.IsPrint(r) {
-			return "", errors.New("name may not contain control or invisible characters")
-		}
-	}
-	return n, nil
 }

@@ -34,7 +34,10 @@ func TestJoinRefusals(t *testing.T) {
 		{"control character", `{"name":"a\u0007b"}`, http.StatusBadRequest, "bad_name"},
 		{"unknown field", `{"name":"bob","admin":true}`, http.StatusBadRequest, "bad_request"},
 		{"a field given twice", `{"name":"bob","name":"cy"}`, http.StatusBadRequest, "bad_request"},
+		{"a field in two cases", `{"name":"bob","NAME":"cy"}`, http.StatusBadRequest, "bad_request"},
+		{"a field in another case", `{"Name":"cy","Seat":0}`, http.StatusBadRequest, "bad_request"},
 		{"not JSON", `name=bob`, http.StatusBadRequest, "bad_request"},
+		{"not UTF-8", "{\"name\":\"a\xffb\"}", http.StatusBadRequest, "bad_request"},
 		{"two objects", `{"name":"bob"} {"name":"cy"}`, http.StatusBadRequest, "bad_request"},
 		{"trailing data", `{"name":"bob"} junk`, http.StatusBadRequest, "bad_request"},
 	}

@@ -2,61 +2,91 @@ package httpjson
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
-func TestRepeatedKey(t *testing.T) {
-	for body, want := range map[string]string{
-		`{"name":"ann","seat":1}`:                        "",
-		`{"name":"ann","name":"bob"}`:                    "name",
-		`{"rules":{"sweeps":true,"sweeps":false}}`:       "sweeps",
-		`{"a":{"x":1},"b":{"x":2}}`:                      "",
-		`{"a":["a","a",{"k":1,"k":2}]}`:                  "k",
-		`{"a":"b","b":"a"}`:                              "",
-		`{"a":[{"x":1},{"x":1}],"x":3}`:                  "",
-		`{"a":{"b":{}},"a":1}`:                           "a",
-		`{"name":"ann"`:                                  "",
-		`["name","name"]`:                                "",
-		`{"request_id":"r1-abcdefgh","request_id":"r2"}`: "request_id",
-	} {
-		if got := RepeatedKey([]byte(body), 0); got != want {
-			t.Errorf("RepeatedKey(%s) = %q, want %q", body, got, want)
-		}
+type testRules struct {
+	Sweeps *bool  `json:"sweeps,omitempty"`
+	Target *int32 `json:"targetScore,omitempty"`
+}
+
+type testBody struct {
+	Name   string          `json:"name"`
+	Seat   *int            `json:"seat,omitempty"`
+	Rules  *testRules      `json:"rules,omitempty"`
+	List   []testRules     `json:"list"`
+	Action json.RawMessage `json:"action"`
+	Opaque any             `json:"opaque"`
+	hidden int
+}
+
+func TestFieldsOf(t *testing.T) {
+	got := FieldsOf(testBody{})
+	rules := Fields{"sweeps": nil, "targetScore": nil}
+	want := Fields{"name": nil, "seat": nil, "rules": rules, "list": nil, "action": nil, "opaque": nil}
+	if names(got) != names(want) || names(got["rules"]) != names(rules) || got["action"] != nil || got["list"] != nil {
+		t.Fatalf("FieldsOf = %v, want %v", got, want)
 	}
-	// maxDepth 1 looks at the outermost object only.
+}
+
+func TestCheckFields(t *testing.T) {
+	fields := FieldsOf(testBody{})
 	for body, want := range map[string]string{
-		`{"type":"hello","type":"leave"}`:                                "type",
-		`{"action":{"card":"AH","card":"KS"},"v":1}`:                     "",
-		`{"a":[{"k":1,"k":2}],"b":1,"b":2}`:                              "b",
-		`{"action":{"x":{"y":1}},"action_id":"a","v":1,"action_id":"b"}`: "action_id",
+		`{"name":"ann","seat":1}`:                          "",
+		`{"name":"ann","name":"bob"}`:                      `"name" is given twice`,
+		`{"name":"ann","NAME":"bob"}`:                      `"NAME" is not one of its fields`,
+		`{"Name":"ann"}`:                                   `"Name" is not one of its fields`,
+		`{"ſeat":1}`:                                       `"ſeat" is not one of its fields`, // encoding/json folds ſ to s
+		`{"rules":{"sweeps":true,"sweeps":false}}`:         `"sweeps" is given twice`,
+		`{"rules":{"Sweeps":true}}`:                        `"Sweeps" is not one of its fields`,
+		`{"rules":{"sweeps":true},"seat":2}`:               "",
+		`{"name":"seat","seat":1}`:                         "", // a value that spells a field is a value
+		`{"action":{"card":"AH","card":"KS","CARD":1}}`:    "", // its own decoder's
+		`{"opaque":{"a":{"b":1}},"name":"x"}`:              "",
+		`{"list":[{"x":1},{"x":1}],"name":"a","name":"b"}`: `"name" is given twice`,
+		`{"action":[{"a":1},"name"],"seat":1,"Seat":2}`:    `"Seat" is not one of its fields`,
+		`{"rules":{"targetScore":21},"rules":{}}`:          `"rules" is given twice`,
+		`{"name":"ann"`:                                    "",
+		`["name","name"]`:                                  "",
+		`{"rules":{"sweeps":[true,{"x":1}]},"name":"a"}`:   "",
+		`{"rules":{"sweeps":[true,{"x":1}]},"nam":"a"}`:    `"nam" is not one of its fields`,
 	} {
-		if got := RepeatedKey([]byte(body), 1); got != want {
-			t.Errorf("RepeatedKey(%s, 1) = %q, want %q", body, got, want)
+		if got := CheckFields([]byte(body), fields); !strings.HasPrefix(got, want) || (want == "") != (got == "") {
+			t.Errorf("CheckFields(%s) = %q, want %q", body, got, want)
 		}
 	}
 }
 
-// FuzzRepeatedKey: whatever arrives, RepeatedKey returns; and the body
-// with its first object's first member given again always names a key.
-func FuzzRepeatedKey(f *testing.F) {
-	for _, s := range []string{`{"a":1,"a":2}`, `{"a":[{"b":1}],"b":{"c":[1,2,{"c":1}]}}`, `[`, `}`, `{"a":}`} {
+// FuzzCheckFields: whatever arrives, CheckFields returns; what
+// encoding/json reads into a struct with unknown fields refused is either
+// spelled exactly and once, or refused here.
+func FuzzCheckFields(f *testing.F) {
+	for _, s := range []string{`{"name":"a","NAME":"b"}`, `{"rules":{"sweeps":true,"Sweeps":false}}`, `{"seat":1,"seat":2}`,
+		`{"list":[{"sweeps":true}],"action":{"a":1}}`, `[`, `}`, `{"a":}`} {
 		f.Add([]byte(s))
 	}
+	fields := FieldsOf(testBody{})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		RepeatedKey(b, 0)
+		verdict := CheckFields(b, fields)
 		var m map[string]json.RawMessage
-		if json.Unmarshal(b, &m) != nil || len(m) == 0 {
+		if verdict != "" || json.Unmarshal(b, &m) != nil {
 			return
 		}
-		for k, v := range m {
-			kb, _ := json.Marshal(k)
-			twice := append(append(append([]byte("{"), kb...), ':'), v...)
-			twice = append(append(append(append(twice, ','), kb...), ':'), v...)
-			twice = append(twice, '}')
-			if RepeatedKey(twice, 0) != k {
-				t.Fatalf("RepeatedKey(%s) = %q, want %q", twice, RepeatedKey(twice, 0), k)
+		for k := range m {
+			if _, ok := fields[k]; !ok {
+				t.Fatalf("CheckFields(%s) passed member %q", b, k)
 			}
-			return
+		}
+		var r struct {
+			Rules map[string]json.RawMessage `json:"rules"`
+		}
+		if json.Unmarshal(b, &r) == nil {
+			for k := range r.Rules {
+				if _, ok := fields["rules"][k]; !ok {
+					t.Fatalf("CheckFields(%s) passed rules member %q", b, k)
+				}
+			}
 		}
 	})
 }

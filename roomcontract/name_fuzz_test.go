@@ -1,4 +1,4 @@
-package wsserver
+package roomcontract
 
 import (
 	"strings"
@@ -15,14 +15,14 @@ func FuzzCheckName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		name, err := checkName(in)
+		name, err := CheckName(in)
 		if err != nil {
 			return
 		}
 		if !utf8.ValidString(name) || name != strings.TrimSpace(name) {
 			t.Fatalf("accepted %q as %q", in, name)
 		}
-		if n := utf8.RuneCountInString(name); n < 1 || n > maxNameRunes {
+		if n := utf8.RuneCountInString(name); n < 1 || n > MaxNameRunes {
 			t.Fatalf("accepted a name of %d characters", n)
 		}
 		for _, r := range name {

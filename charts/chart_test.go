@@ -312,3 +312,19 @@ func named(objs []*unstructured.Unstructured, names ...string) []*unstructured.U
 	}
 	return out
 }
+
+// A rolling upgrade starts the new operator before the old one stops: with
+// one replica as with more, only the lease holder may act (docs/API.md).
+func TestChartOperatorAlwaysElectsALeader(t *testing.T) {
+	for _, replicas := range []string{"1", "3"} {
+		operators := named(find(render(t, "operator.replicas="+replicas), "Deployment"), "croupier-operator")
+		if len(operators) != 1 {
+			t.Fatalf("operator.replicas=%s: %d croupier-operator Deployments rendered", replicas, len(operators))
+		}
+		var d appsv1.Deployment
+		convert(t, operators[0], &d)
+		if args := d.Spec.Template.Spec.Containers[0].Args; !slices.Contains(args, "--leader-elect=true") {
+			t.Errorf("operator.replicas=%s: operator args %v, want --leader-elect=true", replicas, args)
+		}
+	}
+}

@@ -78,6 +78,45 @@ func TestFloodingClientIsClosedWith1008(t *testing.T) {
 	}
 }
 
+// Pings and pongs are frames too (docs/PROTOCOL.md: every frame counts):
+// a client that floods pings, reading every answer, is told rate_limited
+// and closed with 1008 as a flood of messages is.
+func TestPingFloodIsRateLimited(t *testing.T) {
+	tb := newTable(t, 2, withServer(func(c *wsserver.Config) { c.RatePerSec, c.RateBurst = 0.001, 20 }))
+	j := tb.join(`{"name":"ann"}`)
+	b := newBot(t, 0, j.Token)
+	b.connect(tb.wsURL()) // the hello is the first of the burst
+	pongs := 0
+	b.ws.SetPongHandler(func(string) error { pongs++; return nil })
+	for i := range 60 {
+		if err := b.ws.WriteControl(websocket.PingMessage, []byte("p"), time.Now().Add(time.Second)); err != nil {
+			t.Fatalf("ping %d: %v", i, err)
+		}
+	}
+	_ = b.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	limited := 0
+	for {
+		_, raw, err := b.ws.ReadMessage() // the pongs come through the handler
+		if err == nil {
+			if strings.Contains(string(raw), `"rate_limited"`) {
+				limited++
+			}
+			continue
+		}
+		if !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+			t.Fatalf("after 60 pings: %v, want close 1008", err)
+		}
+		break
+	}
+	// 19 pings within the burst (the hello took one), then 21 over it.
+	if pongs != 19 || limited != 21 {
+		t.Fatalf("60 pings got %d pongs and %d rate_limited, want 19 and 21", pongs, limited)
+	}
+	if n := tb.metrics.FloodClosed.Value(); n != 1 {
+		t.Fatalf("croupier_game_flooding_clients_total = %v, want 1", n)
+	}
+}
+
 // No hello within the hello wait: an error frame that says so, then close
 // 4004.
 func TestNoHelloInTimeIsClosedWith4004(t *testing.T) {

@@ -100,15 +100,65 @@ type player struct {
 	limited int
 }
 
+// errFlooding ends a read whose control frames flooded the limit.
+var errFlooding = errors.New("message rate limit exceeded")
+
 // read is the connection's reader: hello first, then actions, until the
 // client leaves, goes silent, or is closed by the room.
 func (s *Server) read(ctx context.Context, rm *room.Room, c *conn) {
 	ws := c.ws
 	ws.SetReadLimit(hardReadLimit)
 	_ = ws.SetReadDeadline(time.Now().Add(s.cfg.HelloWait))
-	ws.SetPongHandler(func(string) error { return ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait)) })
 	limiter := rate.NewLimiter(rate.Limit(s.cfg.RatePerSec), s.cfg.RateBurst)
 	var p player
+	// allowed spends the limit on a frame, whatever it holds (a malformed
+	// one, a ping or a pong costs the pod as much as a good one); a frame
+	// over the limit gets rate_limited, and a flood is closed: closed
+	// reports that.
+	allowed := func(frame []byte) (ok, closed bool) {
+		if limiter.Allow() {
+			p.limited = 0
+			return true, false
+		}
+		p.limited++
+		if p.limited > s.cfg.RateBurst {
+			s.cfg.Metrics.FloodClosed.Inc()
+			s.refuse(c, protocol.CodeRateLimited, "too many messages after rate_limited: closing", "")
+			c.Close(CloseFlooding, "message rate limit exceeded")
+			return false, true
+		}
+		s.refuse(c, protocol.CodeRateLimited, "slow down: too many messages; resend later with the same action_id", actionIDOf(frame))
+		return false, false
+	}
+	// The control frames' handlers run inside ReadMessage, on this
+	// goroutine.
+	ws.SetPongHandler(func(string) error {
+		if _, closed := allowed(nil); closed {
+			return errFlooding
+		}
+		return ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait))
+	})
+	ws.SetPingHandler(func(data string) error {
+		ok, closed := allowed(nil)
+		if closed {
+			return errFlooding
+		}
+		if !ok {
+			return nil
+		}
+		// A pong is written as the room writes a frame: a client that
+		// cannot take it within directWriteWait is too slow to read.
+		err := ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(directWriteWait))
+		var ne net.Error
+		switch {
+		case err == nil, errors.Is(err, websocket.ErrCloseSent):
+			return nil
+		case errors.As(err, &ne) && ne.Timeout():
+			s.cfg.Metrics.SlowClients.Inc()
+			c.Close(room.CloseTooSlow, "too slow to read: reconnect to catch up")
+		}
+		return err
+	})
 	defer func() {
 		s.leave(context.WithoutCancel(ctx), rm, &p, c)
 		c.Close(websocket.CloseNormalClosure, "")
@@ -131,20 +181,11 @@ func (s *Server) read(ctx context.Context, rm *room.Room, c *conn) {
 		if p.hello {
 			_ = ws.SetReadDeadline(time.Now().Add(s.cfg.PongWait))
 		}
-		// Every frame counts against the limit, whatever it holds: a
-		// malformed one costs the pod as much as a good one.
-		if !limiter.Allow() {
-			p.limited++
-			if p.limited > s.cfg.RateBurst {
-				s.cfg.Metrics.FloodClosed.Inc()
-				s.refuse(c, protocol.CodeRateLimited, "too many messages after rate_limited: closing", "")
-				c.Close(CloseFlooding, "message rate limit exceeded")
-				return
-			}
-			s.refuse(c, protocol.CodeRateLimited, "slow down: too many messages; resend later with the same action_id", actionIDOf(frame))
+		if ok, closed := allowed(frame); closed {
+			return
+		} else if !ok {
 			continue
 		}
-		p.limited = 0
 		if kind != websocket.TextMessage {
 			s.refuse(c, protocol.CodeBadJSON, "send JSON text frames", "")
 			continue

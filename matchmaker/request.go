@@ -55,7 +55,7 @@ func ParsePlayRequest(r io.Reader) (PlayRequest, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
-		return req, bad(CodeBadRequest, `body must be {"game","players","rules","bots","name","request_id"}: %v`, err)
+		return req, bad(CodeBadRequest, `body must be {"game","players","rules","bots","name","request_id"}: %s`, httpjson.Explain(err))
 	}
 	if dec.More() {
 		return req, bad(CodeBadRequest, "body must be one JSON object")

@@ -119,7 +119,7 @@ func decodeEnvelope(b []byte) (ClientMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&env); err != nil {
-		return ClientMessage{}, bad(CodeBadJSON, "message is not a JSON object of known fields: %v", err)
+		return ClientMessage{}, bad(CodeBadJSON, "message is not a JSON object of known fields: %s", httpjson.Explain(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return ClientMessage{}, bad(CodeBadJSON, "one JSON object per message")
@@ -180,7 +180,19 @@ func decodeAct(env envelope) (ClientMessage, error) {
 	}
 	var a cassino.Action
 	if err := a.UnmarshalJSON(env.Action); err != nil {
-		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: err.Error(), ActionID: id}
+		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: actionRefusal(err), ActionID: id}
 	}
 	return ClientMessage{Type: TypeAction, Act: &Act{ActionID: id, Action: a}}, nil
+}
+
+// actionRefusal is the action decoder's error as the client reads it: its
+// own words, or what JSON it wanted where encoding/json would name Go
+// types.
+func actionRefusal(err error) string {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	if errors.As(err, &te) || errors.As(err, &se) {
+		return "action: " + httpjson.Explain(err)
+	}
+	return err.Error()
 }

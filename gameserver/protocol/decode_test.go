@@ -202,3 +202,22 @@ func TestQuickActAgreesWithTheEnvelopeDecoder(t *testing.T) {
 		}
 	}
 }
+
+// Refusals speak of JSON fields and values, never of the server's Go types.
+func TestRefusalsNameNoGoType(t *testing.T) {
+	for _, in := range []string{
+		`[1]`,
+		`{"v":1,"type":"hello","token":123}`,
+		`{"v":1,"type":"action","action_id":"a","action":"trail"}`,
+		`{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":7}}`,
+		`{"v":1,"type":"action","action_id":"a","action":{"type":"build","card":"AH","cards":["2H"],"value":"3"}}`,
+	} {
+		_, err := DecodeClient([]byte(in))
+		if err == nil {
+			t.Fatalf("%s decoded", in)
+		}
+		if msg := err.(*DecodeError).Message; strings.Contains(msg, "Go ") || strings.Contains(msg, "struct") || strings.Contains(msg, "cassino.") {
+			t.Errorf("%s: %q names Go", in, msg)
+		}
+	}
+}

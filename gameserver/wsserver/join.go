@@ -59,7 +59,7 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		err = dec.Decode(&req)
 	}
 	if err != nil {
-		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body must be {\"name\": ..., \"seat\": optional number}: "+err.Error())
+		httpjson.Refuse(w, http.StatusBadRequest, CodeBadRequest, "body must be {\"name\": ..., \"seat\": optional number}: "+httpjson.Explain(err))
 		return
 	}
 	if dec.More() {

@@ -434,3 +434,37 @@ func TestAnEndpointAskedWithAnotherMethodSaysWhichItTakes(t *testing.T) {
 		g.Expect(refusalOf(g, resp).Code).To(Equal(CodeNotFound), path)
 	}
 }
+
+// A browser page of another site must not make its visitors take seats:
+// a join, a watch or a quick play from an Origin the websocket would be
+// refused from is refused 403 before anything else (docs/ROUTER.md);
+// the router's own pages and clients that send no Origin go through.
+func TestPostsFromAnotherOriginAreRefused(t *testing.T) {
+	g := NewWithT(t)
+	pod := newFakePod(t)
+	tr := startRouter(t, nil)
+	tr.setRoom("ns", "r", pod.addr())
+	post := func(path, origin string) *http.Response {
+		req, err := http.NewRequest(http.MethodPost, tr.url+path, strings.NewReader(`{"name":"a"}`))
+		g.Expect(err).NotTo(HaveOccurred())
+		req.Header.Set("Content-Type", "text/plain") // a cross-site fetch with no preflight
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		g.Expect(err).NotTo(HaveOccurred())
+		return resp
+	}
+	for _, path := range []string{"/v1/rooms/ns/r/join", "/v1/rooms/ns/r/watch", "/v1/play", "/v1/rooms/ns/nosuch/join"} {
+		resp := post(path, "https://evil.example")
+		g.Expect(resp.StatusCode).To(Equal(http.StatusForbidden), path)
+		g.Expect(refusalOf(g, resp).Code).To(Equal(CodeOriginNotAllowed), path)
+	}
+	g.Expect(pod.joins).To(BeZero())
+	for _, origin := range []string{"", strings.Replace(tr.url, "http://", "https://", 1)} {
+		resp := post("/v1/rooms/ns/r/join", origin)
+		g.Expect(resp.StatusCode).To(Equal(http.StatusOK), "Origin %q", origin)
+		resp.Body.Close()
+	}
+	g.Expect(pod.joins).To(Equal(2))
+}

@@ -31,6 +31,10 @@ func (r *Router) join(w http.ResponseWriter, req *http.Request) {
 // refusals pass through as they are, and a successful answer gets the
 // room's websocket path, the one players and spectators share.
 func (r *Router) forwardToPod(w http.ResponseWriter, req *http.Request, podPath, limited, what string) {
+	if !r.postOriginAllowed(w, req) {
+		r.metrics.joins.WithLabelValues("refused", CodeOriginNotAllowed).Inc()
+		return
+	}
 	key, rt, code := r.routeFor(w, req)
 	if code != "" {
 		r.metrics.joins.WithLabelValues("refused", code).Inc()
@@ -93,4 +97,16 @@ func (r *Router) unavailable(w http.ResponseWriter, key string, err error) {
 	r.log.V(1).Info("join: pod unreachable", "room", key, "error", err.Error())
 	httpjson.RefuseRetry(w, http.StatusServiceUnavailable, retryAfterSeconds, CodeRoomUnavailable,
 		"room "+key+" did not answer; retry shortly")
+}
+
+// postOriginAllowed refuses, 403, a browser's POST from an origin its
+// websocket would be refused from: a page of another site could otherwise
+// make its visitors take seats (a form or a text/plain fetch needs no
+// preflight), each visitor from their own address, past the join limit.
+func (r *Router) postOriginAllowed(w http.ResponseWriter, req *http.Request) bool {
+	if r.originAllowed(req) {
+		return true
+	}
+	httpjson.Refuse(w, http.StatusForbidden, CodeOriginNotAllowed, "a browser page of this origin may not join, watch or play here")
+	return false
 }

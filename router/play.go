@@ -37,6 +37,10 @@ func newPlayClient(timeout time.Duration) *http.Client {
 // play forwards POST /v1/play to the matchmaker and adds the websocket
 // path to a seat, as a join's answer has it.
 func (r *Router) play(w http.ResponseWriter, req *http.Request) {
+	if !r.postOriginAllowed(w, req) {
+		r.metrics.joins.WithLabelValues("refused", CodeOriginNotAllowed).Inc()
+		return
+	}
 	if r.opts.MatchmakerURL == "" {
 		httpjson.Refuse(w, http.StatusServiceUnavailable, CodePlayUnavailable,
 			"this platform runs no matchmaker: join a room by its link (the router's --matchmaker-url is not set)")

@@ -122,9 +122,9 @@ func TestPlayMayTakeLongerThanTheHandshakeTimeout(t *testing.T) {
 	}
 }
 
-// docs/ROUTER.md: /v1/play checks no Origin and sends no CORS headers, so
-// a page of another origin may send one but cannot read its answer.
-func TestPlayChecksNoOriginAndSendsNoCORSHeaders(t *testing.T) {
+// docs/ROUTER.md: /v1/play, like a join, is refused to a browser page of
+// another origin, and no answer carries CORS headers.
+func TestPlayFromAnotherOriginIsRefusedWithoutCORSHeaders(t *testing.T) {
 	mm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte(`{"room":"games/t1","player_id":"p","seat":0,"token":"v1.x","expires_at":1,"namespace":"games","name":"t1"}`))
 	}))
@@ -138,8 +138,8 @@ func TestPlayChecksNoOriginAndSendsNoCORSHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("a quick play from another origin: %d, want it carried (200)", resp.StatusCode)
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a quick play from another origin: %d, want 403", resp.StatusCode)
 	}
 	for k := range resp.Header {
 		if strings.HasPrefix(k, "Access-Control-") {

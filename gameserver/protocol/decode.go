@@ -172,12 +172,12 @@ func decodeAct(env envelope) (ClientMessage, error) {
 	if len(env.Action) == 0 || bytes.Equal(env.Action, []byte("null")) {
 		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: "action needs an \"action\"", ActionID: id}
 	}
-	// The envelope's decoder checked the JSON already: the action's own
-	// strict decoder is all that is left (json.Unmarshal would scan it
-	// once more first, and return the same error).
 	if what := httpjson.CheckFields(env.Action, actionFields); what != "" {
 		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: "action: " + what, ActionID: id}
 	}
+	// The envelope's decoder checked the JSON already: the action's own
+	// strict decoder is all that is left (json.Unmarshal would scan it
+	// once more first, and return the same error).
 	var a cassino.Action
 	if err := a.UnmarshalJSON(env.Action); err != nil {
 		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: actionRefusal(err), ActionID: id}

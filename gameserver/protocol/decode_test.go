@@ -221,3 +221,28 @@ func TestRefusalsNameNoGoType(t *testing.T) {
 		}
 	}
 }
+
+// The quick path takes an action only when its members are spelled
+// exactly, once each; anything else is the envelope's to decide, so both
+// paths give one answer.
+func TestPlainActionMembers(t *testing.T) {
+	for obj, want := range map[string]bool{
+		`{"type":"trail","card":"AH"}`: true,
+		`{"type":"capture","card":"9S","cards":[["9D"],["5H","4C"]],"builds":["b1"]}`: true,
+		`{"type":"build","card":"3H","cards":["2C"],"builds":[],"value":5}`:           true,
+		`{"type":"trail","CARD":"AH"}`:                                                false,
+		`{"type":"trail","type":"capture","card":"AH"}`:                               false,
+		`{"type":"capture","card":"9S","cards":[["9D"]],"cards":[]}`:                  false,
+		`{"type":"trail","card":"A\"H"}`:                                              true, // the value is the decoder's
+		`{"type":"trail","c\u0061rd":"AH"}`:                                           false,
+		`{"type":"capture","card":"9S","cards":[{"card":1,"card":2}]}`:                true, // nested: the decoder refuses it
+		`{"type":"trail","card":"AH","x":{"type":1}}`:                                 false,
+	} {
+		if got := plainActionMembers([]byte(obj)); got != want {
+			t.Errorf("plainActionMembers(%s) = %v, want %v", obj, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { plainActionMembers([]byte(`{"type":"capture","card":"9S","cards":[["9D"]],"builds":["b1"]}`)) }); n != 0 {
+		t.Errorf("plainActionMembers allocates %v times", n)
+	}
+}

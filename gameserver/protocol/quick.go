@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
-	"github.com/croupier-dev/croupier/roomcontract/httpjson"
 )
 
 // quickAct decodes the action message as clients send it, compact with
@@ -64,7 +63,7 @@ func quickAct(b []byte) (ClientMessage, bool) {
 		return ClientMessage{}, false
 	}
 	var a cassino.Action
-	if httpjson.CheckFields(action, actionFields) != "" || a.UnmarshalJSON(action) != nil {
+	if !plainActionMembers(action) || a.UnmarshalJSON(action) != nil {
 		return ClientMessage{}, false
 	}
 	return ClientMessage{Type: TypeAction, Act: &Act{ActionID: string(id), Action: a}}, true
@@ -123,4 +122,59 @@ func objectEnd(b []byte, i int) int {
 		}
 	}
 	return -1
+}
+
+// plainActionMembers tells whether the action object names each of its
+// members at most once, spelled exactly as an action's (actionFields, in
+// the switch), without escapes: the action's decoder would match "CARD"
+// to card and keep the last of two. Anything else goes to the envelope
+// path, which refuses it with httpjson.CheckFields or reads the escapes.
+// It allocates nothing: every action passes here.
+func plainActionMembers(obj []byte) bool {
+	var got uint8
+	depth, inString, wantKey := 0, false, false
+	for j := 0; j < len(obj); j++ {
+		c := obj[j]
+		switch {
+		case inString && c == '\\':
+			j++
+		case c == '"' && depth == 1 && wantKey && !inString:
+			key, end := plainString(obj, j)
+			if end < 0 {
+				return false
+			}
+			var bit uint8
+			switch string(key) {
+			case "type":
+				bit = 1
+			case "card":
+				bit = 2
+			case "cards":
+				bit = 4
+			case "builds":
+				bit = 8
+			case "value":
+				bit = 16
+			default:
+				return false
+			}
+			if got&bit != 0 {
+				return false
+			}
+			got |= bit
+			wantKey = false
+			j = end - 1
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
+			depth++
+			wantKey = depth == 1
+		case c == '}' || c == ']':
+			depth--
+		case c == ',' && depth == 1:
+			wantKey = true
+		}
+	}
+	return true
 }

@@ -135,6 +135,21 @@ func checkModules(t *testing.T, p *player) {
 			k.resumeIfAway();
 			away[name] = opened;
 		}
+		// A play unanswered means a connection that died without closing
+		// (docs/PLAYING.md): the page drops it and reconnects; one that
+		// is answered in time stays.
+		const silence = {};
+		for (const answered of [false, true]) {
+			const k = new c.Connection('/nowhere', 'token', {});
+			k.ws = { readyState: WebSocket.OPEN, send() {}, close() {} };
+			k.answerWait = 50;
+			let resyncs = 0;
+			k.resync = () => { resyncs++; };
+			k.send({ v: 1, type: 'action' }, { answered: true });
+			if (answered) setTimeout(() => k.heard(), 10);
+			await new Promise((r) => setTimeout(r, 200));
+			silence[answered ? 'answered' : 'silent'] = resyncs;
+		}
 		// The last plays in words: a capture names what a build held, as
 		// its play button does; a dealer is named in the right person.
 		const g = await import('/assets/js/game.js');
@@ -157,7 +172,7 @@ func checkModules(t *testing.T, p *player) {
 		ghost.apply({ type: 'welcome', seat: 0, seats: 2, phase: 'playing', players: [{ seat: 0, name: 'Ann', connected: true, last_seen: 1 }, { seat: 1, name: 'Ghost', connected: false, last_seen: 0 }] });
 		ghost.apply({ type: 'welcome', seat: 0, seats: 2, phase: 'playing', players: [{ seat: 0, name: 'Ann', connected: true, last_seen: 2 }, { seat: 1, name: 'Ghost', connected: false, last_seen: 0 }] });
 		const ghostAway = ghost.awayFor(1, Date.now() + 31000) >= 30000;
-		return { backoff, rooms, away, log: game.log, seated, ghostAway };
+		return { backoff, rooms, away, silence, log: game.log, seated, ghostAway };
 	})()`, step)
 	if got["ghostAway"] != true {
 		t.Error("a player who never connected is not away 31 s after the page first saw them")
@@ -167,6 +182,9 @@ func checkModules(t *testing.T, p *player) {
 	}
 	if a := fmt.Sprint(got["away"]); a != "map[open:1 replaced:0 retrying:1 stopped:0]" {
 		t.Errorf("connections reopened on coming back to the page: %s, want the open and the retrying one only", a)
+	}
+	if s := fmt.Sprint(got["silence"]); s != "map[answered:0 silent:1]" {
+		t.Errorf("reconnects after a play: %s, want one for the play left unanswered, none for the answered", s)
 	}
 	wantBackoff := "[[125 250] [250 500] [500 1000] [1000 2000] [2000 4000] [2500 5000] [2500 5000] [2500 5000]]"
 	if b := fmt.Sprint(got["backoff"]); b != wantBackoff {

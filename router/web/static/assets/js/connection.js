@@ -13,6 +13,12 @@ export const CLOSE_REFUSED = 4003;
 // 4009: the room's stored match was lost; reconnecting cannot bring it back.
 export const CLOSE_DATA_LOST = 4009;
 const CLOSE_TOO_BIG = 1009;
+// A hello or a play unanswered this long means a connection that died
+// without closing (a network that stopped carrying data: the browser
+// still says open, and only a close or an answer would tell): the page
+// drops it and reconnects, and the play is sent again under its own
+// action_id, so it is played at most once.
+const ANSWER_WAIT_MS = 5000;
 const QUICK_RETRY = new Set([1001, 1012]);
 
 export function backoff(attempt, random = Math.random) {
@@ -33,6 +39,24 @@ export class Connection {
     this.ws = null;
     this.timer = null;
     this.stopped = false;
+    this.answerWait = ANSWER_WAIT_MS;
+    this.answerTimer = null;
+  }
+
+  // awaitAnswer reconnects if nothing at all arrives within answerWait.
+  awaitAnswer() {
+    if (this.answerTimer !== null) return;
+    const ws = this.ws;
+    this.answerTimer = setTimeout(() => {
+      this.answerTimer = null;
+      if (this.ws === ws && !this.stopped) this.resync();
+    }, this.answerWait);
+  }
+
+  // heard: something arrived, so the connection is alive.
+  heard() {
+    clearTimeout(this.answerTimer);
+    this.answerTimer = null;
   }
 
   url() {
@@ -53,8 +77,12 @@ export class Connection {
       return;
     }
     this.ws = ws;
-    ws.onopen = () => ws.send(JSON.stringify(this.h.hello()));
+    ws.onopen = () => {
+      ws.send(JSON.stringify(this.h.hello()));
+      this.awaitAnswer();
+    };
     ws.onmessage = (ev) => {
+      if (this.ws === ws) this.heard();
       let msg;
       try {
         msg = JSON.parse(ev.data);
@@ -70,6 +98,7 @@ export class Connection {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      this.heard();
       if (this.stopped) return;
       if (ev.code === CLOSE_REPLACED) this.h.onState('replaced', { code: ev.code });
       else if (ev.code === CLOSE_REFUSED) this.h.onState('refused', { code: ev.code, reason: ev.reason });
@@ -99,9 +128,12 @@ export class Connection {
     this.retry(1012);
   }
 
-  send(msg) {
+  // send sends msg if the socket is open; answered: the server answers
+  // it (a play), so its silence means a dead connection (awaitAnswer).
+  send(msg, { answered = false } = {}) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
     this.ws.send(JSON.stringify(msg));
+    if (answered) this.awaitAnswer();
     return true;
   }
 
@@ -125,6 +157,7 @@ export class Connection {
 
   stop() {
     this.stopped = true;
+    this.heard();
     clearTimeout(this.timer);
     this.timer = null;
     if (this.ws) this.ws.close(1000);

@@ -45,7 +45,7 @@ function play(action) {
   ui.pending = { msg };
   ui.picked = null;
   ui.error = null;
-  conn.send(msg); // if the socket is down, the pending play is sent after the reconnect
+  conn.send(msg, { answered: true }); // if the socket is down, the pending play is sent after the reconnect
   draw();
 }
 
@@ -58,7 +58,7 @@ function onMessage(msg) {
     case 'view':
       game.apply(msg);
       if (ui.pending && ui.pending.ackedSeq !== undefined && msg.seq >= ui.pending.ackedSeq) ui.pending = null;
-      else if (ui.pending) conn.send(ui.pending.msg); // same action_id: played at most once
+      else if (ui.pending) conn.send(ui.pending.msg, { answered: true }); // same action_id: played at most once
       break;
     case 'event':
       if (!game.apply(msg)) {
@@ -78,7 +78,7 @@ function onMessage(msg) {
     case 'error':
       if (msg.code === 'rate_limited' && ui.pending?.msg.action_id === msg.action_id) {
         const again = ui.pending.msg;
-        setTimeout(() => ui.pending?.msg === again && conn.send(again), 1000);
+        setTimeout(() => ui.pending?.msg === again && conn.send(again, { answered: true }), 1000);
         return;
       }
       if (msg.code === 'data_lost') {

@@ -66,6 +66,7 @@ export class Connection {
 
   open() {
     this.stopped = false;
+    this.heard(); // a wait for the last socket's answer is over
     clearTimeout(this.timer);
     this.timer = null;
     this.h.onState(this.attempt === 0 ? 'connecting' : 'reconnecting', { attempt: this.attempt });

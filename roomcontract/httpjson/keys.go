@@ -39,6 +39,12 @@ func fieldsOf(t reflect.Type) Fields {
 	out := Fields{}
 	for f := range t.Fields() {
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" && f.Anonymous {
+			// encoding/json reads an embedded struct's fields as the
+			// outer one's own.
+			maps.Copy(out, fieldsOf(f.Type))
+			continue
+		}
 		if !f.IsExported() || name == "-" {
 			continue
 		}

@@ -11,7 +11,12 @@ type testRules struct {
 	Target *int32 `json:"targetScore,omitempty"`
 }
 
+type testEmbedded struct {
+	Kind string `json:"kind"`
+}
+
 type testBody struct {
+	testEmbedded
 	Name   string          `json:"name"`
 	Seat   *int            `json:"seat,omitempty"`
 	Rules  *testRules      `json:"rules,omitempty"`
@@ -24,7 +29,7 @@ type testBody struct {
 func TestFieldsOf(t *testing.T) {
 	got := FieldsOf(testBody{})
 	rules := Fields{"sweeps": nil, "targetScore": nil}
-	want := Fields{"name": nil, "seat": nil, "rules": rules, "list": nil, "action": nil, "opaque": nil}
+	want := Fields{"kind": nil, "name": nil, "seat": nil, "rules": rules, "list": nil, "action": nil, "opaque": nil}
 	if names(got) != names(want) || names(got["rules"]) != names(rules) || got["action"] != nil || got["list"] != nil {
 		t.Fatalf("FieldsOf = %v, want %v", got, want)
 	}

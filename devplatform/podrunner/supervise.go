@@ -19,6 +19,16 @@ const (
 	healthyRun   = time.Minute
 )
 
+// restartDelay is the wait before restarting a process that ran for ran,
+// given the back-off so far, and the back-off after it: doubling up to
+// maxBackoff, back to firstBackoff after a healthy run (docs/LOCAL.md).
+func restartDelay(backoff, ran time.Duration) (delay, next time.Duration) {
+	if ran > healthyRun {
+		backoff = firstBackoff
+	}
+	return backoff, min(2*backoff, maxBackoff)
+}
+
 // publish writes the pod's first Running status and starts supervising
 // its process.
 func (gp *gamePod) publish(ctx context.Context, r *Runner) error {
@@ -60,13 +70,9 @@ func (r *Runner) supervise(gp *gamePod) {
 		<-proc.Done()
 		stopProbes()
 		code := int32(proc.ExitCode())
-		if time.Since(startedAt) > healthyRun {
-			backoff = firstBackoff
-		}
 		delay := time.Duration(0)
 		if restarts(gp.policy, code) {
-			delay = backoff
-			backoff = min(2*backoff, maxBackoff)
+			delay, backoff = restartDelay(backoff, time.Since(startedAt))
 		}
 		if !r.recordExit(gp, code, delay) || delay == 0 {
 			return

@@ -20,6 +20,7 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/gorilla/websocket"
 
+	"github.com/croupier-dev/croupier/internal/benchcpu"
 	"github.com/croupier-dev/croupier/roomcontract/session"
 )
 
@@ -198,9 +199,15 @@ func BenchmarkIdleConnections(b *testing.B) {
 		cs := open(conns - len(warm))
 		heap1, stack1, g1 := settle()
 		rssAfter := procRSS(b, pid)
-		cpuBefore := procCPU(b, pid)
+		cpuBefore, err := benchcpu.Process(pid)
+		if err != nil {
+			b.Fatal(err)
+		}
 		time.Sleep(idle)
-		cpuAfter := procCPU(b, pid)
+		cpuAfter, err := benchcpu.Process(pid)
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.ReportMetric(float64(rssAfter-rssBefore)/float64(len(cs)), "rss-bytes/conn")
 		b.ReportMetric(float64(rssAfter)/1e6, "rss-MB")
 		n := float64(len(cs))
@@ -228,16 +235,4 @@ func procRSS(b *testing.B, pid int) int64 {
 	}
 	b.Fatal("no VmRSS")
 	return 0
-}
-
-// procCPU is the process's user+system time (clock ticks of 10 ms).
-func procCPU(b *testing.B, pid int) time.Duration {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		b.Fatal(err)
-	}
-	f := strings.Fields(string(raw)[strings.LastIndexByte(string(raw), ')')+2:])
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * 10 * time.Millisecond
 }

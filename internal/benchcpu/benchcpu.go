@@ -23,10 +23,11 @@ func Report(b *testing.B) func() {
 // the benchmark's process is still counted. It reads /proc, in clock
 // ticks (10 ms): run enough iterations for the total to be many ticks.
 func ReportOther(b *testing.B, pid int, unit string) func() {
-	start := otherCPU(pid)
+	start, err := Process(pid)
 	return func() {
-		if b.N > 0 && start >= 0 {
-			b.ReportMetric(float64(otherCPU(pid)-start)/float64(b.N), unit)
+		end, err2 := Process(pid)
+		if b.N > 0 && err == nil && err2 == nil {
+			b.ReportMetric(float64(end-start)/float64(b.N), unit)
 		}
 	}
 }

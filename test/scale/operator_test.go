@@ -25,6 +25,7 @@ import (
 
 	gamesv1 "github.com/croupier-dev/croupier/api/v1alpha1"
 	"github.com/croupier-dev/croupier/api/v1alpha1/gameroomtest"
+	"github.com/croupier-dev/croupier/internal/benchcpu"
 )
 
 const (
@@ -319,7 +320,7 @@ func sample(b *testing.B, ctx context.Context, cs kubernetes.Interface, op *oper
 	pid := op.proc.Pid()
 	s.writes, err = apiWrites(ctx, cs)
 	must(b, err)
-	s.cpu, err = procCPU(pid)
+	s.cpu, err = benchcpu.Process(pid)
 	must(b, err)
 	s.rss, err = procRSS(pid)
 	must(b, err)

@@ -242,6 +242,12 @@ func TestPlainActionMembers(t *testing.T) {
 			t.Errorf("plainActionMembers(%s) = %v, want %v", obj, got, want)
 		}
 	}
+	// Its switch spells actionFields: each alone is taken.
+	for name := range actionFields {
+		if !plainActionMembers([]byte(`{"` + name + `":1}`)) {
+			t.Errorf("plainActionMembers does not take %q, one of actionFields", name)
+		}
+	}
 	if n := testing.AllocsPerRun(100, func() { plainActionMembers([]byte(`{"type":"capture","card":"9S","cards":[["9D"]],"builds":["b1"]}`)) }); n != 0 {
 		t.Errorf("plainActionMembers allocates %v times", n)
 	}

@@ -54,12 +54,13 @@ func bad(code, format string, args ...any) *DecodeError {
 }
 
 // ClientMessage is a decoded client message: exactly one of Hello, Act,
-// Leave.
+// Leave, Ping.
 type ClientMessage struct {
 	Type  string
 	Hello *Hello
 	Act   *Act
 	Leave bool
+	Ping  bool
 }
 
 // validActionID holds action ids to 1-64 characters of A-Z a-z 0-9 . _ : -:
@@ -141,10 +142,15 @@ func decodeEnvelope(b []byte) (ClientMessage, error) {
 			return ClientMessage{}, bad(CodeBadMessage, "leave carries nothing but v and type")
 		}
 		return ClientMessage{Type: TypeLeave, Leave: true}, nil
+	case TypePing:
+		if env.Token != nil || env.LastSeq != nil || env.ActionID != nil || env.Action != nil {
+			return ClientMessage{}, bad(CodeBadMessage, "ping carries nothing but v and type")
+		}
+		return ClientMessage{Type: TypePing, Ping: true}, nil
 	case "":
 		return ClientMessage{}, bad(CodeBadMessage, "\"type\" is missing")
 	default:
-		return ClientMessage{}, bad(CodeUnknownType, "unknown message type %q (want hello, action or leave)", env.Type)
+		return ClientMessage{}, bad(CodeUnknownType, "unknown message type %q (want hello, action, leave or ping)", env.Type)
 	}
 }
 
@@ -196,3 +202,4 @@ func actionRefusal(err error) string {
 	}
 	return err.Error()
 }
+

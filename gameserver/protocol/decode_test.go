@@ -50,6 +50,9 @@ func TestDecodeClient(t *testing.T) {
 		{"an action member spelled with ſ", `{"v":1,"type":"action","action_id":"a","action":{"type":"build","card":"AH","value":3,"cardſ":["2H"]}}`, CodeBadMessage},
 		{"leave", `{"v":1,"type":"leave"}`, ""},
 		{"leave with a token", `{"v":1,"type":"leave","token":"t"}`, CodeBadMessage},
+		{"ping", `{"v":1,"type":"ping"}`, ""},
+		{"ping with an action id", `{"v":1,"type":"ping","action_id":"a"}`, CodeBadMessage},
+		{"ping without version", `{"type":"ping"}`, CodeBadVersion},
 		{"no version", `{"type":"hello","token":"t"}`, CodeBadVersion},
 		{"no type", `{"v":1}`, CodeBadMessage},
 		{"unknown type", `{"v":1,"type":"chat"}`, CodeUnknownType},
@@ -99,6 +102,7 @@ func FuzzDecodeClient(f *testing.F) {
 		`{"v":1,"type":"action","action_id":"a2","action":{"type":"build","card":"3H","cards":["2C"],"builds":[],"value":5}}`,
 		`{"v":1,"type":"action","action_id":"a3","action":{"type":"trail","card":"AH"}}`,
 		`{"v":1,"type":"leave"}`, `{"v":1,"type":"leave","token":"t"}`,
+		`{"v":1,"type":"ping"}`, `{"v":1,"type":"ping","last_seq":1}`,
 		`{"v":1,"type":"chat"}`, `{}`, `[]`, `null`, ``,
 	} {
 		f.Add([]byte(s))
@@ -124,6 +128,10 @@ func FuzzDecodeClient(f *testing.F) {
 		case TypeLeave:
 			if !msg.Leave || msg.Hello != nil || msg.Act != nil {
 				t.Fatalf("accepted a bad leave: %q", b)
+			}
+		case TypePing:
+			if !msg.Ping || msg.Leave || msg.Hello != nil || msg.Act != nil {
+				t.Fatalf("accepted a bad ping: %q", b)
 			}
 		default:
 			t.Fatalf("accepted type %q", msg.Type)
@@ -252,3 +260,4 @@ func TestPlainActionMembers(t *testing.T) {
 		t.Errorf("plainActionMembers allocates %v times", n)
 	}
 }
+

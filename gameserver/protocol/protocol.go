@@ -21,6 +21,10 @@ const (
 	TypeHello  = "hello"
 	TypeAction = "action"
 	TypeLeave  = "leave"
+	// TypePing asks for a pong: a browser cannot send a websocket ping,
+	// and without an answer it cannot tell a live connection from one
+	// whose network stopped carrying data while it waits.
+	TypePing = "ping"
 )
 
 // Server message types.
@@ -31,7 +35,11 @@ const (
 	TypeAck      = "ack"
 	TypeError    = "error"
 	TypePresence = "presence"
+	TypePong     = "pong"
 )
+
+// PongFrame answers a ping; it is the same for every connection.
+var PongFrame = []byte(`{"v":1,"type":"pong"}`)
 
 // Hello is the first message on a connection: who it is and what it saw.
 type Hello struct {

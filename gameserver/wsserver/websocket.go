@@ -223,6 +223,10 @@ func (s *Server) handle(ctx context.Context, rm *room.Room, c *conn, p *player, 
 		s.refuse(c, protocol.CodeHelloFirst, "send hello with your session token first", "")
 	case msg.Leave:
 		return s.leaveSeat(ctx, rm, c, p)
+	case msg.Ping:
+		// Through the frames' own queue, behind what the room sent
+		// before: a pong proves the path those frames take is alive.
+		s.send(c, protocol.PongFrame)
 	case p.claims.Spectator():
 		s.spectatorActs(c, *msg.Act)
 	default:
@@ -315,7 +319,13 @@ func drainUntilClosed(ws *websocket.Conn, wait time.Duration) {
 }
 
 func (s *Server) refuse(c *conn, code, msg, actionID string) {
-	if !c.Send(protocol.Encode(protocol.NewError(code, msg, actionID))) {
+	s.send(c, protocol.Encode(protocol.NewError(code, msg, actionID)))
+}
+
+// send sends the connection's own answer to a frame (not the room's),
+// and drops a client too slow to take it.
+func (s *Server) send(c *conn, frame []byte) {
+	if !c.Send(frame) {
 		s.cfg.Metrics.SlowClients.Inc()
 		c.Close(room.CloseTooSlow, "too slow to read: reconnect to catch up")
 	}

@@ -43,6 +43,15 @@ func TestAMatchPlayedThroughTheRouter(t *testing.T) {
 	plat.CreateRoom(t, ns, "table", 2)
 	players := playerclient.Seat(t, throughRouter(), ns, "table", 2)
 	g.Expect(players[0].Joined.WS).To(Equal("/v1/rooms/" + ns + "/table/ws"))
+	// A ping through the router gets its pong (docs/PROTOCOL.md, ping).
+	players[1].Write(map[string]any{"v": 1, "type": "ping"})
+	for {
+		f, err := players[1].Read()
+		g.Expect(err).NotTo(HaveOccurred())
+		if f.Type == "pong" {
+			break
+		}
+	}
 	final := playMatch(t, players, nil)
 	want := reference(t, ns, "table")
 	g.Expect(final.Scores).To(Equal(want.Scores))

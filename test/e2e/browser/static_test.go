@@ -150,6 +150,25 @@ func checkModules(t *testing.T, p *player) {
 			await new Promise((r) => setTimeout(r, 200));
 			silence[answered ? 'answered' : 'silent'] = resyncs;
 		}
+		// While nothing is sent, the page pings once nothing has been
+		// heard for a while: a ping left unanswered reconnects, and
+		// answered pings keep the connection.
+		for (const answered of [false, true]) {
+			const k = new c.Connection('/nowhere', 'token', {});
+			const sent = [];
+			k.ws = { readyState: WebSocket.OPEN, close() {}, send(m) {
+				sent.push(JSON.parse(m).type);
+				if (answered) setTimeout(() => k.heard(), 10);
+			} };
+			k.idlePing = 30;
+			k.answerWait = 50;
+			let resyncs = 0;
+			k.resync = () => { resyncs++; k.stop(); };
+			k.heard(); // the welcome
+			await new Promise((r) => setTimeout(r, 300));
+			k.stop();
+			silence[answered ? 'idleAnswered' : 'idleSilent'] = resyncs + ':' + [...new Set(sent)].join(',');
+		}
 		// The last plays in words: a capture names what a build held, as
 		// its play button does; a dealer is named in the right person.
 		const g = await import('/assets/js/game.js');
@@ -183,8 +202,8 @@ func checkModules(t *testing.T, p *player) {
 	if a := fmt.Sprint(got["away"]); a != "map[open:1 replaced:0 retrying:1 stopped:0]" {
 		t.Errorf("connections reopened on coming back to the page: %s, want the open and the retrying one only", a)
 	}
-	if s := fmt.Sprint(got["silence"]); s != "map[answered:0 silent:1]" {
-		t.Errorf("reconnects after a play: %s, want one for the play left unanswered, none for the answered", s)
+	if s := fmt.Sprint(got["silence"]); s != "map[answered:0 idleAnswered:0:ping idleSilent:1:ping silent:1]" {
+		t.Errorf("reconnects after a play, and after idle pings (reconnects:messages sent): %s, want one for the play or ping left unanswered, none for the answered", s)
 	}
 	wantBackoff := "[[125 250] [250 500] [500 1000] [1000 2000] [2000 4000] [2500 5000] [2500 5000] [2500 5000]]"
 	if b := fmt.Sprint(got["backoff"]); b != wantBackoff {

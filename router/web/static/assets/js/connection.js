@@ -19,6 +19,11 @@ const CLOSE_TOO_BIG = 1009;
 // drops it and reconnects, and the play is sent again under its own
 // action_id, so it is played at most once.
 const ANSWER_WAIT_MS = 5000;
+// While the player only waits for the others, the page sends nothing and
+// the table may send nothing for minutes: after this long with nothing
+// heard it sends a ping (PROTOCOL.md), whose pong is awaited as a play's
+// answer is. A dead connection is noticed within this plus ANSWER_WAIT_MS.
+const IDLE_PING_MS = 20000;
 const QUICK_RETRY = new Set([1001, 1012]);
 
 export function backoff(attempt, random = Math.random) {
@@ -41,6 +46,8 @@ export class Connection {
     this.stopped = false;
     this.answerWait = ANSWER_WAIT_MS;
     this.answerTimer = null;
+    this.idlePing = IDLE_PING_MS;
+    this.idleTimer = null;
   }
 
   // awaitAnswer reconnects if nothing at all arrives within answerWait.
@@ -53,10 +60,18 @@ export class Connection {
     }, this.answerWait);
   }
 
-  // heard: something arrived, so the connection is alive.
+  // heard: something arrived, so the connection is alive; a ping goes
+  // out if nothing more arrives for idlePing.
   heard() {
     clearTimeout(this.answerTimer);
     this.answerTimer = null;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (this.stopped || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      this.send({ v: 1, type: 'ping' }, { answered: true });
+    }, this.idlePing);
   }
 
   url() {

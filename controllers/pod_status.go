@@ -44,8 +44,8 @@ func podProblem(pod *corev1.Pod) (h podHealth, stuck bool) {
 		// its last termination is the evidence.
 		if t := cs.LastTerminationState.Terminated; t != nil && cs.RestartCount > 0 && !cs.Ready {
 			return podHealth{reason: ReasonCrashLooping, message: fmt.Sprintf(
-				"Container %s of pod %s keeps crashing (restarted %d times%s)",
-				cs.Name, pod.Name, cs.RestartCount, lastExit(cs))}, true
+				"Container %s of pod %s keeps crashing (%s%s)",
+				cs.Name, pod.Name, restarted(cs.RestartCount), lastExit(cs))}, true
 		}
 	}
 	for _, c := range pod.Status.Conditions {
@@ -57,6 +57,13 @@ func podProblem(pod *corev1.Pod) (h podHealth, stuck bool) {
 	return podHealth{}, false
 }
 
+func restarted(n int32) string {
+	if n == 1 {
+		return "restarted once"
+	}
+	return fmt.Sprintf("restarted %d times", n)
+}
+
 func waitingMessage(pod, reason string, cs corev1.ContainerStatus) string {
 	said := cs.State.Waiting.Reason
 	if m := cs.State.Waiting.Message; m != "" {
@@ -66,8 +73,8 @@ func waitingMessage(pod, reason string, cs corev1.ContainerStatus) string {
 	case ReasonImagePullFailed:
 		return fmt.Sprintf("Pod %s cannot pull image %q of container %s: %s", pod, cs.Image, cs.Name, said)
 	case ReasonCrashLooping:
-		return fmt.Sprintf("Container %s of pod %s keeps crashing (restarted %d times%s): %s",
-			cs.Name, pod, cs.RestartCount, lastExit(cs), said)
+		return fmt.Sprintf("Container %s of pod %s keeps crashing (%s%s): %s",
+			cs.Name, pod, restarted(cs.RestartCount), lastExit(cs), said)
 	default:
 		return fmt.Sprintf("Pod %s cannot start container %s (a Secret or ConfigMap it needs may be missing in its namespace): %s",
 			pod, cs.Name, said)

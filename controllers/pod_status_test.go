@@ -58,7 +58,7 @@ func TestComputeStatusPodCannotStart(t *testing.T) {
 			ReasonCrashLooping, []string{"restarted 4 times", "last exit code 2, Error: redis: connection refused", "CrashLoopBackOff: back-off 40s"}},
 		{"running again after a crash", corev1.PodRunning, crashed(1, corev1.ContainerState{
 			Running: &corev1.ContainerStateRunning{}}),
-			ReasonCrashLooping, []string{"keeps crashing (restarted 1 times; last exit code 2"}},
+			ReasonCrashLooping, []string{"keeps crashing (restarted once; last exit code 2"}},
 		{"missing secret", corev1.PodPending, waiting("CreateContainerConfigError", `secret "croupier-session-keys" not found`),
 			ReasonConfigMissing, []string{`CreateContainerConfigError: secret "croupier-session-keys" not found`}},
 		{"no node fits", corev1.PodPending, unschedulable,

@@ -150,7 +150,7 @@ func decodeEnvelope(b []byte) (ClientMessage, error) {
 	case "":
 		return ClientMessage{}, bad(CodeBadMessage, "\"type\" is missing")
 	default:
-		return ClientMessage{}, bad(CodeUnknownType, "unknown message type %q (want hello, action, leave or ping)", env.Type)
+		return ClientMessage{}, bad(CodeUnknownType, "unknown message type %q (want hello, action, leave or ping)", clipEcho(env.Type))
 	}
 }
 
@@ -203,3 +203,16 @@ func actionRefusal(err error) string {
 	return err.Error()
 }
 
+// clipEcho bounds what a refusal repeats of the client's own text: a
+// 4 KB type is not worth sending back in full.
+func clipEcho(s string) string {
+	const most = 32
+	if len(s) <= most {
+		return s
+	}
+	cut := most
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

@@ -261,3 +261,16 @@ func TestPlainActionMembers(t *testing.T) {
 	}
 }
 
+// A refusal repeats at most the start of an unknown type: the error
+// frame of a near-4 KB type is not itself 4 KB.
+func TestUnknownTypeIsEchoedClipped(t *testing.T) {
+	long := strings.Repeat("é", 2000)
+	_, err := DecodeClient([]byte(`{"v":1,"type":"` + long + `"}`))
+	de, ok := err.(*DecodeError)
+	if !ok || de.Code != CodeUnknownType {
+		t.Fatalf("a long unknown type: %v, want unknown_type", err)
+	}
+	if len(de.Message) > 120 || !strings.Contains(de.Message, strings.Repeat("é", 16)+"…") || !utf8.ValidString(de.Message) {
+		t.Fatalf("refusal of a %d-byte type is %d bytes: %q", len(long), len(de.Message), de.Message)
+	}
+}

@@ -40,3 +40,8 @@ const (
 // for a test or a bug report. The operator never sets it: a room it runs
 // is dealt from crypto/rand.
 const EnvSeed = "CROUPIER_SEED"
+
+// EnvStandInAfter is how long a player may be away mid-match before the
+// pod plays their turns for them, as a Go duration ("0s": never); unset
+// means DefaultStandInAfter. The operator does not set it.
+const EnvStandInAfter = "CROUPIER_STAND_IN_AFTER"

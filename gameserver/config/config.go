@@ -23,6 +23,13 @@ const (
 	DefaultListenAddr      = ":7350"
 	DefaultHeartbeatPeriod = 5 * time.Second
 	DefaultSessionKeysDir  = "/var/run/croupier/session-keys"
+	// DefaultStandInAfter: a player gone a minute mid-match has their
+	// turns played for them. The server drops a silent connection after
+	// 60 s, so a network blip or a reload never gets there.
+	DefaultStandInAfter = time.Minute
+	// Bounds of CROUPIER_STAND_IN_AFTER other than 0 (never).
+	MinStandInAfter = 5 * time.Second
+	MaxStandInAfter = 24 * time.Hour
 )
 
 // Config is everything the game pod is started with.
@@ -47,6 +54,9 @@ type Config struct {
 	// MatchStarted: the operator saw the room's match start
 	// (CROUPIER_MATCH_STARTED=true); a Redis without its setup lost it.
 	MatchStarted bool
+	// StandInAfter (CROUPIER_STAND_IN_AFTER): an away player's turns are
+	// played for them after this long; zero: never.
+	StandInAfter time.Duration
 }
 
 // isDNSName accepts Kubernetes object names, ^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$;
@@ -97,6 +107,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c.MatchStarted = r.boolean(roomcontract.EnvMatchStarted)
 	c.Bots = r.bots(c.Options.Players)
 	c.Spectators = r.spectators()
+	c.StandInAfter = r.standInAfter()
 	if r.err == nil {
 		if err := c.Redis.Validate(); err != nil {
 			r.fail(roomcontract.EnvRedisMode+"/"+roomcontract.EnvRedisAddrs, err)
@@ -158,6 +169,20 @@ func (r *reader) duration(name string, def time.Duration) time.Duration {
 		err = fmt.Errorf("%s is not a positive duration", v)
 	}
 	r.fail(name, err)
+	return d
+}
+
+// standInAfter reads CROUPIER_STAND_IN_AFTER: 0 turns stand-ins off.
+func (r *reader) standInAfter() time.Duration {
+	v := strings.TrimSpace(r.getenv(roomcontract.EnvStandInAfter))
+	if v == "" {
+		return DefaultStandInAfter
+	}
+	d, err := time.ParseDuration(v)
+	if err == nil && d != 0 && (d < MinStandInAfter || d > MaxStandInAfter) {
+		err = fmt.Errorf("%s: want 0s (never) or %s to %s", v, MinStandInAfter, MaxStandInAfter)
+	}
+	r.fail(roomcontract.EnvStandInAfter, err)
 	return d
 }
 

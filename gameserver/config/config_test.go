@@ -56,8 +56,8 @@ func TestLoadReadsTheContract(t *testing.T) {
 	if c.Room.Namespace != "games" || c.Room.Name != "table-1" || c.Pod != "table-1-game" {
 		t.Fatalf("identity %+v %q", c.Room, c.Pod)
 	}
-	if c.ListenAddr != ":7350" || c.HeartbeatPeriod != 5*time.Second || c.SessionTTL != 24*time.Hour {
-		t.Fatalf("defaults: %q %v %v", c.ListenAddr, c.HeartbeatPeriod, c.SessionTTL)
+	if c.ListenAddr != ":7350" || c.HeartbeatPeriod != 5*time.Second || c.SessionTTL != 24*time.Hour || c.StandInAfter != time.Minute {
+		t.Fatalf("defaults: %q %v %v %v", c.ListenAddr, c.HeartbeatPeriod, c.SessionTTL, c.StandInAfter)
 	}
 	if c.Redis.Addrs[0] != "redis:6379" || c.Redis.Password != "pw" || len(c.AllowedOrigins) != 2 {
 		t.Fatalf("redis %+v origins %v", c.Redis, c.AllowedOrigins)
@@ -112,6 +112,9 @@ func TestLoadNamesTheBadSetting(t *testing.T) {
 		{"bots in every seat", roomcontract.EnvBots, `{"count":4}`},
 		{"unknown bot level", roomcontract.EnvBots, `{"count":1,"level":"genius"}`},
 		{"match started not a boolean", roomcontract.EnvMatchStarted, "yes"},
+		{"stand-in wait not a duration", roomcontract.EnvStandInAfter, "1 minute"},
+		{"stand-in wait too short", roomcontract.EnvStandInAfter, "1s"},
+		{"stand-in wait negative", roomcontract.EnvStandInAfter, "-1m"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -191,5 +194,17 @@ func TestLoadReadsTheBots(t *testing.T) {
 	}
 	if want := (housebot.Config{Count: 3, Level: housebot.LevelRandom, Delay: 2 * time.Second}); c.Bots != want {
 		t.Fatalf("bots %+v, want %+v", c.Bots, want)
+	}
+}
+
+// docs/GAMESERVER.md: CROUPIER_STAND_IN_AFTER is a duration, 0s for never.
+func TestStandInAfter(t *testing.T) {
+	for v, want := range map[string]time.Duration{"0s": 0, "0": 0, "90s": 90 * time.Second, "5s": 5 * time.Second, "24h": 24 * time.Hour} {
+		e := env(t)
+		e[roomcontract.EnvStandInAfter] = v
+		c, err := load(e)
+		if err != nil || c.StandInAfter != want {
+			t.Errorf("%s=%q: %v, %v; want %v", roomcontract.EnvStandInAfter, v, c.StandInAfter, err, want)
+		}
 	}
 }

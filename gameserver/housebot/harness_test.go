@@ -42,6 +42,8 @@ type podConfig struct {
 	after func(time.Duration) <-chan time.Time // nil: bots play at once
 	now   func() time.Time                     // nil: time.Now
 	serve bool                                 // with the websocket server
+	// standIn: an away player's turns are played after this long.
+	standIn time.Duration
 }
 
 func startPod(t *testing.T, rdb redis.UniversalClient, pc podConfig) *pod {
@@ -51,12 +53,12 @@ func startPod(t *testing.T, rdb redis.UniversalClient, pc podConfig) *pod {
 	}
 	rm, err := room.Open(context.Background(), room.Config{
 		Keys: keys, Options: pc.opts, Redis: rdb, Log: logr.Discard(), Now: pc.now,
-		Seed: func() (int64, error) { return 7, nil },
+		Seed: func() (int64, error) { return 7, nil }, StandInAfter: pc.standIn,
 	})
 	if err != nil {
 		t.Fatalf("open room: %v", err)
 	}
-	bots := housebot.New(housebot.Options{Room: rm, Config: pc.bots, Players: pc.opts.Players, Log: logr.Discard(), After: pc.after})
+	bots := housebot.New(housebot.Options{Room: rm, Config: pc.bots, Players: pc.opts.Players, Log: logr.Discard(), After: pc.after, StandIn: pc.standIn > 0})
 	if err := bots.Seat(context.Background()); err != nil {
 		t.Fatalf("seat bots: %v", err)
 	}

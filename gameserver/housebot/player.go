@@ -24,6 +24,9 @@ type Options struct {
 	// After is the think-time timer (time.After when nil): tests hold it
 	// to see that a bot waits.
 	After func(time.Duration) <-chan time.Time
+	// StandIn: the room has players' turns played for them while they
+	// are away (room.Config.StandInAfter), as a greedy bot would.
+	StandIn bool
 }
 
 // Player plays the house bots of one room.
@@ -62,47 +65,87 @@ func (p *Player) Seat(ctx context.Context) error {
 	return nil
 }
 
-// Run plays the bots' turns until ctx ends.
+// Run plays the bots' turns, and the away players' where the room has
+// stand-ins, until ctx ends.
 func (p *Player) Run(ctx context.Context) {
-	if len(p.seats) == 0 {
+	if len(p.seats) == 0 && !p.opts.StandIn {
 		return
 	}
 	for ctx.Err() == nil {
-		if p.move(ctx) {
+		played, wait := p.move(ctx)
+		if played {
 			continue
+		}
+		var away *time.Timer
+		var awayC <-chan time.Time
+		if wait > 0 {
+			away = time.NewTimer(wait)
+			awayC = away.C
 		}
 		select {
 		case <-ctx.Done():
 		case <-p.opts.Room.Changes():
+		case <-awayC:
+		}
+		if away != nil {
+			away.Stop()
 		}
 	}
 }
 
-// move plays one bot whose turn it is, after its think time; false means
-// no bot has the turn.
-func (p *Player) move(ctx context.Context) bool {
+// move plays one bot whose turn it is, or the turn of an away player,
+// after the think time; false means nobody the pod plays for has the
+// turn, and wait how long until an away player's turn is theirs to play
+// (zero: until the room changes).
+func (p *Player) move(ctx context.Context) (played bool, wait time.Duration) {
 	for _, seat := range p.seats {
 		view, seq, ok := p.opts.Room.BotTurn(seat)
 		if !ok {
 			continue
 		}
 		action := p.decide(view, seq)
-		select {
-		case <-ctx.Done():
-			return true
-		case <-p.opts.After(p.opts.Config.Delay):
+		if !p.think(ctx, p.opts.Config.Delay) {
+			return true, 0
 		}
-		err := p.opts.Room.PlayBot(ctx, seat, seq, ActionID(seat, seq), action)
-		if err != nil && !errors.Is(err, room.ErrMoved) && ctx.Err() == nil {
-			p.opts.Log.Error(err, "bot move; retrying", "seat", seat, "seq", seq, "in", retryAfter.String())
-			retry := time.NewTimer(retryAfter)
-			defer retry.Stop()
-			select {
-			case <-ctx.Done():
-			case <-retry.C:
-			}
-		}
+		p.retryIfFailed(ctx, "bot move", seat, seq, p.opts.Room.PlayBot(ctx, seat, seq, ActionID(seat, seq), action))
+		return true, 0
+	}
+	if !p.opts.StandIn {
+		return false, 0
+	}
+	seat, view, seq, wait, ok := p.opts.Room.StandInTurn()
+	if !ok {
+		return false, wait
+	}
+	action := levels[LevelGreedy](view, seq)
+	if !p.think(ctx, DefaultDelay) {
+		return true, 0
+	}
+	p.retryIfFailed(ctx, "stand-in move", seat, seq, p.opts.Room.PlayStandIn(ctx, seat, seq, action))
+	return true, 0
+}
+
+// think waits d; false when ctx ended first.
+func (p *Player) think(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-p.opts.After(d):
 		return true
 	}
-	return false
+}
+
+// retryIfFailed waits before the next move after one that failed for
+// another reason than the room moving on (Redis unreachable).
+func (p *Player) retryIfFailed(ctx context.Context, what string, seat int, seq int64, err error) {
+	if err == nil || errors.Is(err, room.ErrMoved) || ctx.Err() != nil {
+		return
+	}
+	p.opts.Log.Error(err, what+"; retrying", "seat", seat, "seq", seq, "in", retryAfter.String())
+	retry := time.NewTimer(retryAfter)
+	defer retry.Stop()
+	select {
+	case <-ctx.Done():
+	case <-retry.C:
+	}
 }

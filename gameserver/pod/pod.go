@@ -94,11 +94,12 @@ func Run(args []string) error {
 		MatchStarted: cfg.MatchStarted,
 		WaitReplicas: cfg.Redis.WaitReplicas,
 		SessionTTL:   cfg.SessionTTL,
+		StandInAfter: cfg.StandInAfter,
 	}, log)
 	if err != nil {
 		return err
 	}
-	bots := housebot.New(housebot.Options{Room: rm, Config: cfg.Bots, Players: cfg.Options.Players, Log: log})
+	bots := housebot.New(housebot.Options{Room: rm, Config: cfg.Bots, Players: cfg.Options.Players, Log: log, StandIn: cfg.StandInAfter > 0})
 	if err := bots.Seat(ctx); err != nil {
 		return err
 	}

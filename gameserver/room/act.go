@@ -107,7 +107,9 @@ func (r *Room) act(ctx context.Context, seat int, c Conn, act protocol.Act, bega
 	}
 	r.seq = ack.Seq
 	r.changed()
-	r.touch(seat)
+	if _, pod := c.(noConn); !pod {
+		r.touch(seat) // the pod's own moves (a bot's, a stand-in's) are nobody's activity
+	}
 	if duplicate {
 		r.cfg.Metrics.DedupHits.Inc()
 	} else {

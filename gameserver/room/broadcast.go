@@ -76,6 +76,7 @@ func (r *Room) presenceOf(p seating.Player) protocol.Player {
 func (r *Room) setPresence(ctx context.Context, p *seating.Player, connections int) {
 	p.Connections = connections
 	r.touch(p.Seat)
+	r.changed() // a stand-in waits on who is at the table
 	// Once the data is lost, the record would be the only seat of a
 	// flushed room: nothing is written.
 	if !r.isLost() {

@@ -74,6 +74,10 @@ type Config struct {
 	// has ended, with nobody connected on it, is given back (away.go).
 	// Zero: seats are never given back.
 	SessionTTL time.Duration
+	// StandInAfter: once the match is on, a person gone this long has
+	// their turns played by the pod while someone else is connected
+	// (standin.go). Zero: never.
+	StandInAfter time.Duration
 }
 
 func (c *Config) defaults() {

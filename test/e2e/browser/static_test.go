@@ -178,6 +178,8 @@ func checkModules(t *testing.T, p *player) {
 		game.note({ type: 'captured', seat: 0, card: '6D', sets: [['3H', '3C']], builds: ['b1'] });
 		game.note({ type: 'handStarted', seat: 0, hand: 2 });
 		game.note({ type: 'handStarted', seat: 0, hand: 3, dealer: 1 });
+		// A move played for an away player says so (PROTOCOL.md, event).
+		game.event({ type: 'event', seq: 9, seat: 1, action_id: 'standin-1-8', events: [{ type: 'trailed', seat: 1, card: '5C' }] });
 		// A seat given back before the start (its session ended) leaves
 		// the table; a seat taken after it is shown.
 		const seats = new g.Game({ seat: 1 });
@@ -209,7 +211,7 @@ func checkModules(t *testing.T, p *player) {
 	if b := fmt.Sprint(got["backoff"]); b != wantBackoff {
 		t.Errorf("reconnect back-off (lowest, highest) per attempt: %s, want %s", b, wantBackoff)
 	}
-	wantLog := "[You captured 3♥ + 3♣, build of 6 (2♦ + 4♦) with 6♦. Hand 2: You deal. Hand 3: Bob deals.]"
+	wantLog := "[You captured 3♥ + 3♣, build of 6 (2♦ + 4♦) with 6♦. Hand 2: You deal. Hand 3: Bob deals. Bob trailed 5♣ (played for them while away).]"
 	if l := fmt.Sprint(got["log"]); l != wantLog {
 		t.Errorf("last plays: %s, want %s", l, wantLog)
 	}

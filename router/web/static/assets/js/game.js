@@ -64,7 +64,9 @@ export class Game {
     if (this.seq !== null && msg.seq <= this.seq) return true; // already held
     if (this.seq !== null && msg.seq !== this.seq + 1) return false;
     this.seq = msg.seq;
-    for (const e of msg.events || []) this.note(e);
+    // A move the room played for an away player (PROTOCOL.md, event).
+    const standIn = (msg.action_id || '').startsWith('standin-');
+    for (const e of msg.events || []) this.note(e, standIn);
     if (msg.view) {
       this.view = msg.view;
       this.phase = msg.view.finished ? 'finished' : 'playing';
@@ -77,7 +79,7 @@ export class Game {
     return this.players[seat]?.name || `Seat ${seat + 1}`;
   }
 
-  note(e) {
+  note(e, standIn = false) {
     const who = this.name(e.seat);
     const cards = (cs) => (cs || []).map(cardName).join(' ');
     let line = null;
@@ -116,6 +118,9 @@ export class Game {
       case 'matchWon':
         line = `Match over: ${(e.winners || []).map((s) => this.name(s)).join(' and ')} won.`;
         break;
+    }
+    if (line && standIn && ['captured', 'built', 'trailed'].includes(e.type)) {
+      line = line.replace(/\.$/, ` (played for ${e.seat === this.seat ? 'you' : 'them'} while away).`);
     }
     if (line) {
       this.log.push(line);

@@ -6,7 +6,8 @@ import { cardFace, cardBack, cardName } from './cards.js';
 import { byCard, describe, involved } from './plays.js';
 
 // A seat to play whose player has been gone this long gets a word to the
-// others: the match waits for them, and nothing else will move it.
+// others: the match waits for them until the house plays their turns
+// (GAMESERVER.md, Stand-ins; a minute away by default).
 const AWAY_HINT_MS = 30_000;
 
 function minutes(ms) {
@@ -61,7 +62,7 @@ function status(g, v, ui) {
   else if (g.myTurn() && ui?.pending) hint.textContent = 'Your play is on its way to the table…';
   else if (g.myTurn()) hint.textContent = 'Your turn: pick a card, then a play.';
   else if (g.awayFor(v.turn) >= AWAY_HINT_MS) {
-    hint.textContent = `${g.name(v.turn)} to play, away for ${minutes(g.awayFor(v.turn))}: wait for them to come back, or press Play now on the start page for another table.`;
+    hint.textContent = `${g.name(v.turn)} to play, away for ${minutes(g.awayFor(v.turn))}: the house plays for a player who stays away, until they are back; or press Play now on the start page for another table.`;
   } else hint.textContent = `${g.name(v.turn)} to play.`;
   hint.dataset.away = String(g.awayFor(v.turn) >= AWAY_HINT_MS);
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/croupier-dev/croupier/gameserver/seating"
 )
 
 // A player who takes a seat and goes away before the match starts would
@@ -22,6 +24,12 @@ import (
 // empty chair. So before the start such a seat, with nobody connected on
 // it, is given back at the next join. A connection open when the session
 // ends stays open, and keeps its seat.
+//
+// So is a seat whose player has been gone longer than SeatHold before the
+// start: a join never followed by a connection, or a page closed for
+// good, would otherwise close the room to everyone for the rest of the
+// session (a day by default), and one request could do that to any
+// waiting room.
 
 // ErrPlayerAway refuses a join into a room whose match has not started
 // while a player seated there has been away longer than AwayGrace.
@@ -30,6 +38,28 @@ var ErrPlayerAway = errors.New("a player seated in this room left before its mat
 // DefaultAwayGrace is the default Config.AwayGrace: longer than a reload
 // or a reconnect after a network blip.
 const DefaultAwayGrace = 10 * time.Second
+
+// DefaultSeatHold is the default Config.SeatHold: long enough to come
+// back to a page closed by mistake.
+const DefaultSeatHold = time.Minute
+
+// goneFor is how long the person p has had no connection: since their
+// last connect or disconnect, or their join if they never connected, and
+// at the earliest since this pod opened the room (a previous pod's
+// connections died with it, unseen); zero while connected.
+func (r *Room) goneFor(p *seating.Player) time.Duration {
+	if _, on := r.conns[p.Seat]; on {
+		return 0
+	}
+	since := time.UnixMilli(p.LastSeen)
+	if p.LastSeen == 0 {
+		since = time.UnixMilli(p.Joined)
+	}
+	if since.Before(r.opened) {
+		since = r.opened
+	}
+	return r.cfg.Now().Sub(since)
+}
 
 // awaySeat is ErrPlayerAway, naming the seat, while a person seated here
 // left before the match started (or never connected since the join) and
@@ -40,7 +70,6 @@ func (r *Room) awaySeat() error {
 	if r.match != nil {
 		return nil
 	}
-	now := r.cfg.Now()
 	for seat, p := range r.players {
 		if isBot(p.ID) {
 			continue
@@ -48,32 +77,30 @@ func (r *Room) awaySeat() error {
 		if _, on := r.conns[seat]; on {
 			continue
 		}
-		since := time.UnixMilli(p.LastSeen)
-		if p.LastSeen == 0 {
-			since = time.UnixMilli(p.Joined)
-		}
-		if since.Before(r.opened) {
-			since = r.opened
-		}
-		if gone := now.Sub(since); gone > r.cfg.AwayGrace {
+		if gone := r.goneFor(p); gone > r.cfg.AwayGrace {
 			return fmt.Errorf("seat %d, gone %s: %w", seat, gone.Round(time.Second), ErrPlayerAway)
 		}
 	}
 	return nil
 }
 
-// freeEndedSeats gives back, before the match starts, every seat whose
-// session has ended while nobody is connected on it, and tells the table.
+// freeEndedSeats gives back, before the match starts, every person's seat
+// whose session has ended, or whose player has been gone longer than
+// SeatHold, while nobody is connected on it, and tells the table.
 func (r *Room) freeEndedSeats(ctx context.Context) error {
 	if r.match != nil {
 		return nil
 	}
 	now := r.cfg.Now().Unix()
 	for seat, p := range r.players {
-		if p.Expires == 0 || now < p.Expires {
+		if isBot(p.ID) {
 			continue
 		}
 		if _, on := r.conns[seat]; on {
+			continue
+		}
+		ended := p.Expires != 0 && now >= p.Expires
+		if !ended && r.goneFor(p) <= r.cfg.SeatHold {
 			continue
 		}
 		if err := r.seats.Free(ctx, *p); err != nil {

@@ -19,6 +19,7 @@ func TestDocumentedRoomDefaults(t *testing.T) {
 		{"entries a reconnect catches up by events (PROTOCOL.md)", c.MaxCatchUp, int64(100)},
 		{"Redis time of one operation before outcome_unknown (PROTOCOL.md)", c.CallTimeout, 3 * time.Second},
 		{"a seated player's absence before the start that closes the room (PROTOCOL.md, player_away)", c.AwayGrace, 10 * time.Second},
+		{"a seated player's absence before the start that gives the seat back (PROTOCOL.md, player_away)", c.SeatHold, time.Minute},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("%s: %v, the docs say %v", tt.what, tt.got, tt.want)

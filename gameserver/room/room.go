@@ -74,6 +74,10 @@ type Config struct {
 	// has ended, with nobody connected on it, is given back (away.go).
 	// Zero: seats are never given back.
 	SessionTTL time.Duration
+	// SeatHold: before the match starts, a person's seat with nobody
+	// connected is given back at the next join once its player has been
+	// gone this long (away.go; default DefaultSeatHold).
+	SeatHold time.Duration
 	// StandInAfter: once the match is on, a person gone this long has
 	// their turns played by the pod while someone else is connected
 	// (standin.go). Zero: never.
@@ -101,6 +105,9 @@ func (c *Config) defaults() {
 	}
 	if c.AwayGrace <= 0 {
 		c.AwayGrace = DefaultAwayGrace
+	}
+	if c.SeatHold <= 0 {
+		c.SeatHold = DefaultSeatHold
 	}
 }
 

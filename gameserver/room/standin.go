@@ -70,14 +70,7 @@ func (r *Room) standInSeat() (int, time.Duration) {
 	if !others {
 		return -1, 0
 	}
-	since := time.UnixMilli(p.LastSeen)
-	if p.LastSeen == 0 {
-		since = time.UnixMilli(p.Joined)
-	}
-	if since.Before(r.opened) {
-		since = r.opened // this pod cannot know when its connection ended
-	}
-	if gone := r.cfg.Now().Sub(since); gone < after {
+	if gone := r.goneFor(p); gone < after {
 		return -1, after - gone
 	}
 	return seat, 0

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/wsserver"
 )
@@ -97,6 +99,44 @@ func TestASeatNeverConnectedClosesTheRoomOnceItsGraceIsOver(t *testing.T) {
 	}
 	if f := a.until(func(f frame) bool { return f.Type == "event" }); f.Seq != 1 {
 		t.Fatalf("the last seat did not start the match: %s", f.raw)
+	}
+}
+
+// A seat whose player has been gone longer than the seat hold before the
+// match starts is given back at the next join (docs/PROTOCOL.md,
+// player_away): one join that never connects closes a waiting room for a
+// minute, not for its whole session. The player who left finds their
+// token refused.
+func TestASeatLeftLongerThanTheHoldIsGivenBack(t *testing.T) {
+	clock := &stepClock{now: time.Unix(1_800_000_000, 0)}
+	tb := newTable(t, 3, withRoom(func(c *room.Config) { c.Now = clock.Now }))
+
+	ghost := tb.join(`{"name":"ghost"}`) // joined, never connects
+	bob := tb.join(`{"name":"bob"}`)
+	b := newBot(t, bob.Seat, bob.Token)
+	b.connect(tb.wsURL())
+	clock.add(room.DefaultSeatHold)
+	if cy := tb.join(`{"name":"cy"}`); cy.status != http.StatusConflict || cy.err.Code != "player_away" {
+		t.Fatalf("the ghost gone for the hold exactly: join answered %+v, want 409 player_away", cy)
+	}
+	clock.add(time.Second)
+	cy := tb.join(`{"name":"cy"}`)
+	if cy.status != http.StatusOK || cy.Seat != ghost.Seat {
+		t.Fatalf("the ghost gone past the hold: join answered %+v, want the ghost's seat %d", cy, ghost.Seat)
+	}
+	if f := b.until(func(f frame) bool { return f.Type == "presence" && f.Seat == ghost.Seat && f.Left }); f.Name != "ghost" {
+		t.Fatalf("the table was told of the seat given back as %s", f.raw)
+	}
+	g := newBot(t, ghost.Seat, ghost.Token)
+	ws, _, err := websocket.DefaultDialer.Dial(tb.wsURL(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	g.ws = ws
+	g.write(map[string]any{"v": 1, "type": "hello", "token": ghost.Token})
+	if f := g.read(); f.Type != "error" || f.Code != "unauthorized" {
+		t.Fatalf("the ghost's hello after its seat was given back: %s, want unauthorized", f.raw)
 	}
 }
 

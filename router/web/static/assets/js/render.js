@@ -218,7 +218,7 @@ function tallies(g) {
       h('th', { scope: 'col', title: 'points this hand' }, 'Pts'),
       h('th', { scope: 'col', title: 'match score after this hand' }, 'Total'))),
     h('tbody', {}, t.tally.map((row, s) => h('tr', { dataset: { seat: s } },
-      h('th', { scope: 'row' }, g.name(s)),
+      h('th', { scope: 'row', title: g.name(s) }, g.name(s)),
       TALLY_COLUMNS.map(([, , f]) => h('td', {}, f(row))),
       h('td', { class: 'points' }, t.points[s]),
       h('td', { class: 'total' }, t.scores[s])))),

@@ -172,7 +172,7 @@ async function load() {
   }
   switch (data?.code) {
     case 'match_in_progress':
-      refuse('in-progress', 'This match is still being played. Its replay opens when the match ends.', { href: roomPage, text: 'Go to the room' });
+      refuse('in-progress', 'This match is not over: it is being played, or its table still waits for players. Its replay opens when the match ends.', { href: roomPage, text: 'Go to the room' });
       return;
     case 'no_such_room':
       refuse('no-room', `There is no room ${room}: a replay lasts as long as its room.`, { href: '/', text: 'Back to the start page' });

@@ -45,6 +45,7 @@ func TestParsePlayRequestRefusesWhatNoRoomCouldSeat(t *testing.T) {
 		// refuses would claim a room and then fail the join.
 		{"an invisible character", `{"game":"cassino","players":2,"name":"c\u200b","request_id":"abcdefgh"}`, CodeBadName},
 		{"a bidi override", `{"game":"cassino","players":2,"name":"d\u202e","request_id":"abcdefgh"}`, CodeBadName},
+		{"a lone surrogate", `{"game":"cassino","players":2,"name":"A\ud800B","request_id":"abcdefgh"}`, CodeBadName},
 		{"empty name", `{"game":"cassino","players":2,"name":"  ","request_id":"abcdefgh"}`, CodeBadName},
 		{"long name", `{"game":"cassino","players":2,"name":"` + strings.Repeat("n", 33) + `","request_id":"abcdefgh"}`, CodeBadName},
 		{"control character", `{"game":"cassino","players":2,"name":"A\u0007n","request_id":"abcdefgh"}`, CodeBadName},

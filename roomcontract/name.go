@@ -27,6 +27,11 @@ func CheckName(n string) (string, error) {
 		if !unicode.IsPrint(r) {
 			return "", errors.New("name may not contain control or invisible characters")
 		}
+		// What encoding/json makes of a lone surrogate escape ("\ud800"):
+		// a broken character, not one the player chose.
+		if r == utf8.RuneError {
+			return "", errors.New("name may not contain U+FFFD, the replacement character")
+		}
 	}
 	return n, nil
 }

@@ -26,7 +26,7 @@ func FuzzCheckName(f *testing.F) {
 			t.Fatalf("accepted a name of %d characters", n)
 		}
 		for _, r := range name {
-			if !unicode.IsPrint(r) {
+			if !unicode.IsPrint(r) || r == utf8.RuneError {
 				t.Fatalf("accepted %q with the invisible %U", name, r)
 			}
 		}

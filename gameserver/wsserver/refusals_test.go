@@ -134,23 +134,31 @@ func TestBadFramesGetErrorsAndChangeNothing(t *testing.T) {
 		frame string
 		by    *bot
 		code  string
+		kind  int // websocket.TextMessage unless set
 	}{
-		{"not JSON", `{"v":1,"type":`, mover, "bad_json"},
-		{"two objects", `{"v":1,"type":"hello","token":"x"}{}`, mover, "bad_json"},
-		{"no version", `{"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`, mover, "bad_version"},
-		{"future version", `{"v":2,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`, mover, "bad_version"},
-		{"unknown type", `{"v":1,"type":"cheat"}`, mover, "unknown_type"},
-		{"unknown field", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"},"seat":1}`, mover, "bad_json"},
-		{"no action id", `{"v":1,"type":"action","action":{"type":"trail","card":"AH"}}`, mover, "bad_message"},
-		{"bad card", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"ZZ"}}`, mover, "bad_message"},
-		{"second hello", `{"v":1,"type":"hello","token":"x"}`, mover, "already_hello"},
-		{"oversized", `{"v":1,"type":"action","action_id":"a","pad":"` + strings.Repeat("x", 5000) + `"}`, mover, "too_large"},
-		{"wrong turn", `{"v":1,"type":"action","action_id":"w","action":` + cassino.Greedy(*mover.view).String() + `}`, waiter, "not_your_turn"},
-		{"card not in hand", `{"v":1,"type":"action","action_id":"n","action":` + notInHand.String() + `}`, mover, "card_not_in_hand"},
+		{"not JSON", `{"v":1,"type":`, mover, "bad_json", 0},
+		{"binary", `{"v":1,"type":"ping"}`, mover, "bad_json", websocket.BinaryMessage},
+		// Size comes first, whatever the frame holds.
+		{"oversized binary", strings.Repeat("x", 5000), mover, "too_large", websocket.BinaryMessage},
+		{"two objects", `{"v":1,"type":"hello","token":"x"}{}`, mover, "bad_json", 0},
+		{"no version", `{"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`, mover, "bad_version", 0},
+		{"future version", `{"v":2,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"}}`, mover, "bad_version", 0},
+		{"unknown type", `{"v":1,"type":"cheat"}`, mover, "unknown_type", 0},
+		{"unknown field", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"},"seat":1}`, mover, "bad_json", 0},
+		{"no action id", `{"v":1,"type":"action","action":{"type":"trail","card":"AH"}}`, mover, "bad_message", 0},
+		{"bad card", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"ZZ"}}`, mover, "bad_message", 0},
+		{"second hello", `{"v":1,"type":"hello","token":"x"}`, mover, "already_hello", 0},
+		{"oversized", `{"v":1,"type":"action","action_id":"a","pad":"` + strings.Repeat("x", 5000) + `"}`, mover, "too_large", 0},
+		{"wrong turn", `{"v":1,"type":"action","action_id":"w","action":` + cassino.Greedy(*mover.view).String() + `}`, waiter, "not_your_turn", 0},
+		{"card not in hand", `{"v":1,"type":"action","action_id":"n","action":` + notInHand.String() + `}`, mover, "card_not_in_hand", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if err := tt.by.ws.WriteMessage(websocket.TextMessage, []byte(tt.frame)); err != nil {
+			kind := websocket.TextMessage
+			if tt.kind != 0 {
+				kind = tt.kind
+			}
+			if err := tt.by.ws.WriteMessage(kind, []byte(tt.frame)); err != nil {
 				t.Fatal(err)
 			}
 			f := tt.by.until(func(f frame) bool { return f.Type == "error" })

@@ -3,6 +3,7 @@ package wsserver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -187,7 +188,12 @@ func (s *Server) read(ctx context.Context, rm *room.Room, c *conn) {
 			continue
 		}
 		if kind != websocket.TextMessage {
-			s.refuse(c, protocol.CodeBadJSON, "send JSON text frames", "")
+			// Size first, as for a text frame (docs/PROTOCOL.md, error codes).
+			if len(frame) > protocol.MaxClientMessage {
+				s.refuse(c, protocol.CodeTooLarge, fmt.Sprintf("message is %d bytes, the limit is %d", len(frame), protocol.MaxClientMessage), "")
+			} else {
+				s.refuse(c, protocol.CodeBadJSON, "send JSON text frames", "")
+			}
 			continue
 		}
 		if !s.handle(ctx, rm, c, &p, frame) {

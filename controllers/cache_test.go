@@ -85,8 +85,10 @@ func TestTrimPodKeepsWhatTheOperatorReads(t *testing.T) {
 		{"secret missing, init container", kubeletPod(room, corev1.PodPending, false, initWaiting), ReasonConfigMissing},
 		{"crash loop", kubeletPod(room, corev1.PodRunning, false, crashed(4, corev1.ContainerState{
 			Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff", Message: "back-off 40s"}})), ReasonCrashLooping},
-		{"running after a crash", kubeletPod(room, corev1.PodRunning, false,
-			crashed(1, corev1.ContainerState{Running: &corev1.ContainerStateRunning{}})), ReasonCrashLooping},
+		{"running after a second crash", kubeletPod(room, corev1.PodRunning, false,
+			crashed(2, corev1.ContainerState{Running: &corev1.ContainerStateRunning{}})), ReasonCrashLooping},
+		{"running after one crash", kubeletPod(room, corev1.PodRunning, false,
+			crashed(1, corev1.ContainerState{Running: &corev1.ContainerStateRunning{}})), ReasonPodNotReady},
 		{"unschedulable", kubeletPod(room, corev1.PodPending, false, func(p *corev1.Pod) {
 			p.Status.Conditions = p.Status.Conditions[:4]
 			unschedulable(p)

@@ -157,9 +157,9 @@ func judgePod(room *gamesv1.GameRoom, pod *corev1.Pod, podErr error) podHealth {
 	}
 	switch {
 	case pod.Status.Phase == corev1.PodRunning:
-		return podHealth{reason: ReasonPodNotReady, message: fmt.Sprintf("Pod %s is running but not ready", name)}
+		return podHealth{reason: ReasonPodNotReady, message: fmt.Sprintf("Pod %s is running but not ready%s", name, crashNote(pod))}
 	default:
-		return podHealth{reason: ReasonPodPending, message: fmt.Sprintf("Pod %s is pending%s", name, waitingReason(pod))}
+		return podHealth{reason: ReasonPodPending, message: fmt.Sprintf("Pod %s is pending%s%s", name, waitingReason(pod), crashNote(pod))}
 	}
 }
 

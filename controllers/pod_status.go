@@ -22,6 +22,13 @@ var stuckWaiting = map[string]string{
 	"CreateContainerConfigError": ReasonConfigMissing,
 }
 
+// loopRestarts is how many restarts make a crash loop: one crash (an
+// out-of-memory kill, a liveness restart after a hang) is a pod on its
+// way back, reported PodNotReady with the crash in its message; a pod
+// that crashed again after restarting is CrashLooping, which pages
+// people and counts as a room that cannot start.
+const loopRestarts = 2
+
 // kubeletText bounds what is copied from a pod: a container's termination
 // message alone may be 4 KiB, and the condition is read by people.
 const kubeletText = 512
@@ -34,7 +41,7 @@ func podProblem(pod *corev1.Pod) (h podHealth, stuck bool) {
 		pod.Status.ContainerStatuses...)
 	for _, cs := range statuses {
 		if w := cs.State.Waiting; w != nil {
-			if reason, ok := stuckWaiting[w.Reason]; ok {
+			if reason, ok := stuckWaiting[w.Reason]; ok && (reason != ReasonCrashLooping || cs.RestartCount >= loopRestarts) {
 				return podHealth{reason: reason, message: waitingMessage(pod.Name, reason, cs)}, true
 			}
 		}
@@ -42,7 +49,7 @@ func podProblem(pod *corev1.Pod) (h podHealth, stuck bool) {
 	for _, cs := range statuses {
 		// Between two back-offs a crashing container runs for a moment;
 		// its last termination is the evidence.
-		if t := cs.LastTerminationState.Terminated; t != nil && cs.RestartCount > 0 && !cs.Ready {
+		if t := cs.LastTerminationState.Terminated; t != nil && cs.RestartCount >= loopRestarts && !cs.Ready {
 			return podHealth{reason: ReasonCrashLooping, message: fmt.Sprintf(
 				"Container %s of pod %s keeps crashing (%s%s)",
 				cs.Name, pod.Name, restarted(cs.RestartCount), lastExit(cs))}, true
@@ -82,6 +89,18 @@ func waitingMessage(pod, reason string, cs corev1.ContainerStatus) string {
 }
 
 // lastExit describes the container's last termination, if the kubelet kept it.
+// crashNote says, for a pod not ready, that a container of it crashed
+// and restarted, short of a loop: " (restarted once; last exit code
+// 137, Error)", or "".
+func crashNote(pod *corev1.Pod) string {
+	for _, cs := range pod.Status.ContainerStatuses {
+		if cs.RestartCount > 0 && !cs.Ready && cs.LastTerminationState.Terminated != nil {
+			return " (" + restarted(cs.RestartCount) + lastExit(cs) + ")"
+		}
+	}
+	return ""
+}
+
 func lastExit(cs corev1.ContainerStatus) string {
 	t := cs.LastTerminationState.Terminated
 	if t == nil {

@@ -56,9 +56,16 @@ func TestComputeStatusPodCannotStart(t *testing.T) {
 		{"crash loop back-off", corev1.PodRunning, crashed(4, corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{
 			Reason: "CrashLoopBackOff", Message: "back-off 40s restarting failed container=game"}}),
 			ReasonCrashLooping, []string{"restarted 4 times", "last exit code 2, Error: redis: connection refused", "CrashLoopBackOff: back-off 40s"}},
-		{"running again after a crash", corev1.PodRunning, crashed(1, corev1.ContainerState{
+		{"running again after a second crash", corev1.PodRunning, crashed(2, corev1.ContainerState{
 			Running: &corev1.ContainerStateRunning{}}),
-			ReasonCrashLooping, []string{"keeps crashing (restarted once; last exit code 2"}},
+			ReasonCrashLooping, []string{"keeps crashing (restarted 2 times; last exit code 2"}},
+		// One crash is no loop: a pod on its way back, with the crash said.
+		{"running again after one crash", corev1.PodRunning, crashed(1, corev1.ContainerState{
+			Running: &corev1.ContainerStateRunning{}}),
+			ReasonPodNotReady, []string{"running but not ready (restarted once; last exit code 2, Error: redis: connection refused)"}},
+		{"back-off after one crash", corev1.PodRunning, crashed(1, corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{
+			Reason: "CrashLoopBackOff", Message: "back-off 10s restarting failed container=game"}}),
+			ReasonPodNotReady, []string{"restarted once; last exit code 2"}},
 		{"missing secret", corev1.PodPending, waiting("CreateContainerConfigError", `secret "croupier-session-keys" not found`),
 			ReasonConfigMissing, []string{`CreateContainerConfigError: secret "croupier-session-keys" not found`}},
 		{"no node fits", corev1.PodPending, unschedulable,

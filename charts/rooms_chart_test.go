@@ -181,6 +181,11 @@ func TestChartExternalRedis(t *testing.T) {
 	if msg := helmFails(t, "redis.tls=true"); !strings.Contains(msg, "redis.tls applies to an external Redis") {
 		t.Errorf("redis.tls with the bundled Redis: %s", msg)
 	}
+	for _, mode := range []string{"sentinel", "cluster"} {
+		if msg := helmFails(t, "redis.mode="+mode); !strings.Contains(msg, "redis.mode="+mode+" applies to an external Redis") {
+			t.Errorf("redis.mode=%s with the bundled Redis: %q, want a refusal saying it needs an external Redis", mode, msg)
+		}
+	}
 	if msg := helmFails(t, "redis.passwordSecret=mine"); !strings.Contains(msg, "redis.passwordSecret applies to an external Redis") {
 		t.Errorf("redis.passwordSecret with the bundled Redis: %s", msg)
 	}

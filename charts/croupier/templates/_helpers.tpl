@@ -24,6 +24,9 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 
 {{- define "croupier.redisAddrs" -}}
 {{- if .Values.redis.bundled -}}
+{{- if and .Values.redis.mode (ne .Values.redis.mode "single") -}}
+{{- fail (printf "redis.mode=%s applies to an external Redis (redis.bundled=false, with redis.addrs): the bundled Redis is a single server" .Values.redis.mode) -}}
+{{- end -}}
 {{- printf "%s-redis.%s.svc:6379" (include "croupier.fullname" .) .Release.Namespace -}}
 {{- else -}}
 {{- if and (eq .Values.redis.mode "sentinel") (not .Values.redis.masterName) -}}

@@ -75,6 +75,19 @@ func init() {
 	metrics.Registry.MustRegister(podsCreated, stoppedPodsDeleted, podsReplaced,
 		roomsByPhase, roomPlayers, roomsCollected, heartbeatAge, heartbeatsKnown, redisErrors,
 		redisCleanupSkipped, reconcileDuration, staleSkips, sweepDuration)
+	// Every labelled counter's series exists at 0 from the start: an alert
+	// on its rise sees one from 0, where a series born at its first
+	// increment would show no rise at all.
+	for vec, values := range map[*prometheus.CounterVec][]string{
+		podsReplaced:        {"heartbeat_timeout", "data_lost"},
+		roomsCollected:      {collectAbandoned, collectFinished, collectStartTimeout},
+		redisErrors:         {"read", "sweep", "cleanup"},
+		redisCleanupSkipped: {"timeout", "annotation"},
+	} {
+		for _, v := range values {
+			vec.WithLabelValues(v)
+		}
+	}
 }
 
 // countPlayers sums the players the rooms' status shows: the platform's

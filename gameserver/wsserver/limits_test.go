@@ -228,8 +228,9 @@ func TestPingsKeepAnsweringClientsAndDropSilentOnes(t *testing.T) {
 		if errors.As(err, &ne) && ne.Timeout() {
 			t.Fatal("the silent client was never dropped")
 		}
-		if !websocket.IsCloseError(err, websocket.CloseNormalClosure) {
-			t.Fatalf("the silent client was dropped with %v, want close 1000 (docs/PROTOCOL.md, Close codes)", err)
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) || ce.Code != websocket.CloseNormalClosure || !strings.Contains(ce.Text, "silent") {
+			t.Fatalf("the silent client was dropped with %v, want close 1000 saying it was silent (docs/PROTOCOL.md, Close codes)", err)
 		}
 	case <-time.After(5 * pongWait):
 		t.Fatal("the silent client was never dropped")

@@ -173,9 +173,13 @@ func (s *Server) read(ctx context.Context, rm *room.Room, c *conn) {
 				drainOversized(ws.NetConn())
 			}
 			var ne net.Error
-			if !p.hello && errors.As(err, &ne) && ne.Timeout() {
+			switch {
+			case !errors.As(err, &ne) || !ne.Timeout():
+			case !p.hello:
 				s.refuse(c, protocol.CodeHelloTimeout, "no hello within "+s.cfg.HelloWait.String()+"; connect and send hello at once", "")
 				c.Close(CloseHelloTimeout, "no hello in time")
+			default:
+				c.Close(websocket.CloseNormalClosure, "silent for "+s.cfg.PongWait.String()+": no message or pong")
 			}
 			return
 		}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/croupier-dev/croupier/gameserver/cassino"
 	"github.com/croupier-dev/croupier/gameserver/room"
 	"github.com/croupier-dev/croupier/gameserver/seating"
@@ -14,16 +16,24 @@ import (
 
 const standIn = 300 * time.Millisecond
 
+// seatedTwo is a 2-seat room with stand-ins, where Ann and Bob have
+// joined and connected: the match is on.
+func seatedTwo(t *testing.T) (rdb redis.UniversalClient, p *pod, ann, bob seating.Player, annConn, bobConn *fakeConn) {
+	t.Helper()
+	rdb = redisserver.Start(t).Client(t)
+	p = startPod(t, rdb, podConfig{opts: cassino.DefaultOptions(2), standIn: standIn})
+	ann, annConn = person(t, p.room, "Ann")
+	bob, bobConn = person(t, p.room, "Bob")
+	return rdb, p, ann, bob, annConn, bobConn
+}
+
 // docs/GAMESERVER.md, Stand-ins: a player who leaves mid-match has their
 // turns played for them once they have been gone StandInAfter, so the
 // player still at the table plays the match to its end. The stand-in's
 // moves are logged under standin-<seat>-<seq>, and are not the away
 // player's activity.
 func TestAnAwayPlayersTurnsArePlayedForThem(t *testing.T) {
-	rdb := redisserver.Start(t).Client(t)
-	p := startPod(t, rdb, podConfig{opts: cassino.DefaultOptions(2), standIn: standIn})
-	ann, annConn := person(t, p.room, "Ann")
-	bob, bobConn := person(t, p.room, "Bob")
+	rdb, p, ann, bob, annConn, bobConn := seatedTwo(t)
 	p.room.Detach(context.Background(), bob.Seat, bobConn)
 	left := time.Now()
 	beatBefore := p.room.Beat("pod")
@@ -64,10 +74,7 @@ func TestAnAwayPlayersTurnsArePlayedForThem(t *testing.T) {
 // Nobody is played for while nobody is at the table: a room that everyone
 // has left stays as it was, to be collected.
 func TestNobodyIsPlayedForAtAnEmptyTable(t *testing.T) {
-	rdb := redisserver.Start(t).Client(t)
-	p := startPod(t, rdb, podConfig{opts: cassino.DefaultOptions(2), standIn: standIn})
-	ann, annConn := person(t, p.room, "Ann")
-	bob, bobConn := person(t, p.room, "Bob")
+	_, p, ann, bob, annConn, bobConn := seatedTwo(t)
 	p.room.Detach(context.Background(), ann.Seat, annConn)
 	p.room.Detach(context.Background(), bob.Seat, bobConn)
 	seq := p.room.Seq()
@@ -80,10 +87,7 @@ func TestNobodyIsPlayedForAtAnEmptyTable(t *testing.T) {
 // A player who comes back takes their seat back: the stand-in plays no
 // more of their turns, and their own move is played.
 func TestAPlayerWhoComesBackPlaysAgain(t *testing.T) {
-	rdb := redisserver.Start(t).Client(t)
-	p := startPod(t, rdb, podConfig{opts: cassino.DefaultOptions(2), standIn: standIn})
-	ann, annConn := person(t, p.room, "Ann")
-	bob, bobConn := person(t, p.room, "Bob")
+	rdb, p, ann, bob, annConn, bobConn := seatedTwo(t)
 	p.room.Detach(context.Background(), bob.Seat, bobConn)
 	// Ann plays until a move has been played for Bob.
 	eventually(t, "a stand-in move for Bob", func() bool {

@@ -19,6 +19,10 @@ const CLOSE_TOO_BIG = 1009;
 // drops it and reconnects, and the play is sent again under its own
 // action_id, so it is played at most once.
 const ANSWER_WAIT_MS = 5000;
+// An opening that neither opens nor fails this long (its handshake went
+// into a network that passes nothing) is given up and tried again: the
+// browser's own limit is minutes.
+const CONNECT_WAIT_MS = 10000;
 // While the player only waits for the others, the page sends nothing and
 // the table may send nothing for minutes: after this long with nothing
 // heard it sends a ping (PROTOCOL.md), whose pong is awaited as a play's
@@ -48,6 +52,20 @@ export class Connection {
     this.answerTimer = null;
     this.idlePing = IDLE_PING_MS;
     this.idleTimer = null;
+    this.connectWait = CONNECT_WAIT_MS;
+    this.connectTimer = null;
+  }
+
+  // awaitOpen gives up on ws if it has not opened within connectWait.
+  awaitOpen(ws) {
+    clearTimeout(this.connectTimer);
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = null;
+      if (this.ws !== ws || this.stopped || ws.readyState !== WebSocket.CONNECTING) return;
+      this.ws = null;
+      ws.close();
+      this.retry(1006);
+    }, this.connectWait);
   }
 
   // awaitAnswer reconnects if nothing at all arrives within answerWait.
@@ -93,7 +111,10 @@ export class Connection {
       return;
     }
     this.ws = ws;
+    this.awaitOpen(ws);
     ws.onopen = () => {
+      clearTimeout(this.connectTimer);
+      this.connectTimer = null;
       ws.send(JSON.stringify(this.h.hello()));
       this.awaitAnswer();
     };
@@ -174,6 +195,7 @@ export class Connection {
   stop() {
     this.stopped = true;
     this.heard();
+    clearTimeout(this.connectTimer);
     clearTimeout(this.timer);
     this.timer = null;
     if (this.ws) this.ws.close(1000);

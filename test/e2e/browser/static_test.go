@@ -219,8 +219,25 @@ func checkModules(t *testing.T, p *player) {
 		ghost.apply({ type: 'welcome', seat: 0, seats: 2, phase: 'playing', players: [{ seat: 0, name: 'Ann', connected: true, last_seen: 1 }, { seat: 1, name: 'Ghost', connected: false, last_seen: 0 }] });
 		ghost.apply({ type: 'welcome', seat: 0, seats: 2, phase: 'playing', players: [{ seat: 0, name: 'Ann', connected: true, last_seen: 2 }, { seat: 1, name: 'Ghost', connected: false, last_seen: 0 }] });
 		const ghostAway = ghost.awayFor(1, Date.now() + 31000) >= 30000;
-		return { backoff, rooms, away, silence, log: game.log, seated, ghostAway };
+		// A hand's tally with long names fits a 360 px screen: no column
+		// hides behind the box's edge.
+		const r = await import('/assets/js/render.js');
+		const box = document.createElement('div');
+		box.id = 'tallies';
+		document.querySelector('main').append(box);
+		const long = new g.Game({ seat: 2 });
+		long.players = [{ seat: 0, name: 'Bartholomew Longname-Smith' }, { seat: 1, name: 'Bot 1 (greedy)' }];
+		long.tallies = [{ hand: 1, points: [11, 2], scores: [121, 21], tally: [
+			{ cards: 27, spades: 7, aces: 2, bigCasino: true, littleCasino: true, sweeps: 13 },
+			{ cards: 25, spades: 6, aces: 2, bigCasino: false, littleCasino: false, sweeps: 0 }] }];
+		r.tallies(long);
+		const tallyOverflow = box.scrollWidth - box.clientWidth;
+		box.remove();
+		return { backoff, rooms, away, silence, log: game.log, seated, ghostAway, tallyOverflow };
 	})()`, step)
+	if o, ok := got["tallyOverflow"].(float64); !ok || o > 0 {
+		t.Errorf("a tally with long names overflows its box at 360 px by %v px", got["tallyOverflow"])
+	}
 	if got["ghostAway"] != true {
 		t.Error("a player who never connected is not away 31 s after the page first saw them")
 	}

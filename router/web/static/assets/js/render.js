@@ -209,7 +209,7 @@ const TALLY_COLUMNS = [
   ['Sw.', 'sweeps', (t) => t.sweeps],
 ];
 
-function tallies(g) {
+export function tallies(g) {
   const tables = [...g.tallies].reverse().map((t) => h('table', { class: 'tally', dataset: { hand: t.hand } },
     h('caption', {}, `Hand ${t.hand}`),
     h('thead', {}, h('tr', {},

@@ -66,7 +66,8 @@ type Player struct {
 	// connected.
 	Bot bool `json:"bot,omitempty"`
 	// Left: the seat is free again, before the match started: its
-	// player sent leave, or their session ended with nobody connected.
+	// player sent leave, or their session ended or they were gone past
+	// the seat hold, with nobody connected.
 	Left bool `json:"left,omitempty"`
 }
 

@@ -41,8 +41,8 @@ export class Game {
         return true;
       case 'presence':
         if (msg.left) {
-          // The seat is free again, before the start: its player left, or
-          // their session ended.
+          // The seat is free again, before the start: its player left,
+          // their session ended, or they were gone too long.
           delete this.players[msg.seat];
           return true;
         }

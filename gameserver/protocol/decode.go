@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
@@ -79,6 +80,15 @@ func validActionID(id string) bool {
 		}
 	}
 	return true
+}
+
+// ServerActionID reports whether id is of the form the server gives its
+// own moves: a house bot's (bot-<seat>-<seq>) or a stand-in's
+// (standin-<seat>-<seq>). A client may not use them: its move under the
+// id a stand-in would take later would make that stand-in a duplicate,
+// never played, and the table would wait on the seat for ever.
+func ServerActionID(id string) bool {
+	return strings.HasPrefix(id, "bot-") || strings.HasPrefix(id, "standin-")
 }
 
 // envelope holds every field any client message may carry; which are
@@ -175,6 +185,9 @@ func decodeAct(env envelope) (ClientMessage, error) {
 		return ClientMessage{}, bad(CodeBadMessage, "\"action_id\" must be 1-64 characters of A-Z a-z 0-9 . _ : -")
 	}
 	id := *env.ActionID
+	if ServerActionID(id) {
+		return ClientMessage{}, bad(CodeBadMessage, "\"action_id\" may not begin with bot- or standin-: those name the server's own moves")
+	}
 	if len(env.Action) == 0 || bytes.Equal(env.Action, []byte("null")) {
 		return ClientMessage{}, &DecodeError{Code: CodeBadMessage, Message: "action needs an \"action\"", ActionID: id}
 	}

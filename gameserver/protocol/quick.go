@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"strconv"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
@@ -59,7 +60,7 @@ func quickAct(b []byte) (ClientMessage, bool) {
 		}
 		i = n + 1
 	}
-	if seen != 15 || string(v) != strconv.Itoa(Version) || string(typ) != TypeAction || !validActionID(string(id)) {
+	if seen != 15 || string(v) != strconv.Itoa(Version) || string(typ) != TypeAction || !validActionID(string(id)) || bytes.HasPrefix(id, []byte("bot-")) || bytes.HasPrefix(id, []byte("standin-")) {
 		return ClientMessage{}, false
 	}
 	var a cassino.Action

@@ -97,7 +97,7 @@ func (s *Server) join(w http.ResponseWriter, r *http.Request) {
 		httpjson.Refuse(w, http.StatusGone, CodeDataLost, room.DataLostMessage)
 		return
 	case errors.Is(err, room.ErrPlayerAway):
-		httpjson.Refuse(w, http.StatusConflict, CodePlayerAway, "a player seated in this room left before the match started: it takes new players again once they are back; find another table meanwhile")
+		httpjson.Refuse(w, http.StatusConflict, CodePlayerAway, "a player seated in this room left before the match started: it takes new players again once they are back, or once their seat is given back after a minute away; find another table meanwhile")
 		return
 	case errors.Is(err, seating.ErrRoomFull):
 		httpjson.Refuse(w, http.StatusConflict, CodeRoomFull, "every seat of this room is taken")

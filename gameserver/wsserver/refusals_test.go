@@ -147,6 +147,7 @@ func TestBadFramesGetErrorsAndChangeNothing(t *testing.T) {
 		{"unknown field", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"AH"},"seat":1}`, mover, "bad_json", 0},
 		{"no action id", `{"v":1,"type":"action","action":{"type":"trail","card":"AH"}}`, mover, "bad_message", 0},
 		{"bad card", `{"v":1,"type":"action","action_id":"a","action":{"type":"trail","card":"ZZ"}}`, mover, "bad_message", 0},
+		{"a stand-in's action id", `{"v":1,"type":"action","action_id":"standin-0-1","action":` + cassino.Greedy(*mover.view).String() + `}`, mover, "bad_message", 0},
 		{"second hello", `{"v":1,"type":"hello","token":"x"}`, mover, "already_hello", 0},
 		{"oversized", `{"v":1,"type":"action","action_id":"a","pad":"` + strings.Repeat("x", 5000) + `"}`, mover, "too_large", 0},
 		{"wrong turn", `{"v":1,"type":"action","action_id":"w","action":` + cassino.Greedy(*mover.view).String() + `}`, waiter, "not_your_turn", 0},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-logr/logr"
 
+	"github.com/croupier-dev/croupier/gameserver/protocol"
 	"github.com/croupier-dev/croupier/gameserver/room"
 )
 
@@ -51,7 +52,9 @@ func New(o Options) *Player {
 
 // ActionID is the id of the move the bot at seat makes in answer to the
 // log at seq: the same in every pod, so the log's dedup sees a repeat.
-func ActionID(seat int, seq int64) string { return fmt.Sprintf("bot-%d-%d", seat, seq) }
+func ActionID(seat int, seq int64) string {
+	return fmt.Sprintf("%s%d-%d", protocol.BotActionPrefix, seat, seq)
+}
 
 // Seat seats the bots, or finds them seated. Call it before the room
 // takes players, so nobody else can sit in a bot's seat.

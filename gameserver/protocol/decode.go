@@ -82,13 +82,19 @@ func validActionID(id string) bool {
 	return true
 }
 
+// The action ids of the server's own moves: a house bot's is
+// bot-<seat>-<seq>, a stand-in's standin-<seat>-<seq>.
+const (
+	BotActionPrefix     = "bot-"
+	StandInActionPrefix = "standin-"
+)
+
 // ServerActionID reports whether id is of the form the server gives its
-// own moves: a house bot's (bot-<seat>-<seq>) or a stand-in's
-// (standin-<seat>-<seq>). A client may not use them: its move under the
-// id a stand-in would take later would make that stand-in a duplicate,
-// never played, and the table would wait on the seat for ever.
+// own moves. A client may not use them: its move under the id a
+// stand-in would take later would make that stand-in a duplicate, never
+// played, and the table would wait on the seat for ever.
 func ServerActionID(id string) bool {
-	return strings.HasPrefix(id, "bot-") || strings.HasPrefix(id, "standin-")
+	return strings.HasPrefix(id, BotActionPrefix) || strings.HasPrefix(id, StandInActionPrefix)
 }
 
 // envelope holds every field any client message may carry; which are

@@ -60,7 +60,7 @@ func quickAct(b []byte) (ClientMessage, bool) {
 		}
 		i = n + 1
 	}
-	if seen != 15 || string(v) != strconv.Itoa(Version) || string(typ) != TypeAction || !validActionID(string(id)) || bytes.HasPrefix(id, []byte("bot-")) || bytes.HasPrefix(id, []byte("standin-")) {
+	if seen != 15 || string(v) != strconv.Itoa(Version) || string(typ) != TypeAction || !validActionID(string(id)) || bytes.HasPrefix(id, []byte(BotActionPrefix)) || bytes.HasPrefix(id, []byte(StandInActionPrefix)) {
 		return ClientMessage{}, false
 	}
 	var a cassino.Action

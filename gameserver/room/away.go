@@ -74,9 +74,6 @@ func (r *Room) awaySeat() error {
 		if isBot(p.ID) {
 			continue
 		}
-		if _, on := r.conns[seat]; on {
-			continue
-		}
 		if gone := r.goneFor(p); gone > r.cfg.AwayGrace {
 			return fmt.Errorf("seat %d, gone %s: %w", seat, gone.Round(time.Second), ErrPlayerAway)
 		}

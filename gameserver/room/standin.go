@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/croupier-dev/croupier/gameserver/cassino"
@@ -19,19 +18,12 @@ import (
 // The player takes the seat back by reconnecting, as always. A stand-in's
 // moves are nobody's activity, like a bot's.
 
-// standInPrefix begins the action id of a move the pod played for an
-// away player: standin-<seat>-<seq>, fixed for a turn, so two pods that
-// answer the same turn log it once.
-const standInPrefix = "standin-"
-
 // StandInActionID is the action id of the move played for the away
-// player at seat in answer to the log at seq.
+// player at seat in answer to the log at seq: fixed for a turn, so two
+// pods that answer the same turn log it once.
 func StandInActionID(seat int, seq int64) string {
-	return standInPrefix + strconv.Itoa(seat) + "-" + strconv.FormatInt(seq, 10)
+	return protocol.StandInActionPrefix + strconv.Itoa(seat) + "-" + strconv.FormatInt(seq, 10)
 }
-
-// IsStandIn reports whether an action id is a stand-in's.
-func IsStandIn(actionID string) bool { return strings.HasPrefix(actionID, standInPrefix) }
 
 // StandInTurn reports the seat whose turn the pod should play now, with
 // its view and the sequence the view is at. When the player to move is

@@ -79,7 +79,7 @@ type Config struct {
 	// gone this long (away.go; default DefaultSeatHold).
 	SeatHold time.Duration
 	// StandInAfter: once the match is on, a person gone this long has
-	// their turns played by the pod while someone else is connected
+	// their turns played by the pod while another player is connected
 	// (standin.go). Zero: never.
 	StandInAfter time.Duration
 }

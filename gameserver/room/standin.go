@@ -13,8 +13,8 @@ import (
 // A seat is the player's until the match ends, so a player who leaves
 // mid-match would hold every other player at a turn nobody plays. Once a
 // person has been gone StandInAfter, the pod plays their turns for them
-// (gameserver/housebot), while someone else is at the table to play
-// against: a room that everyone has left is left alone, to be collected.
+// (gameserver/housebot), while another player is connected to play
+// against (spectators do not count): a room that everyone has left is left alone, to be collected.
 // The player takes the seat back by reconnecting, as always. A stand-in's
 // moves are nobody's activity, like a bot's.
 

@@ -64,8 +64,20 @@ func TestPingIsAnsweredWithPong(t *testing.T) {
 	if !turn.myTurn() {
 		turn = bots[1]
 	}
-	if ack := turn.act(turn.nextID(), turn.view.Legal[0]); ack.Type != protocol.TypeAck || ack.Seq != before+1 {
-		t.Fatalf("the first action after the pings: %s", ack.raw)
+	// A ping sent right after an action is answered after that action's
+	// ack and event (docs/PROTOCOL.md: after every frame sent before it).
+	id := turn.nextID()
+	turn.write(map[string]any{"v": 1, "type": "action", "action_id": id, "action": turn.view.Legal[0]})
+	turn.write(ping)
+	var order []string
+	for f := turn.until(notPresence); f.Type != protocol.TypePong; f = turn.until(notPresence) {
+		order = append(order, f.Type)
+		if f.Type == protocol.TypeAck && (f.ActionID != id || f.Seq != before+1) {
+			t.Fatalf("the first action after the pings: %s", f.raw)
+		}
+	}
+	if len(order) != 2 || order[0] != protocol.TypeAck || order[1] != protocol.TypeEvent {
+		t.Fatalf("before the pong came %v, want the action's ack and event", order)
 	}
 }
 
